@@ -1,0 +1,1 @@
+"""Administration: departments, categories, users' roles."""

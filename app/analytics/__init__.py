@@ -1,0 +1,1 @@
+"""Append-only events and the reports built from them."""

@@ -1,0 +1,42 @@
+"""Recording events. Only known event names are accepted."""
+import re
+
+from flask_babel import lazy_gettext as _l
+
+from app.analytics.models import Event
+from app.common.errors import DomainError
+from app.common.guards import MAX_ID
+from app.extensions import db
+
+SUGGESTIONS_SHOWN = "suggestions_shown"
+SUGGESTION_CLICKED = "suggestion_clicked"
+TOPIC_POSTED = "topic_posted"
+CLIENT_EVENTS = frozenset({SUGGESTIONS_SHOWN, SUGGESTION_CLICKED})
+_DRAFT_RE = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+
+
+def clean_draft_id(value) -> str | None:
+    return value if isinstance(value, str) and _DRAFT_RE.match(value) else None
+
+
+def record_event(name: str, user_id: int | None = None, draft_id: str | None = None,
+                 subject_kind: str | None = None, subject_id: int | None = None, data: dict | None = None) -> Event:
+    event = Event(name=name, user_id=user_id, draft_id=clean_draft_id(draft_id), subject_kind=subject_kind,
+                  subject_id=subject_id, data=data or None)
+    db.session.add(event)
+    return event
+
+
+def record_client_event(name, user_id: int | None, draft_id, subject_kind=None, subject_id=None, count=None) -> Event:
+    """An event reported by the ask form's script; everything it sends is checked."""
+    if name not in CLIENT_EVENTS:
+        raise DomainError(_l("Unknown event."))
+    if clean_draft_id(draft_id) is None:
+        raise DomainError(_l("Missing or malformed draft id."))
+    if subject_kind is not None and (not isinstance(subject_kind, str) or len(subject_kind) > 20):
+        raise DomainError(_l("Malformed subject."))
+    if subject_id is not None and (not isinstance(subject_id, int) or isinstance(subject_id, bool)
+                                   or not 1 <= subject_id <= MAX_ID):
+        raise DomainError(_l("Malformed subject."))
+    data = {"count": count} if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= 100 else None
+    return record_event(name, user_id, draft_id, subject_kind, subject_id if subject_kind else None, data)

@@ -1,0 +1,1 @@
+"""Users, roles, local accounts and sessions."""

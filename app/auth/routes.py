@@ -1,0 +1,75 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import services
+from app.auth.forms import LoginForm, RegisterForm, SettingsForm
+from app.common.errors import DomainError
+from app.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next") or request.form.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
+        return target
+    return default
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("community.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(form.email.data, form.password.data, form.display_name.data)
+        except DomainError as error:
+            getattr(form, error.field or "email").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome to the community, %(name)s!", name=user.display_name), "success")
+            return redirect(_safe_next(url_for("community.home")))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(url_for("community.home")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Wrong e-mail or password."))
+        else:
+            login_user(user, remember=True)
+            flash(_("You are logged in."), "success")
+            return redirect(_safe_next(url_for("community.home")))
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    if request.method == "POST":
+        logout_user()
+        flash(_("You are logged out."), "info")
+        return redirect(url_for("community.home"))
+    return render_template("auth/logout.html")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_settings(current_user, form.display_name.data, form.locale.data)
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("auth.settings"))
+    return render_template("auth/settings.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,1 @@
+"""Shared building blocks: db helpers, sanitiser, pagination, permissions, errors."""

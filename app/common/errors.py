@@ -1,0 +1,57 @@
+"""Domain errors raised by services and the HTTP error pages."""
+from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+
+class DomainError(Exception):
+    """A rule was broken; the message is shown to the user. Maps to a 4xx."""
+
+    status_code = 400
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _render(code: int, message):
+    if _wants_json():
+        return jsonify(error=str(message)), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You do not have permission to do that."),
+    404: _l("This page does not exist or you cannot see it."),
+    405: _l("This action is not allowed here."),
+    413: _l("The upload is too large."),
+    429: _l("Too many requests. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. Please try again later."),
+}
+
+
+def register_error_handlers(app):
+    for code, message in MESSAGES.items():
+        app.register_error_handler(code, lambda e, code=code, message=message: _render(code, message))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return _render(400, _l("Your session expired or the form was sent from elsewhere. Reload the page and try again."))
+
+    @app.errorhandler(DomainError)
+    def domain_error(e):
+        return _render(e.status_code, e.message)

@@ -1,0 +1,40 @@
+"""Template globals and filters."""
+from datetime import datetime
+
+from flask import request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from app.common.permissions import is_staff
+
+
+def _page_url(page: int) -> str:
+    args = request.args.to_dict()
+    args["page"] = page
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def _timeago(value: datetime) -> str:
+    from flask_babel import format_timedelta
+    from app.common.db import utcnow
+    return format_timedelta(value - utcnow(), add_direction=True)
+
+
+def init_templating(app) -> None:
+    from app.community import kinds
+
+    def has_endpoint(name: str) -> bool:
+        return name in app.view_functions
+
+    app.jinja_env.globals.update(
+        has_endpoint=has_endpoint,
+        kinds=kinds,
+        page_url=_page_url,
+        is_staff=lambda: is_staff(current_user),
+        current_locale=lambda: str(get_locale()),
+        community_name=lambda: app.config["COMMUNITY_NAME"],
+    )
+    app.jinja_env.filters["datetime"] = lambda v: format_datetime(v, "medium") if v else ""
+    app.jinja_env.filters["timeago"] = _timeago
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

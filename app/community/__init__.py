@@ -1,0 +1,1 @@
+"""Topics (question, problem, idea, praise), comments, votes, moods and statuses."""

@@ -1,0 +1,157 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.analytics import services as analytics
+from app.common.errors import DomainError
+from app.common.guards import MAX_ID
+from app.common.pagination import parse_page
+from app.common.permissions import is_staff
+from app.community import kinds, queries, services
+from app.community.forms import ActionForm, CommentForm, SolutionForm, StatusForm, TopicForm
+from app.community.visibility import can_view_topic
+from app.extensions import db
+from app.search import service as search_service
+
+bp = Blueprint("community", __name__)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdecimal() and len(value) < 10 else None
+
+
+def topic_url(topic, **kwargs) -> str:
+    return url_for("community.topic", topic_id=topic.id, slug=topic.slug, **kwargs)
+
+
+def _load_visible_topic(topic_id: int):
+    topic = queries.get_topic(topic_id)
+    if topic is None or not can_view_topic(current_user, topic):
+        abort(404)
+    return topic
+
+
+@bp.route("/")
+def home():
+    topic_type = request.args.get("type") if request.args.get("type") in kinds.TOPIC_TYPES else None
+    status = request.args.get("status") if request.args.get("status") in kinds.ALL_STATUSES else None
+    category_id = _int_arg("category")
+    page = queries.topic_list(
+        current_user, parse_page(request.args.get("page")), per_page=20,
+        topic_type=topic_type, category_id=category_id, status=status,
+    )
+    return render_template(
+        "community/home.html", page=page, topic_type=topic_type, status=status, category_id=category_id,
+        categories=queries.categories_with_departments(), counts=queries.type_counts(current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new_topic():
+    form = TopicForm()
+    categories = queries.categories_with_departments()
+    form.set_categories(categories)
+    if request.method == "GET" and request.args.get("type") in kinds.TOPIC_TYPES:
+        form.type.data = request.args["type"]
+    if form.validate_on_submit():
+        if form.confirmed.data != "1":
+            similar = search_service.suggest(form.title.data, form.body.data, search_service.scope_for(current_user))
+            if similar:
+                return render_template("community/similar.html", form=form, similar=similar)
+        try:
+            topic = services.create_topic(
+                current_user, form.type.data, form.title.data, form.body.data, form.category_id.data,
+                mood=form.mood.data, is_private=form.is_private.data,
+            )
+        except DomainError as error:
+            getattr(form, error.field or "title").errors.append(str(error.message))
+        else:
+            analytics.record_event(analytics.TOPIC_POSTED, current_user.id, form.draft_id.data, "topic", topic.id)
+            db.session.commit()
+            flash(_("Your topic is published. %(department)s will answer it.", department=topic.department.name),
+                  "success")
+            return redirect(topic_url(topic))
+    return render_template("community/new.html", form=form, categories=categories), 422 if form.errors else 200
+
+
+def _render_topic(topic, comment_form=None, code: int = 200):
+    status_form = StatusForm()
+    status_form.status.choices = [(s, kinds.STATUS_LABELS[s]) for s in kinds.STATUSES[topic.type]]
+    status_form.status.data = topic.status
+    return render_template(
+        "community/topic.html",
+        topic=topic,
+        comments=queries.topic_comments(current_user, topic),
+        history=queries.status_history(topic) if is_staff(current_user) else [],
+        comment_form=comment_form or CommentForm(),
+        status_form=status_form,
+        action_form=ActionForm(),
+        solution_form=SolutionForm(),
+        voted=queries.has_voted(current_user, topic),
+        can_mark_solution=current_user.is_authenticated and services.can_mark_solution(current_user, topic),
+    ), code
+
+
+@bp.route("/t/<int:topic_id>")
+@bp.route("/t/<int:topic_id>-<slug>")
+def topic(topic_id: int, slug: str | None = None):
+    topic = _load_visible_topic(topic_id)
+    if slug != topic.slug:
+        return redirect(topic_url(topic), 301)
+    return _render_topic(topic)
+
+
+@bp.route("/t/<int:topic_id>/comments", methods=["POST"])
+@login_required
+def comment(topic_id: int):
+    topic = _load_visible_topic(topic_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            comment = services.post_comment(current_user, topic, form.body.data)
+        except DomainError as error:
+            form.body.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Your answer is published."), "success")
+            return redirect(topic_url(topic, _anchor=f"c{comment.id}"))
+    return _render_topic(topic, comment_form=form, code=422)
+
+
+@bp.route("/t/<int:topic_id>/vote", methods=["POST"])
+@login_required
+def vote(topic_id: int):
+    topic = _load_visible_topic(topic_id)
+    voted = services.toggle_vote(current_user, topic)
+    db.session.commit()
+    flash(_("Thank you, your vote is counted.") if voted else _("Your vote is withdrawn."), "success")
+    return redirect(topic_url(topic))
+
+
+@bp.route("/t/<int:topic_id>/solution", methods=["POST"])
+@login_required
+def solution(topic_id: int):
+    topic = _load_visible_topic(topic_id)
+    form = SolutionForm()
+    comment_id = form.comment_id.data or ""
+    if not comment_id.isdecimal() or len(comment_id) > 10 or int(comment_id) > MAX_ID:
+        abort(400)
+    services.mark_solution(current_user, topic, int(comment_id))
+    db.session.commit()
+    flash(_("The solution is marked.") if topic.solution_comment_id else _("The solution mark is removed."), "success")
+    return redirect(topic_url(topic))
+
+
+@bp.route("/t/<int:topic_id>/status", methods=["POST"])
+@login_required
+def status(topic_id: int):
+    topic = _load_visible_topic(topic_id)
+    if not is_staff(current_user):
+        abort(403)
+    form = StatusForm()
+    services.change_status(current_user, topic, form.status.data or "")
+    db.session.commit()
+    flash(_("Status changed to “%(status)s”.", status=kinds.STATUS_LABELS[topic.status]), "success")
+    return redirect(topic_url(topic))

@@ -1,0 +1,1 @@
+"""Uploaded images: validation and re-encoding (Pillow), storage, access rules, serving."""

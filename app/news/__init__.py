@@ -1,0 +1,1 @@
+"""News: posts by administrators and the marketing team, pinned ones on the community home, an Atom feed."""

@@ -1,0 +1,37 @@
+"""Reads for the news pages, the feed and the pinned block on the community home."""
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.common.pagination import Page, paginate
+from app.extensions import db
+from app.news.models import NewsPost
+
+
+def _published():
+    return (
+        select(NewsPost).where(NewsPost.published_at.is_not(None))
+        .options(joinedload(NewsPost.author))
+        .order_by(NewsPost.published_at.desc(), NewsPost.id.desc())
+    )
+
+
+def news_list(page: int, per_page: int, with_drafts: bool = False) -> Page:
+    stmt = _published()
+    if with_drafts:  # drafts first, then what is published
+        stmt = (
+            select(NewsPost).options(joinedload(NewsPost.author))
+            .order_by(NewsPost.published_at.is_not(None), NewsPost.published_at.desc(), NewsPost.id.desc())
+        )
+    return paginate(stmt, page, per_page)
+
+
+def pinned(limit: int = 3) -> list[NewsPost]:
+    return list(db.session.scalars(_published().where(NewsPost.is_pinned.is_(True)).limit(limit)))
+
+
+def latest(limit: int = 20) -> list[NewsPost]:
+    return list(db.session.scalars(_published().limit(limit)))
+
+
+def get_post(post_id: int) -> NewsPost | None:
+    return db.session.scalar(select(NewsPost).where(NewsPost.id == post_id).options(joinedload(NewsPost.author)))

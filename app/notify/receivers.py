@@ -1,0 +1,107 @@
+"""Listening to the community's signals, queueing mail in the same transaction, sending it after commit.
+
+- Receivers run inside the service that changed something: they subscribe authors and commenters at once
+  and note the event in the session.
+- Just before the session commits, the noted events become outbox rows (`compose.queue_events`), so the
+  e-mails commit or roll back together with the change.
+- After the commit, the rows this transaction queued are sent (MAIL_SEND=inline) in their own session.
+  A failure there is logged and left for `flask notify send`: it never turns a saved request into an error.
+"""
+import logging
+
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.common import signals
+from app.community.models import StatusChange
+from app.extensions import db
+from app.notify import compose
+from app.notify.models import AUTHOR, COMMENTER
+from app.notify.services import move_followers, subscribe_automatically
+
+log = logging.getLogger(__name__)
+
+_EVENTS = "otklik_notify_events"
+_KEYS = "otklik_notify_keys"
+
+
+def connect() -> None:
+    """Connect the receivers (idempotent: blinker keeps one connection per receiver)."""
+    signals.topic_created.connect(_on_topic_created)
+    signals.comment_posted.connect(_on_comment_posted)
+    signals.status_changed.connect(_on_status_changed)
+    signals.solution_marked.connect(_on_solution_marked)
+    signals.topic_merged.connect(_on_topic_merged)
+    signals.topic_moved.connect(_on_topic_moved)
+
+
+def _note(kind: str, **data) -> None:
+    db.session.info.setdefault(_EVENTS, []).append((kind, data))
+
+
+def _on_topic_created(topic, **_kwargs) -> None:
+    subscribe_automatically(topic.author_id, topic.id, AUTHOR)
+    _note(compose.NEW_TOPIC, topic=topic)
+
+
+def _on_comment_posted(comment, **_kwargs) -> None:
+    subscribe_automatically(comment.author_id, comment.topic_id, COMMENTER)
+    _note(compose.COMMENT, topic=comment.topic, comment=comment)
+
+
+def _on_status_changed(topic, actor, old, new, **_kwargs) -> None:
+    change = next((obj for obj in db.session.new if isinstance(obj, StatusChange) and obj.topic is topic
+                   and obj.new_status == new), None)
+    _note(compose.STATUS, topic=topic, actor=actor, old=old, new=new, change=change)
+
+
+def _on_solution_marked(topic, actor, comment, **_kwargs) -> None:
+    _note(compose.SOLUTION, topic=topic, actor=actor, comment=comment)
+
+
+def _on_topic_moved(topic, actor=None, old_department_id=None, **_kwargs) -> None:
+    """Moved to a category of another department: that department's representatives hear of it as of a new topic."""
+    if old_department_id is not None and old_department_id != topic.department_id:
+        _note(compose.NEW_TOPIC, topic=topic, moved_by=actor)
+
+
+def _on_topic_merged(duplicate, original, **_kwargs) -> None:
+    """A moderator merged a duplicate (app.moderation): its followers follow the original from now on."""
+    move_followers(duplicate.id, original.id)
+
+
+@event.listens_for(Session, "before_commit")
+def _queue_mail(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: wait for the real commit
+        return
+    events = session.info.pop(_EVENTS, None)
+    if not events or not has_app_context():
+        return
+    keys = compose.queue_events(session, events)
+    if keys:
+        session.info.setdefault(_KEYS, set()).update(keys)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    keys = session.info.pop(_KEYS, None)
+    if not keys or not has_app_context() or current_app.config.get("MAIL_SEND", "inline") != "inline":
+        return
+    from app.notify.sender import send_queued
+    try:
+        # At most MAIL_INLINE_LIMIT messages in the request; the rest (an answer in a topic with many
+        # followers) are left to `flask notify send`, so a request never waits for hundreds of SMTP round trips.
+        send_queued(keys=keys, limit=int(current_app.config.get("MAIL_INLINE_LIMIT", 20)))
+    except Exception:  # never turn a saved request into an error; `flask notify send` retries
+        log.exception("notify: sending after commit failed; the messages stay queued for `flask notify send`")
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    session.info.pop(_EVENTS, None)
+    session.info.pop(_KEYS, None)

@@ -1,0 +1,43 @@
+"""The interface every search backend implements. Both backends pass the same tests (tests/search)."""
+from abc import ABC, abstractmethod
+from typing import Sequence
+
+from app.search.documents import Filters, Scope, SearchDoc, SearchResult
+
+
+class IndexBusy(Exception):
+    """The index is locked by another writer; the outbox keeps the change for the next drain."""
+
+
+class SearchBackend(ABC):
+    name = "base"
+
+    @abstractmethod
+    def upsert(self, docs: Sequence[SearchDoc]) -> None:
+        """Add or replace documents (by kind and id). May raise IndexBusy."""
+
+    @abstractmethod
+    def delete(self, keys: Sequence[tuple[str, int]]) -> None:
+        """Remove documents; unknown keys are ignored. May raise IndexBusy."""
+
+    @abstractmethod
+    def search(self, query: str, scope: Scope, *, mode: str = "search", filters: Filters | None = None,
+               limit: int = 10, offset: int = 0) -> SearchResult:
+        """Ranked hits the scope may see. mode "suggest" ranks by similarity to a whole request
+        (title and body of a new topic); mode "search" is the search page (all words matter more).
+        Never raises on any user text: the query is analysed, never parsed as a query language."""
+
+    @abstractmethod
+    def spelling_suggestion(self, query: str) -> str | None:
+        """A corrected query when some words are unknown to the index ("did you mean"), else None."""
+
+    @abstractmethod
+    def keys(self) -> set[tuple[str, int]]:
+        """Every (kind, id) in the index (for `flask search verify`)."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove everything (before a reindex)."""
+
+    def close(self) -> None:
+        """Release files or connections."""

@@ -1,0 +1,71 @@
+"""flask search sync | reindex | verify"""
+import click
+from flask.cli import AppGroup
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.search import outbox
+from app.search.backends import get_backend
+from app.search.documents import get_kind, kinds
+
+search_cli = AppGroup("search", help="Keep the search index in step with the database.")
+BATCH = 500
+
+
+@search_cli.command("sync")
+def sync_command():
+    """Apply changes still waiting in the outbox (after a crash, or with SEARCH_SYNC=deferred)."""
+    applied = outbox.drain()
+    left = outbox.pending_count()
+    click.echo(f"Applied {applied} outbox rows; {left} left.")
+    if left:
+        raise click.ClickException("Some changes could not be applied (index busy?); run again.")
+
+
+def _expected_keys(session: Session) -> set[tuple[str, int]]:
+    keys = set()
+    for kind in kinds():
+        registered = get_kind(kind)
+        ids = list(registered.all_ids(session))
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
+            docs = registered.loader(session, chunk)
+            keys.update((kind, ref_id) for ref_id, doc in docs.items() if doc is not None)
+    return keys
+
+
+@search_cli.command("reindex")
+def reindex_command():
+    """Rebuild the whole index from the database."""
+    backend = get_backend()
+    backend.clear()
+    with Session(db.engine) as session:
+        for kind in kinds():
+            ids = list(get_kind(kind).all_ids(session))
+            with click.progressbar(length=len(ids), label=f"Indexing {kind}s") as bar:
+                for start in range(0, len(ids), BATCH):
+                    chunk = ids[start:start + BATCH]
+                    outbox.apply_kind(session, backend, kind, chunk)
+                    bar.update(len(chunk))
+    click.echo(f"Indexed {len(backend.keys())} documents.")
+
+
+@search_cli.command("verify")
+def verify_command():
+    """Report drift between the database and the index (missing or stale documents)."""
+    with Session(db.engine) as session:
+        expected = _expected_keys(session)
+    indexed = get_backend().keys()
+    missing = sorted(expected - indexed)
+    extra = sorted(indexed - expected)
+    pending = outbox.pending_count()
+    click.echo(f"Database: {len(expected)} searchable, index: {len(indexed)} documents, outbox: {pending} pending.")
+    for kind, ref_id in missing[:20]:
+        click.echo(f"missing from index: {kind} {ref_id}")
+    for kind, ref_id in extra[:20]:
+        click.echo(f"in index but not searchable: {kind} {ref_id}")
+    if missing or extra:
+        raise click.ClickException(
+            f"Drift: {len(missing)} missing, {len(extra)} stale. Run `flask search sync` or `flask search reindex`."
+        )
+    click.echo("No drift.")

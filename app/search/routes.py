@@ -1,0 +1,23 @@
+"""JSON API of smart search: GET /api/v1/suggest?title=...&body=..."""
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+
+from app.search import service
+
+bp = Blueprint("search_api", __name__, url_prefix="/api/v1")
+
+
+def _limit(value, default: int = 5, ceiling: int = 10) -> int:
+    return min(max(int(value), 1), ceiling) if (value or "").isdigit() and len(value) < 4 else default
+
+
+@bp.route("/suggest")
+def suggest():
+    items = service.suggest(
+        request.args.get("title", ""), request.args.get("body", ""),
+        service.scope_for(current_user), limit=_limit(request.args.get("limit")),
+    )
+    keys = ("kind", "id", "title", "url", "type", "status", "answered")
+    response = jsonify([{**{key: item[key] for key in keys}, "snippet": item["snippet_html"]} for item in items])
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,94 @@
+"""Search and suggestions as the pages and the API use them: backend hits, visibility re-checked
+against the database, snippets highlighted by the shared analyser."""
+from dataclasses import dataclass, field
+
+from app.common.permissions import is_staff
+from app.search import analysis
+from app.search.backends import get_backend
+from app.search.documents import Filters, Scope, get_kind
+
+MAX_QUERY_CHARS = 10_000
+
+
+def scope_for(user) -> Scope:
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    return Scope(is_staff=is_staff(user), user_id=user.id if authenticated else None)
+
+
+def _present(hits, scope: Scope, query: str) -> list[dict]:
+    by_kind: dict[str, list[int]] = {}
+    for hit in hits:
+        by_kind.setdefault(hit.kind, []).append(hit.id)
+    shown: dict[tuple[str, int], dict] = {}
+    for kind, ids in by_kind.items():
+        registered = get_kind(kind)
+        if registered is not None:
+            for ref_id, data in registered.present(scope, ids).items():
+                shown[(kind, ref_id)] = data
+    items = []
+    for hit in hits:
+        data = shown.get((hit.kind, hit.id))
+        if data is None:
+            continue
+        text = data.get("text") or ""
+        items.append({
+            "kind": hit.kind,
+            "id": hit.id,
+            "title": data["title"],
+            "title_html": analysis.highlight(data["title"], query, max_chars=300),
+            "url": data["url"],
+            "snippet_html": analysis.highlight(text, query) if text else "",
+            "type": data.get("type"),
+            "status": data.get("status"),
+            "answered": bool(data.get("answered")),
+            "score": round(hit.score, 4),
+        })
+    return items
+
+
+def suggest(title: str, body: str, scope: Scope, limit: int = 5) -> list[dict]:
+    """Existing items that may already answer a request being written (the ask form and the API)."""
+    title = (title or "")[:MAX_QUERY_CHARS]
+    body = (body or "")[:MAX_QUERY_CHARS]
+    if not analysis.analyse_query(title + " " + body):
+        return []
+    # The title says what the request is about: it counts twice against the details.
+    query = f"{title}\n{title}\n{body}" if body else title
+    result = get_backend().search(query, scope, mode="suggest", limit=limit + 5)
+    return _present(result.hits, scope, f"{title} {body}")[:limit]
+
+
+@dataclass
+class SearchPage:
+    query: str
+    items: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 10
+    spelling: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def search(query: str, scope: Scope, filters: Filters | None = None, page: int = 1, per_page: int = 10) -> SearchPage:
+    query = (query or "").strip()[:MAX_QUERY_CHARS]
+    result = SearchPage(query=query, page=page, per_page=per_page)
+    if not analysis.analyse_query(query):
+        return result
+    backend = get_backend()
+    found = backend.search(query, scope, mode="search", filters=filters, limit=per_page, offset=(page - 1) * per_page)
+    result.items = _present(found.hits, scope, query)
+    result.total = found.total
+    if found.total == 0 or page == 1:
+        result.spelling = backend.spelling_suggestion(query)
+    return result

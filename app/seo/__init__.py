@@ -1,0 +1,1 @@
+"""Search-engine features: sitemaps, robots.txt, feeds, structured data (JSON-LD), page meta tags."""

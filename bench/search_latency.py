@@ -1,0 +1,157 @@
+"""Suggest latency over a big synthetic community.
+
+    python -m bench.search_latency --docs 100000 --json [--backend whoosh|postgres] [--queries 300]
+
+Generates N bilingual bank-support topics (bench/community_gen.py), loads them through the real path
+(community services -> outbox -> one drain per batch -> backend), then measures p50/p95 of
+- app.search.service.suggest() called directly,
+- GET /api/v1/suggest?title=... through the Flask test client,
+- the same over a real HTTP server on 127.0.0.1 (werkzeug, threaded; urllib client),
+- a bare Flask "hello" route over the same HTTP path, for scale,
+for titles as they are typed (word and mid-word prefixes of fresh generated titles). The first queries
+after loading warm the caches (as on a running server) and are reported separately.
+Prints one JSON line.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+from bench._support import fresh_app, load_topics, ms_summary
+from bench.community_gen import generate, typed_prefixes
+
+
+def _queries(n: int, seed: int) -> tuple[list[str], list[str]]:
+    """(warm-up, measured) typed prefixes of titles the corpus has not seen verbatim."""
+    rng = random.Random(seed)
+    prefixes = []
+    for _, title, _ in generate(max(n, 50), seed=seed):
+        prefixes.extend(typed_prefixes(title))
+    rng.shuffle(prefixes)
+    return prefixes[:50], prefixes[50:50 + n]
+
+
+def _timed(fn, items) -> list[float]:
+    out = []
+    for item in items:
+        started = time.perf_counter()
+        fn(item)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+class _Server:
+    def __init__(self, app):
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        class QuietHandler(WSGIRequestHandler):
+            def log_request(self, *args, **kwargs):
+                pass
+
+        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+    def get(self, path: str) -> bytes:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=30) as response:
+            assert response.status == 200, response.status
+            return response.read()
+
+
+def _hello_app():
+    from flask import Flask
+    hello = Flask("hello")
+
+    @hello.route("/hello")
+    def index():
+        return "hello"
+    return hello
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.search_latency", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--backend", default="whoosh", choices=("whoosh", "postgres"))
+    parser.add_argument("--queries", type=int, default=300, help="measured typed titles")
+    parser.add_argument("--batch", type=int, default=1000, help="topics per commit + drain while loading")
+    parser.add_argument("--seed", type=int, default=1551)
+    parser.add_argument("--workdir", help="keep the loaded app (SQLite + index) here and reuse it next time "
+                                          "(whoosh only; a directory already holding --docs topics is not reloaded)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    from app.search import service
+    from app.search.documents import Scope
+
+    warm, measured = _queries(args.queries, seed=args.seed + 1)
+    if args.workdir and args.backend != "whoosh":
+        parser.error("--workdir is for the whoosh backend")
+    with fresh_app(args.backend, workdir=args.workdir) as (app, _):
+        from app.community.models import Topic
+        from app.extensions import db
+        have = db.session.query(Topic).count()
+        if have and have != args.docs:
+            parser.error(f"{args.workdir} holds {have} topics, not {args.docs}: use another --workdir")
+        if have:
+            stats = None
+        else:
+            def progress(done):
+                print(f"\rloaded {done}/{args.docs}", end="", file=sys.stderr, flush=True)
+            rows = ((i, title, body) for i, (_, title, body) in enumerate(generate(args.docs, seed=args.seed)))
+            _, stats = load_topics(rows, batch=args.batch, progress=progress)
+            print(file=sys.stderr)
+        scope = Scope()
+        results = {}
+        with app.test_request_context("/"):
+            first = _timed(lambda q: service.suggest(q, "", scope, limit=5), measured[:1])
+            warmup = _timed(lambda q: service.suggest(q, "", scope, limit=5), warm)
+            direct = _timed(lambda q: service.suggest(q, "", scope, limit=5), measured)
+            hits = sum(1 for q in measured[:50] if service.suggest(q, "", scope, limit=5))
+        client = app.test_client()
+
+        def via_client(q):
+            response = client.get("/api/v1/suggest", query_string={"title": q})
+            assert response.status_code == 200, response.status_code
+        test_client = _timed(via_client, measured)
+        with _Server(app) as server:
+            http = _timed(lambda q: server.get("/api/v1/suggest?" + urllib.parse.urlencode({"title": q})), measured)
+        with _Server(_hello_app()) as server:
+            hello = _timed(lambda q: server.get("/hello"), measured)
+
+        def pick(name, seconds):
+            s = ms_summary(seconds)
+            results[f"{name}_p50_ms"], results[f"{name}_p95_ms"] = s["p50_ms"], s["p95_ms"]
+        pick("suggest", direct)
+        pick("client", test_client)
+        pick("http", http)
+        pick("hello_http", hello)
+        pick("warmup", warmup)
+        line = {"docs": args.docs, "backend": args.backend, "queries": len(measured), **results,
+                "first_query_ms": round(first[0] * 1000, 1), "queries_with_hits": f"{hits}/50",
+                "load_s": round(stats.seconds, 1) if stats else "reused",
+                "load_docs_per_s": round(stats.docs / max(stats.seconds, 1e-9), 1) if stats else None}
+    if args.json:
+        print(json.dumps(line, ensure_ascii=False))
+    else:
+        for key, value in line.items():
+            print(f"{key:>20}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Deflection: suggestions shown, clicked, posted anyway; the admin page shows the month's figures."""
+from sqlalchemy import select
+
+from app.analytics.models import Event
+from app.extensions import db
+
+
+def event(client, name, draft, **extra):
+    return client.post_raw("/api/v1/events", json={"event": name, "draft": draft, **extra},
+                       headers={"X-CSRFToken": client.csrf_token()})
+
+
+def test_events_are_recorded_and_reported(client, auth, customer, community, make_topic):
+    topic = make_topic(title="Where is my new card", category=community["cards"])
+    for n in range(3):  # three people go to a suggested topic
+        assert event(client, "suggestions_shown", f"draft-went-{n}", count=3).status_code == 201
+        assert event(client, "suggestion_clicked", f"draft-went-{n}", kind="topic", id=topic.id).status_code == 201
+    auth.login()
+    assert event(client, "suggestions_shown", "draft-posted-1", count=2).status_code == 201
+    response = client.post("/new", {"type": "idea", "title": "Please add Apple Pay for business cards",
+                                    "body": "", "category_id": community["cards"].id, "confirmed": "1",
+                                    "draft_id": "draft-posted-1"})
+    assert response.status_code == 302
+    posted = db.session.scalars(select(Event).where(Event.name == "topic_posted")).all()
+    assert [(e.draft_id, e.user_id) for e in posted] == [("draft-posted-1", customer.id)]
+    auth.logout()
+    auth.login("admin@test.example")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "3 people went to a suggested topic, 1 posted a new one." in page
+    assert "75 %" in page
+
+
+def test_bad_events_get_a_4xx(client):
+    token = {"X-CSRFToken": client.csrf_token()}
+    assert client.post_raw("/api/v1/events", json={"event": "hack", "draft": "draft-0001"}, headers=token).status_code == 400
+    assert client.post_raw("/api/v1/events", json={"event": "suggestions_shown", "draft": "<x>"}, headers=token).status_code == 400
+    assert client.post_raw("/api/v1/events", data="not json", headers=token).status_code == 400
+    assert client.post_raw("/api/v1/events", json={"event": "suggestion_clicked", "draft": "draft-0001", "kind": "topic",
+                                               "id": "1; drop"}, headers=token).status_code == 400
+    assert client.post_raw("/api/v1/events", json={"event": "suggestions_shown", "draft": "draft-0001"}).status_code == 400
+    assert db.session.scalars(select(Event)).all() == []

@@ -1,0 +1,63 @@
+"""Smart search in the browser: typing on /new suggests the matching topic; clicking it keeps the draft."""
+import pytest
+from sqlalchemy import select
+
+from app.admin import services as admin_services
+from app.analytics.models import Event
+from app.auth import services as auth_services
+from app.community import services as community_services
+from app.extensions import db
+from app.staff import services as staff_services
+from tests.browser.helpers import expect, log_in
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+EXISTING = "Как разблокировать карту после трёх неверных ПИН-кодов"
+
+
+@pytest.fixture
+def existing_topic(live_server):
+    with live_server.app.app_context():
+        department = staff_services.create_department("Частные клиенты")
+        category = admin_services.create_category("Карты", department.id)
+        author = auth_services.register_user("author@test.example", PASSWORD, "Анна", role="customer")
+        auth_services.register_user("asker@test.example", PASSWORD, "Борис", role="customer")
+        community_services.create_topic(author, "question", EXISTING, "Ввёл ПИН три раза неправильно.",
+                                        category.id, mood="upset")
+        community_services.create_topic(author, "idea", "Добавьте тёмную тему в приложение", "",
+                                        category.id)
+        db.session.commit()
+        db.session.remove()
+
+
+def test_typing_a_question_suggests_the_existing_topic_and_keeps_the_draft(live_server, existing_topic, new_session):
+    page = new_session("asker")
+    log_in(page, live_server.url, "asker@test.example", PASSWORD)
+    page.goto(f"{live_server.url}/new")
+    form = page.locator("form#ask-form")
+    form.locator("textarea[name=body]").fill("Сегодня утром три раза ошибся с ПИН-кодом в банкомате.")
+    form.locator("input[name=title]").press_sequentially("Карта заблокирована после ПИН", delay=30)
+
+    suggestions = page.locator("#suggestions")
+    expect(suggestions).to_be_visible(timeout=10_000)
+    first = suggestions.locator(".suggestion-title").first
+    expect(first).to_have_text(EXISTING)
+    expect(suggestions.locator("mark").first).to_be_visible()
+    expect(suggestions).not_to_contain_text("тёмную тему")
+
+    first.click()
+    expect(page.locator("h1")).to_have_text(EXISTING)
+    page.go_back()
+    expect(page.locator("input[name=title]")).to_have_value("Карта заблокирована после ПИН")
+    expect(page.locator("textarea[name=body]")).to_have_value("Сегодня утром три раза ошибся с ПИН-кодом в банкомате.")
+
+    with live_server.app.app_context():
+        names = set(db.session.scalars(select(Event.name)))
+        db.session.remove()
+    assert {"suggestions_shown", "suggestion_clicked"} <= names
+
+    # Back on the draft the suggestions come again; "None of these, continue" puts them away.
+    expect(suggestions).to_be_visible(timeout=10_000)
+    page.locator("#suggestions-dismiss").click()
+    expect(suggestions).to_be_hidden()

@@ -1,0 +1,39 @@
+"""`flask demo` loads the demo community once (a second run adds nothing) and is refused where not allowed."""
+from sqlalchemy import select
+
+from app.community.models import Topic
+from app.extensions import db
+from tests.helpers import db_snapshot
+
+DEMO_ACCOUNTS = ["admin@example.com", "rep.private@example.com", "rep.business@example.com", "customer@example.com"]
+
+
+def test_flask_demo_twice_loads_the_community_once(app, runner, client_as):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, f"{first.output}\n{first.exception!r}"
+    after_first = db_snapshot()
+
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, f"{second.output}\n{second.exception!r}"
+    assert db_snapshot() == after_first
+
+    topics = db.session.scalars(select(Topic)).all()
+    assert len(topics) >= 60
+    assert {topic.type for topic in topics} == {"question", "problem", "idea", "praise"}
+    assert any(topic.is_private for topic in topics)
+    assert any(topic.has_official_answer for topic in topics)
+
+    for email in DEMO_ACCOUNTS:
+        client = client_as()
+        assert client.post("/login", {"email": email, "password": "demo-password"}).status_code == 302, email
+        assert client.get("/settings").status_code == 200, email
+
+
+def test_flask_demo_is_refused_when_not_allowed(app, runner):
+    app.config["DEMO_ALLOWED"] = False
+
+    result = runner.invoke(args=["demo"])
+
+    assert result.exit_code != 0
+    assert "not loaded in production" in result.output
+    assert all(rows == [] for rows in db_snapshot().values())

@@ -1,0 +1,212 @@
+"""The PostgreSQL search backend: the shared backend contract plus what is specific to PostgreSQL
+(vocabulary counts, lexeme quoting, writes that commit on their own, the model on SQLite).
+
+Needs the PostgreSQL server named by TEST_DATABASE_URL; skipped when it is unset (the SQLite pass of the
+suite). When it is set but the server is unreachable, the tests skip, or fail under OTKLIK_REQUIRE_SERVICES=1 (CI).
+"""
+import os
+import threading
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from app.extensions import db
+from app.search import pg_models  # noqa: F401  (registers search_documents / search_terms before create_all)
+from app.search.backends import postgres_backend
+from app.search.backends.postgres_backend import PostgresBackend, tsquery_or, tsvector_literal
+from app.search.documents import Scope
+from tests.search.backend_contract import *  # noqa: F401,F403  (the shared behaviour tests)
+from tests.search.backend_contract import CORPUS, doc, keys_of
+
+pytestmark = pytest.mark.postgres
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+REQUIRED = os.environ.get("OTKLIK_REQUIRE_SERVICES") == "1"
+
+
+def _postgres_problem() -> str | None:
+    if not PG_URL:
+        return "TEST_DATABASE_URL is unset (e.g. postgresql://postgres@127.0.0.1:5432/test)"
+    if not PG_URL.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+        return f"TEST_DATABASE_URL is not a PostgreSQL URL: {PG_URL.split('@')[-1]}"
+    import psycopg
+    try:
+        with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3):
+            pass
+    except psycopg.Error as exc:
+        return f"PostgreSQL at {PG_URL.split('@')[-1]} is unreachable: {str(exc).strip()[:200]}"
+    return None
+
+
+_PROBLEM = _postgres_problem()
+
+
+@pytest.fixture
+def postgres():
+    if _PROBLEM:
+        if REQUIRED and PG_URL:
+            pytest.fail(f"OTKLIK_REQUIRE_SERVICES=1 but {_PROBLEM}")
+        pytest.skip(_PROBLEM)
+
+
+@pytest.fixture
+def backend(postgres, app):
+    backend = PostgresBackend()
+    yield backend
+    backend.close()
+
+
+def vocabulary() -> dict[str, int]:
+    with db.engine.connect() as conn:
+        return dict(conn.execute(text("SELECT term, doc_count FROM search_terms")).all())
+
+
+def recount() -> dict[str, int]:
+    """Document frequencies recomputed from the indexed documents themselves."""
+    with db.engine.connect() as conn:
+        return dict(conn.execute(text(
+            "SELECT t.term, count(*) FROM search_documents d, unnest(tsvector_to_array(d.tsv)) AS t(term) "
+            "GROUP BY t.term"
+        )).all())
+
+
+# ---------------------------------------------------------------- vocabulary and tsvector
+
+def test_vocabulary_counts_follow_every_write(backend):
+    backend.upsert(CORPUS)
+    assert vocabulary() == recount()
+    assert vocabulary()["ипотека"] == 2
+    backend.upsert([doc(id=5, title="Теперь про вклады", body="Ставка по вкладу")])
+    assert vocabulary() == recount()
+    assert vocabulary()["ипотека"] == 1
+    backend.delete([("topic", 6), ("topic", 6), ("topic", 404)])
+    assert vocabulary() == recount()
+    assert "ипотека" not in vocabulary()
+    backend.clear()
+    assert vocabulary() == {}
+
+
+def test_concurrent_writers_keep_counts_exact(backend, app):
+    errors = []
+
+    def write(n):
+        try:
+            with app.app_context():
+                for round_ in range(5):
+                    backend.upsert([doc(id=i, title=f"Thread {n} round {round_} topic{i % 3}", body="shared words here")
+                                    for i in range(1, 11)])
+                    backend.delete([(("topic", (n + round_) % 10 + 1))])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert vocabulary() == recount()
+
+
+def test_tsvector_has_weights_and_positions(backend):
+    backend.upsert([doc(id=1, title="Карта", body="карта заблокирована", answers="Разблокировать в приложении")])
+    with db.engine.connect() as conn:
+        rows = dict(conn.execute(text(
+            "SELECT u.lexeme, u.weights FROM search_documents d, unnest(d.tsv) AS u WHERE d.ref_id = 1"
+        )).all())
+    assert sorted(rows["карта"]) == ["A", "C"]        # title, body
+    assert rows["разблокировать"] == ["B"]             # official answer
+
+
+@pytest.mark.parametrize("term", ["it's", "a\\b", "'", "''", "\\", "x'y\\'z", "word:*", "a&b|c", "!(", "<->"])
+def test_lexeme_quoting_round_trips(backend, term):
+    literal = tsvector_literal([([term, "plain"], "A")])
+    with db.engine.connect() as conn:
+        lexemes = conn.execute(text("SELECT tsvector_to_array(CAST(:v AS tsvector))"), {"v": literal}).scalar_one()
+        assert sorted(lexemes) == sorted([term, "plain"])
+        assert conn.execute(text("SELECT CAST(:v AS tsvector) @@ CAST(:q AS tsquery)"),
+                            {"v": literal, "q": tsquery_or([term])}).scalar_one() is True
+
+
+def test_apostrophes_in_terms_are_searchable(backend):
+    backend.upsert([doc(id=1, title="М'ясо та п'ять сирів", body="Магазин м'яса")])
+    assert keys_of(backend.search("м'ясо", Scope())) == [("topic", 1)]
+    assert keys_of(backend.search("мʼясо", Scope(), mode="suggest")) == [("topic", 1)]
+
+
+# ---------------------------------------------------------------- bounded work per query
+
+def test_candidates_come_from_the_rarest_terms(backend, monkeypatch):
+    backend.upsert([doc(id=i, title=f"Common words number {i}", body="common words") for i in range(1, 21)]
+                   + [doc(id=100, title="Rare chargeback", body="common words"),
+                      doc(id=101, title="Another chargeback", body="nothing else")])
+    monkeypatch.setattr(postgres_backend, "CANDIDATE_BUDGET", 5)
+    result = backend.search("common chargeback", Scope(), mode="suggest")
+    assert set(keys_of(result)) == {("topic", 100), ("topic", 101)} and result.total == 2
+    assert keys_of(result)[0] == ("topic", 100)          # both words
+    monkeypatch.setattr(postgres_backend, "CANDIDATE_BUDGET", 10_000)
+    assert backend.search("common chargeback", Scope(), mode="suggest").total == 22
+
+
+def test_a_very_common_word_ranks_the_most_popular_candidates(backend, monkeypatch):
+    backend.upsert([doc(id=i, title=f"Card topic {i}", body="card", popularity=float(i)) for i in range(1, 31)])
+    monkeypatch.setattr(postgres_backend, "MAX_CANDIDATES", 10)
+    result = backend.search("card", Scope(), limit=20)
+    assert result.total == 30                               # the count stays exact
+    assert {ref_id for _, ref_id in keys_of(result)} == set(range(21, 31))
+    assert keys_of(backend.search("card", Scope(), limit=5, offset=40)) == []
+    assert backend.search("card", Scope(), limit=5, offset=40).total == 30
+
+
+# ---------------------------------------------------------------- connections and transactions
+
+def test_writes_commit_on_their_own(backend):
+    """The outbox drain calls the backend after the app's commit, maybe inside another session: the
+    backend's writes must not depend on (or be rolled back with) db.session."""
+    db.session.execute(text("SELECT 1"))          # db.session now has an open transaction
+    backend.upsert([doc(id=1, title="Independent write")])
+    db.session.rollback()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM search_documents")).scalar_one() == 1
+    assert keys_of(backend.search("independent write", Scope())) == [("topic", 1)]
+    backend.delete([("topic", 1)])
+    db.session.rollback()
+    assert backend.keys() == set()
+
+
+def test_search_sees_new_documents_at_once(backend):
+    backend.upsert([doc(id=i, title=f"Document about deposits {i}") for i in range(1, 4)])
+    assert backend.search("deposits", Scope()).total == 3       # document count cached, then invalidated
+    backend.upsert([doc(id=4, title="Another deposits topic")])
+    assert backend.search("deposits", Scope()).total == 4
+
+
+def test_candidate_query_uses_the_gin_index(backend):
+    backend.upsert([doc(id=i, title=f"Filler topic number {i}", body="lorem ipsum") for i in range(1, 200)])
+    backend.upsert([doc(id=500, title="Needle in a haystack")])
+    with db.engine.connect() as conn:
+        conn.execute(text("ANALYZE search_documents"))
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(conn.execute(text(
+            "EXPLAIN SELECT ref_id FROM search_documents d WHERE d.tsv @@ CAST(:q AS tsquery)"
+        ), {"q": tsquery_or(["needl"])}).scalars())
+    assert "ix_search_documents_tsv" in plan
+
+
+# ---------------------------------------------------------------- the model on SQLite
+
+def test_model_creates_on_sqlite(tmp_path):
+    """The app's default database: the tsvector column is plain TEXT there and PostgreSQL-only DDL is skipped."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'schema.db'}")
+    try:
+        tables = [pg_models.SearchDocument.__table__, pg_models.SearchTerm.__table__]
+        db.metadata.create_all(engine, tables=tables)
+        inspector = inspect(engine)
+        columns = {c["name"]: str(c["type"]) for c in inspector.get_columns("search_documents")}
+        assert columns["tsv"] == "TEXT"
+        indexes = {i["name"] for i in inspector.get_indexes("search_documents")}
+        assert "ix_search_documents_tsv" not in indexes and "ix_search_documents_filters" in indexes
+        assert inspector.get_pk_constraint("search_documents")["constrained_columns"] == ["kind", "ref_id"]
+        db.metadata.drop_all(engine, tables=tables)
+    finally:
+        engine.dispose()

@@ -1,0 +1,91 @@
+"""What customers see: suggestions on the ask form, the API, the search page, "did you mean"."""
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+@pytest.fixture
+def topics(make_topic, community, customer):
+    cards = community["cards"]
+    return {
+        "card": make_topic(title="Как разблокировать карту после трёх неверных ПИН-кодов", category=cards,
+                           body="Ввёл ПИН три раза неправильно, карта заблокирована."),
+        "branch": make_topic(title="Графік роботи відділення у вихідні", category=cards,
+                             body="Чи працюють відділення банку в суботу?"),
+        "app": make_topic(title="Mobile app crashes when I open the statement", category=cards,
+                          body="Since the last update the app closes on the statement screen."),
+    }
+
+
+def api(client, **params):
+    response = client.get("/api/v1/suggest", query_string=params)
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_suggest_api_returns_the_documented_fields(client, topics):
+    items = api(client, title="карты заблокирована", body="неверный пин")
+    assert items[0]["id"] == topics["card"].id
+    assert set(items[0]) == {"kind", "id", "title", "url", "snippet", "type", "status", "answered"}
+    assert items[0]["kind"] == "topic" and items[0]["type"] == "question" and items[0]["status"] == "open"
+    assert items[0]["url"].startswith(f"/t/{topics['card'].id}-")
+    assert "<mark>" in items[0]["snippet"]
+
+
+@pytest.mark.parametrize("query, key", [
+    ("карта заблокированная", "card"),          # карты / карта
+    ("відділеннях", "branch"),                  # відділення / відділеннях
+    ("app crashed statements", "app"),          # English stemming
+    ("графік відділень субота", "branch"),
+])
+def test_inflected_forms_find_each_other(client, topics, query, key):
+    assert api(client, title=query)[0]["id"] == topics[key].id
+
+
+def test_search_page_highlights_and_filters(client, topics):
+    page = client.get("/search", query_string={"q": "заблокирована карта"}).get_data(as_text=True)
+    assert "разблокировать" in page and "<mark>" in page
+    filtered = client.get("/search", query_string={"q": "карта", "type": "idea"}).get_data(as_text=True)
+    assert "разблокировать" not in filtered
+
+
+def test_did_you_mean_for_a_misspelt_word(client, topics):
+    page = client.get("/search", query_string={"q": "statment"}).get_data(as_text=True)
+    assert "Did you mean" in page and "statement" in page
+
+
+def test_header_has_the_search_box(client):
+    assert 'action="/search"' in client.get("/").get_data(as_text=True)
+
+
+def _attack_strings():
+    strings = ['"unbalanced', "NOT OR", "title:[a to z]", "*", "?", "AND", "(", ")", "\\", "'; DROP TABLE topics; --",
+               "a" * 10_000, "карта " * 2000]
+    for path in (SHARED / "xss" / "payloadbox-xss.txt", SHARED / "sqli" / "sqli-payloads.txt"):
+        if path.exists():
+            lines = [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
+            strings.extend(lines[:: max(1, len(lines) // 300)])
+    return strings
+
+
+def test_no_user_input_crashes_search(client, topics):
+    if not (SHARED / "xss").exists():
+        pytest.skip("../shared/data/xss is not here: only the built-in malformed queries are checked")
+    for text in _attack_strings():
+        assert client.get("/api/v1/suggest", query_string={"title": text, "body": text}).status_code == 200
+        response = client.get("/search", query_string={"q": text})
+        assert response.status_code == 200
+        assert "<script>alert" not in response.get_data(as_text=True)
+
+
+def test_without_javascript_the_first_submit_shows_similar_topics(client, auth, topics, community):
+    auth.login()
+    data = {"type": "question", "title": "Карта заблокирована после ПИН-кода", "body": "Что делать?",
+            "category_id": community["cards"].id, "mood": "upset"}
+    response = client.post("/new", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "разблокировать" in page and 'name="confirmed" value="1"' in page
+    response = client.post("/new", {**data, "confirmed": "1"})
+    assert response.status_code == 302

@@ -1,0 +1,50 @@
+"""Production settings: the app refuses to start without SECRET_KEY, and never loads the demo."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from config import ProductionConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _start_wsgi(tmp_path, **env):
+    """Import wsgi.py the way gunicorn does, with a clean environment plus `env`."""
+    clean = {key: value for key, value in os.environ.items()
+             if key not in {"SECRET_KEY", "OTKLIK_ENV", "DATABASE_URL", "TEST_DATABASE_URL"}}
+    clean.update({"SEARCH_INDEX_DIR": str(tmp_path / "search_index"), "UPLOAD_DIR": str(tmp_path / "uploads"),
+                  "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}", **env})
+    return subprocess.run([sys.executable, "-c", "import wsgi; print('started', wsgi.app.config['ENV_NAME'])"],
+                          cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _start_wsgi(tmp_path, OTKLIK_ENV="production")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_starts_with_a_secret_key(tmp_path):
+    result = _start_wsgi(tmp_path, OTKLIK_ENV="production", SECRET_KEY="a-long-random-production-secret")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "started production"
+
+
+@pytest.mark.parametrize("secret", ["", None])
+def test_create_app_refuses_a_production_config_without_a_secret_key(tmp_path, secret):
+    class Config(ProductionConfig):
+        SECRET_KEY = secret
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'prod.db'}"
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(Config)
+
+
+def test_production_does_not_allow_the_demo():
+    assert ProductionConfig.DEMO_ALLOWED is False
