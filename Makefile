@@ -1,0 +1,42 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi.py
+
+.PHONY: venv run test lint migrate demo translations extract-messages bench clean
+
+# Create or update .venv with everything: app, test and benchmark tools.
+venv: $(VENV)/.stamp translations
+
+$(VENV)/.stamp: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+translations: $(VENV)/.stamp
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f > /dev/null 2>&1 || $(BIN)/pybabel compile -d app/translations
+
+extract-messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* ._ demo" -o app/translations/messages.pot app templates
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+migrate: venv
+	$(BIN)/flask db upgrade
+
+demo: migrate
+	$(BIN)/flask demo
+
+run: demo
+	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python -m bench.search_quality --help
+
+clean:
+	rm -rf $(VENV) .pytest_cache
