@@ -1,8 +1,12 @@
 """`flask demo` loads the demo community once (a second run adds nothing) and is refused where not allowed."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.community.models import Topic
+from app.demo import kb_content
 from app.extensions import db
+from app.kb.models import Article, ArticleRevision
+from app.news.models import NewsPost
+from app.search.models import SearchOutbox
 from tests.helpers import db_snapshot
 
 DEMO_ACCOUNTS = ["admin@example.com", "rep.private@example.com", "rep.business@example.com", "customer@example.com"]
@@ -16,6 +20,16 @@ def test_flask_demo_twice_loads_the_community_once(app, runner, client_as):
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, f"{second.output}\n{second.exception!r}"
     assert db_snapshot() == after_first
+    published = len(kb_content.ARTICLES) + 1  # and the promoted topic; plus one draft
+    counts = f"{published + 1} articles ({published} published), {len(kb_content.NEWS)} news posts"
+    assert first.output.strip().endswith(counts) and second.output == first.output
+
+    def count(model, *where) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+    assert count(Article) == published + 1 and count(Article, Article.status == "published") == published
+    assert count(ArticleRevision) == published + 1  # one revision each, written by the KB service
+    assert count(NewsPost) == len(kb_content.NEWS) and count(NewsPost, NewsPost.is_pinned.is_(True)) == 1
+    assert count(SearchOutbox) == 0  # applied to the index after the command's commit
 
     topics = db.session.scalars(select(Topic)).all()
     assert len(topics) >= 60
