@@ -22,11 +22,13 @@ def pg_url() -> str:
 def fresh_app(backend: str = "whoosh", keep: bool = False, workdir: str | None = None):
     """An app with an empty database and index, inside an app context. Yields (app, workdir).
 
-    With `workdir` (whoosh only) the database and index live there and are kept: a second run with the
-    same directory reuses what the first one loaded (the caller checks what is there)."""
+    With `workdir` the SQLite database (or, for postgres, the tables in the PostgreSQL database) and the
+    index are kept: a second run reuses what the first one loaded (the caller checks what is there).
+    Without it, the postgres backend starts from dropped and re-created tables."""
     from config import Config
 
-    if workdir is not None:
+    reuse = workdir is not None
+    if reuse:
         os.makedirs(workdir, exist_ok=True)
         keep = True
     else:
@@ -49,7 +51,7 @@ def fresh_app(backend: str = "whoosh", keep: bool = False, workdir: str | None =
     app = create_app(BenchConfig)
     try:
         with app.app_context():
-            if backend == "postgres":
+            if backend == "postgres" and not reuse:
                 db.drop_all()
             db.create_all()  # no-op for the tables a kept workdir already has
             try:

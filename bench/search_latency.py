@@ -91,7 +91,8 @@ def main(argv=None) -> int:
     parser.add_argument("--batch", type=int, default=1000, help="topics per commit + drain while loading")
     parser.add_argument("--seed", type=int, default=1551)
     parser.add_argument("--workdir", help="keep the loaded app (SQLite + index) here and reuse it next time "
-                                          "(whoosh only; a directory already holding --docs topics is not reloaded)")
+                                          "(a directory, or for postgres a database, already holding --docs topics is not reloaded; "
+                                          "use a database of its own in BENCH_DATABASE_URL)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -99,8 +100,6 @@ def main(argv=None) -> int:
     from app.search.documents import Scope
 
     warm, measured = _queries(args.queries, seed=args.seed + 1)
-    if args.workdir and args.backend != "whoosh":
-        parser.error("--workdir is for the whoosh backend")
     with fresh_app(args.backend, workdir=args.workdir) as (app, _):
         from app.community.models import Topic
         from app.extensions import db
