@@ -20,6 +20,16 @@ def _timeago(value: datetime) -> str:
     return format_timedelta(value - utcnow(), add_direction=True)
 
 
+def _datetime(value: datetime | None) -> str:
+    """The locale's medium date with its short time (minutes, no seconds): "22 нояб. 2026 г., 19:49"."""
+    if not value:
+        return ""
+    locale = get_locale()
+    pattern = (str(locale.datetime_formats["medium"]).replace("{1}", locale.date_formats["medium"].pattern)
+               .replace("{0}", locale.time_formats["short"].pattern))
+    return format_datetime(value, pattern)
+
+
 def init_templating(app) -> None:
     from app.community import kinds
 
@@ -34,7 +44,7 @@ def init_templating(app) -> None:
         current_locale=lambda: str(get_locale()),
         community_name=lambda: app.config["COMMUNITY_NAME"],
     )
-    app.jinja_env.filters["datetime"] = lambda v: format_datetime(v, "medium") if v else ""
+    app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["timeago"] = _timeago
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
