@@ -1,7 +1,8 @@
-"""Reading what a user sees (pages parsed with html.parser) and what the database holds."""
+"""Reading what a user sees (pages parsed with html.parser) and what the database holds and runs."""
+import contextlib
 from html.parser import HTMLParser
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.extensions import db
 
@@ -117,3 +118,18 @@ def db_snapshot() -> dict[str, list[tuple]]:
         table.name: sorted((tuple(row) for row in db.session.execute(select(table))), key=repr)
         for table in db.metadata.sorted_tables
     }
+
+
+@contextlib.contextmanager
+def count_statements():
+    """Collect the SQL statements sent to the database inside the block (compare counts for few and many rows)."""
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

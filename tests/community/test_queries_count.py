@@ -1,30 +1,15 @@
 """List pages issue the same number of SQL statements for 3 topics as for 30: no query per row."""
-import contextlib
 import itertools
 
 import pytest
-from sqlalchemy import event
 
 from app.auth import services as auth_services
 from app.community import services
 from app.extensions import db
+from tests.helpers import count_statements
 
 _numbers = itertools.count(1)
 TYPES = ("question", "problem", "idea", "praise")
-
-
-@contextlib.contextmanager
-def count_statements():
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def _author():

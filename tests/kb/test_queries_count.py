@@ -3,7 +3,7 @@ import itertools
 
 from app.extensions import db
 from app.kb import services
-from tests.community.test_queries_count import count_statements
+from tests.helpers import count_statements
 
 _numbers = itertools.count(1)
 

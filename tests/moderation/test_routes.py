@@ -1,14 +1,13 @@
 """Moderation through the pages moderators use, and what everybody else sees afterwards."""
-import contextlib
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.community import services as community
 from app.community.models import Comment, Topic
 from app.extensions import db
 from app.moderation import services
-from tests.helpers import db_snapshot, flashes, form_errors, page, page_text
+from tests.helpers import count_statements, db_snapshot, flashes, form_errors, page, page_text
 
 
 def _url(topic) -> str:
@@ -206,20 +205,6 @@ def test_the_authors_immediate_fix_shows_no_mark(scene, client_as):
     topic = scene["original"]
     client_as(scene["customer"]).post(f"/t/{topic.id}/edit", {"title": topic.title, "body": "Typo fixed."})
     assert page(client_as().get(_url(topic))).find("span", class_="edited") is None
-
-
-@contextlib.contextmanager
-def count_statements():
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_the_original_lists_its_duplicates_in_a_fixed_number_of_queries(scene, client_as, make_topic):

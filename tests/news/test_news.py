@@ -1,16 +1,15 @@
 """News: who writes it, who sees drafts, the pinned block on the community home, the page and the Atom feed."""
-import contextlib
 import io
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.news import services
 from app.news.models import NewsPost
-from tests.helpers import db_snapshot, flashes, form_errors, page, page_text
+from tests.helpers import count_statements, db_snapshot, flashes, form_errors, page, page_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -153,20 +152,6 @@ def test_no_pinned_news_no_block(publish, client_as):
 
 def test_the_nav_links_to_news(client_as):
     assert page(client_as().get("/")).find("a", href="/news/").text == "News"
-
-
-@contextlib.contextmanager
-def count_statements():
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.mark.parametrize("url", ["/", "/news/", "/news/feed.atom"])

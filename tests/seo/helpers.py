@@ -1,12 +1,9 @@
 """Reading what search engines read: sitemaps (validated with the vendored XSD), feeds, JSON-LD, meta tags."""
-import contextlib
 import json
 from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import event
 
-from app.extensions import db
 from tests.helpers import page
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -48,17 +45,3 @@ def meta(response) -> dict[str, list[str]]:
         if key:
             found.setdefault(key, []).append(node.get("content"))
     return found
-
-
-@contextlib.contextmanager
-def count_statements():
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)

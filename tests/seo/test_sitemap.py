@@ -8,7 +8,8 @@ from sqlalchemy import insert
 from app.community import services as community_services
 from app.community.models import Topic
 from app.extensions import db
-from tests.seo.helpers import count_statements, lastmods, locs, valid_sitemap
+from tests.helpers import count_statements
+from tests.seo.helpers import lastmods, locs, valid_sitemap
 
 
 def topic_url(topic) -> str:

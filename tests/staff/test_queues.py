@@ -5,8 +5,7 @@ import pytest
 from app.community import services as community_services
 from app.extensions import db
 from app.staff import services as staff_services
-from tests.community.test_queries_count import count_statements
-from tests.helpers import page
+from tests.helpers import count_statements, page
 from tests.staff.conftest import age, work_of
 
 
