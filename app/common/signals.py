@@ -13,3 +13,4 @@ status_changed = _signals.signal("status-changed")      # sender: topic, kwargs:
 solution_marked = _signals.signal("solution-marked")    # sender: topic, kwargs: actor, comment
 topic_moved = _signals.signal("topic-moved")            # sender: topic, kwargs: actor, old_category_id, old_department_id, old_type
 topic_merged = _signals.signal("topic-merged")          # sender: duplicate topic, kwargs: original, actor
+topic_handed_off = _signals.signal("topic-handed-off")  # sender: topic, kwargs: actor, from_department, to_department, note, assignment

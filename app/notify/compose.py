@@ -3,6 +3,8 @@
 Rules (one place, also re-checked just before sending, see `still_wanted`):
 - a new topic -> the representatives (staff members) of its department, except the author; a topic moved
   to another department (app.moderation) -> that department's representatives, except who moved it;
+- a topic handed to another department (app.staff) -> that department's representatives, except who handed it
+  over, with the hand-off note (staff only: the note never reaches customers or followers);
 - answers, status changes and solutions -> the topic's followers, except whoever did it;
 - nobody gets mail about a topic they may not see (`can_view_topic`): a private topic only reaches its author
   and staff, a hidden one only staff; hidden or deleted comments are never mailed, internal notes only to staff;
@@ -32,13 +34,17 @@ OFFICIAL_ANSWER = "official_answer"
 STATUS = "status"
 SOLUTION = "solution"
 DIGEST = "digest"
+HAND_OFF = "hand_off"
 INSERT_CHUNK = 500  # rows per INSERT (SQLite takes at most 32766 bound values per statement)
 
 # Which setting turns each kind of mail off.
 SETTING_OF_EVENT = {
     NEW_TOPIC: "new_topics", COMMENT: "topic_activity", OFFICIAL_ANSWER: "topic_activity",
     STATUS: "topic_activity", SOLUTION: "topic_activity", DIGEST: "digest",
+    HAND_OFF: "new_topics",  # a topic arriving in my department, like a new or moved one
 }
+# Mail to staff about their departments' work: it does not depend on following the topic.
+STAFF_EVENTS = (NEW_TOPIC, HAND_OFF, DIGEST)
 
 
 def is_internal(comment) -> bool:
@@ -100,6 +106,8 @@ def queue_events(session, events: list[tuple[str, dict]]) -> set[str]:
     for kind, data in events:
         if kind == NEW_TOPIC:
             rows.extend(_new_topic_mails(session, data["topic"], data.get("moved_by")))
+        elif kind == HAND_OFF:
+            rows.extend(_hand_off_mails(session, **data))
         else:
             topic = data["topic"]
             activities.setdefault(topic.id, Activity(topic)).add(kind, data)
@@ -126,11 +134,7 @@ def insert_mail(session, rows: list[dict]) -> set[str]:
 def _new_topic_mails(session, topic: Topic, moved_by=None) -> list[dict]:
     """To the representatives of the topic's department: a new topic, or one moved there (`moved_by`)."""
     department = session.get(Department, topic.department_id)  # topic.department may lag behind a move
-    skip = {topic.author_id, moved_by.id if moved_by is not None else None}
-    candidates = [
-        member for member in department.members
-        if is_staff(member) and not member.is_blocked and member.id not in skip and can_view_topic(member, topic)
-    ]
+    candidates = _department_staff(department, topic, {topic.author_id, moved_by.id if moved_by is not None else None})
     settings = queries.settings_for(session, [m.id for m in candidates])
     key = f"topic:{topic.id}:moved:{department.id}" if moved_by is not None else f"topic:{topic.id}:new"
     rows = []
@@ -146,6 +150,36 @@ def _new_topic_mails(session, topic: Topic, moved_by=None) -> list[dict]:
             type_label=kinds.TYPE_LABELS[topic.type], department=department,
         )
         row.update(dedup_key=f"{key}:to:{member.id}", event=NEW_TOPIC,
+                   thread_id=topic_thread_id(topic.id), topic_id=topic.id)
+        rows.append(row)
+    return rows
+
+
+def _department_staff(department: Department, topic: Topic, skip: set) -> list:
+    """The department's representatives who may see the topic, except the people in `skip`."""
+    return [
+        member for member in department.members
+        if is_staff(member) and not member.is_blocked and member.id not in skip and can_view_topic(member, topic)
+    ]
+
+
+def _hand_off_mails(session, topic: Topic, actor, from_department: Department, to_department: Department,
+                    note: str, assignment) -> list[dict]:
+    """To the representatives of the department the topic was handed to (not whoever handed it over).
+    The note is written for staff: only staff members are candidates, and `still_wanted` checks it again."""
+    candidates = _department_staff(to_department, topic, {actor.id if actor is not None else None})
+    settings = queries.settings_for(session, [m.id for m in candidates])
+    rows = []
+    for member in candidates:
+        if not wants(settings[member.id], HAND_OFF):
+            continue
+        row = render_mail(
+            member, "hand_off", links.NEW_TOPICS,
+            lambda: _("Handed over to %(department)s: %(title)s", department=to_department.name, title=topic.title),
+            topic=topic, topic_url=_topic_url(topic), type_label=kinds.TYPE_LABELS[topic.type],
+            department=to_department, from_department=from_department, actor=actor, note=note,
+        )
+        row.update(dedup_key=f"topic:{topic.id}:handoff:{assignment.id}:to:{member.id}", event=HAND_OFF,
                    thread_id=topic_thread_id(topic.id), topic_id=topic.id)
         rows.append(row)
     return rows
@@ -217,6 +251,8 @@ def still_wanted(session, message: MailMessage) -> str | None:
     user = session.get(User, message.recipient_id) if message.recipient_id else None
     if user is None or user.is_blocked:
         return "recipient gone or blocked"
+    if message.event == HAND_OFF and not is_staff(user):
+        return "staff-only mail and the recipient is no longer staff"
     event = message.event if message.event in SETTING_OF_EVENT else None
     if event is not None and not wants(queries.settings_for(session, [user.id])[user.id], event):
         return "recipient unsubscribed"
@@ -224,7 +260,7 @@ def still_wanted(session, message: MailMessage) -> str | None:
         topic = session.get(Topic, message.topic_id)
         if topic is None or not can_view_topic(user, topic):
             return "topic not visible to the recipient"
-        if event not in (NEW_TOPIC, DIGEST) and not session.scalar(
+        if event not in STAFF_EVENTS and not session.scalar(
             select(Subscription.is_following).where(Subscription.topic_id == topic.id,
                                                     Subscription.user_id == user.id)
         ):

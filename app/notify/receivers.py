@@ -34,6 +34,7 @@ def connect() -> None:
     signals.solution_marked.connect(_on_solution_marked)
     signals.topic_merged.connect(_on_topic_merged)
     signals.topic_moved.connect(_on_topic_moved)
+    signals.topic_handed_off.connect(_on_topic_handed_off)
 
 
 def _note(kind: str, **data) -> None:
@@ -64,6 +65,12 @@ def _on_topic_moved(topic, actor=None, old_department_id=None, **_kwargs) -> Non
     """Moved to a category of another department: that department's representatives hear of it as of a new topic."""
     if old_department_id is not None and old_department_id != topic.department_id:
         _note(compose.NEW_TOPIC, topic=topic, moved_by=actor)
+
+
+def _on_topic_handed_off(topic, actor, from_department, to_department, note, assignment, **_kwargs) -> None:
+    """Staff handed the topic to another department (app.staff): its representatives get the topic and the note."""
+    _note(compose.HAND_OFF, topic=topic, actor=actor, from_department=from_department,
+          to_department=to_department, note=note, assignment=assignment)
 
 
 def _on_topic_merged(duplicate, original, **_kwargs) -> None:

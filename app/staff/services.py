@@ -3,6 +3,7 @@ waiting for the customer. Take the actor and plain data, flush, never commit."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from app.common import signals
 from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
@@ -150,7 +151,8 @@ def assign_topic(actor, topic, assignee, note: str = "") -> Assignment | None:
 
 def hand_off_topic(actor, topic, department: Department | None, note: str) -> Assignment:
     """Pass the topic to another department with a note. The assignee is cleared (the new department
-    decides); the customer's due times stay: the promise was made when the topic was posted."""
+    decides); the customer's due times stay: the promise was made when the topic was posted.
+    Sends signals.topic_handed_off (app.notify mails the new department's representatives)."""
     _check_visible(actor, topic)
     if not access.can_hand_off(actor, topic):
         raise Forbidden(_l("Only administrators and the department's leads hand topics over."))
@@ -162,11 +164,15 @@ def hand_off_topic(actor, topic, department: Department | None, note: str) -> As
     if not note:
         raise DomainError(_l("Say why the topic goes to another department."), field="note")
     work = sla.work_for(topic)
+    from_department = db.session.get(Department, topic.department_id)
     entry = _record(actor, topic, work.assignee_id, None, topic.department_id, department.id, note)
     work.assignee_id = None
     topic.department_id = department.id
     topic.department = department
     db.session.flush()
+    # Inside the transaction, like every domain signal: the receiving department's mail commits with the hand-off.
+    signals.topic_handed_off.send(topic, actor=actor, from_department=from_department, to_department=department,
+                                  note=note, assignment=entry)
     return entry
 
 

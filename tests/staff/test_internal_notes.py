@@ -91,7 +91,12 @@ def test_notes_are_never_in_e_mails(app, client_as, noted, customer, make_user, 
     assert mails, "the activity above should have queued some e-mail"
     for mail in mails:
         for text in (mail.subject, mail.body_text, mail.body_html):
-            assert MARKER not in text and HAND_OFF_MARKER not in text and "fraud risk" not in text
+            assert MARKER not in text and "fraud risk" not in text
+    # The hand-off note tells the receiving department's representatives why the topic is theirs now: it is in
+    # their e-mail, and in nobody else's (not the customer's, not a follower's).
+    with_hand_off_note = {mail.recipient for mail in mails
+                          if any(HAND_OFF_MARKER in text for text in (mail.subject, mail.body_text, mail.body_html))}
+    assert with_hand_off_note == {staff["rep_business"].email}
 
 
 def test_an_empty_note_is_a_form_error(client_as, make_topic, customer, staff):
