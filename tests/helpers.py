@@ -1,10 +1,14 @@
 """Reading what a user sees (pages parsed with html.parser) and what the database holds and runs."""
 import contextlib
+import os
 from html.parser import HTMLParser
 
 from sqlalchemy import event, select
 
 from app.extensions import db
+
+# tests/search, tests/kb and tests/moderation search with this backend (with TEST_DATABASE_URL for postgres).
+SEARCH_BACKEND = os.environ.get("TEST_SEARCH_BACKEND", "whoosh")
 
 VOID_TAGS = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
@@ -133,3 +137,18 @@ def count_statements():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def with_search_backend(app):
+    """The body of an `app` fixture that searches with SEARCH_BACKEND and closes the backend afterwards:
+
+        @pytest.fixture
+        def app(app):
+            yield from with_search_backend(app)
+    """
+    app.config["SEARCH_BACKEND"] = SEARCH_BACKEND
+    app.extensions.pop("otklik_search", None)
+    yield app
+    backend = app.extensions.pop("otklik_search", None)
+    if backend is not None:
+        backend.close()
