@@ -202,6 +202,10 @@ def test_the_e_mail_comes_in_the_recipients_language(mail, desk, client_as):
     text = text_part(russian)
     assert "Pavel Private передал(а) тему из отдела «Private clients» в отдел «Business»:" in text
     assert "Заметка к передаче (только для сотрудников):" in text and NOTE in text
+    # The plain-text part is translated to the end (templates/email/*.txt are extracted too, see babel.cfg).
+    assert f"Ответить: {BASE}/t/{desk['topic'].id}-terminal-for-my-shop" in text
+    assert f"Отписаться: {russian['List-Unsubscribe'][1:-1]}" in text
+    assert f"Все настройки уведомлений: {BASE}/settings/notifications" in text
     ukrainian = mail.inbox("bella@test.example")[0]
     assert ukrainian["Subject"] == "Передано до відділу «Business»: Terminal for my shop"
     assert "Примітка до передачі (лише для співробітників):" in text_part(ukrainian)
