@@ -64,8 +64,8 @@ IDF_POWER_SHORT = 0.7        # idf ** power: flatter for short queries (see _idf
 SHORT_QUERY, LONG_QUERY = 8, 24   # distinct analysed query terms
 
 # ---------------------------------------------------------------- cost bounds
-CANDIDATE_BUDGET = 2000      # documents the candidate query aims at (see _candidate_query)
-MAX_CANDIDATES = 5000        # never rank more (the most popular of them), whatever the query
+CANDIDATE_BUDGET = 1000      # documents the candidate query aims at (see _candidate_query)
+MAX_CANDIDATES = 1000        # never rank more (the most popular of them), whatever the query
 MAX_CORRECTIONS = 8          # unknown query terms corrected per query
 TRIGRAM_THRESHOLD = 0.25     # pg_trgm similarity of correction candidates
 STATS_TTL = 30.0             # seconds the document count and average lengths are cached per process
