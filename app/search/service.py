@@ -1,7 +1,8 @@
 """Search and suggestions as the pages and the API use them: backend hits, visibility re-checked
 against the database, snippets highlighted by the shared analyser."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from app.common.pagination import Page
 from app.common.permissions import is_staff
 from app.search import analysis
 from app.search.backends import get_backend
@@ -59,30 +60,15 @@ def suggest(title: str, body: str, scope: Scope, limit: int = 5) -> list[dict]:
 
 
 @dataclass
-class SearchPage:
+class SearchPage(Page):
+    """A page of search results (pages, has_prev, has_next as for any list) with the query and a spelling hint."""
     query: str
-    items: list = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    per_page: int = 10
     spelling: str | None = None
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def search(query: str, scope: Scope, filters: Filters | None = None, page: int = 1, per_page: int = 10) -> SearchPage:
     query = (query or "").strip()[:MAX_QUERY_CHARS]
-    result = SearchPage(query=query, page=page, per_page=per_page)
+    result = SearchPage(items=[], page=page, per_page=per_page, total=0, query=query)
     if not analysis.analyse_query(query):
         return result
     backend = get_backend()
