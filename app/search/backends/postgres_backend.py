@@ -18,7 +18,8 @@ backend; PostgreSQL only stores and matches the resulting terms:
   terms (while their document counts fit in CANDIDATE_BUDGET), and each candidate's tsvector is
   detoasted once for all the term tests;
 - query words unknown to the index are corrected against the vocabulary (pg_trgm candidates, then the
-  analyser's edit-distance rule), which also gives `spelling_suggestion`.
+  analyser's edit-distance rule), which also gives `spelling_suggestion` (pg_spelling.py); tsvector and
+  tsquery text is built in pg_lexemes.py.
 
 Writes use their own connection and transaction (`db.engine.begin()`), independent of `db.session`: the
 outbox drain calls them after the application's commit, and they commit on their own.
@@ -33,14 +34,15 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.types import Integer, Text
 
 from app.extensions import db
 from app.search import analysis, documents
+from app.search.backends import pg_spelling
 from app.search.backends.base import SearchBackend
+from app.search.backends.pg_lexemes import (int_array, lexeme, text_array, tsquery_all, tsquery_or,  # noqa: F401
+                                             tsvector_literal, usable)
 from app.search.documents import PRIVATE, PUBLIC, Filters, Hit, Scope, SearchDoc, SearchResult
 from app.search.pg_models import SearchDocument, SearchTerm  # noqa: F401  (the tables this backend uses)
 
@@ -66,57 +68,10 @@ SHORT_QUERY, LONG_QUERY = 8, 24   # distinct analysed query terms
 # ---------------------------------------------------------------- cost bounds
 CANDIDATE_BUDGET = 1000      # documents the candidate query aims at (see _candidate_query)
 MAX_CANDIDATES = 1000        # never rank more (the most popular of them), whatever the query
-MAX_CORRECTIONS = 8          # unknown query terms corrected per query
-TRIGRAM_THRESHOLD = 0.25     # pg_trgm similarity of correction candidates
 STATS_TTL = 30.0             # seconds the document count and average lengths are cached per process
-
-# ---------------------------------------------------------------- tsvector limits
-MAX_POSITION = 16383
-MAX_POSITIONS_PER_LEXEME = 256
-MAX_LEXEME_BYTES = 2046
 
 _WEIGHT_OF_FIELD = (("title", "A"), ("answers", "B"), ("body", "C"))
 _ZETA2 = 1.64493406685       # sum of 1/j^2: ts_rank's normalising constant
-
-
-def _lexeme(term: str) -> str:
-    """A term as a quoted tsvector / tsquery lexeme: no operator or parser ever sees the term itself."""
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def _usable(term: str) -> bool:
-    return (bool(term) and len(term.encode("utf-8")) <= MAX_LEXEME_BYTES
-            and "\x00" not in term and not any(c.isspace() for c in term))
-
-
-def tsvector_literal(fields: Sequence[tuple[Sequence[str], str]]) -> str:
-    """tsvector input text for analysed fields [(terms, weight letter), ...], in order.
-
-    Positions run on across the fields (title first); past 16383 they stay at 16383, like to_tsvector; a
-    lexeme keeps its first 256 positions (PostgreSQL's limit)."""
-    positions: dict[str, list[str]] = {}
-    last: dict[str, int] = {}
-    pos = 0
-    for terms, weight in fields:
-        for term in terms:
-            pos = min(pos + 1, MAX_POSITION)
-            if not _usable(term):
-                continue
-            entries = positions.setdefault(term, [])
-            if last.get(term) == pos or len(entries) >= MAX_POSITIONS_PER_LEXEME:
-                continue
-            entries.append(f"{pos}{weight}")
-            last[term] = pos
-    return " ".join(f"{_lexeme(term)}:{','.join(entries)}" for term, entries in positions.items())
-
-
-def tsquery_or(terms: Sequence[str]) -> str:
-    return " | ".join(_lexeme(t) for t in terms)
-
-
-def tsquery_all(groups: Sequence[Sequence[str]]) -> str:
-    """Every group present; a group is a term and its alternatives: ('a' | 'b') & ('c')."""
-    return " & ".join("(" + tsquery_or(group) + ")" for group in groups)
 
 
 def _idf(n_docs: int, df: int, power: float = 1.0) -> float:
@@ -210,9 +165,9 @@ class PostgresBackend(SearchBackend):
         new_terms: dict[tuple[str, int], set[str]] = {}
         for key, doc in sorted(latest.items()):
             fields = {
-                "title": [t for t in analysis.analyse(doc.title or "") if _usable(t)],
-                "answers": [t for t in analysis.analyse(doc.answers or "") if _usable(t)],
-                "body": [t for t in analysis.analyse(doc.body or "") if _usable(t)],
+                "title": [t for t in analysis.analyse(doc.title or "") if usable(t)],
+                "answers": [t for t in analysis.analyse(doc.answers or "") if usable(t)],
+                "body": [t for t in analysis.analyse(doc.body or "") if usable(t)],
             }
             new_terms[key] = {t for terms in fields.values() for t in terms}
             rows.append({
@@ -251,7 +206,7 @@ class PostgresBackend(SearchBackend):
             conn.execute(
                 text("DELETE FROM search_documents d USING unnest(:kinds, :ids) AS k(kind, ref_id) "
                      "WHERE d.kind = k.kind AND d.ref_id = k.ref_id")
-                .bindparams(_text_array("kinds"), _int_array("ids")),
+                .bindparams(text_array("kinds"), int_array("ids")),
                 {"kinds": [k for k, _ in old_terms], "ids": [i for _, i in old_terms]},
             )
             delta: Counter[str] = Counter()
@@ -269,14 +224,14 @@ class PostgresBackend(SearchBackend):
         conn.execute(
             text("SELECT pg_advisory_xact_lock(hashtext('otklik-search:' || k.kind), k.ref_id) "
                  "FROM unnest(:kinds, :ids) AS k(kind, ref_id) ORDER BY k.kind, k.ref_id")
-            .bindparams(_text_array("kinds"), _int_array("ids")),
+            .bindparams(text_array("kinds"), int_array("ids")),
             params,
         )
         found = conn.execute(
             text("SELECT d.kind, d.ref_id, d.title_terms, d.answer_terms, d.body_terms "
                  "FROM search_documents d JOIN unnest(:kinds, :ids) AS k(kind, ref_id) "
                  "ON d.kind = k.kind AND d.ref_id = k.ref_id")
-            .bindparams(_text_array("kinds"), _int_array("ids")),
+            .bindparams(text_array("kinds"), int_array("ids")),
             params,
         )
         return {
@@ -294,14 +249,14 @@ class PostgresBackend(SearchBackend):
             text("INSERT INTO search_terms (term, doc_count) "
                  "SELECT t.term, t.n FROM unnest(:terms, :counts) AS t(term, n) ORDER BY t.term "
                  "ON CONFLICT (term) DO UPDATE SET doc_count = search_terms.doc_count + EXCLUDED.doc_count")
-            .bindparams(_text_array("terms"), _int_array("counts")),
+            .bindparams(text_array("terms"), int_array("counts")),
             {"terms": [t for t, _ in changed], "counts": [n for _, n in changed]},
         )
         dropped = [t for t, n in changed if n < 0]
         if dropped:
             conn.execute(
                 text("DELETE FROM search_terms WHERE term = ANY(:terms) AND doc_count <= 0")
-                .bindparams(_text_array("terms")),
+                .bindparams(text_array("terms")),
                 {"terms": dropped},
             )
 
@@ -345,16 +300,16 @@ class PostgresBackend(SearchBackend):
         suggest = mode == "suggest"
         max_terms = SUGGEST_MAX_TERMS if suggest else SEARCH_MAX_TERMS
         query = query[:analysis.MAX_QUERY_CHARS]
-        spans = [s for s in analysis.analyse_spans(query, max_words=max_terms * 3) if _usable(s[0])][:max_terms]
+        spans = [s for s in analysis.analyse_spans(query, max_words=max_terms * 3) if usable(s[0])][:max_terms]
         if not spans:
             return None
         counts = Counter(term for term, _, _ in spans)
         raw_of: dict[str, str] = {}
         for term, start, end in spans:
             raw_of.setdefault(term, query[start:end])
-        dfs = self._doc_counts(conn, list(counts))
+        dfs = pg_spelling.doc_counts(conn, list(counts))
         unknown = {t: raw_of[t] for t in counts if t not in dfs}
-        fixes = self._corrections(conn, unknown) if unknown else {}
+        fixes = pg_spelling.corrections(conn, unknown, self._ensure_trgm) if unknown else {}
         n_docs, avg_title, avg_rest = self._collection_stats(conn)
         if n_docs == 0:
             return None
@@ -387,60 +342,6 @@ class PostgresBackend(SearchBackend):
             if first in weights and second in weights and first != second and (first, second) not in phrases:
                 phrases.append((first, second))
         return _Plan(weights, chosen, phrases, n_docs, avg_title, avg_rest)
-
-    @staticmethod
-    def _doc_counts(conn, terms: list[str]) -> dict[str, int]:
-        found = conn.execute(
-            text("SELECT term, doc_count FROM search_terms WHERE term = ANY(:terms) AND doc_count > 0")
-            .bindparams(_text_array("terms")),
-            {"terms": terms},
-        )
-        return {term: int(n) for term, n in found}
-
-    def _corrections(self, conn, unknown: dict[str, str]) -> dict[str, tuple[str, int]]:
-        """{term: raw word} unknown to the index -> {term: (known term, its document count)}.
-
-        Only typos are corrected: a word the ru/uk dictionary knows is left alone. Candidates come from the
-        trigram index of the vocabulary; the analyser's edit-distance rule (typo_budget) picks the term.
-        The term (a lemma or stem) is tried first, then the raw word ("приложенее": the lemma guess is
-        "приложеный", but the word itself is one letter from "приложение")."""
-        wanted: dict[str, list[str]] = {}
-        for term, raw in list(unknown.items())[:MAX_CORRECTIONS]:
-            if analysis.is_dictionary_word(raw):
-                continue
-            tries = [term]
-            word = analysis.normalise_word(raw)
-            if word != term and "-" not in word:
-                tries.append(word)
-            tries = [t for t in tries if analysis.typo_budget(t) > 0 and _usable(t)]
-            if tries:
-                wanted[term] = tries
-        if not wanted or not self._ensure_trgm():
-            return {}
-        lookups = sorted({t for tries in wanted.values() for t in tries})
-        # For this transaction only: one edit in a short word leaves few trigrams in common.
-        conn.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :limit, true)"),
-                     {"limit": str(TRIGRAM_THRESHOLD)})
-        found = conn.execute(
-            text("SELECT q.term, c.term, c.doc_count FROM unnest(:terms) AS q(term) "
-                 "CROSS JOIN LATERAL (SELECT s.term, s.doc_count FROM search_terms s "
-                 "  WHERE s.term % q.term AND s.doc_count > 0 "
-                 "  ORDER BY similarity(s.term, q.term) DESC, s.doc_count DESC LIMIT 20) AS c")
-            .bindparams(_text_array("terms")),
-            {"terms": lookups},
-        )
-        candidates: dict[str, dict[str, int]] = {}
-        for term, candidate, df in found:
-            candidates.setdefault(term, {})[candidate] = int(df)
-        out = {}
-        for term, tries in wanted.items():
-            for attempt in tries:
-                cands = candidates.get(attempt)
-                best = analysis.correct_term(attempt, cands, cands) if cands else None
-                if best is not None:
-                    out[term] = (best, cands[best])
-                    break
-        return out
 
     @staticmethod
     def _where(scope: Scope, filters: Filters, params: dict) -> str:
@@ -509,13 +410,13 @@ class PostgresBackend(SearchBackend):
         where = self._where(scope, filters, params)
         parts = []
         for i, term in enumerate(sorted(weights, key=lambda t: (-weights[t], t))):
-            params[f"t{i}"] = _lexeme(term)
-            params[f"ta{i}"] = _lexeme(term) + ":A"
-            params[f"tb{i}"] = _lexeme(term) + ":B"
+            params[f"t{i}"] = lexeme(term)
+            params[f"ta{i}"] = lexeme(term) + ":A"
+            params[f"tb{i}"] = lexeme(term) + ":B"
             params[f"w{i}"] = weights[term]
             parts.append(self._term_score_sql(i))
         for j, (first, second) in enumerate(plan.phrases if PHRASE_WEIGHT else ()):
-            params[f"p{j}"] = f"{_lexeme(first)} <-> {_lexeme(second)}"
+            params[f"p{j}"] = f"{lexeme(first)} <-> {lexeme(second)}"
             params[f"pw{j}"] = PHRASE_WEIGHT * min(weights[first], weights[second])
             parts.append(f"(CASE WHEN c.tsv @@ CAST(:p{j} AS tsquery) THEN :pw{j} ELSE 0 END)")
         if mode == "search" and len(plan.groups) > 1:
@@ -575,63 +476,10 @@ class PostgresBackend(SearchBackend):
             params,
         ).scalar_one())
 
-    # ------------------------------------------------------------ did you mean
+    # ------------------------------------------------------------ did you mean (app/search/backends/pg_spelling.py)
 
     def spelling_suggestion(self, query: str) -> str | None:
-        if not isinstance(query, str):
-            return None
-        query = query[:analysis.MAX_QUERY_CHARS]
-        if not query.strip():
-            return None
-        spans = [s for s in analysis.analyse_spans(query, max_words=64) if _usable(s[0])]
-        if not spans:
-            return None
-        by_word: dict[tuple[int, int], list[str]] = {}
-        for term, start, end in spans:
-            by_word.setdefault((start, end), []).append(term)
-        with self._engine().connect() as conn:
-            known = self._doc_counts(conn, list({t for t, _, _ in spans}))
-            unknown: dict[str, str] = {}
-            for (start, end), terms in by_word.items():
-                if not any(t in known for t in terms):
-                    for t in terms:
-                        unknown.setdefault(t, query[start:end])
-            fixes = self._corrections(conn, unknown) if unknown else {}
-        replacements = []
-        for (start, end), terms in sorted(by_word.items()):
-            if any(t in known for t in terms):
-                continue
-            fix = next((fixes[t][0] for t in terms if t in fixes), None)
-            if fix is not None:
-                replacements.append((start, end, _display(query[start:end], terms[0], fix)))
-        if not replacements:
-            return None
-        out, pos = [], 0
-        for start, end, word in replacements:
-            out.append(query[pos:start])
-            out.append(word)
-            pos = end
-        out.append(query[pos:])
-        suggestion = " ".join("".join(out).split())
-        return suggestion if suggestion.lower() != " ".join(query.split()).lower() else None
-
-
-def _display(raw: str, term: str, fixed: str) -> str:
-    """The corrected word to show (as in the Whoosh backend): when the term is a stem of the raw word
-    (English), the same correction applied to the raw word ("aplication": stem "aplic" -> "applic" ->
-    "application"); otherwise the corrected term itself."""
-    low = raw.lower()
-    if low.startswith(term) and len(low) > len(term):
-        return fixed + low[len(term):]
-    return fixed
-
-
-def _text_array(name: str):
-    return bindparam(name, type_=ARRAY(Text))
-
-
-def _int_array(name: str):
-    return bindparam(name, type_=ARRAY(Integer))
+        return pg_spelling.spelling_suggestion(self._engine, query, self._ensure_trgm)
 
 
 _UPSERT_SQL = text("""
