@@ -1,6 +1,8 @@
 """Template globals and filters."""
 from datetime import datetime
+from functools import lru_cache
 
+from babel import Locale
 from flask import request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
@@ -20,14 +22,15 @@ def _timeago(value: datetime) -> str:
     return format_timedelta(value - utcnow(), add_direction=True)
 
 
-def _datetime(value: datetime | None) -> str:
+@lru_cache(maxsize=16)
+def _datetime_pattern(locale: Locale) -> str:
     """The locale's medium date with its short time (minutes, no seconds): "22 нояб. 2026 г., 19:49"."""
-    if not value:
-        return ""
-    locale = get_locale()
-    pattern = (str(locale.datetime_formats["medium"]).replace("{1}", locale.date_formats["medium"].pattern)
-               .replace("{0}", locale.time_formats["short"].pattern))
-    return format_datetime(value, pattern)
+    return (str(locale.datetime_formats["medium"]).replace("{1}", locale.date_formats["medium"].pattern)
+            .replace("{0}", locale.time_formats["short"].pattern))
+
+
+def _datetime(value: datetime | None) -> str:
+    return format_datetime(value, _datetime_pattern(get_locale())) if value else ""
 
 
 def init_templating(app) -> None:
