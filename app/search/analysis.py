@@ -3,7 +3,9 @@
     text -> words (Unicode letters/digits; inner hyphens and apostrophes, incl. Ukrainian ’ ʼ ')
          -> lowercase, NFC, stress marks removed, ё→е
          -> per word: Russian / Ukrainian lemma (pymorphy3), English Snowball stem, digits as they are
-         -> Ukrainian lemmas with a listed Russian equivalent become it (synonyms.py: картка -> карта)
+         -> Ukrainian lemmas with a Russian equivalent become it: our own list (synonyms.py: картка -> карта),
+            the Apertium rus-ukr dictionary when installed (bilingual.py: опалення -> отопление), else a
+            Russian cognate the Russian dictionary knows (горіти -> гореть)
          -> apostrophes dropped from terms, stop words dropped (stopwords.py)
 
 Language per Cyrillic word: і ї є ґ or an apostrophe → Ukrainian; ы э ъ ё → Russian; otherwise the word
@@ -191,45 +193,102 @@ def _terms_for(form: str, cls: str, lang: str | None) -> tuple[str, ...]:
         return (form,)
     if cls == _LATIN:
         return (_stem_en(form),)
+    # (lemma, its language): only Ukrainian lemmas are translated, so a Russian word that happens to be
+    # spelt like a Ukrainian one ("час": hour / time) keeps its own meaning
     if cls == _RU or cls == _UK:
-        lemmas: tuple[str, ...] = (_lemma(form, cls),)
+        lemmas: tuple[tuple[str, str], ...] = ((_lemma(form, cls), cls),)
     elif lang is not None:
-        lemmas = (_lemma(form, lang),)
+        lemmas = ((_lemma(form, lang), lang),)
     else:
         a, b = _lemma(form, "ru"), _lemma(form, "uk")
         if cls == _NONE:  # neither dictionary knows it: the Russian guess alone (predictors disagree a lot)
-            lemmas = (a,)
+            lemmas = ((a, "ru"),)
         else:
-            lemmas = (a,) if a == b else (a, b)
+            lemmas = ((a, "ru"),) if a == b else ((a, "ru"), (b, "uk"))
     # apostrophes are dropped from terms: "під'їзд" and the often typed "підїзд" become one term;
-    # Ukrainian lemmas with a listed Russian equivalent become that lemma (synonyms.py)
+    # Ukrainian lemmas with a Russian equivalent become that lemma (synonyms.py, bilingual.py)
     syn = _synonyms()
     out = []
-    for t in lemmas:
+    for t, t_lang in lemmas:
         t = t.replace("'", "")
-        t = syn.get(t, t)
-        if t not in _STOP_ALL and len(t) > 1 and t not in out:
-            out.append(t)
+        for t in ((syn.get(t) or _russian_cognate(t)) if t_lang == "uk" else (t,)):
+            if t not in _STOP_ALL and len(t) > 1 and t not in out:
+                out.append(t)
     return tuple(out)
 
 
-_SYN: dict[str, str] | None = None
+# A Ukrainian lemma no dictionary pairs is often spelt like its Russian cognate with regular letter changes
+# (горіти/гореть, кіт/кот, вибір/выбор): candidates are tried against the Russian dictionary.
+_COGNATE_LETTERS = {"і": ("и", "е", "о"), "и": ("ы", "и"), "ї": ("и",), "є": ("е",), "ґ": ("г",)}
+_COGNATE_ENDINGS = (("тися", "ться"), ("ти", "ть"))
+_MAX_COGNATE_CANDIDATES = 48
 
 
-def _synonyms() -> dict[str, str]:
-    """Ukrainian lemma -> Russian lemma, built once from synonyms.UK_TO_RU with the analysers themselves."""
+@lru_cache(maxsize=100_000)
+def _russian_cognate(uk_lemma: str) -> tuple[str, ...]:
+    """(Russian lemma,) of a Ukrainian lemma's cognate the Russian dictionary knows, else (uk_lemma,)."""
+    if len(uk_lemma) < 4 or uk_lemma in _false_friends() or _known(uk_lemma, "ru"):
+        return (uk_lemma,)
+    stem, ending = uk_lemma, ""
+    for uk_end, ru_end in _COGNATE_ENDINGS:
+        if uk_lemma.endswith(uk_end):
+            stem, ending = uk_lemma[: -len(uk_end)], ru_end
+            break
+    candidates = [""]
+    for ch in stem:
+        options = _COGNATE_LETTERS.get(ch, (ch,))
+        candidates = [c + o for c in candidates for o in options][:_MAX_COGNATE_CANDIDATES]
+    for cand in candidates:
+        cand += ending
+        if cand != uk_lemma and _known(cand, "ru"):
+            return (_lemma(cand, "ru"),)
+    return (uk_lemma,)
+
+
+@lru_cache(maxsize=1)
+def _false_friends() -> frozenset[str]:
+    from app.search.synonyms import FALSE_FRIENDS
+    return frozenset(FALSE_FRIENDS)
+
+
+_SYN: dict[str, tuple[str, ...]] | None = None
+_syn_lock = threading.Lock()
+
+
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    """Ukrainian lemma -> Russian lemma, built once with the analysers themselves: the installed Apertium
+    dictionary (bilingual.py), then our own list (synonyms.UK_TO_RU), which wins where both have a word."""
     global _SYN
     if _SYN is None:
-        from app.search.synonyms import UK_TO_RU
-        table = {}
-        for uk_word, ru_word in UK_TO_RU.items():
-            uk_word, ru_word = uk_word.lower().replace("'", ""), ru_word.lower()
-            src = _lemma(uk_word, "uk").replace("'", "")
-            dst = _lemma(ru_word, "ru").replace("'", "")
-            if src != dst and src not in _STOP_ALL and dst not in _STOP_ALL:
-                table[src] = dst
-        _SYN = table
+        with _syn_lock:
+            if _SYN is None:
+                _SYN = _build_synonyms()
     return _SYN
+
+
+def reset_translations() -> None:
+    """Forget the Ukrainian -> Russian table and the terms made with it (after the dictionary setting
+    changes: tests, or a dictionary installed into a running process)."""
+    global _SYN
+    with _syn_lock:
+        _SYN = None
+        for cached in (_word_terms_in, word_terms, _highlight_terms, _russian_cognate):
+            cached.cache_clear()
+
+
+def _build_synonyms() -> dict[str, tuple[str, ...]]:
+    from app.search.bilingual import load_pairs
+    from app.search.synonyms import UK_TO_RU
+    pairs = list(load_pairs().items()) + [(uk, [ru]) for uk, ru in UK_TO_RU.items()]
+    table: dict[str, tuple[str, ...]] = {}
+    for uk_word, ru_words in pairs:
+        src = _lemma(uk_word.lower().replace("'", ""), "uk").replace("'", "")
+        if src in _STOP_ALL:
+            continue
+        dst = _lemma(ru_words[0].lower(), "ru").replace("'", "")
+        if dst != src and dst not in _STOP_ALL:
+            table[src] = (dst,)
+    return table
 
 
 def is_dictionary_word(word: str) -> bool:

@@ -100,3 +100,16 @@ UK_TO_RU = {
     "дитина": "ребенок", "діти": "дети", "лікар": "врач",
     "лікарня": "больница", "школа": "школа", "садок": "сад", "транспорт": "транспорт", "проїзд": "проезд",
 }
+
+# Ukrainian words spelt like a Russian word of another meaning: never folded into it by spelling
+# (analysis._russian_cognate), only translated by a dictionary.
+FALSE_FRIENDS = (
+    "неділя",   # Sunday, not "неделя" (week)
+    "рік",      # year, not "рок" (fate)
+    "лист",     # letter, not "лист" (leaf)
+    "час",      # time, not "час" (hour)
+    "мати",     # to have / mother
+    "луна",     # echo, not "луна" (moon)
+    "шар",      # layer, not "шар" (ball)
+    "питати",   # to ask, not "питать" (to feed)
+)
