@@ -44,8 +44,8 @@ from app.search.stopwords import ALL as _STOP_ALL, EN as _STOP_EN
 
 __all__ = ["analyse", "analyse_query", "analyse_spans", "words", "highlight", "typo_budget",
            "edit_distance", "correct_term", "word_terms", "is_dictionary_word", "normalise_word",
-           "dictionary_corrections",
-           "MAX_QUERY_CHARS"]
+           "dictionary_corrections", "is_long_request", "request_spans",
+           "MAX_QUERY_CHARS", "LONG_REQUEST_TERMS"]
 
 # A word: letters/digits (plus combining marks, e.g. stress accents), joined by inner hyphens or apostrophes.
 # Apostrophes seen inside Ukrainian words: ' ’ ʼ ‘ ` ” ′ ʹ (typed with whatever the keyboard offers).
@@ -392,6 +392,29 @@ def analyse_query(text: str, max_terms: int = 64) -> list[str]:
     text = text[:MAX_QUERY_CHARS]
     terms = [t for t, _, _ in analyse_spans(text, max_words=max_terms * 3)]
     return terms[:max_terms]
+
+
+LONG_REQUEST_TERMS = 24   # distinct terms from which a suggest query is a whole request, not a title
+
+
+def _is_number_term(term: str) -> bool:
+    """"15", "2019", "22а", "15/2": a number with at most one letter (house, flat, date, sum)."""
+    return any(c.isdigit() for c in term) and sum(c.isalpha() for c in term) <= 1
+
+
+def is_long_request(spans: list[tuple[str, int, int]]) -> bool:
+    """A suggest query that is a whole request (LONG_REQUEST_TERMS distinct terms or more), not a title."""
+    return len({t for t, _, _ in spans}) >= LONG_REQUEST_TERMS
+
+
+def request_spans(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Spans of a long request (is_long_request) without its numbers.
+
+    In a title the numbers are the point ("ошибка 3002"); in a whole request they are its house and flat
+    numbers, dates and sums, which say where and when, not what: they match other requests about the same
+    building rather than the same problem (kyiv-1551 benchmark: hit@5 +0.5 points, others unchanged)."""
+    words_only = [s for s in spans if not _is_number_term(s[0])]
+    return words_only or spans
 
 
 # ---------------------------------------------------------------- highlighting

@@ -93,6 +93,22 @@ def test_title_match_ranks_above_body_match(backend):
         assert keys_of(backend.search("vacuum cleaner", ANONYMOUS, mode=mode)) == [("topic", 2), ("topic", 1)]
 
 
+def test_numbers_of_a_long_request_do_not_outweigh_its_words(backend):
+    backend.upsert([
+        doc(id=1, title="Протекает крыша", body="Дом 17, квартира 243, с 12.03.2024 течёт потолок."),
+        doc(id=2, title="Не работает лифт", body="Лифт стоит, кабина не приезжает."),
+        doc(id=3, title="Мусор не вывозят", body="Контейнеры переполнены неделю."),
+    ])
+    # a whole request (many words): its address and date say where and when, not what
+    request = ("Добрый день. Пишу от имени жильцов нашего дома 17, квартира 243. Двенадцатого марта, "
+               "12.03.2024, утром сломался лифт, кабина застряла между этажами, пожилые соседи "
+               "вынуждены подниматься пешком, диспетчер трубку не берёт, управляющая компания молчит. "
+               "Просим срочно прислать мастера и сообщить сроки ремонта.")
+    assert keys_of(backend.search(request, ANONYMOUS, mode="suggest"))[0] == ("topic", 2)
+    # in a short title the number is the point
+    assert keys_of(backend.search("квартира 243", ANONYMOUS, mode="suggest"))[0] == ("topic", 1)
+
+
 def test_search_mode_puts_documents_with_every_word_first(backend):
     backend.upsert([
         doc(id=1, title="Password password password", body="Password again: password."),

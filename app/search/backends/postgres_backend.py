@@ -59,7 +59,7 @@ POPULARITY_BOOST = 0.03      # score x (1 + POPULARITY_BOOST x ln(1 + popularity
 ANSWERED_BOOST = 0.05        # score x (1 + ANSWERED_BOOST) when the item has an official answer
 CORRECTED_WEIGHT = 0.8       # a correction counts a little less than a word as typed
 SUGGEST_MAX_TERMS = 160      # analysed terms read from a suggest request (title twice + body)
-SUGGEST_TERMS = 24           # of which the most informative are queried
+SUGGEST_TERMS = 40           # of which the most informative are queried
 SEARCH_MAX_TERMS = 32
 COMMON_DF = 1.0              # suggest: drop terms in more than this share of documents (1.0: keep all)
 IDF_POWER_SHORT = 0.7        # idf ** power: flatter for short queries (see _idf_power)
@@ -301,6 +301,8 @@ class PostgresBackend(SearchBackend):
         max_terms = SUGGEST_MAX_TERMS if suggest else SEARCH_MAX_TERMS
         query = query[:analysis.MAX_QUERY_CHARS]
         spans = [s for s in analysis.analyse_spans(query, max_words=max_terms * 3) if usable(s[0])][:max_terms]
+        if suggest and analysis.is_long_request(spans):
+            spans = analysis.request_spans(spans)
         if not spans:
             return None
         counts = Counter(term for term, _, _ in spans)

@@ -48,7 +48,7 @@ FIELD_BOOST = {"title": 2.0, "body": 1.0, "answers": 0.7}
 K1 = 1.6
 FIELD_B = {"title": 0.5, "body": 0.75, "answers": 0.75}
 SUGGEST_MAX_TERMS = 160   # analysed terms read from a suggest request (title twice + body)
-SUGGEST_TERMS = 40        # of which the most informative are used
+SUGGEST_TERMS = 60        # of which the most informative are used
 SEARCH_MAX_TERMS = 32
 COMMON_DF = 0.5           # suggest: terms in more than this share of documents are dropped (if others remain)
 FIX_WEIGHT = 0.8          # weight of a typo correction relative to a word as typed
@@ -57,8 +57,16 @@ SYNC_VOCAB_DOCS = 5000    # below this many documents the typo vocabulary is reb
 
 
 def _idf(n_docs: int, df: int) -> float:
-    """Whoosh's idf (flatter than Robertson's: common words keep some weight; better on our benchmarks)."""
+    """Whoosh's idf (flatter than Robertson's: common words keep some weight; better on our benchmarks
+    for titles and search queries)."""
     return math.log(n_docs / (df + 1)) + 1.0
+
+
+def _request_idf(n_docs: int, df: int) -> float:
+    """Robertson's idf, for a whole request as the suggest query (analysis.LONG_REQUEST_TERMS or more
+    distinct terms): near zero for words most documents have, so the request's many incidental words
+    give way to its few telling ones (kyiv-1551: hit@5 0.599 -> 0.605; short queries are unaffected)."""
+    return max(math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)), 0.01)
 
 
 def _qtf(n: int) -> float:
@@ -255,12 +263,16 @@ class WhooshBackend(SearchBackend):
         text = (query or "")[: analysis.MAX_QUERY_CHARS]
         max_terms = SUGGEST_MAX_TERMS if suggest else SEARCH_MAX_TERMS
         spans = analysis.analyse_spans(text, max_words=max_terms * 3)[:max_terms]
+        long_request = suggest and analysis.is_long_request(spans)
+        if long_request:
+            spans = analysis.request_spans(spans)
         if not spans:
             return []
         counts = Counter(term for term, _, _ in spans)
         raw_of: dict[str, str] = {}
         for term, start, end in spans:
             raw_of.setdefault(term, text[start:end])
+        idf_of = _request_idf if long_request else _idf
         vocab = self._vocabulary(searcher)
         reader = searcher.reader()
         n_docs = max(reader.doc_count(), 1)
@@ -280,7 +292,7 @@ class WhooshBackend(SearchBackend):
                     df = max(df, vdf)
             if not usable:
                 continue
-            idf = _idf(n_docs, df)
+            idf = idf_of(n_docs, df)
             planned.append(_Term(term, _qtf(n), usable, idf, df))
         if suggest and planned:
             informative = [t for t in planned if t.df <= COMMON_DF * n_docs]
