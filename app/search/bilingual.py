@@ -31,12 +31,19 @@ _EPSILON = "ε"
 _HOMOGRAPH_MARKS = str.maketrans("", "", "¹²³⁴⁵⁶⁷⁸⁹⁰")
 
 
+def _setting() -> str:
+    return os.environ.get("OTKLIK_BILINGUAL_DICT", "").strip()
+
+
+def switched_off() -> bool:
+    return _setting().lower() in ("off", "0", "no", "false")
+
+
 def bidix_path() -> str | None:
     """The compiled Ukrainian→Russian dictionary to read, or None when it is off or not installed."""
-    setting = os.environ.get("OTKLIK_BILINGUAL_DICT", "").strip()
-    if setting.lower() in ("off", "0", "no", "false"):
+    if switched_off():
         return None
-    path = setting or DEFAULT_BIDIX
+    path = _setting() or DEFAULT_BIDIX
     if not os.path.isfile(path) or shutil.which("lt-print") is None:
         return None
     return path
@@ -103,6 +110,10 @@ def load_pairs() -> dict[str, list[str]]:
     """The installed dictionary's word pairs; {} when there is none or it cannot be read."""
     path = bidix_path()
     if path is None:
+        if not switched_off():
+            log.warning("Apertium's rus-ukr dictionary is not installed (apt-get install apertium-rus-ukr "
+                        "lttoolbox-dev): Ukrainian words outside our own list will not meet Russian ones. "
+                        "Install it on every server that indexes or searches, then run `flask search reindex`.")
         return {}
     try:
         done = subprocess.run(["lt-print", path], capture_output=True, text=True, timeout=60, check=True)
