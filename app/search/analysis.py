@@ -33,6 +33,7 @@ Public API (stable; both backends and the service layer rely on it):
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import threading
@@ -44,7 +45,7 @@ from app.search.stopwords import ALL as _STOP_ALL, EN as _STOP_EN
 
 __all__ = ["analyse", "analyse_query", "analyse_spans", "words", "highlight", "typo_budget",
            "edit_distance", "correct_term", "word_terms", "is_dictionary_word", "normalise_word",
-           "dictionary_corrections", "is_long_request", "request_spans",
+           "dictionary_corrections", "is_long_request", "request_spans", "fingerprint",
            "MAX_QUERY_CHARS", "LONG_REQUEST_TERMS"]
 
 # A word: letters/digits (plus combining marks, e.g. stress accents), joined by inner hyphens or apostrophes.
@@ -65,6 +66,9 @@ _CYR2LAT = str.maketrans("асеорхукмтвні", "aceopxykmtbhi")
 
 MAX_QUERY_CHARS = 4000
 MAX_WORD_CHARS = 48
+# Raise when a change to this module gives a text other terms: indexes built before need `flask search
+# reindex`, and `flask search verify` says so (fingerprint()).
+ANALYSER_VERSION = 2
 
 # ---------------------------------------------------------------- morphology (lazy, created once)
 
@@ -272,8 +276,19 @@ def reset_translations() -> None:
     global _SYN
     with _syn_lock:
         _SYN = None
-        for cached in (_word_terms_in, word_terms, _highlight_terms, _russian_cognate):
+        for cached in (_word_terms_in, word_terms, _highlight_terms, _russian_cognate, fingerprint):
             cached.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """A short digest of what decides a text's terms here: ANALYSER_VERSION and the Ukrainian -> Russian
+    table (which depends on the installed dictionary). An index keeps the one it was built with; when
+    they differ, documents and queries are analysed differently and the index must be rebuilt."""
+    digest = hashlib.sha1(f"otklik-analyser-{ANALYSER_VERSION}".encode())
+    for source, targets in sorted(_synonyms().items()):
+        digest.update(f"{source}>{','.join(targets)};".encode())
+    return digest.hexdigest()[:12]
 
 
 def _build_synonyms() -> dict[str, tuple[str, ...]]:

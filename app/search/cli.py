@@ -4,7 +4,7 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.search import outbox
+from app.search import analysis, outbox
 from app.search.backends import get_backend
 from app.search.documents import get_kind, kinds
 
@@ -52,10 +52,11 @@ def reindex_command():
 
 @search_cli.command("verify")
 def verify_command():
-    """Report drift between the database and the index (missing or stale documents)."""
+    """Report drift between the database and the index (missing or stale documents, another analyser)."""
     with Session(db.engine) as session:
         expected = _expected_keys(session)
-    indexed = get_backend().keys()
+    backend = get_backend()
+    indexed = backend.keys()
     missing = sorted(expected - indexed)
     extra = sorted(indexed - expected)
     pending = outbox.pending_count()
@@ -67,5 +68,12 @@ def verify_command():
     if missing or extra:
         raise click.ClickException(
             f"Drift: {len(missing)} missing, {len(extra)} stale. Run `flask search sync` or `flask search reindex`."
+        )
+    built_with, now = backend.indexed_fingerprint(), analysis.fingerprint()
+    if built_with is not None and built_with != now:
+        raise click.ClickException(
+            f"The index was built by another analyser (fingerprint {built_with}, this one {now}): the Russian-"
+            "Ukrainian dictionary was installed or removed, or Otklik changed how it analyses text. "
+            "Run `flask search reindex`."
         )
     click.echo("No drift.")

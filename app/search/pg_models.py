@@ -79,6 +79,18 @@ class SearchTerm(db.Model):
         return f"<SearchTerm {self.term} {self.doc_count}>"
 
 
+class SearchMeta(db.Model):
+    """Facts about the index as a whole: 'analyser' -> the analyser fingerprint it was built with."""
+
+    __tablename__ = "search_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<SearchMeta {self.key}={self.value}>"
+
+
 # The trigram index needs pg_trgm (a migration does the same with op.execute before creating the index).
 event.listen(
     SearchTerm.__table__,

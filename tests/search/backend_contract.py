@@ -201,6 +201,14 @@ def test_last_version_in_a_batch_wins(backend):
     assert keys_of(backend.search("second edition", STAFF)) == [("topic", 1)]
 
 
+def test_the_index_records_the_analyser_it_was_built_with(backend):
+    from app.search import analysis
+    backend.upsert([doc(id=1, title="Карта не работает")])
+    assert backend.indexed_fingerprint() == analysis.fingerprint()
+    backend.clear()
+    assert backend.indexed_fingerprint() == analysis.fingerprint() and backend.keys() == set()
+
+
 def test_keys_and_clear(corpus):
     assert corpus.keys() == {d.key for d in CORPUS}
     corpus.clear()

@@ -126,3 +126,15 @@ def test_a_cognate_no_dictionary_lists_is_found_by_its_spelling():
     assert analyse("Світло не горить") == analyse("Свет не горит")
     assert analysis._russian_cognate("дорога") == ("дорога",)   # already a Russian word: kept
     assert analysis._russian_cognate("жбщ") == ("жбщ",)         # too short, nothing to try
+
+
+def test_the_analyser_fingerprint_follows_the_dictionary(dictionary, monkeypatch):
+    with_dictionary = analysis.fingerprint()
+    assert with_dictionary == analysis.fingerprint()     # stable
+    monkeypatch.setenv("OTKLIK_BILINGUAL_DICT", "off")
+    analysis.reset_translations()
+    try:
+        assert analysis.fingerprint() != with_dictionary
+    finally:
+        monkeypatch.delenv("OTKLIK_BILINGUAL_DICT")
+        analysis.reset_translations()

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from app.community import services
 from app.extensions import db
-from app.search import outbox
+from app.search import analysis, outbox
 from app.search.backends import get_backend
 from app.search.models import SearchOutbox
 
@@ -112,6 +112,22 @@ def test_reindex_rebuilds_from_the_database(app, client, runner, make_topic):
     assert result.exit_code == 0, result.output
     assert "Indexed 3 documents" in result.output
     assert set(suggested_ids(client, "savings account question")) == {t.id for t in topics}
+
+
+def test_verify_tells_an_index_built_by_another_analyser_to_be_rebuilt(runner, make_topic, monkeypatch):
+    make_topic(title="Не працює ліфт у під'їзді")
+    assert runner.invoke(args=["search", "verify"]).exit_code == 0
+    assert get_backend().indexed_fingerprint() == analysis.fingerprint()
+    # e.g. the Russian-Ukrainian dictionary installed after the index was built
+    monkeypatch.setattr(analysis, "fingerprint", lambda: "0123456789ab")
+    result = runner.invoke(args=["search", "verify"])
+    assert result.exit_code != 0
+    assert "another analyser" in result.output and "0123456789ab" in result.output
+    assert "flask search reindex" in result.output
+    assert runner.invoke(args=["search", "reindex"]).exit_code == 0
+    assert get_backend().indexed_fingerprint() == "0123456789ab"
+    result = runner.invoke(args=["search", "verify"])
+    assert result.exit_code == 0 and "No drift" in result.output
 
 
 def test_official_answers_are_searchable(client, auth, ask):

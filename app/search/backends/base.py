@@ -37,7 +37,12 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def clear(self) -> None:
-        """Remove everything (before a reindex)."""
+        """Remove everything (before a reindex); the index now records the current analyser fingerprint."""
+
+    @abstractmethod
+    def indexed_fingerprint(self) -> str | None:
+        """analysis.fingerprint() of the analyser the index was built with (recorded by clear() and by the
+        first write to an index without one); None when nothing is recorded."""
 
     def close(self) -> None:
         """Release files or connections."""

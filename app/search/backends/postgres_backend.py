@@ -44,7 +44,7 @@ from app.search.backends.base import SearchBackend
 from app.search.backends.pg_lexemes import (int_array, lexeme, text_array, tsquery_all, tsquery_or,  # noqa: F401
                                              tsvector_literal, usable)
 from app.search.documents import PRIVATE, PUBLIC, Filters, Hit, Scope, SearchDoc, SearchResult
-from app.search.pg_models import SearchDocument, SearchTerm  # noqa: F401  (the tables this backend uses)
+from app.search.pg_models import SearchDocument, SearchMeta, SearchTerm  # noqa: F401  (the tables it uses)
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +193,7 @@ class PostgresBackend(SearchBackend):
                 delta.update(new - old)
                 delta.subtract(old - new)
             self._apply_vocabulary_delta(conn, delta)
+            conn.execute(_KEEP_FINGERPRINT_SQL, {"fp": analysis.fingerprint()})
         self._invalidate_stats()
 
     def delete(self, keys: Sequence[tuple[str, int]]) -> None:
@@ -263,7 +264,12 @@ class PostgresBackend(SearchBackend):
     def clear(self) -> None:
         with self._engine().begin() as conn:
             conn.execute(text("TRUNCATE search_documents, search_terms"))
+            conn.execute(_SET_FINGERPRINT_SQL, {"fp": analysis.fingerprint()})
         self._invalidate_stats()
+
+    def indexed_fingerprint(self) -> str | None:
+        with self._engine().connect() as conn:
+            return conn.execute(text("SELECT value FROM search_meta WHERE key = 'analyser'")).scalar()
 
     def keys(self) -> set[tuple[str, int]]:
         with self._engine().connect() as conn:
@@ -483,6 +489,11 @@ class PostgresBackend(SearchBackend):
     def spelling_suggestion(self, query: str) -> str | None:
         return pg_spelling.spelling_suggestion(self._engine, query, self._ensure_trgm)
 
+
+# search_meta 'analyser': analysis.fingerprint() of the analyser the index was built with.
+_KEEP_FINGERPRINT_SQL = text("INSERT INTO search_meta (key, value) VALUES ('analyser', :fp) ON CONFLICT (key) DO NOTHING")
+_SET_FINGERPRINT_SQL = text("INSERT INTO search_meta (key, value) VALUES ('analyser', :fp) "
+                            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")
 
 _UPSERT_SQL = text("""
     INSERT INTO search_documents (kind, ref_id, title_terms, answer_terms, body_terms, term_count,

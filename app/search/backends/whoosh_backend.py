@@ -42,6 +42,7 @@ from app.search.documents import HIDDEN, PRIVATE, Filters, Hit, Scope, SearchDoc
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "otklik"
+FINGERPRINT_FILE = "analyser.txt"   # beside the index: analysis.fingerprint() it was built with
 TEXT_FIELDS = ("title", "body", "answers")
 # Query-time field weights (BM25F adds up a term's per-field scores).
 FIELD_BOOST = {"title": 2.0, "body": 1.0, "answers": 0.7}
@@ -185,6 +186,8 @@ class WhooshBackend(SearchBackend):
             for doc in latest.values():
                 writer.add_document(**doc_fields(doc))
         self._write(work)
+        if self.indexed_fingerprint() is None:
+            self._record_fingerprint()
 
     def delete(self, keys: Sequence[tuple[str, int]]) -> None:
         keys = [make_key(kind, ref_id) for kind, ref_id in keys]
@@ -201,6 +204,24 @@ class WhooshBackend(SearchBackend):
         self._write(lambda writer: None, mergetype=CLEAR)
         self._vocab = None
         self._ranker.clear()
+        self._record_fingerprint()
+
+    def _fingerprint_path(self) -> str:
+        return os.path.join(self.index_dir, FINGERPRINT_FILE)
+
+    def _record_fingerprint(self) -> None:
+        os.makedirs(self.index_dir, exist_ok=True)
+        tmp = self._fingerprint_path() + ".tmp"
+        with open(tmp, "w", encoding="ascii") as fh:
+            fh.write(analysis.fingerprint())
+        os.replace(tmp, self._fingerprint_path())
+
+    def indexed_fingerprint(self) -> str | None:
+        try:
+            with open(self._fingerprint_path(), encoding="ascii") as fh:
+                return fh.read().strip() or None
+        except OSError:
+            return None
 
     def optimize(self) -> None:
         """Merge all segments into one (optional, e.g. after a reindex)."""
