@@ -120,6 +120,12 @@ def _measure(queries: list[dict], run, load: dict) -> dict:
     return out
 
 
+def _analyser_facts() -> dict:
+    """What the figures depend on besides the code: the analyser fingerprint and the dictionary's size."""
+    from app.search import analysis, bilingual
+    return {"fingerprint": analysis.fingerprint(), "ru_uk_dictionary_pairs": len(bilingual.load_pairs())}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.search_quality", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", required=True, help="corpus.jsonl: {id, title, body, ...} per line")
@@ -136,6 +142,8 @@ def main(argv=None) -> int:
     else:
         result = run_app(corpus, queries, args.backend)
     line = {"docs": len(corpus), **result, "backend": args.backend}
+    if args.backend != "plain-whoosh":
+        line["analyser"] = _analyser_facts()
     if args.json:
         print(json.dumps(line, ensure_ascii=False))
     else:
