@@ -211,7 +211,7 @@ class WhooshBackend(SearchBackend):
 
     def _record_fingerprint(self) -> None:
         os.makedirs(self.index_dir, exist_ok=True)
-        tmp = self._fingerprint_path() + ".tmp"
+        tmp = f"{self._fingerprint_path()}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="ascii") as fh:
             fh.write(analysis.fingerprint())
         os.replace(tmp, self._fingerprint_path())
