@@ -30,6 +30,9 @@ Public API (stable; both backends and the service layer rely on it):
     is_dictionary_word(word) -> bool                        a ru/uk dictionary knows it (so: no typo)
     normalise_word(word) -> str                             lowercase, ё→е, normalised apostrophes
     dictionary_corrections(word) -> tuple[str, ...]         dictionary words one edit away (ru/uk)
+    replace_words(text, [(start, end, word)]) -> str|None   a "did you mean" line from word corrections
+    is_long_request(spans), request_spans(spans)            a suggest query that is a whole request
+    fingerprint() -> str                                    what an index must have been analysed with
 """
 from __future__ import annotations
 
@@ -45,7 +48,7 @@ from app.search.stopwords import ALL as _STOP_ALL, EN as _STOP_EN
 
 __all__ = ["analyse", "analyse_query", "analyse_spans", "words", "highlight", "typo_budget",
            "edit_distance", "correct_term", "word_terms", "is_dictionary_word", "normalise_word",
-           "dictionary_corrections", "is_long_request", "request_spans", "fingerprint",
+           "dictionary_corrections", "is_long_request", "request_spans", "fingerprint", "replace_words",
            "MAX_QUERY_CHARS", "LONG_REQUEST_TERMS"]
 
 # A word: letters/digits (plus combining marks, e.g. stress accents), joined by inner hyphens or apostrophes.
@@ -430,6 +433,21 @@ def request_spans(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int
     building rather than the same problem (kyiv-1551 benchmark: hit@5 +0.5 points, others unchanged)."""
     words_only = [s for s in spans if not _is_number_term(s[0])]
     return words_only or spans
+
+
+def replace_words(text: str, replacements: list[tuple[int, int, str]]) -> str | None:
+    """`text` with the words at (start, end) replaced, in order, and whitespace collapsed: a "did you
+    mean" line. None when nothing is replaced or it reads the same as `text` apart from case."""
+    if not replacements:
+        return None
+    out, pos = [], 0
+    for start, end, word in replacements:
+        out.append(text[pos:start])
+        out.append(word)
+        pos = end
+    out.append(text[pos:])
+    suggestion = " ".join("".join(out).split())
+    return suggestion if suggestion.lower() != " ".join(text.split()).lower() else None
 
 
 # ---------------------------------------------------------------- highlighting

@@ -174,3 +174,19 @@ def test_dictionary_corrections():
     assert "приходит" in analysis.dictionary_corrections("прихдит", thorough=True)   # ... found when thorough
     assert analysis.dictionary_corrections("карта") == ()                   # known word
     assert analysis.dictionary_corrections("card") == ()                    # no dictionary for Latin
+
+
+def test_replace_words_makes_a_did_you_mean_line():
+    text = "Не  приходт смс"
+    assert analysis.replace_words(text, [(4, 11, "приходит")]) == "Не приходит смс"
+    assert analysis.replace_words(text, []) is None
+    assert analysis.replace_words("Карта", [(0, 5, "карта")]) is None   # reads the same
+
+
+def test_numbers_are_dropped_only_from_a_whole_request():
+    title = analyse_spans("Ошибка 3002 при оплате")
+    assert not analysis.is_long_request(title)
+    request = analyse_spans("Квартира 27, дом 15 " + " ".join(f"слово{c}" for c in "абвгдежзиклмнопрстуфхцчшщ"))
+    assert analysis.is_long_request(request)
+    kept = [t for t, _, _ in analysis.request_spans(request)]
+    assert "квартира" in kept and "27" not in kept and "15" not in kept

@@ -96,16 +96,7 @@ def spelling_suggestion(engine, query: str, trigrams_available) -> str | None:
         fix = next((fixes[t][0] for t in terms if t in fixes), None)
         if fix is not None:
             replacements.append((start, end, _display(query[start:end], terms[0], fix)))
-    if not replacements:
-        return None
-    out, pos = [], 0
-    for start, end, word in replacements:
-        out.append(query[pos:start])
-        out.append(word)
-        pos = end
-    out.append(query[pos:])
-    suggestion = " ".join("".join(out).split())
-    return suggestion if suggestion.lower() != " ".join(query.split()).lower() else None
+    return analysis.replace_words(query, replacements)
 
 
 def _display(raw: str, term: str, fixed: str) -> str:

@@ -416,15 +416,6 @@ class WhooshBackend(SearchBackend):
                              None)
                 if fixed is not None:
                     replacements.append((start, end, fixed[1]))
-            if not replacements:
-                return None
-            out, pos = [], 0
-            for start, end, word in replacements:
-                out.append(text[pos:start])
-                out.append(word)
-                pos = end
-            out.append(text[pos:])
-            suggestion = " ".join("".join(out).split())
-            return suggestion if suggestion.lower() != " ".join(text.split()).lower() else None
+            return analysis.replace_words(text, replacements)
         finally:
             self._release_searcher(searcher)
