@@ -14,8 +14,8 @@ is looked up in both dictionaries. A word only one dictionary knows goes to that
 when the text gives no majority, both lemmas are emitted if they differ, so a short query still meets a
 document in either language. Words longer than MAX_WORD_CHARS are kept (cut) as they are.
 
-Speed: the morphological analysers are created once, lazily (~1 s for both dictionaries); every word's
-analysis is cached (lru_cache), so warm text costs a few microseconds per word and a typed query well
+Speed: the morphological analysers are created once, lazily (~1 s for both dictionaries), and the
+Ukrainian -> Russian table once per process (~1.6 s with the dictionary); every word's analysis is cached (lru_cache), so warm text costs a few microseconds per word and a typed query well
 under a millisecond; a cold word costs ~0.1-0.3 ms (pymorphy3).
 
 Public API (stable; both backends and the service layer rely on it):
@@ -24,32 +24,31 @@ Public API (stable; both backends and the service layer rely on it):
     analyse_spans(text) -> list[(term, start, end)]         terms with the span of their source word
     words(text) -> list[(start, end, word)]                 raw words with positions (highlighting)
     highlight(text, query, max_chars=240) -> str            safe HTML snippet, matches in <mark>
-    typo_budget(term) -> int                                allowed edits for a term (0, 1 or 2)
-    edit_distance(a, b, limit) -> int                       Damerau (OSA) distance, capped at limit+1
-    correct_term(term, candidates, freq=None) -> str|None   best vocabulary term within typo_budget
     is_dictionary_word(word) -> bool                        a ru/uk dictionary knows it (so: no typo)
     normalise_word(word) -> str                             lowercase, ё→е, normalised apostrophes
-    dictionary_corrections(word) -> tuple[str, ...]         dictionary words one edit away (ru/uk)
     replace_words(text, [(start, end, word)]) -> str|None   a "did you mean" line from word corrections
     is_long_request(spans), request_spans(spans)            a suggest query that is a whole request
     fingerprint() -> str                                    what an index must have been analysed with
+
+Beside it: morphology.py (lemmas and stems), translation.py (Ukrainian -> Russian), typos.py (typo
+tolerance: budgets, distances, corrections).
 """
 from __future__ import annotations
 
 import hashlib
 import html
 import re
-import threading
 import unicodedata
 from functools import lru_cache
-from typing import Callable, Iterable, Mapping
+from typing import Iterable
 
+from app.search import translation
+from app.search.morphology import known as _known, lemma as _lemma, stem_en as _stem_en
 from app.search.stopwords import ALL as _STOP_ALL, EN as _STOP_EN
 
-__all__ = ["analyse", "analyse_query", "analyse_spans", "words", "highlight", "typo_budget",
-           "edit_distance", "correct_term", "word_terms", "is_dictionary_word", "normalise_word",
-           "dictionary_corrections", "is_long_request", "request_spans", "fingerprint", "replace_words",
-           "MAX_QUERY_CHARS", "LONG_REQUEST_TERMS"]
+__all__ = ["analyse", "analyse_query", "analyse_spans", "words", "highlight", "word_terms",
+           "is_dictionary_word", "normalise_word", "is_long_request", "request_spans", "fingerprint",
+           "reset_translations", "replace_words", "MAX_QUERY_CHARS", "LONG_REQUEST_TERMS"]
 
 # A word: letters/digits (plus combining marks, e.g. stress accents), joined by inner hyphens or apostrophes.
 # Apostrophes seen inside Ukrainian words: ' ’ ʼ ‘ ` ” ′ ʹ (typed with whatever the keyboard offers).
@@ -72,67 +71,6 @@ MAX_WORD_CHARS = 48
 # Raise when a change to this module gives a text other terms: indexes built before need `flask search
 # reindex`, and `flask search verify` says so (fingerprint()).
 ANALYSER_VERSION = 2
-
-# ---------------------------------------------------------------- morphology (lazy, created once)
-
-_lock = threading.Lock()
-_morph: dict[str, object] = {}
-_local = threading.local()
-
-
-def _analyzer(lang: str):
-    m = _morph.get(lang)
-    if m is None:
-        with _lock:
-            m = _morph.get(lang)
-            if m is None:
-                import pymorphy3
-                m = pymorphy3.MorphAnalyzer(lang=lang)
-                _morph[lang] = m
-    return m
-
-
-def _stemmer():
-    s = getattr(_local, "stemmer", None)
-    if s is None:
-        import snowballstemmer
-        s = _local.stemmer = snowballstemmer.stemmer("english")
-    return s
-
-
-@lru_cache(maxsize=300_000)
-def _lemma(word: str, lang: str) -> str:
-    """Lemma of a lowercase Cyrillic word in `lang` ("ru" or "uk"), ё→е."""
-    parses = _analyzer(lang).parse(word)
-    if not parses:
-        return word.replace("ё", "е")
-    lemma = parses[0].normal_form
-    if lang == "uk" and len(parses) > 1 and parses[0].is_known:
-        # The Ukrainian dictionary has no frequencies (every parse scores the same), so parses[0] is
-        # arbitrary ("води" -> "водити"). Prefer the word itself when it is a lemma ("рік", not "ріка"),
-        # else the lemma most of its parses agree on ("води": вода x4, водити x1).
-        forms = [p.normal_form for p in parses]
-        if word in forms:
-            lemma = word
-        else:
-            counts: dict[str, int] = {}
-            for form in forms:
-                counts[form] = counts.get(form, 0) + 1
-            lemma = max(counts, key=lambda f: (counts[f], -forms.index(f)))
-    return lemma.replace("ё", "е")
-
-
-@lru_cache(maxsize=300_000)
-def _known(word: str, lang: str) -> bool:
-    return _analyzer(lang).word_is_known(word)
-
-
-@lru_cache(maxsize=100_000)
-def _stem_en(word: str) -> str:
-    if word.endswith("'s"):
-        word = word[:-2]
-    return _stemmer().stemWord(word.replace("'", ""))
-
 
 # ---------------------------------------------------------------- word level
 
@@ -214,73 +152,21 @@ def _terms_for(form: str, cls: str, lang: str | None) -> tuple[str, ...]:
             lemmas = ((a, "ru"),) if a == b else ((a, "ru"), (b, "uk"))
     # apostrophes are dropped from terms: "під'їзд" and the often typed "підїзд" become one term;
     # Ukrainian lemmas with a Russian equivalent become that lemma (synonyms.py, bilingual.py)
-    syn = _synonyms()
     out = []
     for t, t_lang in lemmas:
         t = t.replace("'", "")
-        for t in ((syn.get(t) or _russian_cognate(t)) if t_lang == "uk" else (t,)):
+        for t in (translation.russian_equivalents(t) if t_lang == "uk" else (t,)):
             if t not in _STOP_ALL and len(t) > 1 and t not in out:
                 out.append(t)
     return tuple(out)
 
 
-# A Ukrainian lemma no dictionary pairs is often spelt like its Russian cognate with regular letter changes
-# (горіти/гореть, кіт/кот, вибір/выбор): candidates are tried against the Russian dictionary.
-_COGNATE_LETTERS = {"і": ("и", "е", "о"), "и": ("ы", "и"), "ї": ("и",), "є": ("е",), "ґ": ("г",)}
-_COGNATE_ENDINGS = (("тися", "ться"), ("ти", "ть"))
-_MAX_COGNATE_CANDIDATES = 48
-
-
-@lru_cache(maxsize=100_000)
-def _russian_cognate(uk_lemma: str) -> tuple[str, ...]:
-    """(Russian lemma,) of a Ukrainian lemma's cognate the Russian dictionary knows, else (uk_lemma,)."""
-    if len(uk_lemma) < 4 or uk_lemma in _false_friends() or _known(uk_lemma, "ru"):
-        return (uk_lemma,)
-    stem, ending = uk_lemma, ""
-    for uk_end, ru_end in _COGNATE_ENDINGS:
-        if uk_lemma.endswith(uk_end):
-            stem, ending = uk_lemma[: -len(uk_end)], ru_end
-            break
-    candidates = [""]
-    for ch in stem:
-        options = _COGNATE_LETTERS.get(ch, (ch,))
-        candidates = [c + o for c in candidates for o in options][:_MAX_COGNATE_CANDIDATES]
-    for cand in candidates:
-        cand += ending
-        if cand != uk_lemma and _known(cand, "ru"):
-            return (_lemma(cand, "ru"),)
-    return (uk_lemma,)
-
-
-@lru_cache(maxsize=1)
-def _false_friends() -> frozenset[str]:
-    from app.search.synonyms import FALSE_FRIENDS
-    return frozenset(FALSE_FRIENDS)
-
-
-_SYN: dict[str, tuple[str, ...]] | None = None
-_syn_lock = threading.Lock()
-
-
-def _synonyms() -> dict[str, tuple[str, ...]]:
-    """Ukrainian lemma -> Russian lemma, built once with the analysers themselves: the installed Apertium
-    dictionary (bilingual.py), then our own list (synonyms.UK_TO_RU), which wins where both have a word."""
-    global _SYN
-    if _SYN is None:
-        with _syn_lock:
-            if _SYN is None:
-                _SYN = _build_synonyms()
-    return _SYN
-
-
 def reset_translations() -> None:
     """Forget the Ukrainian -> Russian table and the terms made with it (after the dictionary setting
     changes: tests, or a dictionary installed into a running process)."""
-    global _SYN
-    with _syn_lock:
-        _SYN = None
-        for cached in (_word_terms_in, word_terms, _highlight_terms, _russian_cognate, fingerprint):
-            cached.cache_clear()
+    translation.reset()
+    for cached in (_word_terms_in, word_terms, _highlight_terms, fingerprint):
+        cached.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -289,24 +175,9 @@ def fingerprint() -> str:
     table (which depends on the installed dictionary). An index keeps the one it was built with; when
     they differ, documents and queries are analysed differently and the index must be rebuilt."""
     digest = hashlib.sha1(f"otklik-analyser-{ANALYSER_VERSION}".encode())
-    for source, targets in sorted(_synonyms().items()):
+    for source, targets in sorted(translation.table().items()):
         digest.update(f"{source}>{','.join(targets)};".encode())
     return digest.hexdigest()[:12]
-
-
-def _build_synonyms() -> dict[str, tuple[str, ...]]:
-    from app.search.bilingual import load_pairs
-    from app.search.synonyms import UK_TO_RU
-    pairs = list(load_pairs().items()) + [(uk, [ru]) for uk, ru in UK_TO_RU.items()]
-    table: dict[str, tuple[str, ...]] = {}
-    for uk_word, ru_words in pairs:
-        src = _lemma(uk_word.lower().replace("'", ""), "uk").replace("'", "")
-        if src in _STOP_ALL:
-            continue
-        dst = _lemma(ru_words[0].lower(), "ru").replace("'", "")
-        if dst != src and dst not in _STOP_ALL:
-            table[src] = (dst,)
-    return table
 
 
 def is_dictionary_word(word: str) -> bool:
@@ -533,97 +404,3 @@ def _last_word_within(ws: list[tuple[int, int, str]], first: int, max_chars: int
     while last + 1 < len(ws) and ws[last + 1][1] - start <= max_chars:
         last += 1
     return last
-
-
-# ---------------------------------------------------------------- typo tolerance
-
-_CYR_ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюяіїєґ"
-_CYR_WORD = re.compile(r"[а-яіїєґ']+")
-
-
-@lru_cache(maxsize=20_000)
-def dictionary_corrections(word: str, thorough: bool = False) -> tuple[str, ...]:
-    """Words a Russian or Ukrainian dictionary knows one edit away from `word`, for a Cyrillic word of
-    4+ letters that no dictionary knows. This corrects inflected forms ("кредитнаяя" -> "кредитная"),
-    which a vocabulary of lemmas cannot. Without `thorough` only a deleted or swapped letter is tried
-    (~2 lookups per letter, well under a millisecond); `thorough` also tries every replaced and inserted
-    letter ("прихдит" -> "приходит"; several milliseconds): for "did you mean", not for typing."""
-    w = normalise_word(word)
-    if len(w) < 4 or len(w) > 24 or not _CYR_WORD.fullmatch(w):
-        return ()
-    if is_dictionary_word(w):
-        return ()
-    w = w.replace("'", "")
-    splits = [(w[:i], w[i:]) for i in range(len(w) + 1)]
-    cheap = {a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    found = [c for c in sorted(cheap) if _known_any(c)]
-    if not found and thorough:
-        rest = {a + ch + b[1:] for a, b in splits if b for ch in _CYR_ALPHABET} | \
-               {a + ch + b for a, b in splits for ch in _CYR_ALPHABET}
-        found = [c for c in sorted(rest - {w}) if _known_any(c)]
-    return tuple(found[:8])
-
-
-def _known_any(word: str) -> bool:
-    return _known(word, "ru") or _known(word, "uk")
-
-
-def typo_budget(term: str) -> int:
-    """Edits allowed when correcting `term`: 0 below 4 characters or with digits, 1 from 4, 2 from 8."""
-    if len(term) < 4 or any(c.isdigit() for c in term):
-        return 0
-    return 1 if len(term) < 8 else 2
-
-
-def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Optimal-string-alignment (Damerau) distance, or limit + 1 as soon as it exceeds `limit`."""
-    if a == b:
-        return 0
-    la, lb = len(a), len(b)
-    if abs(la - lb) > limit:
-        return limit + 1
-    prev2 = None
-    prev = list(range(lb + 1))
-    for i in range(1, la + 1):
-        cur = [i] + [0] * lb
-        ca = a[i - 1]
-        row_min = cur[0]
-        for j in range(1, lb + 1):
-            cost = 0 if ca == b[j - 1] else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == b[j - 1]:
-                v = min(v, prev2[j - 2] + 1)
-            cur[j] = v
-            if v < row_min:
-                row_min = v
-        if row_min > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return min(prev[lb], limit + 1)
-
-
-def correct_term(term: str, candidates: Iterable[str],
-                 freq: Mapping[str, float] | Callable[[str], float] | None = None) -> str | None:
-    """The closest candidate within typo_budget(term) (ties: the more frequent one), or None.
-
-    `candidates` is any iterable of vocabulary terms (a backend passes a prefix-narrowed slice of its
-    lexicon); `freq` gives document frequencies to break ties.
-    """
-    budget = typo_budget(term)
-    if budget == 0:
-        return None
-    get = (freq.get if isinstance(freq, Mapping) else freq) if freq is not None else None
-    best, best_key = None, None
-    for cand in candidates:
-        if cand == term:
-            return None  # a known term needs no correction
-        if abs(len(cand) - len(term)) > budget or typo_budget(cand) == 0:
-            continue
-        d = edit_distance(term, cand, budget)
-        if d > budget:
-            continue
-        f = (get(cand) or 0) if get else 0
-        key = (d, -f, cand)
-        if best_key is None or key < best_key:
-            best, best_key = cand, key
-    return best

@@ -1,10 +1,10 @@
 """Ukrainian → Russian word pairs for a bilingual (uk/ru) community: the analyser maps the lemma of the
-Ukrainian word to the lemma of the Russian one, so a request in one language finds threads in the other.
+Ukrainian word to the lemma of the Russian one, so a request in one language finds threads in the other (translation.py).
 
 Our own general list of everyday, banking/payments, housing/utilities and support vocabulary whose
 lemmas differ between the languages (words that lemmatise identically, like "банк" or "вода", need no
 entry). False friends (неділя/неделя, час/час, лист/лист ...) and words whose Ukrainian lemma is ambiguous
-(рік → ріка) are deliberately left out. Both sides are words; analysis.py lemmatises them (Ukrainian and
+(рік → ріка) are deliberately left out. Both sides are words; translation.py lemmatises them (Ukrainian and
 Russian dictionaries respectively) when it builds the mapping, so the entries follow pymorphy3's lemmas.
 """
 
@@ -102,7 +102,7 @@ UK_TO_RU = {
 }
 
 # Ukrainian words spelt like a Russian word of another meaning: never folded into it by spelling
-# (analysis._russian_cognate), only translated by a dictionary.
+# (translation.russian_cognate), only translated by a dictionary.
 FALSE_FRIENDS = (
     "неділя",   # Sunday, not "неделя" (week)
     "рік",      # year, not "рок" (fate)

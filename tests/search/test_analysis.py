@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from app.search import analysis
+from app.search import analysis, typos
 from app.search.analysis import analyse, analyse_query, analyse_spans, highlight, words
 
 
@@ -142,23 +142,23 @@ def test_highlight_across_languages_and_english():
 # ---------------------------------------------------------------- typo helpers
 
 def test_typo_budget_and_distance():
-    assert analysis.typo_budget("код") == 0
-    assert analysis.typo_budget("карта") == 1
-    assert analysis.typo_budget("приложение") == 2
-    assert analysis.typo_budget("3ds1") == 0
-    assert analysis.edit_distance("карта", "катра", 1) == 1          # transposition
-    assert analysis.edit_distance("карта", "карта", 1) == 0
-    assert analysis.edit_distance("приложение", "прилажение", 2) == 1
-    assert analysis.edit_distance("abc", "xyz", 1) == 2             # capped at limit + 1
+    assert typos.typo_budget("код") == 0
+    assert typos.typo_budget("карта") == 1
+    assert typos.typo_budget("приложение") == 2
+    assert typos.typo_budget("3ds1") == 0
+    assert typos.edit_distance("карта", "катра", 1) == 1          # transposition
+    assert typos.edit_distance("карта", "карта", 1) == 0
+    assert typos.edit_distance("приложение", "прилажение", 2) == 1
+    assert typos.edit_distance("abc", "xyz", 1) == 2             # capped at limit + 1
 
 
 def test_correct_term():
     vocab = {"приложение": 10, "предложение": 50, "карта": 5, "карат": 1}
-    assert analysis.correct_term("приложенее", vocab, vocab) == "приложение"
-    assert analysis.correct_term("карта", vocab, vocab) is None         # known: nothing to correct
-    assert analysis.correct_term("катра", vocab, vocab) == "карта"
-    assert analysis.correct_term("кот", vocab, vocab) is None           # too short to correct
-    assert analysis.correct_term("zzzzzz", vocab, vocab) is None
+    assert typos.correct_term("приложенее", vocab, vocab) == "приложение"
+    assert typos.correct_term("карта", vocab, vocab) is None         # known: nothing to correct
+    assert typos.correct_term("катра", vocab, vocab) == "карта"
+    assert typos.correct_term("кот", vocab, vocab) is None           # too short to correct
+    assert typos.correct_term("zzzzzz", vocab, vocab) is None
 
 
 def test_dictionary_words_are_not_typos():
@@ -169,11 +169,11 @@ def test_dictionary_words_are_not_typos():
 
 
 def test_dictionary_corrections():
-    assert "кредитная" in analysis.dictionary_corrections("кредитнаяя")
-    assert analysis.dictionary_corrections("прихдит") == ()                 # needs an inserted letter ...
-    assert "приходит" in analysis.dictionary_corrections("прихдит", thorough=True)   # ... found when thorough
-    assert analysis.dictionary_corrections("карта") == ()                   # known word
-    assert analysis.dictionary_corrections("card") == ()                    # no dictionary for Latin
+    assert "кредитная" in typos.dictionary_corrections("кредитнаяя")
+    assert typos.dictionary_corrections("прихдит") == ()                 # needs an inserted letter ...
+    assert "приходит" in typos.dictionary_corrections("прихдит", thorough=True)   # ... found when thorough
+    assert typos.dictionary_corrections("карта") == ()                   # known word
+    assert typos.dictionary_corrections("card") == ()                    # no dictionary for Latin
 
 
 def test_replace_words_makes_a_did_you_mean_line():

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from app.search import analysis, bilingual
+from app.search import analysis, bilingual, translation
 from app.search.analysis import analyse
 
 # lt-print's text form of a tiny transducer: two sections, an epsilon, a loop on digits (numbers)
@@ -122,10 +122,10 @@ def test_without_the_dictionary_our_list_and_cognates_remain(no_dictionary):
 
 
 def test_a_cognate_no_dictionary_lists_is_found_by_its_spelling():
-    assert analysis._russian_cognate("горіти") == ("гореть",)
+    assert translation.russian_cognate("горіти") == ("гореть",)
     assert analyse("Світло не горить") == analyse("Свет не горит")
-    assert analysis._russian_cognate("дорога") == ("дорога",)   # already a Russian word: kept
-    assert analysis._russian_cognate("жбщ") == ("жбщ",)         # too short, nothing to try
+    assert translation.russian_cognate("дорога") == ("дорога",)   # already a Russian word: kept
+    assert translation.russian_cognate("жбщ") == ("жбщ",)         # too short, nothing to try
 
 
 def test_the_analyser_fingerprint_follows_the_dictionary(dictionary, monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from app.search import analysis
+from app.search import analysis, typos
 from app.search.backends.pg_lexemes import text_array, usable
 
 MAX_CORRECTIONS = 8          # unknown query terms corrected per query
@@ -37,7 +37,7 @@ def corrections(conn, unknown: dict[str, str], trigrams_available) -> dict[str, 
         word = analysis.normalise_word(raw)
         if word != term and "-" not in word:
             tries.append(word)
-        tries = [t for t in tries if analysis.typo_budget(t) > 0 and usable(t)]
+        tries = [t for t in tries if typos.typo_budget(t) > 0 and usable(t)]
         if tries:
             wanted[term] = tries
     if not wanted or not trigrams_available():
@@ -61,7 +61,7 @@ def corrections(conn, unknown: dict[str, str], trigrams_available) -> dict[str, 
     for term, tries in wanted.items():
         for attempt in tries:
             cands = candidates.get(attempt)
-            best = analysis.correct_term(attempt, cands, cands) if cands else None
+            best = typos.correct_term(attempt, cands, cands) if cands else None
             if best is not None:
                 out[term] = (best, cands[best])
                 break

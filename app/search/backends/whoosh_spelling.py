@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from app.search import analysis
+from app.search import analysis, typos
 
 TEXT_FIELDS = ("title", "body", "answers")
 
@@ -29,7 +29,7 @@ class Vocabulary:
         # (a 300k-term lexicon would otherwise cost ~100 MB of deletion keys).
         min_df = 1 if len(freq) < 50_000 else 2 if len(freq) < 200_000 else 3
         for term, df in freq.items():
-            if df < min_df or analysis.typo_budget(term) == 0:
+            if df < min_df or typos.typo_budget(term) == 0:
                 continue
             for variant in self._deletes1(term):
                 have = self.deletes.get(variant)
@@ -57,7 +57,7 @@ class Vocabulary:
             out.add(have)
 
     def correct(self, term: str) -> str | None:
-        budget = analysis.typo_budget(term)
+        budget = typos.typo_budget(term)
         if budget == 0 or term in self.freq:
             return None
         cands: set[str] = set()
@@ -75,7 +75,7 @@ class Vocabulary:
                     self._lookup(v2, cands)
         if not cands:
             return None
-        return analysis.correct_term(term, cands, self.freq)
+        return typos.correct_term(term, cands, self.freq)
 
 
 class _NoVocabulary:
@@ -101,7 +101,7 @@ def correct(vocab: Vocabulary, term: str, raw: str, thorough: bool = False) -> t
     if vocab is NO_VOCABULARY or analysis.is_dictionary_word(raw):
         return None
     best = None
-    for word in analysis.dictionary_corrections(raw, thorough):
+    for word in typos.dictionary_corrections(raw, thorough):
         for fixed in analysis.analyse(word):
             f = vocab.freq.get(fixed, 0)
             if f and (best is None or f > best[0]):
