@@ -114,6 +114,7 @@ class PostgresBackend(SearchBackend):
         self._lock = threading.Lock()
         self._stats: tuple[float, tuple[int, float, float]] | None = None   # (taken at, stats)
         self._trgm: bool | None = None
+        self._fingerprint_kept = False     # search_meta holds an analyser fingerprint (see upsert)
 
     # ------------------------------------------------------------ connections and caches
 
@@ -193,7 +194,9 @@ class PostgresBackend(SearchBackend):
                 delta.update(new - old)
                 delta.subtract(old - new)
             self._apply_vocabulary_delta(conn, delta)
-            conn.execute(_KEEP_FINGERPRINT_SQL, {"fp": analysis.fingerprint()})
+            if not self._fingerprint_kept:  # once per process, not per write
+                conn.execute(_KEEP_FINGERPRINT_SQL, {"fp": analysis.fingerprint()})
+        self._fingerprint_kept = True
         self._invalidate_stats()
 
     def delete(self, keys: Sequence[tuple[str, int]]) -> None:
@@ -265,6 +268,7 @@ class PostgresBackend(SearchBackend):
         with self._engine().begin() as conn:
             conn.execute(text("TRUNCATE search_documents, search_terms"))
             conn.execute(_SET_FINGERPRINT_SQL, {"fp": analysis.fingerprint()})
+        self._fingerprint_kept = True
         self._invalidate_stats()
 
     def indexed_fingerprint(self) -> str | None:

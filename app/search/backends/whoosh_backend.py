@@ -102,6 +102,7 @@ class WhooshBackend(SearchBackend):
         self._weighting = scoring.BM25F(B=FIELD_B["body"], K1=K1,
                                         **{f"{f}_B": b for f, b in FIELD_B.items()})
         self._ranker = ChampionRanker(RankParams(TEXT_FIELDS, FIELD_BOOST, K1, FIELD_B, CHAMPIONS))
+        self._fingerprint_kept = False     # the index has recorded an analyser fingerprint (see upsert)
 
     # ------------------------------------------------------------ index and searchers
 
@@ -186,8 +187,9 @@ class WhooshBackend(SearchBackend):
             for doc in latest.values():
                 writer.add_document(**doc_fields(doc))
         self._write(work)
-        if self.indexed_fingerprint() is None:
+        if not self._fingerprint_kept and self.indexed_fingerprint() is None:  # checked once, not per write
             self._record_fingerprint()
+        self._fingerprint_kept = True
 
     def delete(self, keys: Sequence[tuple[str, int]]) -> None:
         keys = [make_key(kind, ref_id) for kind, ref_id in keys]
@@ -215,6 +217,7 @@ class WhooshBackend(SearchBackend):
         with open(tmp, "w", encoding="ascii") as fh:
             fh.write(analysis.fingerprint())
         os.replace(tmp, self._fingerprint_path())
+        self._fingerprint_kept = True
 
     def indexed_fingerprint(self) -> str | None:
         try:
