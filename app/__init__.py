@@ -1,4 +1,5 @@
 """Otklik: a self-hosted customer-support community."""
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -6,7 +7,27 @@ from flask import Flask
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 
-def create_app(config=None) -> Flask:
+# What the application is made of, in order. Each package's init_app(app) registers its blueprints, signal
+# receivers, template globals, CLI commands and settings defaults; nothing else registers them.
+CORE = ("app.auth", "app.community", "app.search")
+FEATURES = (
+    "app.kb",
+    "app.media",
+    "app.staff",
+    "app.notify",
+    "app.moderation",
+    "app.news",
+    "app.seo",
+    "app.social",
+    "app.analytics",
+    "app.admin",
+    "app.health",
+    "app.demo",
+)
+
+
+def create_app(config=None, features=None) -> Flask:
+    """Build the application. `features` replaces FEATURES (tests build it without an optional one)."""
     app = Flask(__name__, static_folder="../static", template_folder="../templates", instance_relative_config=True)
     if config is None:
         from config import config_from_env
@@ -18,16 +39,13 @@ def create_app(config=None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _init_extensions(app)
-    from app.common import guards
+    from app.common import errors, guards, templating
     guards.init_app(app)
-    _register_blueprints(app)
-    from app import notify
-    notify.init_app(app)
-    _register_template_helpers(app)
-    from app.common.errors import register_error_handlers
-    register_error_handlers(app)
-    from app.cli import register_cli
-    register_cli(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    app.extensions["otklik.features"] = tuple(CORE) + tuple(FEATURES if features is None else features)
+    for name in app.extensions["otklik.features"]:
+        import_module(name).init_app(app)
     return app
 
 
@@ -43,15 +61,9 @@ def _check_config(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (registers every model)
-    from app.community.search_docs import register as register_topic_search
-    from app.kb import register as register_kb
-    from app.community.media_access import register as register_topic_media
     from app.common.i18n import select_locale
 
     db.init_app(app)
-    register_topic_search()
-    register_kb()
-    register_topic_media()
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
@@ -77,33 +89,3 @@ def _init_extensions(app: Flask) -> None:
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.close()
-
-
-def _register_blueprints(app: Flask) -> None:
-    from app.admin.routes import bp as admin_bp
-    from app.analytics.routes import bp as analytics_bp
-    from app.auth.routes import bp as auth_bp
-    from app.community.profile_routes import bp as profile_bp
-    from app.community.routes import bp as community_bp
-    from app.community.edit_routes import bp as topic_edit_bp
-    from app.community.search_routes import bp as search_bp
-    from app.health import bp as health_bp
-    from app.kb.editor_routes import bp as kb_editor_bp
-    from app.kb.routes import bp as kb_bp
-    from app.media.routes import bp as media_bp
-    from app.moderation.routes import bp as moderation_bp
-    from app.news.routes import bp as news_bp
-    from app.seo.routes import bp as seo_bp
-    from app.notify.routes import bp as notify_bp
-    from app.search.routes import bp as search_api_bp
-    from app.social.routes import bp as social_bp
-    from app.staff.routes import bp as staff_bp
-
-    blueprints = (community_bp, topic_edit_bp, auth_bp, profile_bp, search_bp, search_api_bp, analytics_bp, admin_bp, health_bp, media_bp, seo_bp, kb_bp, kb_editor_bp, notify_bp, staff_bp, moderation_bp, news_bp, social_bp)
-    for blueprint in blueprints:
-        app.register_blueprint(blueprint)
-
-
-def _register_template_helpers(app: Flask) -> None:
-    from app.common.templating import init_templating
-    init_templating(app)

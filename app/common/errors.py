@@ -44,7 +44,7 @@ MESSAGES = {
 }
 
 
-def register_error_handlers(app):
+def init_app(app):
     for code, message in MESSAGES.items():
         app.register_error_handler(code, lambda e, code=code, message=message: _render(code, message))
 

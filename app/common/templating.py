@@ -33,15 +33,12 @@ def _datetime(value: datetime | None) -> str:
     return format_datetime(value, _datetime_pattern(get_locale())) if value else ""
 
 
-def init_templating(app) -> None:
-    from app.community import kinds
-
+def init_app(app) -> None:
     def has_endpoint(name: str) -> bool:
         return name in app.view_functions
 
     app.jinja_env.globals.update(
         has_endpoint=has_endpoint,
-        kinds=kinds,
         page_url=_page_url,
         is_staff=lambda: is_staff(current_user),
         current_locale=lambda: str(get_locale()),

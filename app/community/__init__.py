@@ -1,1 +1,16 @@
 """Topics (question, problem, idea, praise), comments, votes, moods and statuses."""
+
+
+def init_app(app) -> None:
+    """Topic pages, editing, profiles and the search pages; topics opt into search and image access."""
+    from app.community import kinds, media_access, search_docs
+    from app.community.edit_routes import bp as edit_bp
+    from app.community.profile_routes import bp as profile_bp
+    from app.community.routes import bp
+    from app.community.search_routes import bp as search_pages_bp
+
+    search_docs.register()
+    media_access.register()
+    app.jinja_env.globals["kinds"] = kinds
+    for blueprint in (bp, edit_bp, profile_bp, search_pages_bp):
+        app.register_blueprint(blueprint)

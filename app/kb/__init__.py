@@ -1,9 +1,13 @@
 """Knowledge base: FAQ articles written by staff, with revisions, comments and helpfulness feedback."""
 
 
-def register() -> None:
-    """Opt the knowledge base into search (kind "article") and image access (images follow the article)."""
+def init_app(app) -> None:
+    """Article pages and the editor; articles opt into search (kind "article") and image access."""
     from app.kb import media_access, search_docs
+    from app.kb.editor_routes import bp as editor_bp
+    from app.kb.routes import bp
 
     search_docs.register()
     media_access.register()
+    app.register_blueprint(bp)
+    app.register_blueprint(editor_bp)

@@ -1,10 +1,7 @@
 """POST /uploads (JSON, for the editor's paste and drop) and GET /media/<name> (the image, if you may see it)."""
-import warnings
-
 from flask import Blueprint, abort, jsonify, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from PIL import Image
 
 from app.common.errors import DomainError
 from app.extensions import db
@@ -16,17 +13,6 @@ media_cli.register(bp)
 
 PUBLIC_MAX_AGE = 3600
 PRIVATE_MAX_AGE = 300
-
-
-@bp.record_once
-def _configure_pillow(state) -> None:
-    """Pillow's own decompression-bomb guard at the configured pixel limit, raised instead of warned; Pillow's
-    complaints about broken metadata (corrupt EXIF ...) silenced, since that metadata is dropped anyway.
-
-    Process-wide settings: every app in the process shares them (the last configured limit wins)."""
-    Image.MAX_IMAGE_PIXELS = state.app.config["UPLOAD_MAX_PIXELS"]
-    warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
-    warnings.simplefilter("error", Image.DecompressionBombWarning)
 
 
 def _json_error(message, code: int):

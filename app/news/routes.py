@@ -7,7 +7,7 @@ from app.common.errors import DomainError
 from app.common.pagination import parse_page
 from app.common.permissions import ADMIN, MARKETING, role_required
 from app.extensions import db
-from app.news import media_access, queries, services
+from app.news import queries, services
 from app.news.forms import NewsForm
 from app.news.rules import can_view_news, can_write_news
 
@@ -15,11 +15,6 @@ bp = Blueprint("news", __name__, url_prefix="/news")
 PER_PAGE = 10
 FEED_SIZE = 20
 PINNED_ON_HOME = 3
-
-
-@bp.record_once
-def _register(_state) -> None:
-    media_access.register()
 
 
 @bp.app_template_global()

@@ -16,11 +16,15 @@ def check_config(config) -> None:
 
 
 def init_app(app) -> None:
-    """Called by create_app: check the settings, connect the signal receivers, add the topic page's helper."""
+    """Check the settings, connect the signal receivers, add the topic page's helper, the routes and `flask notify`."""
     from flask_login import current_user
 
     from app.notify import queries, receivers
+    from app.notify.cli import notify_cli
+    from app.notify.routes import bp
 
     check_config(app.config)
     receivers.connect()
+    app.register_blueprint(bp)
+    app.cli.add_command(notify_cli)
     app.jinja_env.globals["notify_is_following"] = lambda topic: queries.is_following(current_user, topic)

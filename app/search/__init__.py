@@ -2,3 +2,12 @@
 
 Search knows no feature's models: content opts in with `documents.register_kind()`.
 """
+
+
+def init_app(app) -> None:
+    """The suggest API and `flask search`."""
+    from app.search.cli import search_cli
+    from app.search.routes import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(search_cli)

@@ -1,1 +1,12 @@
 """Departments and their representatives."""
+
+
+def init_app(app) -> None:
+    """Queues and the staff panel; the SLA clocks follow the domain's signals; `flask staff`."""
+    from app.staff import receivers
+    from app.staff.cli import staff_cli
+    from app.staff.routes import bp
+
+    receivers.connect()
+    app.register_blueprint(bp)
+    app.cli.add_command(staff_cli)

@@ -10,7 +10,7 @@ from app.common.pagination import parse_page
 from app.common.permissions import ADMIN, MODERATOR, REPRESENTATIVE, role_required
 from app.community import queries as community_queries
 from app.extensions import db
-from app.staff import access, display, queries, receivers, services
+from app.staff import access, display, queries, services
 from app.staff.forms import AssignForm, DepartmentSettingsForm, HandOffForm, NoteForm, WaitingForm, parse_clock
 from app.staff.models import Department
 
@@ -24,9 +24,6 @@ QUEUE_LABELS = {
     queries.SOLVED: _l("Recently solved"),
 }
 # The response clock follows what the community announces (topic posted, answered, solved).
-bp.record_once(lambda _state: receivers.connect())
-
-
 @bp.before_request
 @role_required(REPRESENTATIVE, MODERATOR, ADMIN)
 def guard():
