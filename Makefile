@@ -20,7 +20,7 @@ translations: $(VENV)/.stamp
 	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f > /dev/null 2>&1 || $(BIN)/pybabel compile -d app/translations
 
 extract-messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* ._ demo" -o app/translations/messages.pot app templates
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* ._ demo" --no-location --sort-output -o app/translations/messages.pot app templates
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching -w 120
 
 migrate: venv

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from app.extensions import babel, csrf, db, login_manager, migrate
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 # What the application is made of, in order. Each package's init_app(app) registers its blueprints, signal
@@ -68,6 +68,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     login_manager.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 

@@ -1,5 +1,7 @@
 """Extension objects, created unbound; create_app() binds them. Imports nothing from app.*"""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +27,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Storage (Redis when REDIS_URL is set, else memory) and defaults are set in create_app from the settings.
+limiter = Limiter(key_func=get_remote_address)

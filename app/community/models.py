@@ -35,6 +35,8 @@ class Topic(TimestampMixin, db.Model):
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     body_html: Mapped[str] = mapped_column(Text, nullable=False, default="")
     mood: Mapped[str | None] = mapped_column(String(20))
+    # kinds.CHANNELS: where the topic was posted (site, widget, vk, facebook, email, import).
+    channel: Mapped[str] = mapped_column(String(20), nullable=False, default="site", server_default="site", index=True)
     status: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
     is_private: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)

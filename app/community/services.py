@@ -44,12 +44,14 @@ def _get_category(category_id) -> Category:
 
 
 def create_topic(author, topic_type: str, title: str, body: str, category_id: int,
-                 mood: str | None = None, is_private: bool = False) -> Topic:
+                 mood: str | None = None, is_private: bool = False, channel: str = kinds.SITE) -> Topic:
     if topic_type not in kinds.TOPIC_TYPES:
         raise DomainError(_l("Choose the type of your topic."), field="type")
     mood = mood or None
     if mood is not None and mood not in kinds.MOODS:
         raise DomainError(_l("Choose one of the listed moods."), field="mood")
+    if channel not in kinds.CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
     if mood is None and topic_type in kinds.MOOD_REQUIRED:
         raise DomainError(_l("Tell us how you feel about it."), field="mood")
     body = _clean_body(body, BODY_MAX)
@@ -64,6 +66,7 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
         mood=mood,
         status=kinds.initial_status(topic_type),
         is_private=bool(is_private),
+        channel=channel,
         author=author,
         category=category,
         department_id=category.department_id,

@@ -146,7 +146,7 @@ def import_post(actor, post: ExternalPost, category_id: int, topic_type: str,
 
     author = _external_author(post.network, handle, name, post.author_external_id)
     topic = community_services.create_topic(author.user, topic_type, title_from_text(text, handle),
-                                            body_from_text(text), category_id, mood=mood)
+                                            body_from_text(text), category_id, mood=mood, channel=kinds.IMPORT)
     record = SocialImport(network=post.network, external_id=post.external_id, url=post.url, text=text,
                           posted_at=post.posted_at, external_author=author, topic_id=topic.id,
                           imported_by_id=actor.id if actor is not None else None)
