@@ -8,7 +8,7 @@ def test_flask_demo_sets_a_complete_brand(app, runner, client):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
     brand = current_brand()
-    assert brand.name_for("ru") == "Северный банк · Сообщество" and brand.name_for("en") == "Severny Bank Community"
+    assert brand.name_for("ru") == "Северный банк" and brand.name_for("en") == "Severny Bank"
     assert all(brand.description_for(lang) and brand.support_hours_for(lang) and brand.site_menu_for(lang)
                for lang in ("ru", "uk", "en"))
     assert brand.logo_file and brand.favicon_file and brand.touch_icon_file
@@ -16,7 +16,7 @@ def test_flask_demo_sets_a_complete_brand(app, runner, client):
     assert brand.email_sender_name and "http://localhost:8000" in brand.widget_origins
 
     page = lxml.html.fromstring(client.get("/?lang=uk").get_data(as_text=True))
-    assert page.xpath("//header//*[contains(@class, 'brand-name')]")[0].text_content() == "Північний банк · Спільнота"
+    assert page.xpath("//header//*[contains(@class, 'brand-name')]")[0].text_content() == "Північний банк"
     assert [a.text for a in page.xpath("//nav[contains(@class, 'site-menu')]//a")][0] == "Приватним особам"
     logo = page.xpath("//header//img[contains(@class, 'brand-logo')]/@src")[0]
     with client.get(logo) as response:
