@@ -4,8 +4,8 @@
 validated on save (services.validate_brand); here anything missing or malformed falls back to the defaults, so a
 hand-edited row can never break a page.
 """
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
@@ -38,10 +38,11 @@ def _locale() -> str:
 @dataclass(frozen=True)
 class Brand:
     version: int = 0
-    names: Mapping[str, str] = field(default_factory=lambda: _EMPTY)             # language -> community name
-    descriptions: Mapping[str, str] = field(default_factory=lambda: _EMPTY)      # language -> short description
-    support_hours_text: Mapping[str, str] = field(default_factory=lambda: _EMPTY)  # language -> working hours text
-    site_menus: Mapping[str, tuple[Link, ...]] = field(default_factory=lambda: _EMPTY)  # language -> the company's site menu, in order
+    # Per language ("ru", "uk", "en"): read them through name_for(lang) ... which fall back to other languages.
+    names: Mapping[str, str] = field(default_factory=lambda: _EMPTY)  # the community's name
+    descriptions: Mapping[str, str] = field(default_factory=lambda: _EMPTY)  # a short description
+    support_hours_text: Mapping[str, str] = field(default_factory=lambda: _EMPTY)  # support working hours
+    site_menus: Mapping[str, tuple[Link, ...]] = field(default_factory=lambda: _EMPTY)  # the company's menu, in order
     logo_file: str = ""          # stored upload names ("" = none): see the *_url methods
     favicon_file: str = ""
     touch_icon_file: str = ""

@@ -8,11 +8,13 @@ again only when that changed. No timer: a save is seen by the next request on ev
 
 Writing: `write(key, value, actor)` adds one to the row's version in the caller's transaction; after that
 transaction commits, the Redis counter of the key is incremented (INCR), so a reader never sees a new counter
-before the new row is visible. If Redis cannot be reached a reader falls back to the database version.
+before the new row is visible. If Redis cannot be reached, or holds no counter yet, a reader asks the database.
+Every process that saves settings (web workers, `flask` commands) must use the same REDIS_URL as the readers.
 """
 import logging
 import threading
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import current_app, g
 from sqlalchemy import event, select
@@ -75,7 +77,9 @@ def _stamp(key: str) -> tuple:
     client = _redis()
     if client is not None:
         try:
-            return ("redis", client.get(redis_key(key)))
+            changes = client.get(redis_key(key))
+            if changes is not None:  # never saved while Redis was on (or Redis was emptied): ask the database
+                return ("redis", changes)
         except Exception as error:  # noqa: BLE001  Redis down: the database answers instead
             log.warning("settings: Redis unreachable (%s); reading the version from the database", error)
     return ("db", db_version(key))

@@ -4,7 +4,8 @@ import math
 
 from PIL import Image, ImageDraw
 
-from app.branding import services as branding_services, store
+from app.branding import services as branding_services
+from app.branding import store
 from app.branding.icons import draw_mark
 
 PRIMARY = "#1a4d8f"
@@ -26,7 +27,8 @@ BRAND = {
         "ru": [{"label": "Частным лицам", "url": f"{SITE}/private"}, {"label": "Бизнесу", "url": f"{SITE}/business"},
                {"label": "Вклады", "url": f"{SITE}/deposits"}, {"label": "Офисы", "url": f"{SITE}/offices"}],
         "uk": [{"label": "Приватним особам", "url": f"{SITE}/uk/private"},
-               {"label": "Бізнесу", "url": f"{SITE}/uk/business"}, {"label": "Відділення", "url": f"{SITE}/uk/offices"}],
+               {"label": "Бізнесу", "url": f"{SITE}/uk/business"},
+               {"label": "Відділення", "url": f"{SITE}/uk/offices"}],
         "en": [{"label": "Personal", "url": f"{SITE}/en/personal"}, {"label": "Business", "url": f"{SITE}/en/business"},
                {"label": "Branches", "url": f"{SITE}/en/branches"}],
     },
