@@ -86,7 +86,10 @@ def _stamp(key: str) -> tuple:
 
 
 def cached(key: str, build: Callable[[int, dict], T]) -> T:
-    """The snapshot `build(version, value)` of the newest saved value of `key` (see the module docstring)."""
+    """The snapshot `build(version, value)` of the newest saved value of `key` (see the module docstring).
+
+    Checked once per application context: code that keeps one context open across saves made elsewhere (a test's
+    app fixture, a shell) calls `forget(key)` to look again."""
     per_context = g.setdefault("_otklik_settings", {})
     if key in per_context:
         return per_context[key]
