@@ -21,6 +21,7 @@ FEATURES = (
     "app.social",
     "app.analytics",
     "app.admin",
+    "app.branding",
     "app.health",
     "app.demo",
 )

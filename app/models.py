@@ -1,6 +1,7 @@
 """The one registry of every feature's models (for Alembic, the shell and tests)."""
 from app.analytics.models import Event
 from app.auth.models import User
+from app.branding.models import Setting
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
 from app.kb.models import Article, ArticleComment, ArticleFeedback, ArticleRevision
 from app.media.models import Upload
@@ -18,5 +19,5 @@ __all__ = [
     "Article", "ArticleRevision", "ArticleComment", "ArticleFeedback",
     "SearchOutbox", "Upload", "SearchDocument", "SearchTerm", "Event",
     "TopicWork", "Assignment", "InternalNote",
-    "Subscription", "NotificationSettings", "MailMessage",
+    "Subscription", "NotificationSettings", "MailMessage", "Setting",
 ]

@@ -10,7 +10,7 @@ from app.auth.models import User
 from app.common.db import utcnow
 from app.community import services as community_services
 from app.community.models import Category, Topic
-from app.demo import content, kb_loader
+from app.demo import brand as demo_brand, content, kb_loader
 from app.extensions import db
 from app.staff import access as staff_access
 from app.staff import services as staff_services
@@ -123,6 +123,7 @@ def load_demo() -> str:
     sla.backfill()  # topics of a demo loaded before the staff workflow existed
     kb_loader.load_articles(users, categories)
     kb_loader.load_news(users["admin"])  # the demo has no marketing account; news is the administrator's
+    demo_brand.load_brand(users["admin"])
     db.session.flush()
     topics = db.session.scalar(select(func.count()).select_from(Topic))
     return (f"{len(departments)} departments, {len(categories)} categories, {len(users)} users, {topics} topics, "

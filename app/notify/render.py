@@ -6,6 +6,7 @@ from typing import Callable
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from app.branding import current_brand
 from app.notify import links
 
 
@@ -28,8 +29,10 @@ def render_mail(user, template: str, scope: str, subject: Callable[[], str], **c
     with force_locale(recipient_locale(user)):
         unsubscribe_url = links.unsubscribe_url(user.id, scope)
         subject_text = " ".join(str(subject()).split())[:300]
+        brand = current_brand()
         values = {
-            "community_name": current_app.config["COMMUNITY_NAME"],
+            "community_name": brand.name,
+            "brand_color": brand.primary_color,
             "home_url": links.public_url("community.home"),
             "settings_url": links.public_url("notify.settings"),
             "unsubscribe_url": unsubscribe_url,

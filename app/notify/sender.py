@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.branding import current_brand
 from app.common.db import utcnow
 from app.extensions import db
 from app.notify.compose import still_wanted
@@ -51,7 +52,7 @@ def build_message(row: MailMessage) -> EmailMessage:
     config = current_app.config
     message = EmailMessage(policy=email.policy.SMTP)
     message["Subject"] = row.subject
-    message["From"] = formataddr((config["COMMUNITY_NAME"], config["MAIL_FROM"]))
+    message["From"] = formataddr((current_brand().sender_name, config["MAIL_FROM"]))
     message["To"] = row.recipient
     message["Date"] = format_datetime(row.created_at.replace(tzinfo=timezone.utc))
     message["Message-ID"] = row.message_id

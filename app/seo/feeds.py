@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
+from app.branding import current_brand
 from app.common.db import utcnow
 from app.seo import jsonld, queries
 from app.seo.text import absolute_urls, iso, rfc822_date, xml_text
@@ -91,7 +92,7 @@ def _article_entry(article) -> FeedEntry:
         url=jsonld.article_url(article),
         published=published,
         updated=jsonld.article_modified(article),
-        author=current_app.config["COMMUNITY_NAME"],
+        author=xml_text(current_brand().name),
         category=xml_text(article.category.name),
         html=xml_text(absolute_urls(article.body_html, _root())),
     )
@@ -100,7 +101,7 @@ def _article_entry(article) -> FeedEntry:
 def topics_feed(self_endpoint: str, fmt: str, category=None) -> Feed:
     limit = current_app.config["FEED_ITEMS"]
     topics = queries.newest_topics(limit, category.id if category else None)
-    name = current_app.config["COMMUNITY_NAME"]
+    name = xml_text(current_brand().name)
     if category is None:
         return Feed(
             title=_("%(name)s: new topics", name=name),
@@ -121,7 +122,7 @@ def topics_feed(self_endpoint: str, fmt: str, category=None) -> Feed:
 def kb_feed(self_endpoint: str, fmt: str) -> Feed:
     articles = queries.recently_changed_articles(current_app.config["FEED_ITEMS"])
     return Feed(
-        title=_("%(name)s: knowledge base updates", name=current_app.config["COMMUNITY_NAME"]),
+        title=xml_text(_("%(name)s: knowledge base updates", name=current_brand().name)),
         subtitle=_("New and updated answers from our official representatives."),
         self_url=url_for(self_endpoint, fmt=fmt, _external=True),
         alternate_url=url_for("kb.index", _external=True),

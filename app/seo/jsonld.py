@@ -9,8 +9,9 @@ Builders return plain dicts; templates emit them with `|tojson` (which escapes <
 in user text cannot end the script element). Only public content gets structured data: callers check
 `topic_is_public` / `article.is_published` first, and hidden or deleted comments are always left out.
 """
-from flask import current_app, url_for
+from flask import url_for
 
+from app.branding import current_brand
 from app.community import kinds
 from app.seo.text import first_image, iso, plain
 
@@ -39,8 +40,10 @@ def _person(user) -> dict:
 
 
 def _organization() -> dict:
-    return {"@type": "Organization", "name": current_app.config["COMMUNITY_NAME"],
-            "url": url_for("community.home", _external=True)}
+    brand = current_brand()
+    logo = brand.logo_url(external=True) or brand.touch_icon_url(external=True)
+    return {"@type": "Organization", "name": brand.name, "url": url_for("community.home", _external=True),
+            "logo": {"@type": "ImageObject", "url": logo}}
 
 
 def topic_url(topic, **kwargs) -> str:

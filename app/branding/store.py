@@ -1,0 +1,147 @@
+"""A small key/value store for admin settings (JSON per key, with a version), read through a cache that every
+worker and every node invalidates at once.
+
+Reading: `cached(key, build)` returns `build(version, value)` for the newest saved value. Per application context
+(one request, one CLI command, one background job) it checks the version once: a Redis GET of the change counter
+when REDIS_URL is set, otherwise one small `SELECT version` query; the value itself is loaded and `build` is called
+again only when that changed. No timer: a save is seen by the next request on every node.
+
+Writing: `write(key, value, actor)` adds one to the row's version in the caller's transaction; after that
+transaction commits, the Redis counter of the key is incremented (INCR), so a reader never sees a new counter
+before the new row is visible. If Redis cannot be reached, or holds no counter yet, a reader asks the database.
+Every process that saves settings (web workers, `flask` commands) must use the same REDIS_URL as the readers.
+"""
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import current_app, g
+from sqlalchemy import event, select
+
+from app.branding.models import Setting
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_CHANGED = "otklik.settings_changed"
+_CACHE = "otklik.settings_cache"
+_REDIS = "otklik.settings_redis"
+_lock = threading.Lock()
+
+
+def redis_key(key: str) -> str:
+    return f"otklik:settings:{key}:changes"
+
+
+def read(key: str) -> tuple[int, dict]:
+    """(version, value) as saved; (0, {}) when nothing was saved yet."""
+    row = db.session.get(Setting, key)
+    return (row.version, dict(row.value or {})) if row is not None else (0, {})
+
+
+def write(key: str, value: dict, actor=None) -> int:
+    """Save `value` under `key` in the current transaction (no commit); returns the new version."""
+    row = db.session.get(Setting, key)
+    if row is None:
+        row = Setting(key=key, value=value, version=1)
+        db.session.add(row)
+    else:
+        row.value = value
+        row.version = row.version + 1
+    row.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    db.session.info.setdefault(_CHANGED, set()).add(key)
+    return row.version
+
+
+def db_version(key: str) -> int:
+    return db.session.scalar(select(Setting.version).where(Setting.key == key)) or 0
+
+
+def _redis():
+    app = current_app._get_current_object()
+    url = app.config.get("REDIS_URL")
+    if not url:
+        return None
+    client = app.extensions.get(_REDIS)
+    if client is None:
+        import redis
+
+        client = app.extensions[_REDIS] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return client
+
+
+def _stamp(key: str) -> tuple:
+    """The cheap "has it changed?" token for `key`."""
+    client = _redis()
+    if client is not None:
+        try:
+            changes = client.get(redis_key(key))
+            if changes is not None:  # never saved while Redis was on (or Redis was emptied): ask the database
+                return ("redis", changes)
+        except Exception as error:  # noqa: BLE001  Redis down: the database answers instead
+            log.warning("settings: Redis unreachable (%s); reading the version from the database", error)
+    return ("db", db_version(key))
+
+
+def cached(key: str, build: Callable[[int, dict], T]) -> T:
+    """The snapshot `build(version, value)` of the newest saved value of `key` (see the module docstring).
+
+    Checked once per application context: code that keeps one context open across saves made elsewhere (a test's
+    app fixture, a shell) calls `forget(key)` to look again."""
+    per_context = g.setdefault("_otklik_settings", {})
+    if key in per_context:
+        return per_context[key]
+    cache: dict[str, tuple[tuple, Any]] = current_app.extensions.setdefault(_CACHE, {})
+    stamp = _stamp(key)
+    hit = cache.get(key)
+    if hit is not None and hit[0] == stamp:
+        snapshot = hit[1]
+    else:
+        version, value = read(key)
+        snapshot = build(version, value)
+        with _lock:
+            cache[key] = (stamp, snapshot)
+    per_context[key] = snapshot
+    return snapshot
+
+
+def forget(key: str) -> None:
+    """Drop this context's copy (the next `cached` call checks the version again)."""
+    g.get("_otklik_settings", {}).pop(key, None)
+
+
+def _after_commit(session) -> None:
+    keys = session.info.pop(_CHANGED, None)
+    if not keys:
+        return
+    for key in keys:
+        forget(key)
+    client = _redis()
+    if client is None:
+        return
+    try:
+        for key in keys:
+            client.incr(redis_key(key))
+    except Exception as error:  # noqa: BLE001  the save stands; readers of a reachable Redis see it on the next save
+        log.error("settings: could not announce the change of %s in Redis: %s", ", ".join(keys), error)
+
+
+def _after_rollback(session) -> None:
+    session.info.pop(_CHANGED, None)
+
+
+_listening = False
+
+
+def listen() -> None:
+    """Announce saved changes after commit (once per process: the listener is on the session class)."""
+    global _listening
+    if _listening:
+        return
+    from flask_sqlalchemy.session import Session
+
+    event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "after_rollback", _after_rollback)
+    _listening = True
