@@ -8,8 +8,18 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext as _
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.analytics.services import CLIENT_EVENTS

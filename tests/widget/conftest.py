@@ -7,7 +7,7 @@ import pytest
 from app.extensions import limiter
 
 PARTNER = "https://bank.example"
-_HANDOFF_RE = re.compile(r'<script type="application/json" id="widget-handoff">(.*?)</script>', re.S)
+_HANDOFF_RE = re.compile(r'<script type="application/json" id="widget-handoff">(.*?)</script>', re.DOTALL)
 
 
 @pytest.fixture(autouse=True)

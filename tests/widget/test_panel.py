@@ -7,7 +7,7 @@ from tests.widget.conftest import PARTNER
 
 def _main(response) -> str:
     """What the error page says, without the head's URL and token."""
-    return re.search(r'<section class="error-page">.*</section>', response.get_data(as_text=True), re.S).group(0)
+    return re.search(r'<section class="error-page">.*</section>', response.get_data(as_text=True), re.DOTALL).group(0)
 
 
 def test_the_loader_is_served_cacheable_and_loadable_from_other_sites(client):
