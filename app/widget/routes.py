@@ -73,6 +73,15 @@ def loader():
     return response.make_conditional(request)
 
 
+@bp.route("/widget/example")
+def example():
+    """Development only: a stand-in for a company's page, embedding the snippet. Open it as
+    http://localhost:5000/widget/example while the community is http://127.0.0.1:5000 (two sites)."""
+    if not current_app.config.get("DEMO_ALLOWED"):
+        abort(404)
+    return render_template("widget/example.html", community=current_app.config["PUBLIC_URL"].rstrip("/"))
+
+
 # --- the panel ----------------------------------------------------------------------------------------
 
 def _host_origin() -> str:

@@ -80,3 +80,10 @@ def test_private_hidden_and_deleted_topics_do_not_exist_for_the_panel(client, cl
         assert response.status_code == 404
         assert _main(response) == _main(missing)
         assert topic.title not in response.get_data(as_text=True)
+
+
+def test_the_development_example_page_embeds_the_snippet(app, client):
+    page = client.get("/widget/example").get_data(as_text=True)
+    assert f'<script src="{app.config["PUBLIC_URL"].rstrip("/")}/widget.js" async data-position="right"></script>' in page
+    app.config["DEMO_ALLOWED"] = False
+    assert client.get("/widget/example").status_code == 404
