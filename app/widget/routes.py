@@ -4,7 +4,6 @@ The panel lives in a cross-site iframe, where the session cookie (SameSite=Lax) 
 anonymous (public content only) and its writes carry the widget's own signed credentials (see tokens.py).
 """
 import json
-import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from app.community import kinds
 from app.extensions import csrf, db, limiter
 from app.widget import queries, services, tokens
 from app.widget.origins import allowed_origins, normalise_origin
+from app.widget.panel import panel_response
 
 bp = Blueprint("widget", __name__)
 FRAMED = frozenset({"widget.panel"})
@@ -97,22 +97,7 @@ def panel():
         host = _host_origin()
     except DomainError as error:
         return render_template("widget/blocked.html", message=error.message), 403
-    categories = queries.categories()
-    wanted = request.args.get("category", "")
-    category_id = next((c.id for c in categories if wanted and (str(c.id) == wanted or c.name == wanted)), None)
-    draft = secrets.token_hex(12)
-    config = {
-        "host": host, "draft": draft, "panelToken": tokens.issue_panel_token(draft),
-        "suggestUrl": url_for("search_api.suggest"), "eventsUrl": url_for("widget.events"),
-        "postUrl": url_for("widget.post_topic"), "signinUrl": url_for("widget.signin"),
-        "threadUrl": url_for("widget.thread", topic_id=0), "types": dict(kinds.TYPE_LABELS),
-        "statuses": dict(kinds.STATUS_LABELS), "moodRequired": sorted(kinds.MOOD_REQUIRED),
-    }
-    response = current_app.make_response(render_template(
-        "widget/panel.html", config=config,
-        categories=categories, category_id=category_id, kinds=kinds))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return panel_response(host, category=request.args.get("category", ""))
 
 
 @bp.route("/widget/thread/<int:topic_id>")
@@ -154,32 +139,33 @@ def events():
     if not isinstance(payload, dict):
         return _json_error(_("Send a JSON object."), 400)
     try:
-        draft = tokens.read_panel_token(request.headers.get("X-Widget-Panel"))
+        draft, channel = tokens.read_panel_token(request.headers.get("X-Widget-Panel"))
     except tokens.TokenError:
         return _json_error(_("The panel has expired. Reload it and try again."), 401)
     if payload.get("draft") != draft or payload.get("event") not in CLIENT_EVENTS:
         return _json_error(_("Unknown event."), 400)
-    services.record_panel_event(payload["event"], draft, payload.get("kind"), payload.get("id"), payload.get("count"))
+    services.record_panel_event(payload["event"], draft, payload.get("kind"), payload.get("id"), payload.get("count"),
+                                channel=channel)
     db.session.commit()
     return jsonify(status="recorded"), 201
 
 
 def _post_author():
-    """The user the request's Bearer token was issued to, or a (message, code) pair."""
+    """(user, channel) the request's Bearer token was issued for, and None; or (None, None) and (message, code)."""
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header[:7].lower() == "bearer " else ""
     try:
-        user_id, generation = tokens.read_post_token(token)
+        user_id, generation, channel = tokens.read_post_token(token)
     except tokens.TokenError as error:
         if error.reason == "expired":
-            return None, (_("Your sign-in has expired. Sign in again to post."), 401)
-        return None, (_("Sign in to post your request."), 401)
+            return (None, None), (_("Your sign-in has expired. Sign in again to post."), 401)
+        return (None, None), (_("Sign in to post your request."), 401)
     if not tokens.csrf_matches(token, request.headers.get("X-Widget-CSRF")):
-        return None, (_("The request could not be verified. Reload the panel and try again."), 403)
+        return (None, None), (_("The request could not be verified. Reload the panel and try again."), 403)
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or not user.is_active or tokens.session_generation(user) != generation:
-        return None, (_("Sign in to post your request."), 401)
-    return user, None
+        return (None, None), (_("Sign in to post your request."), 401)
+    return (user, channel), None
 
 
 def _post_limit() -> str:
@@ -190,7 +176,7 @@ def _post_limit() -> str:
 @csrf.exempt  # a Bearer credential and a CSRF token bound to it replace the session's CSRF token
 @limiter.limit(_post_limit)
 def post_topic():
-    user, error = _post_author()
+    (user, channel), error = _post_author()
     if error:
         return _json_error(*error)
     payload = request.get_json(silent=True)
@@ -203,7 +189,7 @@ def post_topic():
             user, text["type"], text["title"], text["body"],
             int(category) if str(category).isdecimal() and len(str(category)) < 10 else None,
             mood=text["mood"] or None, source_url=payload.get("source_url"), source_title=payload.get("source_title"),
-            draft_id=payload.get("draft"), allowed=allowed_origins(),
+            draft_id=payload.get("draft"), allowed=allowed_origins(), channel=channel,
         )
     except DomainError as failure:
         return _json_error(failure.message, 422, field=failure.field)

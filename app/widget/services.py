@@ -25,15 +25,16 @@ def clean_source(url, title, allowed: tuple[str, ...]) -> tuple[str | None, str 
 
 
 def post_widget_request(author, topic_type: str, title: str, body: str, category_id, mood=None,
-                        source_url=None, source_title=None, draft_id=None, allowed: tuple[str, ...] = ()):
-    """A new topic from the "Ask us!" panel: channel `widget`, with the page it was asked from."""
-    topic = community.create_topic(author, topic_type, title, body, category_id, mood=mood, channel=kinds.WIDGET)
+                        source_url=None, source_title=None, draft_id=None, allowed: tuple[str, ...] = (),
+                        channel: str = kinds.WIDGET):
+    """A new topic from a panel (the "Ask us!" widget, or the VK/Facebook app), with the page it was asked from."""
+    topic = community.create_topic(author, topic_type, title, body, category_id, mood=mood, channel=channel)
     topic.source_url, topic.source_title = clean_source(source_url, source_title, allowed)
-    analytics.record_event(analytics.TOPIC_POSTED, author.id, draft_id, "topic", topic.id, channel=kinds.WIDGET)
+    analytics.record_event(analytics.TOPIC_POSTED, author.id, draft_id, "topic", topic.id, channel=channel)
     return topic
 
 
-def record_panel_event(name, draft_id, subject_kind=None, subject_id=None, count=None):
-    """A suggestion shown or clicked in the panel (same events as the ask form, channel `widget`)."""
+def record_panel_event(name, draft_id, subject_kind=None, subject_id=None, count=None, channel: str = kinds.WIDGET):
+    """A suggestion shown or clicked in the panel (same events as the ask form, with the panel's channel)."""
     return analytics.record_client_event(name, None, draft_id, subject_kind=subject_kind, subject_id=subject_id,
-                                         count=count, channel=kinds.WIDGET)
+                                         count=count, channel=channel)

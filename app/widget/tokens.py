@@ -2,7 +2,7 @@
 
 - post token ("widget-post", 30 minutes): handed by the sign-in popup to the panel, sent back as
   `Authorization: Bearer <token>`; bound to the user id and the user's session generation (if the account
-  model has one, signing out everywhere then invalidates it);
+  model has one, signing out everywhere then invalidates it) and to the channel its topics get;
 - its CSRF token: an HMAC of the post token, sent as `X-Widget-CSRF` on every JSON POST;
 - panel token ("widget-panel", 2 hours): issued with the anonymous panel page; gates its analytics events.
 """
@@ -11,6 +11,8 @@ import hmac
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.community import kinds
 
 POST_PURPOSE = "widget-post"
 PANEL_PURPOSE = "widget-panel"
@@ -35,13 +37,18 @@ def session_generation(user) -> int:
     return int(getattr(user, "session_generation", 0) or 0)
 
 
-def issue_post_token(user) -> str:
-    return _serializer(POST_PURPOSE).dumps({"uid": user.id, "gen": session_generation(user), "p": POST_PURPOSE})
+def issue_post_token(user, channel: str = kinds.WIDGET) -> str:
+    """The credential to post from a panel: the topic gets `channel` (the widget; the VK or Facebook app)."""
+    return _serializer(POST_PURPOSE).dumps(
+        {"uid": user.id, "gen": session_generation(user), "ch": channel, "p": POST_PURPOSE})
 
 
-def read_post_token(token) -> tuple[int, int]:
-    """(user id, session generation) of a valid post token; TokenError otherwise."""
-    return _read(token, POST_PURPOSE, POST_MAX_AGE, ("uid", "gen"))
+def read_post_token(token) -> tuple[int, int, str]:
+    """(user id, session generation, channel) of a valid post token; TokenError otherwise."""
+    user_id, generation, channel = _read(token, POST_PURPOSE, POST_MAX_AGE, ("uid", "gen", "ch"))
+    if channel not in kinds.CHANNELS:
+        raise TokenError("invalid")
+    return user_id, generation, channel
 
 
 def csrf_for(token: str) -> str:
@@ -53,13 +60,16 @@ def csrf_matches(token: str, csrf) -> bool:
     return isinstance(csrf, str) and hmac.compare_digest(csrf_for(token), csrf)
 
 
-def issue_panel_token(draft_id: str) -> str:
-    return _serializer(PANEL_PURPOSE).dumps({"draft": draft_id, "p": PANEL_PURPOSE})
+def issue_panel_token(draft_id: str, channel: str = kinds.WIDGET) -> str:
+    return _serializer(PANEL_PURPOSE).dumps({"draft": draft_id, "ch": channel, "p": PANEL_PURPOSE})
 
 
-def read_panel_token(token) -> str:
-    """The draft id the panel token was issued for; TokenError otherwise."""
-    return _read(token, PANEL_PURPOSE, PANEL_MAX_AGE, ("draft",))[0]
+def read_panel_token(token) -> tuple[str, str]:
+    """(draft id, channel) the panel token was issued for; TokenError otherwise."""
+    draft, channel = _read(token, PANEL_PURPOSE, PANEL_MAX_AGE, ("draft", "ch"))
+    if channel not in kinds.CHANNELS:
+        raise TokenError("invalid")
+    return draft, channel
 
 
 def _read(token, purpose: str, max_age: int, keys: tuple[str, ...]) -> tuple:

@@ -16,6 +16,15 @@
   var MIN_TITLE = 8, PAUSE_MS = 400;
   var page = { url: "", title: "" };
   var credential = null, popup = null, pendingPost = false;
+  var signedInNote = document.getElementById("widget-signed-in");
+
+  function useCredential(data) {
+    credential = { token: data.token, csrf: data.csrf };
+    signedInNote.textContent = labels.signedIn.replace("{name}", data.name || "");
+    signedInNote.hidden = false;
+  }
+  // An entry point that signed the customer in already (the VK or Facebook app) hands the credential over.
+  if (config.credential) { useCredential(config.credential); }
   var timer = null, lastQuery = null, requestNo = 0;
 
   // --- messages: the host page (its origin checked against the allowed one) and the sign-in popup -----
@@ -28,10 +37,7 @@
     }
     if (event.origin === window.location.origin && popup && event.source === popup &&
         message.type === "otklik:widget-token") {
-      credential = { token: message.token, csrf: message.csrf };
-      var note = document.getElementById("widget-signed-in");
-      note.textContent = labels.signedIn.replace("{name}", message.name || "");
-      note.hidden = false;
+      useCredential(message);
       try { popup.close(); } catch (e) { /* already closed */ }
       popup = null;
       if (pendingPost) { pendingPost = false; post(); }

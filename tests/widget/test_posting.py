@@ -26,7 +26,7 @@ def test_the_popup_sends_strangers_to_the_login_form_and_back(client, customer):
     assert response.headers["Location"] == "/widget/signin"
     handoff = handoff_of(client)
     assert handoff["type"] == "otklik:widget-token" and handoff["name"] == "Carol Customer"
-    assert tokens.read_post_token(handoff["token"]) == (customer.id, 0)
+    assert tokens.read_post_token(handoff["token"]) == (customer.id, 0, "widget")
     page = client.get("/widget/signin")
     assert page.headers["Cache-Control"] == "no-store"
     assert "frame-ancestors" not in page.headers.get("Content-Security-Policy", "")
@@ -133,3 +133,20 @@ def test_panel_events_are_recorded_with_the_widget_channel(client, community):
                       headers=headers).status_code == 400
     assert panel.post("/api/v1/widget/events", json={"event": "hack", "draft": draft}, headers=headers).status_code == 400
     assert db.session.scalars(select(Event)).all() == [event]
+
+
+def test_an_entry_point_that_signed_the_customer_in_opens_the_panel_with_its_channel(app, customer, community):
+    """What the VK and Facebook apps do: panel_config(host, channel, user) -> a credential for that channel."""
+    from app.widget.panel import panel_config
+    with app.test_request_context("/vk/app"):
+        config = panel_config("https://vk.com", "vk", customer)
+    assert config["credential"]["name"] == "Carol Customer" and config["channel"] == "vk"
+    panel = app.test_client()
+    headers = {"Authorization": f"Bearer {config['credential']['token']}", "X-Widget-CSRF": config["credential"]["csrf"]}
+    response = _post(panel, headers, category_id=community["cards"].id)
+    assert response.status_code == 201
+    assert db.session.get(Topic, response.get_json()["id"]).channel == "vk"
+    event = panel.post("/api/v1/widget/events", json={"event": "suggestions_shown", "draft": config["draft"]},
+                       headers={"X-Widget-Panel": config["panelToken"]})
+    assert event.status_code == 201
+    assert db.session.scalars(select(Event.channel).where(Event.name == "suggestions_shown")).one() == "vk"
