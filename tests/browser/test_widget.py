@@ -54,7 +54,8 @@ def _write_pages(directory, community_url: str, listed_origin: str) -> None:
     (directory / "foreign.html").write_text(
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Foreign</title></head><body>'
         f'<iframe id="direct" title="direct" src="{community_url}/widget/panel?host={listed_origin}"></iframe>'
-        f"{snippet}</body></html>", encoding="utf-8")
+        f'<script src="{community_url}/widget.js" async data-label="Questions?" data-position="left"></script>'
+        "</body></html>", encoding="utf-8")
 
 
 @pytest.fixture
@@ -121,7 +122,9 @@ def test_a_customer_asks_through_the_widget_on_the_partner_site(live_server, ban
         # A page of a site that is not listed: the snippet's panel and a panel framed directly are both blocked.
         other = new_session("foreign")
         other.goto(f"{foreign}/foreign.html")
-        other.get_by_role("button", name="Ask us!").click()
+        foreign_tab = other.get_by_role("button", name="Questions?")  # the data- options
+        expect(foreign_tab).to_have_css("left", "0px")
+        foreign_tab.click()
         for selector in ("iframe.otklik-widget-frame", "iframe#direct"):
             frame = other.locator(selector).element_handle().content_frame()
             frame.wait_for_load_state()
