@@ -30,7 +30,8 @@ demo: migrate
 	$(BIN)/flask demo
 
 run: demo
-	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(BIN)/flask run --host $(HOST) --port $(PORT)
+	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" WIDGET_ORIGINS="$${WIDGET_ORIGINS:-http://localhost:$(PORT)}" \
+		$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -23,6 +23,7 @@ FEATURES = (
     "app.admin",
     "app.branding",
     "app.health",
+    "app.widget",
     "app.demo",
 )
 

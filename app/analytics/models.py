@@ -21,4 +21,6 @@ class Event(db.Model):
     subject_kind: Mapped[str | None] = mapped_column(String(20))
     subject_id: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict | None] = mapped_column(JSON)
+    # Where it happened (community.kinds.CHANNELS): "site" for the ask form, "widget" for the "Ask us!" panel.
+    channel: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)

@@ -37,6 +37,9 @@ class Topic(TimestampMixin, db.Model):
     mood: Mapped[str | None] = mapped_column(String(20))
     # kinds.CHANNELS: where the topic was posted (site, widget, vk, facebook, email, import).
     channel: Mapped[str] = mapped_column(String(20), nullable=False, default="site", server_default="site", index=True)
+    # The page of the company's site the topic was asked from (the "Ask us!" widget passes its URL and title).
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    source_title: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
     is_private: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)

@@ -53,7 +53,7 @@ def queue_clause(queue: str, user, now: datetime):
     raise ValueError(queue)
 
 
-def _scope(user, department_id: int | None):
+def _scope(user, department_id: int | None, channel: str | None = None):
     """Work on topics of the user's departments (admins: all), optionally one of them, not deleted.
 
     An EXISTS on the topic rather than a join: the database then walks the few open TopicWork rows (index on
@@ -65,29 +65,32 @@ def _scope(user, department_id: int | None):
         conditions.append(Topic.department_id.in_(department_ids) if department_ids else false())
     if department_id is not None:
         conditions.append(Topic.department_id == department_id)
+    if channel is not None:
+        conditions.append(Topic.channel == channel)
     return select(Topic.id).where(*conditions).exists()
 
 
-def queue_counts(user, department_id: int | None = None, now: datetime | None = None) -> dict[str, int]:
+def queue_counts(user, department_id: int | None = None, now: datetime | None = None,
+                 channel: str | None = None) -> dict[str, int]:
     now = now or utcnow()
     columns = [func.coalesce(func.sum(case((queue_clause(q, user, now), 1), else_=0)), 0).label(q) for q in QUEUES]
     row = db.session.execute(
         select(*columns).select_from(TopicWork)
         # Only open and recently solved work can count: the rest of the history stays out of the scan.
-        .where(_scope(user, department_id), or_(_open(), TopicWork.resolved_at >= now - RECENTLY_SOLVED))
+        .where(_scope(user, department_id, channel), or_(_open(), TopicWork.resolved_at >= now - RECENTLY_SOLVED))
     ).one()
     return {queue: int(row._mapping[queue] or 0) for queue in QUEUES}
 
 
 def queue_page(user, queue: str, page: int, per_page: int, department_id: int | None = None,
-               now: datetime | None = None) -> Page:
+               now: datetime | None = None, channel: str | None = None) -> Page:
     now = now or utcnow()
     # (waiting_since, topic_id) is the tail of the index on (resolved_at, waiting_since): open work comes sorted.
     order = ((TopicWork.resolved_at.desc(),) if queue == SOLVED else (TopicWork.waiting_since.asc(),)) + (
         TopicWork.topic_id,)
     stmt = (
         select(TopicWork)
-        .where(_scope(user, department_id), queue_clause(queue, user, now))
+        .where(_scope(user, department_id, channel), queue_clause(queue, user, now))
         .options(
             joinedload(TopicWork.topic).joinedload(Topic.author),
             joinedload(TopicWork.topic).joinedload(Topic.category),

@@ -8,7 +8,7 @@ from app.common.db import utcnow
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
 from app.common.permissions import ADMIN, MODERATOR, REPRESENTATIVE, role_required
-from app.community import queries as community_queries
+from app.community import kinds, queries as community_queries
 from app.extensions import db
 from app.staff import access, display, queries, services
 from app.staff.forms import AssignForm, DepartmentSettingsForm, HandOffForm, NoteForm, WaitingForm, parse_clock
@@ -96,14 +96,15 @@ def queues():
     department_id = _int_arg("department")
     if department_id is not None and department_id not in {d.id for d in departments}:
         department_id = None
+    channel = request.args.get("channel") if request.args.get("channel") in kinds.CHANNELS else None
     now = utcnow()
     page = queries.queue_page(current_user, queue, parse_page(request.args.get("page")), PER_PAGE,
-                              department_id=department_id, now=now)
+                              department_id=department_id, now=now, channel=channel)
     rows = [(work, display.deadlines(work, work.topic.department, now)) for work in page.items]
     return render_template(
         "staff/queues.html", queue=queue, page=page, rows=rows, now=now,
-        counts=queries.queue_counts(current_user, department_id, now), queue_labels=QUEUE_LABELS,
-        departments=departments, department_id=department_id,
+        counts=queries.queue_counts(current_user, department_id, now, channel), queue_labels=QUEUE_LABELS,
+        departments=departments, department_id=department_id, channel=channel,
         manageable={d.id for d in departments if access.can_manage_department(current_user, d)},
         hours_text=display.hours_text,
     )

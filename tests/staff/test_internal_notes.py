@@ -28,7 +28,9 @@ def noted(client_as, make_topic, customer, staff):
 
 def _get(client, url, **kwargs):
     response = client.get(url, follow_redirects=True, **kwargs)
-    return response.status_code, response.get_data(as_text=True)
+    body = response.get_data().decode("utf-8", "replace")  # icons and images too: read them as text
+    response.close()
+    return response.status_code, body
 
 
 # Searches for words that are only in the notes: the page repeats the query, but must not find the topic.
