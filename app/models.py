@@ -1,6 +1,8 @@
 """The one registry of every feature's models (for Alembic, the shell and tests)."""
 from app.analytics.models import Event
+from app.apps.models import AppLaunch, DataDeletionRequest
 from app.auth.models import User
+from app.identity.models import Identity
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
 from app.kb.models import Article, ArticleComment, ArticleFeedback, ArticleRevision
 from app.media.models import Upload
@@ -19,4 +21,5 @@ __all__ = [
     "SearchOutbox", "Upload", "SearchDocument", "SearchTerm", "Event",
     "TopicWork", "Assignment", "InternalNote",
     "Subscription", "NotificationSettings", "MailMessage",
+    "Identity", "AppLaunch", "DataDeletionRequest",
 ]

@@ -8,7 +8,11 @@ from urllib.parse import urlencode
 import pytest
 
 from app.apps.signatures import (
-    SignatureError, facebook_signed_request, verify_facebook_signed_request, verify_vk_launch_params, vk_sign,
+    SignatureError,
+    facebook_signed_request,
+    verify_facebook_signed_request,
+    verify_vk_launch_params,
+    vk_sign,
 )
 from tests.apps.vectors import facebook_vectors, vk_vectors
 
