@@ -98,7 +98,11 @@ def token_extras(key: str, args) -> dict:
 def profile_from(key: str, client, token: dict) -> Profile:
     """Who signed in, from the validated ID token (OIDC) or the provider's user-info API (OAuth 2)."""
     if key in ("google", "oidc"):
-        claims = token.get("userinfo") or {}
+        claims = dict(token.get("userinfo") or {})
+        if claims.get("sub") and client.load_server_metadata().get("userinfo_endpoint"):
+            extra = client.userinfo(token=token)  # many providers keep name and e-mail out of the ID token
+            if str(extra.get("sub")) == str(claims["sub"]):
+                claims = {**extra, **claims}
         return Profile(key, str(claims.get("sub") or ""), claims.get("name") or claims.get("preferred_username") or "",
                        claims.get("email") or "", claims.get("email_verified") is True)
     if key == "vk":
