@@ -26,6 +26,7 @@ from app.identity.forms import ConfirmLinkForm, LinkForm, UnlinkForm
 bp = Blueprint("identity", __name__)
 PENDING = "identity_pending_link"
 NEXT = "identity_next"
+SIGN_IN_LIMIT = "60 per minute"  # per address: a whole office behind one NAT may sign in at nine
 KEEP_PENDING_LOGINS = 3  # abandoned sign-ins are forgotten beyond this, so the session cookie stays small
 
 
@@ -50,7 +51,7 @@ def _start(provider: str):
 
 
 @bp.route("/login/<provider>")
-@limiter.limit("30 per minute")
+@limiter.limit(SIGN_IN_LIMIT)
 def login(provider: str):
     target = request.args.get("next", "")
     session[NEXT] = target if target.startswith("/") and not target.startswith(("//", "/\\")) else None
@@ -59,7 +60,7 @@ def login(provider: str):
 
 @bp.route("/account/link/<provider>", methods=["POST"])
 @login_required
-@limiter.limit("30 per minute")
+@limiter.limit(SIGN_IN_LIMIT)
 def link(provider: str):
     if not LinkForm().validate_on_submit():
         abort(400)
@@ -68,7 +69,7 @@ def link(provider: str):
 
 
 @bp.route("/login/<provider>/callback")
-@limiter.limit("30 per minute")
+@limiter.limit(SIGN_IN_LIMIT)
 def callback(provider: str):
     client = _client_or_404(provider)
     try:

@@ -12,7 +12,7 @@ from app.apps.services import FRAME_TOKEN_SALT
 from app.apps.signatures import facebook_signed_request, vk_sign
 from app.common.framing import frame_ancestors
 from app.community.models import Topic
-from app.extensions import db
+from app.extensions import db, limiter
 from app.identity import services as identity_services
 from app.identity.models import Identity
 from tests.apps.vectors import facebook_vectors, vk_vectors
@@ -23,6 +23,7 @@ VK_SECRET, FB_SECRET = "vk-test-secret", "fb-test-secret"
 @pytest.fixture(autouse=True)
 def app_secrets(app):
     app.config.update(VK_APP_SECRET=VK_SECRET, FACEBOOK_APP_SECRET=FB_SECRET)
+    limiter.reset()  # counters in Redis outlive the app: each test starts from zero
 
     @app.after_request
     def _show_framing(response):  # what the CSP (secweb) will read, made visible to the tests

@@ -24,7 +24,9 @@ VK_SECRET = "browser-vk-secret"
 
 
 @pytest.fixture
-def sso_server(tmp_path):
+def sso_server(tmp_path, live_server):
+    """A live server whose SSO is the loopback provider. It depends on `live_server` (which `new_session` starts
+    anyway) so that, on PostgreSQL, that fixture's reset of the shared database runs before this one's data."""
     require()
     with running_provider() as issuer:
         app = create_app(oidc_config(tmp_path / "sso", issuer))

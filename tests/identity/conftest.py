@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from tests.conftest import PG_URL, CsrfClient, IsolatedFlaskClient, _config_for, _reset_postgres
 from tests.identity.oidc_server import require, running_provider
 
@@ -38,6 +38,8 @@ def make_oidc_app(tmp_path, oidc_issuer):
     def make(client_id="otklik"):
         app = create_app(oidc_config(tmp_path / f"app{len(apps)}", oidc_issuer, client_id))
         app.test_client_class = IsolatedFlaskClient
+        with app.app_context():
+            limiter.reset()  # counters in Redis outlive the app: each test starts from zero
         apps.append(app)
         return app
     yield make
