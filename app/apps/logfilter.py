@@ -1,6 +1,7 @@
 """Launch parameters are credentials for their freshness window: keep them out of the server's access log."""
 import logging
 import re
+from collections.abc import Mapping
 
 _SECRET_QUERY = re.compile(r"(/apps/[^?\s\"]*)\?[^\s\"]*")
 
@@ -9,7 +10,9 @@ class RedactAppLaunch(logging.Filter):
     """Replace the query string of /apps/... request lines (werkzeug, gunicorn access logs) with "?[redacted]"."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if "/apps/" in str(record.msg) or any("/apps/" in str(arg) for arg in (record.args or ())):
+        args = record.args or ()
+        values = args.values() if isinstance(args, Mapping) else args  # gunicorn passes a dict of atoms
+        if "/apps/" in str(record.msg) or any("/apps/" in str(value) for value in values):
             message = record.getMessage()
             record.msg = _SECRET_QUERY.sub(r"\1?[redacted]", message)
             record.args = None

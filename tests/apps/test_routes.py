@@ -201,3 +201,11 @@ def test_launch_parameters_are_redacted_from_access_logs(caplog):
         logging.getLogger("werkzeug").info('%s - - "%s" %s -', "127.0.0.1",
                                            f"GET /apps/vk?{vk_query()} HTTP/1.1", "200")
     assert "sign=" not in caplog.text and "vk_user_id" not in caplog.text and "/apps/vk?[redacted]" in caplog.text
+
+
+def test_gunicorn_style_access_log_is_redacted_too():
+    from app.apps.logfilter import RedactAppLaunch
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(r)s" %(s)s', (), None)
+    record.args = {"h": "10.0.0.1", "r": f"GET /apps/vk?{vk_query()} HTTP/1.1", "s": "200"}
+    assert RedactAppLaunch().filter(record)
+    assert record.getMessage() == '10.0.0.1 "GET /apps/vk?[redacted] HTTP/1.1" 200'
