@@ -209,3 +209,14 @@ def test_gunicorn_style_access_log_is_redacted_too():
     record.args = {"h": "10.0.0.1", "r": f"GET /apps/vk?{vk_query()} HTTP/1.1", "s": "200"}
     assert RedactAppLaunch().filter(record)
     assert record.getMessage() == '10.0.0.1 "GET /apps/vk?[redacted] HTTP/1.1" 200'
+
+
+def test_a_vk_app_customer_signing_in_on_the_site_with_vk_id_is_the_same_customer(client, community):
+    page = client.get(f"/apps/vk?{vk_query(user_id='4242')}").get_data(as_text=True)
+    client.post_raw("/apps/ask", data={"token": token_of(page), "type": "idea", "title": "Asked inside VK",
+                                       "category_id": community["cards"].id})
+    # What the VK ID callback does once VK has said who signed in (the provider round trip is tested with OIDC).
+    site_user = identity_services.sign_in_with(identity_services.Profile("vk", "4242", "Vasya"))
+    db.session.commit()
+    assert site_user.id == identity("vk", "4242").user_id
+    assert "Asked inside VK" in client.get(f"/u/{site_user.id}").get_data(as_text=True)
