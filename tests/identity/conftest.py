@@ -7,7 +7,13 @@ import requests
 
 from app import create_app
 from app.extensions import db, limiter
-from tests.conftest import PG_URL, CsrfClient, IsolatedFlaskClient, _config_for, _reset_postgres
+from tests.conftest import (
+    PG_URL,
+    CsrfClient,
+    IsolatedFlaskClient,
+    _config_for,
+    _reset_postgres,
+)
 from tests.identity.oidc_server import require, running_provider
 
 _FORM_ACTION = re.compile(r'<form method="post" action="([^"]+/login)"')

@@ -93,7 +93,7 @@ def test_expired_id_token_is_refused(make_oidc_app, provider_browser, monkeypatc
         db.create_all()
         client = CsrfClient(app.test_client())
         callback = provider_browser.sign_in(start(client), "dave")
-        import joserfc._rfc7519.claims as claims
+        from joserfc._rfc7519 import claims
         real_now = claims._generate_now
         monkeypatch.setattr(claims, "_generate_now", lambda: real_now() + 5)  # our clock reads 5 s later
         with caplog.at_level("INFO"):
