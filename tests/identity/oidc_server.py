@@ -5,6 +5,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -39,12 +40,15 @@ def _free_port() -> int:
 def running_provider():
     """Yields the issuer URL of a provider that runs until the block ends."""
     env = {**os.environ, "PORT": str(_free_port()), "NODE_ENV": "test"}
+    errors = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the provider
     process = subprocess.Popen(["node", "server.mjs"], cwd=OIDC_DIR, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=errors, text=True)
     try:
         line = process.stdout.readline()
         if not line:
-            raise RuntimeError(f"the test OIDC provider did not start: {process.stderr.read()[-2000:]}")
+            process.wait(timeout=10)
+            errors.seek(0)
+            raise RuntimeError(f"the test OIDC provider did not start: {errors.read()[-2000:]}")
         yield json.loads(line)["issuer"]
     finally:
         process.terminate()
@@ -54,4 +58,4 @@ def running_provider():
             process.kill()
             process.wait()
         process.stdout.close()
-        process.stderr.close()
+        errors.close()
