@@ -19,6 +19,8 @@ FEATURES = (
     "app.news",
     "app.seo",
     "app.social",
+    "app.identity",
+    "app.apps",
     "app.analytics",
     "app.admin",
     "app.branding",

@@ -1,7 +1,9 @@
 """The one registry of every feature's models (for Alembic, the shell and tests)."""
 from app.analytics.models import Event
+from app.apps.models import AppLaunch, DataDeletionRequest
 from app.auth.models import User
 from app.branding.models import Setting
+from app.identity.models import Identity
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
 from app.kb.models import Article, ArticleComment, ArticleFeedback, ArticleRevision
 from app.media.models import Upload
@@ -20,4 +22,5 @@ __all__ = [
     "SearchOutbox", "Upload", "SearchDocument", "SearchTerm", "Event",
     "TopicWork", "Assignment", "InternalNote",
     "Subscription", "NotificationSettings", "MailMessage", "Setting",
+    "Identity", "AppLaunch", "DataDeletionRequest",
 ]

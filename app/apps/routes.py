@@ -1,0 +1,136 @@
+"""The VK Mini App and the Facebook app: signature-gated entries that open the ask view inside the frame."""
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.apps import services
+from app.apps.forms import FrameAskForm
+from app.apps.signatures import (
+    SignatureError,
+    verify_facebook_signed_request,
+    verify_vk_launch_params,
+)
+from app.common.errors import DomainError, NotFound
+from app.common.framing import allow_framing_by
+from app.community import kinds
+from app.community import queries as community_queries
+from app.community import services as community_services
+from app.extensions import csrf, db, limiter
+
+bp = Blueprint("apps", __name__, url_prefix="/apps")
+
+# Exactly the origins that frame the apps: VK (desktop and mobile web, on vk.com and its vk.ru mirror) and
+# Facebook (canvas at apps.facebook.com, page tabs on www/web/m.facebook.com). Nothing else may frame them.
+FRAMERS = (
+    "https://vk.com", "https://m.vk.com", "https://vk.ru", "https://m.vk.ru",
+    "https://www.facebook.com", "https://apps.facebook.com", "https://web.facebook.com", "https://m.facebook.com",
+)
+ENTRY_LIMIT = "60 per minute"
+
+
+class Refused(DomainError):
+    status_code = 403
+
+
+def _refuse(error: SignatureError):
+    raise Refused(error.message)
+
+
+def open_widget_view(user, channel: str, form=None, posted=None, code: int = 200):
+    """THE one place that shows the framed view for a signed-in app user (re-pointed at the widget panel later)."""
+    form = form or FrameAskForm()
+    form.set_categories(community_queries.categories_with_departments())
+    token = services.frame_token(current_app.secret_key, user, channel)
+    return render_template("apps/ask.html", user=user, channel=channel, channel_name=kinds.CHANNEL_LABELS[channel],
+                           form=form, token=token, posted=posted), code
+
+
+@bp.route("/vk")
+@limiter.limit(ENTRY_LIMIT)
+def vk():
+    allow_framing_by(FRAMERS)
+    query = request.query_string.decode("utf-8", "replace")
+    try:
+        params = verify_vk_launch_params(query, current_app.config["VK_APP_SECRET"],
+                                         current_app.config["VK_LAUNCH_MAX_AGE"])
+        services.accept_launch_once(query, current_app.config["VK_LAUNCH_MAX_AGE"])
+    except SignatureError as error:
+        _refuse(error)
+    user = services.enter_app("vk", params["vk_user_id"])
+    db.session.commit()
+    return open_widget_view(user, "vk")
+
+
+def _facebook_payload() -> dict:
+    signed = request.form.get("signed_request", "")
+    try:
+        payload = verify_facebook_signed_request(signed, current_app.config["FACEBOOK_APP_SECRET"],
+                                                 current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"])
+        services.accept_launch_once(signed, current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"])
+    except SignatureError as error:
+        _refuse(error)
+    if not str(payload.get("user_id", "")).isdigit():
+        raise Refused(_("Allow the app on Facebook first, so that we know who is asking."))
+    return payload
+
+
+@bp.route("/facebook", methods=["GET", "POST"])
+@csrf.exempt  # signature-gated: the signed_request is the proof the request comes from Facebook
+@limiter.limit(ENTRY_LIMIT)
+def facebook():
+    allow_framing_by(FRAMERS)
+    if request.method == "GET":
+        raise Refused(_("Open this app from Facebook: the request is not signed."))
+    payload = _facebook_payload()
+    user = services.enter_app("facebook", payload["user_id"])
+    db.session.commit()
+    return open_widget_view(user, "facebook")
+
+
+@bp.route("/ask", methods=["POST"])
+@csrf.exempt  # token-gated: the frame token is only in the page, so no other site can send it
+@limiter.limit("20 per minute")
+def ask():
+    allow_framing_by(FRAMERS)
+    user, channel = services.read_frame_token(current_app.secret_key, request.form.get("token", ""))
+    form = FrameAskForm()
+    form.set_categories(community_queries.categories_with_departments())
+    if form.validate():
+        try:
+            topic = community_services.create_topic(
+                user, form.type.data, form.title.data, form.body.data, form.category_id.data,
+                mood=form.mood.data, channel=channel,
+            )
+        except DomainError as error:
+            getattr(form, error.field or "title").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            return open_widget_view(user, channel, posted=topic)
+    return open_widget_view(user, channel, form=form, code=422)
+
+
+@bp.route("/facebook/data-deletion", methods=["POST"])
+@csrf.exempt  # signature-gated
+@limiter.limit(ENTRY_LIMIT)
+def facebook_data_deletion():
+    signed = request.form.get("signed_request", "")
+    try:
+        payload = verify_facebook_signed_request(signed, current_app.config["FACEBOOK_APP_SECRET"],
+                                                 current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"])
+        services.accept_launch_once(signed, current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"])
+    except SignatureError as error:
+        return jsonify(error=str(error.message)), 400
+    if not str(payload.get("user_id", "")).isdigit():
+        return jsonify(error=_("The signed request names no user.")), 400
+    deletion = services.delete_facebook_data(payload["user_id"])
+    db.session.commit()
+    url = url_for("apps.deletion_status", code=deletion.confirmation_code, _external=True)
+    return jsonify(url=url, confirmation_code=deletion.confirmation_code)
+
+
+@bp.route("/facebook/data-deletion/<code>")
+@limiter.limit(ENTRY_LIMIT)
+def deletion_status(code: str):
+    deletion = services.deletion_request(code)
+    if deletion is None:
+        raise NotFound(_("There is no data-deletion request with this code."))
+    return render_template("apps/deletion_status.html", deletion=deletion)

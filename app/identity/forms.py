@@ -1,0 +1,15 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SubmitField
+
+
+class LinkForm(FlaskForm):
+    submit = SubmitField(_l("Link"))
+
+
+class UnlinkForm(FlaskForm):
+    submit = SubmitField(_l("Unlink"))
+
+
+class ConfirmLinkForm(FlaskForm):
+    submit = SubmitField(_l("Link it to my account"))
