@@ -1,20 +1,17 @@
-"""The VK Mini App and the Facebook app: signature-gated entries that open the ask view inside the frame."""
+"""The VK Mini App and the Facebook app: signature-gated entries that open the widget's panel inside the frame."""
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.apps import services
-from app.apps.forms import FrameAskForm
 from app.apps.signatures import (
     SignatureError,
     verify_facebook_signed_request,
     verify_vk_launch_params,
 )
 from app.common.errors import DomainError, NotFound
-from app.common.framing import allow_framing_by
-from app.community import kinds
-from app.community import queries as community_queries
-from app.community import services as community_services
+from app.common.framing import allow_framing_by, frame_ancestors
 from app.extensions import csrf, db, limiter
+from app.widget.panel import interim_frame_ancestors, panel_response
 
 bp = Blueprint("apps", __name__, url_prefix="/apps")
 
@@ -35,13 +32,16 @@ def _refuse(error: SignatureError):
     raise Refused(error.message)
 
 
-def open_widget_view(user, channel: str, form=None, posted=None, code: int = 200):
-    """THE one place that shows the framed view for a signed-in app user (re-pointed at the widget panel later)."""
-    form = form or FrameAskForm()
-    form.set_categories(community_queries.categories_with_departments())
-    token = services.frame_token(current_app.secret_key, user, channel)
-    return render_template("apps/ask.html", user=user, channel=channel, channel_name=kinds.CHANNEL_LABELS[channel],
-                           form=form, token=token, posted=posted), code
+@bp.after_request
+def frame_ancestors_header(response):
+    """The entries (and their refusal pages) state their framers, like the widget's panel, until the site-wide CSP."""
+    return interim_frame_ancestors(response) if frame_ancestors() is not None else response
+
+
+def open_widget_view(user, channel: str):
+    """The framed view for a signed-in app user: the widget's panel, talking to the platform's origins only,
+    with the user's posting credential and the app's channel signed into its tokens."""
+    return panel_response(host=FRAMERS, channel=channel, user=user)
 
 
 @bp.route("/vk")
@@ -84,28 +84,6 @@ def facebook():
     user = services.enter_app("facebook", payload["user_id"])
     db.session.commit()
     return open_widget_view(user, "facebook")
-
-
-@bp.route("/ask", methods=["POST"])
-@csrf.exempt  # token-gated: the frame token is only in the page, so no other site can send it
-@limiter.limit("20 per minute")
-def ask():
-    allow_framing_by(FRAMERS)
-    user, channel = services.read_frame_token(current_app.secret_key, request.form.get("token", ""))
-    form = FrameAskForm()
-    form.set_categories(community_queries.categories_with_departments())
-    if form.validate():
-        try:
-            topic = community_services.create_topic(
-                user, form.type.data, form.title.data, form.body.data, form.category_id.data,
-                mood=form.mood.data, channel=channel,
-            )
-        except DomainError as error:
-            getattr(form, error.field or "title").errors.append(str(error.message))
-        else:
-            db.session.commit()
-            return open_widget_view(user, channel, posted=topic)
-    return open_widget_view(user, channel, form=form, code=422)
 
 
 @bp.route("/facebook/data-deletion", methods=["POST"])

@@ -1,14 +1,17 @@
 """The panel page, for the widget's own route and for the other entry points that frame it (the VK and
 Facebook apps): `panel_response(host, channel=..., user=...)`.
 
-The caller has checked `host` (the origin that frames the panel, the only one its messages are accepted from)
-and called `app.common.framing.allow_framing_by(...)` for it. With `user` (signed in by the caller, e.g.
-through VK or Facebook) the panel gets its posting credential at once and needs no sign-in popup.
+`host` is the origin that frames the panel (the widget's route: the company's site it checked against the
+allowed list), or, for an entry framed by a platform with several origins (VK, Facebook), the tuple of those
+origins. The panel accepts messages only from them and answers only its parent's one. The caller has checked
+`host` and called `app.common.framing.allow_framing_by(...)` with the same origins. With `user` (signed in by
+the caller, e.g. through VK or Facebook) the panel gets its posting credential at once and needs no sign-in popup.
 """
 import secrets
 
 from flask import current_app, render_template, url_for
 
+from app.common.framing import frame_ancestors
 from app.community import kinds
 from app.widget import queries, tokens
 
@@ -18,15 +21,18 @@ def _category_id(categories, wanted) -> int | None:
     return next((c.id for c in categories if wanted and (str(c.id) == wanted or c.name == wanted)), None)
 
 
-def panel_config(host: str, channel: str = kinds.WIDGET, user=None) -> dict:
+def panel_config(host, channel: str = kinds.WIDGET, user=None) -> dict:
     """What the panel's script needs (the JSON data block): URLs, labels, its tokens."""
     draft = secrets.token_hex(12)
+    hosts = [host] if isinstance(host, str) else list(host)
     config = {
-        "host": host, "draft": draft, "channel": channel, "panelToken": tokens.issue_panel_token(draft, channel),
+        "hosts": hosts, "draft": draft, "channel": channel, "panelToken": tokens.issue_panel_token(draft, channel),
         "suggestUrl": url_for("search_api.suggest"), "eventsUrl": url_for("widget.events"),
         "postUrl": url_for("widget.post_topic"), "signinUrl": url_for("widget.signin"),
         "threadUrl": url_for("widget.thread", topic_id=0), "types": dict(kinds.TYPE_LABELS),
         "statuses": dict(kinds.STATUS_LABELS), "credential": None,
+        # An app entry's address carries its signed launch parameters: the script takes them out of the address bar.
+        "cleanAddress": channel != kinds.WIDGET,
     }
     if user is not None and getattr(user, "is_authenticated", False):
         token = tokens.issue_post_token(user, channel)
@@ -34,10 +40,17 @@ def panel_config(host: str, channel: str = kinds.WIDGET, user=None) -> dict:
     return config
 
 
-def panel_response(host: str, channel: str = kinds.WIDGET, user=None, category=None):
+def panel_response(host, channel: str = kinds.WIDGET, user=None, category=None):
     categories = queries.categories()
     response = current_app.make_response(render_template(
         "widget/panel.html", config=panel_config(host, channel, user), categories=categories,
         category_id=_category_id(categories, category), kinds=kinds))
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def interim_frame_ancestors(response):
+    """Until the site-wide CSP lands: a framed page (the caller called allow_framing_by) states its framers."""
+    if "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = "frame-ancestors " + " ".join(frame_ancestors() or ("'none'",))
     return response

@@ -24,12 +24,12 @@ from flask_login import current_user
 from app.analytics.services import CLIENT_EVENTS
 from app.auth.models import User
 from app.common.errors import DomainError
-from app.common.framing import allow_framing_by, frame_ancestors
+from app.common.framing import allow_framing_by
 from app.community import kinds
 from app.extensions import csrf, db, limiter
 from app.widget import queries, services, tokens
 from app.widget.origins import allowed_origins, normalise_origin
-from app.widget.panel import panel_response
+from app.widget.panel import interim_frame_ancestors, panel_response
 
 bp = Blueprint("widget", __name__)
 FRAMED = frozenset({"widget.panel"})
@@ -45,10 +45,7 @@ def framing():
 @bp.after_request
 def frame_ancestors_header(response):
     """Until the site-wide CSP lands: the framed pages state their framers themselves."""
-    if request.endpoint in FRAMED and "Content-Security-Policy" not in response.headers:
-        origins = frame_ancestors() or ("'none'",)
-        response.headers["Content-Security-Policy"] = "frame-ancestors " + " ".join(origins)
-    return response
+    return interim_frame_ancestors(response) if request.endpoint in FRAMED else response
 
 
 # --- the loader ---------------------------------------------------------------------------------------

@@ -3,6 +3,10 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("widget-config").textContent);
+  // An app entry (VK, Facebook) was opened with signed launch parameters: take them out of the address bar.
+  if (config.cleanAddress && window.location.search && window.history && window.history.replaceState) {
+    window.history.replaceState(null, "", window.location.pathname);
+  }
   var labels = config.labels;
   var form = document.getElementById("widget-form");
   var title = form.querySelector("[name=title]");
@@ -26,11 +30,22 @@
   // An entry point that signed the customer in already (the VK or Facebook app) hands the credential over.
   if (config.credential) { useCredential(config.credential); }
   var timer = null, lastQuery = null, requestNo = 0;
+  var inApp = config.channel !== "widget";
+
+  // The origins the panel talks to: the company's site it was checked for, or the platform's (VK, Facebook).
+  function isHost(origin) { return config.hosts.indexOf(origin) !== -1; }
+  function parentOrigin() {
+    if (config.hosts.length === 1) { return config.hosts[0]; }
+    try {
+      var origin = new URL(document.referrer).origin;  // which of the platform's origins framed us
+      return isHost(origin) ? origin : null;
+    } catch (e) { return null; }
+  }
 
   // --- messages: the host page (its origin checked against the allowed one) and the sign-in popup -----
   window.addEventListener("message", function (event) {
     var message = event.data || {};
-    if (event.origin === config.host && event.source === window.parent && message.type === "otklik:page") {
+    if (isHost(event.origin) && event.source === window.parent && message.type === "otklik:page") {
       page.url = typeof message.url === "string" ? message.url.slice(0, 2000) : "";
       page.title = typeof message.title === "string" ? message.title.slice(0, 300) : "";
       return;
@@ -43,9 +58,10 @@
       if (pendingPost) { pendingPost = false; post(); }
     }
   });
-  if (window.parent !== window) { window.parent.postMessage({ type: "otklik:ready" }, config.host); }
+  var host = parentOrigin();
+  if (window.parent !== window && host) { window.parent.postMessage({ type: "otklik:ready" }, host); }
 
-  // --- deflection events: the same events as the ask form, recorded with the channel "widget" ----------
+  // --- deflection events: the same events as the ask form, recorded with the panel's channel ----------
   function report(event, extra) {
     var payload = { event: event, draft: config.draft };
     Object.keys(extra || {}).forEach(function (k) { payload[k] = extra[k]; });
@@ -155,13 +171,14 @@
         return;
       }
       if (result.status === 401) { credential = null; }
-      showError(result.data.error || labels.network);
+      showError(result.status === 401 && inApp ? labels.reopen : (result.data.error || labels.network));
     }).catch(function () { button.disabled = false; showError(labels.network); });
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (credential) { post(); return; }
+    if (inApp) { showError(labels.reopen); return; }  // the app signs in on opening, not through a popup
     pendingPost = true;
     popup = window.open(config.signinUrl, "otklik-widget-signin", "popup,width=480,height=640");
     if (!popup) { pendingPost = false; showError(labels.popup); }

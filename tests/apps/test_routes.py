@@ -1,14 +1,16 @@
-"""/apps/vk and /apps/facebook: signature-gated entries, the framed ask view, replay, data deletion, framing."""
+"""/apps/vk and /apps/facebook: signature-gated entries into the widget's panel, replay, data deletion, framing."""
+import json
 import logging
+import re
 import time
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from flask import current_app
 from sqlalchemy import select
 
+from app.analytics.models import Event
 from app.apps.routes import FRAMERS
-from app.apps.services import FRAME_TOKEN_SALT
 from app.apps.signatures import facebook_signed_request, vk_sign
 from app.common.framing import frame_ancestors
 from app.community.models import Topic
@@ -43,8 +45,19 @@ def fb_request(user_id="1001", issued_at=None, **extra):
     return facebook_signed_request(payload, FB_SECRET)
 
 
-def token_of(page: str) -> str:
-    return page.split('name="token" value="')[1].split('"')[0]
+def config_of(page: str) -> dict:
+    """The widget panel's data block: what its script gets (origins, channel, the posting credential)."""
+    return json.loads(re.search(r'<script type="application/json" id="widget-config">(.*?)</script>', page,
+                                re.DOTALL).group(1))
+
+
+def post_from(page: str, category_id, title="How do I block my card?", **changes):
+    """What the panel's script does on "Post": the widget API, with the credential the panel received and no
+    cookies (the framed panel never has the site's session)."""
+    credential = config_of(page)["credential"]
+    return current_app.test_client().post("/api/v1/widget/topics", json={
+        "type": "question", "mood": "upset", "title": title, "body": "Lost it today.", "category_id": category_id,
+        **changes}, headers={"Authorization": f"Bearer {credential['token']}", "X-Widget-CSRF": credential["csrf"]})
 
 
 def identity(provider, subject):
@@ -69,16 +82,38 @@ def test_vk_entry_refuses_stale_launch_and_empty_secret(app, client):
     assert response.status_code == 403 and "not configured" in response.get_data(as_text=True)
 
 
-def test_vk_entry_signs_the_user_in_and_opens_the_ask_view(client):
+def test_vk_entry_signs_the_user_in_and_opens_the_widget_panel(client):
     response = client.get(f"/apps/vk?{vk_query()}")
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and 'id="frame-ask-form"' in page and "through VK" in page
+    assert response.status_code == 200 and 'id="widget-form"' in page and "Signed in as VK user 42." in page
+    assert "in a new window" not in page  # no sign-in popup: the panel has its credential already
     assert response.headers["X-Test-Frame-Ancestors"] == " ".join(FRAMERS)
-    with client.session_transaction() as session:  # signed in by the page's token, not by a cookie
+    assert response.headers["Content-Security-Policy"] == "frame-ancestors " + " ".join(FRAMERS)
+    assert response.headers["Cache-Control"] == "no-store"
+    config = config_of(page)
+    assert config["hosts"] == list(FRAMERS) and config["channel"] == "vk" and config["cleanAddress"] is True
+    with client.session_transaction() as session:  # signed in by the panel's credential, not by a cookie
         assert "_user_id" not in session
     assert "vk_user_id" not in page and "sign=" not in page  # nothing of the launch is echoed
     user = identity("vk", "42").user
     assert user.password_hash is None and user.email.endswith("@users.invalid")
+    assert "<script>" not in page and "apps.js" not in page
+
+
+def test_app_framers_and_widget_origins_stay_apart(app, client):
+    """The panel talks to, and is framed by, exactly the platform's origins in the apps, and exactly the listed
+    company site in the widget; neither list leaks into the other."""
+    app.config["WIDGET_ORIGINS"] = "https://bank.example"
+    in_vk = client.get(f"/apps/vk?{vk_query()}")
+    assert "bank.example" not in in_vk.headers["Content-Security-Policy"]
+    assert "https://bank.example" not in config_of(in_vk.get_data(as_text=True))["hosts"]
+    widget = client.get("/widget/panel?host=https://bank.example")
+    assert widget.headers["Content-Security-Policy"] == "frame-ancestors https://bank.example"
+    config = config_of(widget.get_data(as_text=True))
+    assert config["hosts"] == ["https://bank.example"] and config["channel"] == "widget"
+    assert config["credential"] is None and config["cleanAddress"] is False
+    refused = client.get("/widget/panel?host=https://vk.com")
+    assert refused.status_code == 403 and "vk.com" not in refused.headers["Content-Security-Policy"]
 
 
 def test_vk_launch_is_accepted_once(client):
@@ -100,35 +135,35 @@ def test_public_vk_vectors_through_the_entry(app, client):
     assert identity("vk", "172118960") is None
 
 
-def test_posting_from_the_vk_frame_carries_channel_vk(client, community):
+def test_posting_from_the_vk_panel_carries_channel_vk(client, community):
     page = client.get(f"/apps/vk?{vk_query(user_id='77')}").get_data(as_text=True)
-    response = client.post_raw("/apps/ask", data={
-        "token": token_of(page), "type": "question", "title": "How do I block my card?", "body": "Lost it today.",
-        "category_id": community["cards"].id, "mood": "upset"})
-    assert response.status_code == 200 and "Your topic is published" in response.get_data(as_text=True)
+    panel = client.application.test_client()  # the framed panel sends no cookies at all
+    response = post_from(page, community["cards"].id)
+    assert response.status_code == 201
     topic = db.session.scalar(select(Topic))
     assert topic.channel == "vk" and topic.author_id == identity("vk", "77").user_id
+    posted = db.session.scalars(select(Event).where(Event.name == "topic_posted")).one()
+    assert posted.channel == "vk"
+    config = config_of(page)
+    shown = panel.post("/api/v1/widget/events", json={"event": "suggestions_shown", "draft": config["draft"]},
+                       headers={"X-Widget-Panel": config["panelToken"]})
+    assert shown.status_code == 201
+    assert db.session.scalars(select(Event.channel).where(Event.name == "suggestions_shown")).one() == "vk"
 
 
-def test_frame_post_needs_a_valid_fresh_token(app, client, community):
-    form = {"type": "question", "title": "How do I block my card?", "category_id": community["cards"].id,
-            "mood": "upset", "body": "x"}
+def test_the_panel_credential_is_checked_and_the_old_ask_route_is_gone(client, community):
     page = client.get(f"/apps/vk?{vk_query(user_id='78')}").get_data(as_text=True)
-    user_id = identity("vk", "78").user_id
-
-    class ThirtyOneMinutesAgo(TimestampSigner):
-        def get_timestamp(self):
-            return int(time.time()) - 31 * 60
-    expired = URLSafeTimedSerializer(app.secret_key, salt=FRAME_TOKEN_SALT,
-                                     signer=ThirtyOneMinutesAgo).dumps({"u": user_id, "c": "vk"})
-    other_purpose = URLSafeTimedSerializer(app.secret_key, salt="something-else").dumps({"u": user_id, "c": "vk"})
-    for token, message in (("", "not signed in"), (token_of(page)[:-3] + "abc", "not signed in"),
-                           (expired, "expired"), (other_purpose, "not signed in")):
-        response = client.post_raw("/apps/ask", data={**form, "token": token})
-        assert response.status_code == 400 and message in response.get_data(as_text=True)
+    credential = config_of(page)["credential"]
+    forged = {"Authorization": f"Bearer {credential['token'][:-3]}abc", "X-Widget-CSRF": credential["csrf"]}
+    request = {"type": "question", "mood": "upset", "title": "How do I block my card?",
+               "category_id": community["cards"].id}
+    assert client.post_raw("/api/v1/widget/topics", json=request, headers=forged).status_code == 401
+    no_csrf = {"Authorization": f"Bearer {credential['token']}"}
+    assert client.post_raw("/api/v1/widget/topics", json=request, headers=no_csrf).status_code == 403
+    invalid = post_from(page, community["cards"].id, title="")
+    assert invalid.status_code == 422 and invalid.get_json()["field"] == "title"
+    assert client.post_raw("/apps/ask", data={"title": "x"}).status_code == 404
     assert db.session.scalar(select(Topic)) is None
-    invalid = client.post_raw("/apps/ask", data={**form, "title": "", "token": token_of(page)})
-    assert invalid.status_code == 422 and db.session.scalar(select(Topic)) is None
 
 
 def test_facebook_entry(client, community):
@@ -141,10 +176,14 @@ def test_facebook_entry(client, community):
     assert no_user.status_code == 403 and "Allow the app" in no_user.get_data(as_text=True)
     signed = fb_request(user_id="1001")
     page = client.post_raw("/apps/facebook", data={"signed_request": signed})
-    assert page.status_code == 200 and "through Facebook" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Signed in as Facebook user 1001." in page.get_data(as_text=True)
+    assert page.headers["Content-Security-Policy"] == "frame-ancestors " + " ".join(FRAMERS)
+    config = config_of(page.get_data(as_text=True))
+    assert config["channel"] == "facebook" and config["hosts"] == list(FRAMERS)
     assert client.post_raw("/apps/facebook", data={"signed_request": signed}).status_code == 403  # replay
-    client.post_raw("/apps/ask", data={"token": token_of(page.get_data(as_text=True)), "type": "idea",
-                                       "title": "Dark theme for the app", "category_id": community["cards"].id})
+    response = post_from(page.get_data(as_text=True), community["cards"].id, type="idea", mood="",
+                         title="Dark theme for the app")
+    assert response.status_code == 201
     assert db.session.scalar(select(Topic)).channel == "facebook"
 
 
@@ -186,8 +225,7 @@ def test_one_customer_across_channels(client_as, customer, community, make_topic
     frame = client_as()
     page = frame.get(f"/apps/vk?{vk_query(user_id='31337')}").get_data(as_text=True)
     assert "Carol Customer" in page
-    frame.post_raw("/apps/ask", data={"token": token_of(page), "type": "idea", "title": "Posted inside VK",
-                                      "category_id": community["cards"].id})
+    assert post_from(page, community["cards"].id, type="idea", title="Posted inside VK").status_code == 201
     profile = client_as(customer).get(f"/u/{customer.id}").get_data(as_text=True)
     assert "Posted on the website" in profile and "Posted inside VK" in profile
     channels = {t.title: t.channel for t in db.session.scalars(select(Topic))}
@@ -213,8 +251,7 @@ def test_gunicorn_style_access_log_is_redacted_too():
 
 def test_a_vk_app_customer_signing_in_on_the_site_with_vk_id_is_the_same_customer(client, community):
     page = client.get(f"/apps/vk?{vk_query(user_id='4242')}").get_data(as_text=True)
-    client.post_raw("/apps/ask", data={"token": token_of(page), "type": "idea", "title": "Asked inside VK",
-                                       "category_id": community["cards"].id})
+    assert post_from(page, community["cards"].id, type="idea", title="Asked inside VK").status_code == 201
     # What the VK ID callback does once VK has said who signed in (the provider round trip is tested with OIDC).
     site_user = identity_services.sign_in_with(identity_services.Profile("vk", "4242", "Vasya"))
     db.session.commit()

@@ -44,12 +44,11 @@ def _setup(make_topic, make_user, community):
 # Deliberately exempt, each authenticated otherwise (and tested where it lives):
 # notify.unsubscribe_confirm - RFC 8058 one-click unsubscribe: mail clients POST without a page; the signed
 # token in the URL authenticates it (tests/notify/test_unsubscribe.py).
-# apps.facebook, apps.facebook_data_deletion - Facebook POSTs a signed_request, verified with the app secret;
-# apps.ask - the VK/Facebook frame has no session cookie: the signed frame token in the form authenticates it
-# (tests/apps/test_routes.py).
+# apps.facebook, apps.facebook_data_deletion - Facebook POSTs a signed_request, verified with the app secret
+# (tests/apps/test_routes.py); the VK/Facebook apps then post through the widget's API below.
 # widget.events, widget.post_topic - the cross-site panel never gets the session cookie: a signed panel token, and for
 # posting a Bearer credential with a CSRF token bound to it, authenticate them (tests/widget/).
-CSRF_EXEMPT = {"notify.unsubscribe_confirm", "apps.facebook", "apps.facebook_data_deletion", "apps.ask",
+CSRF_EXEMPT = {"notify.unsubscribe_confirm", "apps.facebook", "apps.facebook_data_deletion",
                "widget.events", "widget.post_topic"}
 
 
