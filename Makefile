@@ -21,7 +21,7 @@ translations: $(VENV)/.stamp
 
 extract-messages: venv
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* ._ demo" --no-location --sort-output -o app/translations/messages.pot app templates
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching -w 120
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete -w 120
 
 migrate: venv
 	$(BIN)/flask db upgrade
