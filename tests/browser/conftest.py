@@ -135,6 +135,10 @@ def live_server(tmp_path):
     Set data up inside `with live_server.app.app_context():` and commit; the server's requests run in
     their own threads and app contexts.
     """
+    # The Ukrainian->Russian table is built once per process on the first search or indexing (seconds on a busy
+    # machine): build it before the browser waits on a click, as a production worker warms it at start.
+    from app.search import translation
+    translation.table()
     # A subdirectory, so a test that also uses the `app` fixture does not share its SQLite file.
     with live_app(tmp_path / "live") as app, live_app_server(app) as server:
         yield server
