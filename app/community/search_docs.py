@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.common.html import plain_text
 from app.community.models import Comment, Topic
-from app.community.visibility import visible_topics_clause_for
+from app.common.policy import topic_clause
 from app.extensions import db
 from app.search import outbox
 from app.search.documents import HIDDEN, PRIVATE, PUBLIC, Kind, Scope, SearchDoc, register_kind
@@ -70,7 +70,7 @@ def present(scope: Scope, ids: list[int]) -> dict[int, dict]:
     """Display data for the hits the scope may see (the database has the last word on visibility)."""
     if not ids:
         return {}
-    stmt = select(Topic).where(Topic.id.in_(ids), visible_topics_clause_for(scope.is_staff, scope.user_id))
+    stmt = select(Topic).where(Topic.id.in_(ids), topic_clause(Topic, scope.is_staff, scope.user_id))
     return {
         topic.id: {
             "title": topic.title,

@@ -8,10 +8,9 @@ from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
 from app.common import signals
-from app.common.permissions import ADMIN, REPRESENTATIVE, is_staff
+from app.common.policy import can
 from app.community import kinds
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
-from app.community.visibility import can_view_topic
 from app.extensions import db
 from app.media.services import attach_images
 
@@ -79,10 +78,6 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
     return topic
 
 
-def is_official_author(user) -> bool:
-    return user.role in (REPRESENTATIVE, ADMIN)
-
-
 def _answering_department_id(user, topic: Topic) -> int | None:
     departments = list(getattr(user, "departments", []) or [])
     for department in departments:
@@ -92,14 +87,14 @@ def _answering_department_id(user, topic: Topic) -> int | None:
 
 
 def post_comment(author, topic: Topic, body: str) -> Comment:
-    if not can_view_topic(author, topic):
+    if not can(author, "comment", topic):
         raise NotFound(_l("This topic does not exist."))
     if topic.is_closed:
         raise DomainError(_l("This topic is closed to new answers."), field="body")
     body = _clean_body(body, COMMENT_MAX)
     if not body:
         raise DomainError(_l("Write something first."), field="body")
-    official = is_official_author(author)
+    official = can(author, "answer_officially", topic)
     comment = Comment(
         topic=topic,
         author=author,
@@ -122,12 +117,8 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
     return comment
 
 
-def can_mark_solution(user, topic: Topic) -> bool:
-    return bool(user.is_authenticated and (user.id == topic.author_id or is_staff(user)))
-
-
 def mark_solution(actor, topic: Topic, comment_id) -> Topic:
-    if not can_view_topic(actor, topic) or not can_mark_solution(actor, topic):
+    if not can(actor, "mark_solution", topic):
         raise Forbidden(_l("Only the author of the topic or staff can choose the solution."))
     comment = db.session.get(Comment, comment_id) if isinstance(comment_id, int) else None
     if comment is None or comment.topic_id != topic.id or comment.is_deleted:
@@ -149,7 +140,7 @@ def mark_solution(actor, topic: Topic, comment_id) -> Topic:
 
 def toggle_vote(user, topic: Topic) -> bool:
     """Add the user's vote, or withdraw it. Returns True when the user now votes."""
-    if not can_view_topic(user, topic):
+    if not can(user, "view_topic", topic):
         raise NotFound(_l("This topic does not exist."))
     if topic.type not in kinds.VOTABLE:
         raise DomainError(_l("Votes are for problems and ideas."))
@@ -178,7 +169,7 @@ def _record_status(actor, topic: Topic, new_status: str) -> None:
 
 
 def change_status(actor, topic: Topic, new_status: str) -> Topic:
-    if not is_staff(actor):
+    if not can(actor, "change_status", topic):
         raise Forbidden(_l("Only staff can change the status."))
     if new_status not in kinds.STATUSES[topic.type]:
         raise DomainError(_l("This status does not exist for this type of topic."), field="status")
@@ -189,12 +180,8 @@ def change_status(actor, topic: Topic, new_status: str) -> Topic:
     return topic
 
 
-def can_edit_topic(user, topic: Topic) -> bool:
-    return bool(user.is_authenticated and (user.id == topic.author_id or user.is_moderator))
-
-
 def edit_topic(actor, topic: Topic, title: str, body: str) -> Topic:
-    if not can_view_topic(actor, topic) or not can_edit_topic(actor, topic):
+    if not can(actor, "edit_topic", topic):
         raise Forbidden(_l("Only the author or a moderator can edit this topic."))
     body = _clean_body(body, BODY_MAX)
     if not body and topic.type in (kinds.QUESTION, kinds.PROBLEM):
@@ -222,7 +209,7 @@ def _shows_edit_mark(actor, topic: Topic) -> bool:
 
 def set_topic_hidden(actor, topic: Topic, hidden: bool) -> Topic:
     """Moderators hide a topic from everyone but staff (and can undo it)."""
-    if not actor.is_moderator:
+    if not can(actor, "moderate", topic):
         raise Forbidden(_l("Only moderators can hide topics."))
     topic.is_hidden = bool(hidden)
     db.session.flush()
@@ -231,7 +218,7 @@ def set_topic_hidden(actor, topic: Topic, hidden: bool) -> Topic:
 
 def delete_topic(actor, topic: Topic) -> Topic:
     """Soft delete by the author or a moderator: gone from every page and from search, kept in the database."""
-    if not can_view_topic(actor, topic) or not can_edit_topic(actor, topic):
+    if not can(actor, "delete_topic", topic):
         raise Forbidden(_l("Only the author or a moderator can delete this topic."))
     topic.is_deleted = True
     db.session.flush()

@@ -6,10 +6,10 @@ from sqlalchemy.exc import IntegrityError
 from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
+from app.common.policy import can
 from app.community.models import Category, Comment, Topic
 from app.extensions import db
 from app.media.services import attach_images
-from app.kb import rules
 from app.kb.media_access import ARTICLE, ARTICLE_COMMENT
 from app.kb.models import DRAFT, PUBLISHED, Article, ArticleComment, ArticleFeedback, ArticleRevision
 from app.staff.models import Department
@@ -23,7 +23,7 @@ FEEDBACK_MAX = 2_000
 # ---------------------------------------------------------------- checks
 
 def _require_writer(actor) -> None:
-    if not rules.can_write(actor):
+    if not can(actor, "write_articles"):
         raise Forbidden(_l("Only representatives and administrators can write knowledge-base articles."))
 
 
@@ -107,7 +107,7 @@ def article_from_topic(topic_id: int) -> Article | None:
 
 def draft_from_topic(actor, topic: Topic) -> dict:
     """What 'Add to FAQ' pre-fills: the question as title, the answer as body, the topic's category."""
-    if not rules.can_promote_topic(actor, topic):
+    if not can(actor, "promote_topic", topic):
         raise Forbidden(_l("Only answered questions and problems can be added to the FAQ."))
     return {
         "title": topic.title[:TITLE_MAX],
@@ -124,7 +124,7 @@ def _source_topic(actor, source_topic_id) -> Topic | None:
     topic = db.session.get(Topic, source_topic_id) if isinstance(source_topic_id, int) else None
     if topic is None or topic.is_deleted:
         raise DomainError(_l("The topic this article was made from no longer exists."))
-    if not rules.can_promote_topic(actor, topic):
+    if not can(actor, "promote_topic", topic):
         raise Forbidden(_l("Only answered questions and problems can be added to the FAQ."))
     if article_from_topic(topic.id) is not None:
         raise DomainError(_l("An article was already made from this topic."))
@@ -270,7 +270,7 @@ def post_article_comment(author, article: Article, body: str) -> ArticleComment:
 
 def set_article_comment_hidden(actor, comment: ArticleComment, hidden: bool) -> ArticleComment:
     """Moderators hide a comment from everyone but staff (and can undo it)."""
-    if not rules.can_moderate(actor):
+    if not can(actor, "moderate", comment):
         raise Forbidden(_l("Only moderators can hide comments."))
     comment.is_hidden = bool(hidden)
     db.session.flush()
@@ -279,7 +279,7 @@ def set_article_comment_hidden(actor, comment: ArticleComment, hidden: bool) -> 
 
 def delete_article_comment(actor, comment: ArticleComment) -> ArticleComment:
     """Soft delete by the author or a moderator."""
-    if not (actor.id == comment.author_id or rules.can_moderate(actor)):
+    if not can(actor, "delete_comment", comment):
         raise Forbidden(_l("Only the author or a moderator can delete this comment."))
     comment.is_deleted = True
     db.session.flush()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from app.auth.models import User
 from app.common.db import utcnow
 from app.common.pagination import Page, paginate
-from app.common.permissions import ADMIN, REPRESENTATIVE
+from app.common.policy import ADMIN, REPRESENTATIVE
 from app.community.models import Topic
 from app.extensions import db
 from app.staff import access
