@@ -9,7 +9,7 @@ from app.analytics import queries as analytics_queries
 from app.admin.forms import ROLE_LABELS, CategoryForm, DepartmentForm, UserRoleForm
 from app.auth.models import User
 from app.common.errors import DomainError
-from app.common.pagination import paginate, parse_page
+from app.common.pagination import parse_page
 from app.common.permissions import ADMIN, role_required
 from app.community import queries
 from app.community.models import Category
@@ -90,7 +90,7 @@ def users():
     if query:
         pattern = f"%{query.lower()}%"
         stmt = stmt.where(db.func.lower(User.email).like(pattern) | db.func.lower(User.display_name).like(pattern))
-    page = paginate(stmt, parse_page(request.args.get("page")), 50)
+    page = db.paginate(stmt, page=parse_page(request.args.get("page")), per_page=50, error_out=False)
     return render_template("admin/users.html", page=page, query=query, role_labels=ROLE_LABELS)
 
 

@@ -1,9 +1,9 @@
 """Reads shared by routes, widget and analytics. Every list loads its rows in a fixed number of queries."""
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
+from flask_sqlalchemy.pagination import Pagination
 
 from app.common.errors import NotFound
-from app.common.pagination import Page, paginate
 from app.common.policy import can, where
 from app.community import kinds
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
@@ -17,7 +17,7 @@ def categories_with_departments() -> list[Category]:
 
 
 def topic_list(viewer, page: int, per_page: int, topic_type: str | None = None,
-               category_id: int | None = None, status: str | None = None, author_id: int | None = None) -> Page:
+               category_id: int | None = None, status: str | None = None, author_id: int | None = None) -> Pagination:
     stmt = (
         select(Topic)
         .where(where(viewer, "view_topic", Topic))
@@ -32,7 +32,7 @@ def topic_list(viewer, page: int, per_page: int, topic_type: str | None = None,
         stmt = stmt.where(Topic.status == status)
     if author_id is not None:
         stmt = stmt.where(Topic.author_id == author_id)
-    return paginate(stmt, page, per_page)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def type_counts(viewer) -> dict[str, int]:
@@ -82,7 +82,7 @@ def has_voted(user, topic: Topic) -> bool:
     ) > 0
 
 
-def user_comments(viewer, user_id: int, page: int, per_page: int) -> Page:
+def user_comments(viewer, user_id: int, page: int, per_page: int) -> Pagination:
     """A user's comments on topics the viewer may see, newest first."""
     stmt = (
         select(Comment)
@@ -91,4 +91,4 @@ def user_comments(viewer, user_id: int, page: int, per_page: int) -> Page:
         .options(contains_eager(Comment.topic))
         .order_by(Comment.id.desc())
     )
-    return paginate(stmt, page, per_page)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

@@ -26,6 +26,7 @@ _GUARDS: dict[str, AccessGuard] = {}
 
 class TooManyUploads(DomainError):
     status_code = 429
+    code = "too_many_uploads"
 
 
 def register_guard(kind: str, guard: AccessGuard) -> None:
