@@ -87,5 +87,9 @@ def present(scope: Scope, ids: list[int]) -> dict[int, dict]:
 
 def register() -> None:
     register_kind(Kind(name=KIND, loader=load, all_ids=all_ids, present=present))
-    outbox.track(Topic, lambda topic: [(KIND, topic.id)])
-    outbox.track(Comment, lambda comment: [(KIND, comment.topic_id)])
+
+
+def touch(topic_id: int) -> None:
+    """The topic (its text, answers, visibility, status, place or popularity) changed: reindex it after commit.
+    Every service that writes a topic or one of its comments calls this."""
+    outbox.enqueue(KIND, topic_id)

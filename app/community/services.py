@@ -9,7 +9,7 @@ from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
 from app.common import signals
 from app.common.policy import can
-from app.community import kinds
+from app.community import kinds, search_docs
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
 from app.extensions import db
 from app.media.services import attach_images
@@ -73,6 +73,7 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
     )
     db.session.add(topic)
     db.session.flush()
+    search_docs.touch(topic.id)
     attach_images(author, body, "topic", topic.id)
     signals.topic_created.send(topic)
     return topic
@@ -104,6 +105,7 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
         department_id=_answering_department_id(author, topic) if official else None,
     )
     db.session.add(comment)
+    search_docs.touch(topic.id)
     topic.comment_count = (topic.comment_count or 0) + 1
     topic.last_activity_at = utcnow()
     if official:
@@ -134,6 +136,7 @@ def mark_solution(actor, topic: Topic, comment_id) -> Topic:
             _record_status(actor, topic, new_status)
         signals.solution_marked.send(topic, actor=actor, comment=comment)
     topic.last_activity_at = utcnow()
+    search_docs.touch(topic.id)
     db.session.flush()
     return topic
 
@@ -157,15 +160,18 @@ def toggle_vote(user, topic: Topic) -> bool:
         db.session.delete(vote)
         topic.vote_count = max(0, (topic.vote_count or 0) - 1)
         voted = False
+    search_docs.touch(topic.id)
     db.session.flush()
     return voted
 
 
 def _record_status(actor, topic: Topic, new_status: str) -> None:
     old_status = topic.status
-    db.session.add(StatusChange(topic=topic, actor=actor, old_status=old_status, new_status=new_status))
+    change = StatusChange(topic=topic, actor=actor, old_status=old_status, new_status=new_status)
+    db.session.add(change)
     topic.status = new_status
-    signals.status_changed.send(topic, actor=actor, old=old_status, new=new_status)
+    search_docs.touch(topic.id)
+    signals.status_changed.send(topic, actor=actor, old=old_status, new=new_status, change=change)
 
 
 def change_status(actor, topic: Topic, new_status: str) -> Topic:
@@ -193,6 +199,7 @@ def edit_topic(actor, topic: Topic, title: str, body: str) -> Topic:
     topic.title = title
     topic.body = body
     topic.body_html = render_markdown(body)
+    search_docs.touch(topic.id)
     db.session.flush()
     attach_images(actor, body, "topic", topic.id)
     return topic
@@ -212,6 +219,7 @@ def set_topic_hidden(actor, topic: Topic, hidden: bool) -> Topic:
     if not can(actor, "moderate", topic):
         raise Forbidden(_l("Only moderators can hide topics."))
     topic.is_hidden = bool(hidden)
+    search_docs.touch(topic.id)
     db.session.flush()
     return topic
 
@@ -221,5 +229,6 @@ def delete_topic(actor, topic: Topic) -> Topic:
     if not can(actor, "delete_topic", topic):
         raise Forbidden(_l("Only the author or a moderator can delete this topic."))
     topic.is_deleted = True
+    search_docs.touch(topic.id)
     db.session.flush()
     return topic

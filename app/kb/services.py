@@ -10,6 +10,7 @@ from app.common.policy import can
 from app.community.models import Category, Comment, Topic
 from app.extensions import db
 from app.media.services import attach_images
+from app.kb import search_docs
 from app.kb.media_access import ARTICLE, ARTICLE_COMMENT
 from app.kb.models import DRAFT, PUBLISHED, Article, ArticleComment, ArticleFeedback, ArticleRevision
 from app.staff.models import Department
@@ -146,6 +147,7 @@ def create_article(author, title: str, body: str, category_id: int, department_i
     )
     db.session.add(article)
     db.session.flush()
+    search_docs.touch(article.id)
     _add_revision(article, author)
     attach_images(author, body, ARTICLE, article.id)
     if publish:
@@ -174,6 +176,7 @@ def edit_article(actor, article: Article, title: str, body: str, category_id: in
         article.position = _end_of_faq(category.id, article.id)
     article.category_id = category.id
     article.department_id = _department_id(department_id, category)
+    search_docs.touch(article.id)
     revision = None
     if title != article.title or body != article.body:
         article.title, article.body, article.body_html = title, body, render_markdown(body)
@@ -191,6 +194,7 @@ def publish_article(actor, article: Article) -> Article:
         return article
     _require_body_to_publish(article)
     article.status = PUBLISHED
+    search_docs.touch(article.id)
     article.position = _end_of_faq(article.category_id, article.id)
     if article.published_at is None:
         article.published_at = utcnow()
@@ -201,6 +205,7 @@ def publish_article(actor, article: Article) -> Article:
 def unpublish_article(actor, article: Article) -> Article:
     _require_writer(actor)
     article.status = DRAFT
+    search_docs.touch(article.id)
     db.session.flush()
     return article
 
@@ -216,6 +221,7 @@ def restore_revision(actor, article: Article, number: int) -> ArticleRevision:
     if article.is_published and not old.body.strip():
         raise DomainError(_l("A published article cannot be empty."))
     article.title, article.body, article.body_html = old.title, old.body, render_markdown(old.body)
+    search_docs.touch(article.id)
     revision = _add_revision(article, actor, restored_from=old.number)
     attach_images(actor, old.body, ARTICLE, article.id)
     db.session.flush()

@@ -9,6 +9,7 @@ from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
 from app.common.policy import can
 from app.extensions import db
+from app.community import search_docs as topic_search
 from app.staff import hours, sla
 from app.staff.models import Assignment, Department, InternalNote, department_members
 
@@ -168,6 +169,7 @@ def hand_off_topic(actor, topic, department: Department | None, note: str) -> As
     work.assignee_id = None
     topic.department_id = department.id
     topic.department = department
+    topic_search.touch(topic.id)
     db.session.flush()
     # Inside the transaction, like every domain signal: the receiving department's mail commits with the hand-off.
     signals.topic_handed_off.send(topic, actor=actor, from_department=from_department, to_department=department,
