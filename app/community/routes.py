@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -34,7 +34,7 @@ def home():
     status = request.args.get("status") if request.args.get("status") in kinds.ALL_STATUSES else None
     category_id = _int_arg("category")
     page = queries.topic_list(
-        current_user, parse_page(request.args.get("page")), per_page=20,
+        current_user, parse_page(request.args.get("page")), per_page=current_app.config["TOPICS_PER_PAGE"],
         topic_type=topic_type, category_id=category_id, status=status,
     )
     return render_template(

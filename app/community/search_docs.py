@@ -54,7 +54,7 @@ def load(session: Session, ids: list[int]) -> dict[int, SearchDoc | None]:
             answers="\n\n".join(answers.get(topic_id, [])), type=topic.type, status=topic.status,
             category_id=topic.category_id, department_id=topic.department_id, author_id=topic.author_id,
             visibility=_visibility(topic), has_answer=topic.has_official_answer or topic.is_solved,
-            popularity=math.log1p((topic.vote_count or 0) + (topic.comment_count or 0) + (topic.view_count or 0) / 20),
+            popularity=math.log1p((topic.vote_count or 0) + (topic.comment_count or 0)),
             updated_at=topic.updated_at,
         )
     return docs
