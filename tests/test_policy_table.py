@@ -9,10 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app.common.policy import can, where
-from app.community import services
 from app.community.models import Comment, Topic
 from app.extensions import db
-from tests.staff.conftest import staff  # noqa: F401  (the fixture: departments, a lead, a second representative)
+from app.staff import services as staff_services
 
 ROLES = ("anonymous", "author", "customer", "rep_this", "rep_other", "lead", "moderator", "admin", "blocked")
 STAFF = {"rep_this", "rep_other", "lead", "moderator", "admin"}
@@ -37,7 +36,10 @@ TABLE = {
 
 
 @pytest.fixture
-def world(staff, make_user, make_topic, make_article, customer):
+def world(community, make_user, make_topic, make_article, customer):
+    staff = dict(community)
+    staff["rep_private2"] = make_user("representative", "rita@test.example", "Rita Second", [community["private"]])
+    staff_services.set_department_leads(community["admin"], community["private"], [community["rep_private"].id])
     users = {
         "anonymous": None, "author": customer, "customer": make_user(email="other@test.example"),
         "rep_this": staff["rep_private2"], "rep_other": staff["rep_business"], "lead": staff["rep_private"],

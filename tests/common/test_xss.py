@@ -1,4 +1,4 @@
-"""The XSS corpus in ../shared/data/xss goes through the real rendering path and comes out harmless.
+"""The XSS corpus (../shared/data/xss, or the subset in tests/data/xss) goes through the real rendering path and comes out harmless.
 
 Topic bodies and comments are posted through POST /new and POST /t/<id>/comments (several payloads per post,
 separated by blank lines), then the pages are fetched and parsed. Inside user content (`<div class="body">`)
@@ -7,16 +7,16 @@ beyond the layout's own forms, meta and link tags. Titles and display names must
 """
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from app.auth import services as auth_services
 from app.community import services
 from app.extensions import db
+from tests.corpora import HOW_TO_GET, XSS_PAYLOADS
 from tests.helpers import page, parse
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "xss" / "payloadbox-xss.txt"
+CORPUS = XSS_PAYLOADS
 
 # What Markdown and the sanitiser may produce in user content.
 CONTENT_TAGS = {"p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "blockquote", "ul", "ol",
@@ -33,7 +33,7 @@ _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 
 def _payloads() -> list[str]:
     if not CORPUS.is_file():
-        pytest.skip(f"the XSS corpus is not there: {CORPUS.resolve()} (it lives in ../shared/data/xss)")
+        pytest.skip(f"the XSS corpus is not there: {CORPUS} ({HOW_TO_GET})")
     return [line for line in CORPUS.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
