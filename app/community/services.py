@@ -9,6 +9,7 @@ from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
 from app.common import signals
 from app.common.policy import can
+from app.common.text import clean_text
 from app.community import kinds, search_docs
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
 from app.extensions import db
@@ -26,13 +27,6 @@ def _clean_title(title: str) -> str:
     if len(title) > TITLE_MAX:
         raise DomainError(_l("The title must be at most %(n)d characters long.", n=TITLE_MAX), field="title")
     return title
-
-
-def _clean_body(body: str, limit: int, field: str = "body") -> str:
-    body = (body or "").strip()
-    if len(body) > limit:
-        raise DomainError(_l("The text must be at most %(n)d characters long.", n=limit), field=field)
-    return body
 
 
 def _get_category(category_id) -> Category:
@@ -53,7 +47,7 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
         raise ValueError(f"unknown channel {channel!r}")
     if mood is None and topic_type in kinds.MOOD_REQUIRED:
         raise DomainError(_l("Tell us how you feel about it."), field="mood")
-    body = _clean_body(body, BODY_MAX)
+    body = clean_text(body, BODY_MAX, "body")
     if not body and topic_type in (kinds.QUESTION, kinds.PROBLEM):
         raise DomainError(_l("Describe your question or problem."), field="body")
     category = _get_category(category_id)
@@ -92,7 +86,7 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
         raise NotFound(_l("This topic does not exist."))
     if topic.is_closed:
         raise DomainError(_l("This topic is closed to new answers."), field="body")
-    body = _clean_body(body, COMMENT_MAX)
+    body = clean_text(body, COMMENT_MAX, "body")
     if not body:
         raise DomainError(_l("Write something first."), field="body")
     official = can(author, "answer_officially", topic)
@@ -189,7 +183,7 @@ def change_status(actor, topic: Topic, new_status: str) -> Topic:
 def edit_topic(actor, topic: Topic, title: str, body: str) -> Topic:
     if not can(actor, "edit_topic", topic):
         raise Forbidden(_l("Only the author or a moderator can edit this topic."))
-    body = _clean_body(body, BODY_MAX)
+    body = clean_text(body, BODY_MAX, "body")
     if not body and topic.type in (kinds.QUESTION, kinds.PROBLEM):
         raise DomainError(_l("Describe your question or problem."), field="body")
     title = _clean_title(title)

@@ -7,6 +7,7 @@ from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
 from app.common.policy import can
+from app.common.text import clean_text
 from app.community.models import Category, Comment, Topic
 from app.extensions import db
 from app.media.services import attach_images
@@ -35,13 +36,6 @@ def _clean_title(title: str) -> str:
     if len(title) > TITLE_MAX:
         raise DomainError(_l("The title must be at most %(n)d characters long.", n=TITLE_MAX), field="title")
     return title
-
-
-def _clean_text(text: str, limit: int, field: str) -> str:
-    text = (text or "").strip()
-    if len(text) > limit:
-        raise DomainError(_l("The text must be at most %(n)d characters long.", n=limit), field=field)
-    return text
 
 
 def _category(category_id) -> Category:
@@ -139,7 +133,7 @@ def create_article(author, title: str, body: str, category_id: int, department_i
     _require_writer(author)
     category = _category(category_id)
     source = _source_topic(author, source_topic_id)
-    body = _clean_text(body, BODY_MAX, "body")
+    body = clean_text(body, BODY_MAX, "body")
     article = Article(
         title=_clean_title(title), body=body, body_html=render_markdown(body), status=DRAFT,
         category_id=category.id, department_id=_department_id(department_id, category),
@@ -168,7 +162,7 @@ def edit_article(actor, article: Article, title: str, body: str, category_id: in
         raise DomainError(_l("Someone saved a newer version while you were editing. Open the article again "
                              "and compare with its revisions."), field="body")
     title = _clean_title(title)
-    body = _clean_text(body, BODY_MAX, "body")
+    body = clean_text(body, BODY_MAX, "body")
     category = _category(category_id)
     if article.is_published and not body:
         raise DomainError(_l("A published article cannot be empty."), field="body")
@@ -264,7 +258,7 @@ def record_view(article: Article) -> None:
 def post_article_comment(author, article: Article, body: str) -> ArticleComment:
     if not article.is_published:
         raise NotFound(_l("This article does not exist."))
-    body = _clean_text(body, COMMENT_MAX, "body")
+    body = clean_text(body, COMMENT_MAX, "body")
     if not body:
         raise DomainError(_l("Write something first."), field="body")
     comment = ArticleComment(article_id=article.id, author_id=author.id, body=body, body_html=render_markdown(body))
@@ -298,7 +292,7 @@ def give_feedback(user, article: Article, is_helpful: bool, comment: str = "") -
     """One answer per user and article: answering again replaces the earlier answer."""
     if not article.is_published:
         raise NotFound(_l("This article does not exist."))
-    comment = _clean_text(comment, FEEDBACK_MAX, "comment")
+    comment = clean_text(comment, FEEDBACK_MAX, "comment")
 
     def existing() -> ArticleFeedback | None:
         return db.session.scalar(select(ArticleFeedback).where(

@@ -8,6 +8,7 @@ from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
 from app.common.policy import can
+from app.common.text import clean_text
 from app.extensions import db
 from app.community import search_docs as topic_search
 from app.staff import hours, sla
@@ -118,13 +119,6 @@ def _record(actor, topic, from_user_id, to_user_id, from_department_id, to_depar
     return entry
 
 
-def _clean_note(note: str, limit: int, field: str = "note") -> str:
-    note = (note or "").strip()
-    if len(note) > limit:
-        raise DomainError(_l("The text must be at most %(n)d characters long.", n=limit), field=field)
-    return note
-
-
 def _assignable(user, topic) -> bool:
     return can(user, "answer_officially") and can(user, "work_on_topic", topic)
 
@@ -138,7 +132,7 @@ def assign_topic(actor, topic, assignee, note: str = "") -> Assignment | None:
         raise Forbidden(_l("Only administrators and the department's leads assign topics."))
     if assignee is not None and not _assignable(assignee, topic):
         raise DomainError(_l("Choose a representative of the topic's department."), field="assignee_id")
-    note = _clean_note(note, HAND_OFF_NOTE_MAX)
+    note = clean_text(note, HAND_OFF_NOTE_MAX, "note")
     work = sla.work_for(topic)
     new_id = assignee.id if assignee is not None else None
     if work.assignee_id == new_id:
@@ -160,7 +154,7 @@ def hand_off_topic(actor, topic, department: Department | None, note: str) -> As
         raise DomainError(_l("Choose one of the listed departments."), field="department_id")
     if department.id == topic.department_id:
         raise DomainError(_l("The topic is already with this department."), field="department_id")
-    note = _clean_note(note, HAND_OFF_NOTE_MAX)
+    note = clean_text(note, HAND_OFF_NOTE_MAX, "note")
     if not note:
         raise DomainError(_l("Say why the topic goes to another department."), field="note")
     work = sla.work_for(topic)
@@ -181,7 +175,7 @@ def add_internal_note(actor, topic, body: str) -> InternalNote:
     _check_visible(actor, topic)
     if not can(actor, "see_staff_panel", topic):
         raise Forbidden(_l("Only staff write internal notes."))
-    body = _clean_note(body, NOTE_MAX, field="body")
+    body = clean_text(body, NOTE_MAX, "body")
     if not body:
         raise DomainError(_l("Write something first."), field="body")
     note = InternalNote(topic_id=topic.id, author_id=actor.id, body=body, body_html=render_markdown(body))
