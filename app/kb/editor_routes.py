@@ -19,10 +19,7 @@ writers_only = role_required(*OFFICIAL_ROLES)  # the write_articles rule
 
 
 def _load(article_id: int):
-    article = queries.get_article(article_id)
-    if article is None:
-        abort(404)
-    return article
+    return queries.load_visible_article(current_user, article_id)  # writers see drafts too
 
 
 def _article_form(**kwargs) -> ArticleForm:

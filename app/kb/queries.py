@@ -4,9 +4,11 @@ import difflib
 import logging
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from app.common.errors import NotFound
 from app.common.policy import can, where
 from app.community.models import Category
 from app.community.search_docs import KIND as TOPIC_KIND
@@ -62,6 +64,14 @@ def get_article(article_id: int) -> Article | None:
             joinedload(Article.source_topic),
         )
     )
+
+
+def load_visible_article(viewer, article_id) -> Article:
+    """The article if `viewer` may see it (published, or a draft for staff); else NotFound (a 404)."""
+    article = get_article(article_id) if isinstance(article_id, int) else None
+    if not can(viewer, "view_article", article):
+        raise NotFound(_l("This article does not exist."))
+    return article
 
 
 def article_comments(viewer, article: Article) -> list[ArticleComment]:

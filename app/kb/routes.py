@@ -20,10 +20,7 @@ def article_url(article, **kwargs) -> str:
 
 
 def load_visible_article(article_id: int):
-    article = queries.get_article(article_id)
-    if not can(current_user, "view_article", article):
-        abort(404)
-    return article
+    return queries.load_visible_article(current_user, article_id)
 
 
 @bp.app_context_processor
