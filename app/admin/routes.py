@@ -10,7 +10,7 @@ from app.admin.forms import ROLE_LABELS, CategoryForm, DepartmentForm, UserRoleF
 from app.auth.models import User
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
-from app.common.permissions import ADMIN, role_required
+from app.common.policy import ADMIN, role_required
 from app.community import queries
 from app.community.models import Category
 from app.extensions import db
