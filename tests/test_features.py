@@ -4,7 +4,7 @@ import pytest
 
 from app import FEATURES, create_app
 from app.extensions import db
-from tests.conftest import IsolatedFlaskClient, _config_for
+from tests.conftest import PG_URL, IsolatedFlaskClient, _config_for, _reset_postgres
 
 WITHOUT_SOCIAL = [f for f in FEATURES if f != "app.social"]
 
@@ -15,7 +15,10 @@ def app(tmp_path):
     app = create_app(_config_for(tmp_path), features=WITHOUT_SOCIAL)
     app.test_client_class = IsolatedFlaskClient
     with app.app_context():
-        db.create_all()
+        if PG_URL:
+            _reset_postgres()
+        else:
+            db.create_all()
         yield app
         db.session.remove()
         db.engine.dispose()
