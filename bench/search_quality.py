@@ -1,7 +1,9 @@
 """Search quality: does suggest() find an existing thread that answers a new request?
 
-    python -m bench.search_quality --corpus /work/shared/data/search-bench/rutube-support/corpus.jsonl \
-        --queries /work/shared/data/search-bench/rutube-support/queries-dev.jsonl [--backend whoosh] --json
+    python -m bench.search_quality --corpus $D/rutube-support/corpus.jsonl \
+        --queries $D/rutube-support/queries-dev.jsonl [--backend whoosh] --json
+
+($D: the search benchmark data sets, see bench/README.md.)
 
 The corpus is loaded into a fresh app as topics through the real indexing path (community services, the
 search outbox, drain, the configured backend); each query (first line = title, the rest = body) goes

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.common.permissions import ROLES
+from app.common.policy import ROLES
 
 ROLE_LABELS = {
     "customer": _l("Customer"),

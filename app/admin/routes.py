@@ -9,12 +9,12 @@ from app.analytics import queries as analytics_queries
 from app.admin.forms import ROLE_LABELS, CategoryForm, DepartmentForm, UserRoleForm
 from app.auth.models import User
 from app.common.errors import DomainError
-from app.common.pagination import paginate, parse_page
-from app.common.permissions import ADMIN, role_required
+from app.common.pagination import parse_page
+from app.common.policy import ADMIN, role_required
 from app.community import queries
 from app.community.models import Category
 from app.extensions import db
-from app.staff import services as staff_services
+from app.staff import queries as staff_queries, services as staff_services
 from app.staff.models import Department
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -32,7 +32,7 @@ def _apply_error(form, error: DomainError):
 
 @bp.route("/")
 def index():
-    return render_template("admin/index.html", departments=queries.departments(),
+    return render_template("admin/index.html", departments=staff_queries.departments(),
                            categories=queries.categories_with_departments(),
                            deflection=analytics_queries.deflection())
 
@@ -66,7 +66,7 @@ def category(category_id: int | None = None):
     if category_id and item is None:
         abort(404)
     form = CategoryForm(obj=item)
-    form.department_id.choices = [(d.id, d.name) for d in queries.departments()]
+    form.department_id.choices = [(d.id, d.name) for d in staff_queries.departments()]
     if form.validate_on_submit():
         args = (form.name.data, form.department_id.data)
         try:
@@ -90,7 +90,7 @@ def users():
     if query:
         pattern = f"%{query.lower()}%"
         stmt = stmt.where(db.func.lower(User.email).like(pattern) | db.func.lower(User.display_name).like(pattern))
-    page = paginate(stmt, parse_page(request.args.get("page")), 50)
+    page = db.paginate(stmt, page=parse_page(request.args.get("page")), per_page=50, error_out=False)
     return render_template("admin/users.html", page=page, query=query, role_labels=ROLE_LABELS)
 
 
@@ -98,7 +98,7 @@ def users():
 def user(user_id: int):
     item = db.session.get(User, user_id) or abort(404)
     form = UserRoleForm(obj=item)
-    form.department_ids.choices = [(d.id, d.name) for d in queries.departments()]
+    form.department_ids.choices = [(d.id, d.name) for d in staff_queries.departments()]
     if request.method == "GET":
         form.department_ids.data = [d.id for d in item.departments]
     if form.validate_on_submit():

@@ -3,7 +3,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from flask_login import UserMixin
 
 from app.common.db import TimestampMixin
-from app.common.permissions import ADMIN, CUSTOMER, MODERATOR, STAFF_ROLES
+from app.common.policy import ADMIN, CUSTOMER, MODERATOR, STAFF_ROLES
 from app.extensions import db
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from app.auth.models import User
 from app.auth.passwords import hash_password, verify_password, weakness
 from app.common.errors import DomainError
-from app.common.permissions import ROLES
+from app.common.policy import ROLES
 from app.extensions import db
 
 

@@ -5,31 +5,45 @@ from flask_wtf.csrf import CSRFError
 
 
 class DomainError(Exception):
-    """A rule was broken; the message is shown to the user. Maps to a 4xx."""
+    """The one error base of the application: a rule was broken; the translated message is shown to the user,
+    `code` names the error for API clients, `status_code` is the HTTP status (a 4xx), `field` the form field.
+
+    Raise it as is (400), or with a status: `DomainError(msg, status=429, code="too_many_uploads")`.
+    NotFound and Forbidden are kept as names for the two commonest statuses."""
 
     status_code = 400
+    code = "invalid"
 
-    def __init__(self, message, field: str | None = None):
+    def __init__(self, message, field: str | None = None, *, status: int | None = None, code: str | None = None):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        if status is not None:
+            self.status_code = status
+        if code is not None:
+            self.code = code
 
 
 class NotFound(DomainError):
     status_code = 404
+    code = "not_found"
 
 
 class Forbidden(DomainError):
     status_code = 403
+    code = "forbidden"
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _render(code: int, message):
+def _render(code: int, message, error_code: str | None = None):
     if _wants_json():
-        return jsonify(error=str(message)), code
+        body = {"error": str(message)}
+        if error_code:
+            body["code"] = error_code
+        return jsonify(body), code
     return render_template("errors/error.html", code=code, message=message), code
 
 
@@ -54,4 +68,4 @@ def init_app(app):
 
     @app.errorhandler(DomainError)
     def domain_error(e):
-        return _render(e.status_code, e.message)
+        return _render(e.status_code, e.message, e.code)

@@ -1,13 +1,12 @@
-"""Pagination of a select() statement without loading the whole result."""
+"""Pagination. Lists of rows use Flask-SQLAlchemy's `db.paginate(stmt, page=, per_page=, error_out=False)`;
+`Page` is the same shape for what is not a select() (search hits come from a search backend)."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
-from app.extensions import db
 
 
 @dataclass
 class Page:
+    """A page of items that are not rows of a select() (search hits): the attributes of db.paginate's."""
     items: list
     page: int
     per_page: int
@@ -33,8 +32,3 @@ def parse_page(value) -> int:
         return 1
     return min(max(page, 1), 100000)
 
-
-def paginate(stmt, page: int, per_page: int) -> Page:
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
-    return Page(items=items, page=page, per_page=per_page, total=total or 0)

@@ -9,7 +9,7 @@ _signals = Namespace()
 
 topic_created = _signals.signal("topic-created")        # sender: topic
 comment_posted = _signals.signal("comment-posted")      # sender: comment
-status_changed = _signals.signal("status-changed")      # sender: topic, kwargs: actor, old, new
+status_changed = _signals.signal("status-changed")      # sender: topic, kwargs: actor, old, new, change
 solution_marked = _signals.signal("solution-marked")    # sender: topic, kwargs: actor, comment
 topic_moved = _signals.signal("topic-moved")            # sender: topic, kwargs: actor, old_category_id, old_department_id, old_type
 topic_merged = _signals.signal("topic-merged")          # sender: duplicate topic, kwargs: original, actor

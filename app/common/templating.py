@@ -7,7 +7,7 @@ from flask import request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
-from app.common.permissions import is_staff
+from app.common.policy import can, is_staff
 
 
 def _page_url(page: int) -> str:
@@ -41,6 +41,7 @@ def init_app(app) -> None:
         has_endpoint=has_endpoint,
         page_url=_page_url,
         is_staff=lambda: is_staff(current_user),
+        can=lambda action, obj=None: can(current_user, action, obj),
         current_locale=lambda: str(get_locale()),
         community_name=lambda: app.config["COMMUNITY_NAME"],
     )

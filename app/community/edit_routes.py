@@ -4,26 +4,23 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.common.errors import DomainError
+from app.common.policy import can
 from app.community import queries, services
 from app.community.forms import ActionForm, EditTopicForm
-from app.community.visibility import can_view_topic
 from app.extensions import db
 
 bp = Blueprint("topic_edit", __name__)
 
 
 def _load(topic_id: int):
-    topic = queries.get_topic(topic_id)
-    if topic is None or not can_view_topic(current_user, topic):
-        abort(404)
-    return topic
+    return queries.load_visible_topic(current_user, topic_id)
 
 
 @bp.route("/t/<int:topic_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(topic_id: int):
     topic = _load(topic_id)
-    if not services.can_edit_topic(current_user, topic):
+    if not can(current_user, "edit_topic", topic):
         abort(403)
     form = EditTopicForm(obj=topic)
     if form.validate_on_submit():

@@ -1,7 +1,6 @@
 """Images in topics and comments are visible to whoever may see the topic (and the comment)."""
-from app.common.permissions import is_staff
+from app.common.policy import can
 from app.community.models import Comment, Topic
-from app.community.visibility import can_view_topic
 from app.extensions import db
 from app.media.services import register_guard
 
@@ -10,14 +9,12 @@ TOPIC, COMMENT = "topic", "comment"
 
 def can_view_topic_image(user, topic_id: int) -> bool:
     topic = db.session.get(Topic, topic_id)
-    return topic is not None and can_view_topic(user, topic)
+    return can(user, "view_topic", topic)
 
 
 def can_view_comment_image(user, comment_id: int) -> bool:
     comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.is_deleted or (comment.is_hidden and not is_staff(user)):
-        return False
-    return can_view_topic(user, comment.topic)
+    return can(user, "view_comment", comment) and can(user, "view_topic", comment.topic)
 
 
 def register() -> None:

@@ -47,7 +47,6 @@ class Topic(TimestampMixin, db.Model):
     has_official_answer: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     comment_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     vote_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-    view_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     last_activity_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), nullable=False, index=True)

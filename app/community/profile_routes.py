@@ -1,5 +1,5 @@
 """Profile pages: /u/<id> lists a user's topics and comments the viewer may see."""
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from app.auth.models import User
@@ -18,7 +18,7 @@ def profile(user_id: int):
     tab = "comments" if request.args.get("tab") == "comments" else "topics"
     page_number = parse_page(request.args.get("page"))
     if tab == "comments":
-        page = queries.user_comments(current_user, user.id, page_number, per_page=20)
+        page = queries.user_comments(current_user, user.id, page_number, per_page=current_app.config["TOPICS_PER_PAGE"])
     else:
-        page = queries.topic_list(current_user, page_number, per_page=20, author_id=user.id)
+        page = queries.topic_list(current_user, page_number, per_page=current_app.config["TOPICS_PER_PAGE"], author_id=user.id)
     return render_template("community/profile.html", user=user, tab=tab, page=page)

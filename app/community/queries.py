@@ -1,28 +1,26 @@
 """Reads shared by routes, widget and analytics. Every list loads its rows in a fixed number of queries."""
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
+from flask_sqlalchemy.pagination import Pagination
 
-from app.common.pagination import Page, paginate
+from app.common.errors import NotFound
+from app.common.policy import can, where
 from app.community import kinds
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
-from app.community.visibility import visible_comments_clause, visible_topics_clause
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
-from app.staff.models import Department
 
 
 def categories_with_departments() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
 
 
-def departments() -> list[Department]:
-    return list(db.session.scalars(select(Department).order_by(Department.name)))
-
-
 def topic_list(viewer, page: int, per_page: int, topic_type: str | None = None,
-               category_id: int | None = None, status: str | None = None, author_id: int | None = None) -> Page:
+               category_id: int | None = None, status: str | None = None, author_id: int | None = None) -> Pagination:
     stmt = (
         select(Topic)
-        .where(visible_topics_clause(viewer))
+        .where(where(viewer, "view_topic", Topic))
         .options(joinedload(Topic.author), joinedload(Topic.category), joinedload(Topic.department))
         .order_by(Topic.last_activity_at.desc(), Topic.id.desc())
     )
@@ -34,12 +32,12 @@ def topic_list(viewer, page: int, per_page: int, topic_type: str | None = None,
         stmt = stmt.where(Topic.status == status)
     if author_id is not None:
         stmt = stmt.where(Topic.author_id == author_id)
-    return paginate(stmt, page, per_page)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def type_counts(viewer) -> dict[str, int]:
     rows = db.session.execute(
-        select(Topic.type, func.count()).where(visible_topics_clause(viewer)).group_by(Topic.type)
+        select(Topic.type, func.count()).where(where(viewer, "view_topic", Topic)).group_by(Topic.type)
     )
     return {topic_type: count for topic_type, count in rows}
 
@@ -52,10 +50,18 @@ def get_topic(topic_id: int) -> Topic | None:
     )
 
 
+def load_visible_topic(viewer, topic_id) -> Topic:
+    """The topic, with its author, category and department, if `viewer` may see it; else NotFound (a 404)."""
+    topic = get_topic(topic_id) if isinstance(topic_id, int) else None
+    if topic is None or not can(viewer, "view_topic", topic):
+        raise NotFound(_l("This topic does not exist."))
+    return topic
+
+
 def topic_comments(viewer, topic: Topic) -> list[Comment]:
     return list(db.session.scalars(
         select(Comment)
-        .where(Comment.topic_id == topic.id, visible_comments_clause(viewer))
+        .where(Comment.topic_id == topic.id, where(viewer, "view_comment", Comment))
         .options(joinedload(Comment.author), joinedload(Comment.department))
         .order_by(Comment.id)
     ))
@@ -76,13 +82,13 @@ def has_voted(user, topic: Topic) -> bool:
     ) > 0
 
 
-def user_comments(viewer, user_id: int, page: int, per_page: int) -> Page:
+def user_comments(viewer, user_id: int, page: int, per_page: int) -> Pagination:
     """A user's comments on topics the viewer may see, newest first."""
     stmt = (
         select(Comment)
         .join(Comment.topic)
-        .where(Comment.author_id == user_id, visible_comments_clause(viewer), visible_topics_clause(viewer))
+        .where(Comment.author_id == user_id, where(viewer, "view_comment", Comment), where(viewer, "view_topic", Topic))
         .options(contains_eager(Comment.topic))
         .order_by(Comment.id.desc())
     )
-    return paginate(stmt, page, per_page)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -6,10 +6,9 @@ from app.analytics import services as analytics
 from app.common.errors import DomainError
 from app.common.guards import MAX_ID
 from app.common.pagination import parse_page
-from app.common.permissions import is_staff
+from app.common.policy import can
 from app.community import kinds, queries, services
 from app.community.forms import ActionForm, CommentForm, SolutionForm, StatusForm, TopicForm
-from app.community.visibility import can_view_topic
 from app.extensions import db
 from app.search import service as search_service
 
@@ -26,10 +25,7 @@ def topic_url(topic, **kwargs) -> str:
 
 
 def _load_visible_topic(topic_id: int):
-    topic = queries.get_topic(topic_id)
-    if topic is None or not can_view_topic(current_user, topic):
-        abort(404)
-    return topic
+    return queries.load_visible_topic(current_user, topic_id)
 
 
 @bp.route("/")
@@ -38,7 +34,7 @@ def home():
     status = request.args.get("status") if request.args.get("status") in kinds.ALL_STATUSES else None
     category_id = _int_arg("category")
     page = queries.topic_list(
-        current_user, parse_page(request.args.get("page")), per_page=20,
+        current_user, parse_page(request.args.get("page")), per_page=current_app.config["TOPICS_PER_PAGE"],
         topic_type=topic_type, category_id=category_id, status=status,
     )
     return render_template(
@@ -84,13 +80,13 @@ def _render_topic(topic, comment_form=None, code: int = 200):
         "community/topic.html",
         topic=topic,
         comments=queries.topic_comments(current_user, topic),
-        history=queries.status_history(topic) if is_staff(current_user) else [],
+        history=queries.status_history(topic) if can(current_user, "see_staff_panel", topic) else [],
         comment_form=comment_form or CommentForm(),
         status_form=status_form,
         action_form=ActionForm(),
         solution_form=SolutionForm(),
         voted=queries.has_voted(current_user, topic),
-        can_mark_solution=current_user.is_authenticated and services.can_mark_solution(current_user, topic),
+        can_mark_solution=can(current_user, "mark_solution", topic),
     ), code
 
 
@@ -148,7 +144,7 @@ def solution(topic_id: int):
 @login_required
 def status(topic_id: int):
     topic = _load_visible_topic(topic_id)
-    if not is_staff(current_user):
+    if not can(current_user, "change_status", topic):
         abort(403)
     form = StatusForm()
     services.change_status(current_user, topic, form.status.data or "")

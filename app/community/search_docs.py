@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.common.html import plain_text
 from app.community.models import Comment, Topic
-from app.community.visibility import visible_topics_clause_for
+from app.common.policy import topic_clause
 from app.extensions import db
 from app.search import outbox
 from app.search.documents import HIDDEN, PRIVATE, PUBLIC, Kind, Scope, SearchDoc, register_kind
@@ -54,7 +54,7 @@ def load(session: Session, ids: list[int]) -> dict[int, SearchDoc | None]:
             answers="\n\n".join(answers.get(topic_id, [])), type=topic.type, status=topic.status,
             category_id=topic.category_id, department_id=topic.department_id, author_id=topic.author_id,
             visibility=_visibility(topic), has_answer=topic.has_official_answer or topic.is_solved,
-            popularity=math.log1p((topic.vote_count or 0) + (topic.comment_count or 0) + (topic.view_count or 0) / 20),
+            popularity=math.log1p((topic.vote_count or 0) + (topic.comment_count or 0)),
             updated_at=topic.updated_at,
         )
     return docs
@@ -70,7 +70,7 @@ def present(scope: Scope, ids: list[int]) -> dict[int, dict]:
     """Display data for the hits the scope may see (the database has the last word on visibility)."""
     if not ids:
         return {}
-    stmt = select(Topic).where(Topic.id.in_(ids), visible_topics_clause_for(scope.is_staff, scope.user_id))
+    stmt = select(Topic).where(Topic.id.in_(ids), topic_clause(Topic, scope.is_staff, scope.user_id))
     return {
         topic.id: {
             "title": topic.title,
@@ -87,5 +87,9 @@ def present(scope: Scope, ids: list[int]) -> dict[int, dict]:
 
 def register() -> None:
     register_kind(Kind(name=KIND, loader=load, all_ids=all_ids, present=present))
-    outbox.track(Topic, lambda topic: [(KIND, topic.id)])
-    outbox.track(Comment, lambda comment: [(KIND, comment.topic_id)])
+
+
+def touch(topic_id: int) -> None:
+    """The topic (its text, answers, visibility, status, place or popularity) changed: reindex it after commit.
+    Every service that writes a topic or one of its comments calls this."""
+    outbox.enqueue(KIND, topic_id)

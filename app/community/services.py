@@ -8,10 +8,10 @@ from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
 from app.common import signals
-from app.common.permissions import ADMIN, REPRESENTATIVE, is_staff
-from app.community import kinds
+from app.common.policy import can
+from app.common.text import clean_text
+from app.community import kinds, search_docs
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
-from app.community.visibility import can_view_topic
 from app.extensions import db
 from app.media.services import attach_images
 
@@ -27,13 +27,6 @@ def _clean_title(title: str) -> str:
     if len(title) > TITLE_MAX:
         raise DomainError(_l("The title must be at most %(n)d characters long.", n=TITLE_MAX), field="title")
     return title
-
-
-def _clean_body(body: str, limit: int, field: str = "body") -> str:
-    body = (body or "").strip()
-    if len(body) > limit:
-        raise DomainError(_l("The text must be at most %(n)d characters long.", n=limit), field=field)
-    return body
 
 
 def _get_category(category_id) -> Category:
@@ -54,7 +47,7 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
         raise ValueError(f"unknown channel {channel!r}")
     if mood is None and topic_type in kinds.MOOD_REQUIRED:
         raise DomainError(_l("Tell us how you feel about it."), field="mood")
-    body = _clean_body(body, BODY_MAX)
+    body = clean_text(body, BODY_MAX, "body")
     if not body and topic_type in (kinds.QUESTION, kinds.PROBLEM):
         raise DomainError(_l("Describe your question or problem."), field="body")
     category = _get_category(category_id)
@@ -74,13 +67,10 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
     )
     db.session.add(topic)
     db.session.flush()
+    search_docs.touch(topic.id)
     attach_images(author, body, "topic", topic.id)
     signals.topic_created.send(topic)
     return topic
-
-
-def is_official_author(user) -> bool:
-    return user.role in (REPRESENTATIVE, ADMIN)
 
 
 def _answering_department_id(user, topic: Topic) -> int | None:
@@ -92,14 +82,14 @@ def _answering_department_id(user, topic: Topic) -> int | None:
 
 
 def post_comment(author, topic: Topic, body: str) -> Comment:
-    if not can_view_topic(author, topic):
+    if not can(author, "comment", topic):
         raise NotFound(_l("This topic does not exist."))
     if topic.is_closed:
         raise DomainError(_l("This topic is closed to new answers."), field="body")
-    body = _clean_body(body, COMMENT_MAX)
+    body = clean_text(body, COMMENT_MAX, "body")
     if not body:
         raise DomainError(_l("Write something first."), field="body")
-    official = is_official_author(author)
+    official = can(author, "answer_officially", topic)
     comment = Comment(
         topic=topic,
         author=author,
@@ -109,6 +99,7 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
         department_id=_answering_department_id(author, topic) if official else None,
     )
     db.session.add(comment)
+    search_docs.touch(topic.id)
     topic.comment_count = (topic.comment_count or 0) + 1
     topic.last_activity_at = utcnow()
     if official:
@@ -122,12 +113,8 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
     return comment
 
 
-def can_mark_solution(user, topic: Topic) -> bool:
-    return bool(user.is_authenticated and (user.id == topic.author_id or is_staff(user)))
-
-
 def mark_solution(actor, topic: Topic, comment_id) -> Topic:
-    if not can_view_topic(actor, topic) or not can_mark_solution(actor, topic):
+    if not can(actor, "mark_solution", topic):
         raise Forbidden(_l("Only the author of the topic or staff can choose the solution."))
     comment = db.session.get(Comment, comment_id) if isinstance(comment_id, int) else None
     if comment is None or comment.topic_id != topic.id or comment.is_deleted:
@@ -143,13 +130,14 @@ def mark_solution(actor, topic: Topic, comment_id) -> Topic:
             _record_status(actor, topic, new_status)
         signals.solution_marked.send(topic, actor=actor, comment=comment)
     topic.last_activity_at = utcnow()
+    search_docs.touch(topic.id)
     db.session.flush()
     return topic
 
 
 def toggle_vote(user, topic: Topic) -> bool:
     """Add the user's vote, or withdraw it. Returns True when the user now votes."""
-    if not can_view_topic(user, topic):
+    if not can(user, "view_topic", topic):
         raise NotFound(_l("This topic does not exist."))
     if topic.type not in kinds.VOTABLE:
         raise DomainError(_l("Votes are for problems and ideas."))
@@ -166,19 +154,22 @@ def toggle_vote(user, topic: Topic) -> bool:
         db.session.delete(vote)
         topic.vote_count = max(0, (topic.vote_count or 0) - 1)
         voted = False
+    search_docs.touch(topic.id)
     db.session.flush()
     return voted
 
 
 def _record_status(actor, topic: Topic, new_status: str) -> None:
     old_status = topic.status
-    db.session.add(StatusChange(topic=topic, actor=actor, old_status=old_status, new_status=new_status))
+    change = StatusChange(topic=topic, actor=actor, old_status=old_status, new_status=new_status)
+    db.session.add(change)
     topic.status = new_status
-    signals.status_changed.send(topic, actor=actor, old=old_status, new=new_status)
+    search_docs.touch(topic.id)
+    signals.status_changed.send(topic, actor=actor, old=old_status, new=new_status, change=change)
 
 
 def change_status(actor, topic: Topic, new_status: str) -> Topic:
-    if not is_staff(actor):
+    if not can(actor, "change_status", topic):
         raise Forbidden(_l("Only staff can change the status."))
     if new_status not in kinds.STATUSES[topic.type]:
         raise DomainError(_l("This status does not exist for this type of topic."), field="status")
@@ -189,14 +180,10 @@ def change_status(actor, topic: Topic, new_status: str) -> Topic:
     return topic
 
 
-def can_edit_topic(user, topic: Topic) -> bool:
-    return bool(user.is_authenticated and (user.id == topic.author_id or user.is_moderator))
-
-
 def edit_topic(actor, topic: Topic, title: str, body: str) -> Topic:
-    if not can_view_topic(actor, topic) or not can_edit_topic(actor, topic):
+    if not can(actor, "edit_topic", topic):
         raise Forbidden(_l("Only the author or a moderator can edit this topic."))
-    body = _clean_body(body, BODY_MAX)
+    body = clean_text(body, BODY_MAX, "body")
     if not body and topic.type in (kinds.QUESTION, kinds.PROBLEM):
         raise DomainError(_l("Describe your question or problem."), field="body")
     title = _clean_title(title)
@@ -206,6 +193,7 @@ def edit_topic(actor, topic: Topic, title: str, body: str) -> Topic:
     topic.title = title
     topic.body = body
     topic.body_html = render_markdown(body)
+    search_docs.touch(topic.id)
     db.session.flush()
     attach_images(actor, body, "topic", topic.id)
     return topic
@@ -222,17 +210,19 @@ def _shows_edit_mark(actor, topic: Topic) -> bool:
 
 def set_topic_hidden(actor, topic: Topic, hidden: bool) -> Topic:
     """Moderators hide a topic from everyone but staff (and can undo it)."""
-    if not actor.is_moderator:
+    if not can(actor, "moderate", topic):
         raise Forbidden(_l("Only moderators can hide topics."))
     topic.is_hidden = bool(hidden)
+    search_docs.touch(topic.id)
     db.session.flush()
     return topic
 
 
 def delete_topic(actor, topic: Topic) -> Topic:
     """Soft delete by the author or a moderator: gone from every page and from search, kept in the database."""
-    if not can_view_topic(actor, topic) or not can_edit_topic(actor, topic):
+    if not can(actor, "delete_topic", topic):
         raise Forbidden(_l("Only the author or a moderator can delete this topic."))
     topic.is_deleted = True
+    search_docs.touch(topic.id)
     db.session.flush()
     return topic

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from app.community.models import Topic
 from app.demo import kb_content
 from app.extensions import db
-from app.kb import rules as kb_rules
+from app.common.policy import can
 from app.kb import services as kb_services
 from app.kb.models import PUBLISHED, Article
 from app.news import services as news_services
@@ -20,7 +20,7 @@ def _promote(author) -> None:
     )
     if topic is None or kb_services.article_from_topic(topic.id) is not None:
         return
-    if not kb_rules.can_promote_topic(author, topic):
+    if not can(author, "promote_topic", topic):
         return
     draft = kb_services.draft_from_topic(author, topic)
     kb_services.create_article(

@@ -5,29 +5,26 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
-from app.common.permissions import ADMIN, REPRESENTATIVE, role_required
+from app.common.policy import OFFICIAL_ROLES, role_required
 from app.community import queries as community_queries
-from app.community.visibility import can_view_topic
 from app.extensions import db
 from app.kb import queries, services
+from app.staff import queries as staff_queries
 from app.kb.forms import ActionForm, ArticleForm, MoveForm
 from app.kb.routes import article_url
 
 bp = Blueprint("kb_editor", __name__, url_prefix="/kb")
 
-writers_only = role_required(REPRESENTATIVE, ADMIN)
+writers_only = role_required(*OFFICIAL_ROLES)  # the write_articles rule
 
 
 def _load(article_id: int):
-    article = queries.get_article(article_id)
-    if article is None:
-        abort(404)
-    return article
+    return queries.load_visible_article(current_user, article_id)  # writers see drafts too
 
 
 def _article_form(**kwargs) -> ArticleForm:
     form = ArticleForm(**kwargs)
-    form.set_choices(community_queries.categories_with_departments(), community_queries.departments())
+    form.set_choices(community_queries.categories_with_departments(), staff_queries.departments())
     return form
 
 
@@ -48,10 +45,7 @@ def _render_editor(form, article=None, source_topic=None, code: int = 200):
 
 
 def _visible_topic(topic_id: int):
-    topic = community_queries.get_topic(topic_id)
-    if topic is None or not can_view_topic(current_user, topic):
-        abort(404)
-    return topic
+    return community_queries.load_visible_topic(current_user, topic_id)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,8 +1,7 @@
 """Images in articles and article comments are visible to whoever may see the article (and the comment)."""
-from app.common.permissions import is_staff
+from app.common.policy import can
 from app.extensions import db
 from app.kb.models import Article, ArticleComment
-from app.kb.rules import can_view_article
 from app.media.services import register_guard
 
 ARTICLE, ARTICLE_COMMENT = "article", "article_comment"
@@ -10,14 +9,12 @@ ARTICLE, ARTICLE_COMMENT = "article", "article_comment"
 
 def can_view_article_image(user, article_id: int) -> bool:
     article = db.session.get(Article, article_id)
-    return article is not None and can_view_article(user, article)
+    return can(user, "view_article", article)
 
 
 def can_view_article_comment_image(user, comment_id: int) -> bool:
     comment = db.session.get(ArticleComment, comment_id)
-    if comment is None or comment.is_deleted or (comment.is_hidden and not is_staff(user)):
-        return False
-    return can_view_article(user, comment.article)
+    return can(user, "view_comment", comment) and can(user, "view_article", comment.article)
 
 
 def register() -> None:

@@ -4,10 +4,12 @@ import difflib
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import false, func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app.common.permissions import is_staff
+from app.common.errors import NotFound
+from app.common.policy import can, where
 from app.community.models import Category
 from app.community.search_docs import KIND as TOPIC_KIND
 from app.extensions import db
@@ -64,15 +66,17 @@ def get_article(article_id: int) -> Article | None:
     )
 
 
-def visible_comments_clause(viewer):
-    if is_staff(viewer):
-        return ArticleComment.is_deleted == false()
-    return (ArticleComment.is_deleted == false()) & (ArticleComment.is_hidden == false())
+def load_visible_article(viewer, article_id) -> Article:
+    """The article if `viewer` may see it (published, or a draft for staff); else NotFound (a 404)."""
+    article = get_article(article_id) if isinstance(article_id, int) else None
+    if not can(viewer, "view_article", article):
+        raise NotFound(_l("This article does not exist."))
+    return article
 
 
 def article_comments(viewer, article: Article) -> list[ArticleComment]:
     return list(db.session.scalars(
-        select(ArticleComment).where(ArticleComment.article_id == article.id, visible_comments_clause(viewer))
+        select(ArticleComment).where(ArticleComment.article_id == article.id, where(viewer, "view_comment", ArticleComment))
         .options(joinedload(ArticleComment.author)).order_by(ArticleComment.id)
     ))
 
@@ -125,7 +129,7 @@ def user_feedback(user, article: Article) -> ArticleFeedback | None:
 def article_for_topic(viewer, topic_id: int) -> Article | None:
     """The article made from a topic: customers only learn of a published one; staff also of a draft."""
     stmt = select(Article).where(Article.source_topic_id == topic_id).order_by(Article.id).limit(1)
-    if not is_staff(viewer):
+    if not can(viewer, "see_staff_panel"):  # mirrors view_article
         stmt = stmt.where(Article.status == PUBLISHED)
     return db.session.scalar(stmt)
 

@@ -5,10 +5,9 @@ from flask_login import current_user, login_required
 
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
-from app.common.permissions import is_staff
-from app.community.visibility import can_view_topic
+from app.common.policy import can
 from app.extensions import db
-from app.kb import queries, rules, services
+from app.kb import queries, services
 from app.kb.forms import ActionForm, CommentForm, FeedbackForm
 from app.search import service as search_service
 from app.search.documents import Filters
@@ -21,21 +20,18 @@ def article_url(article, **kwargs) -> str:
 
 
 def load_visible_article(article_id: int):
-    article = queries.get_article(article_id)
-    if article is None or not rules.can_view_article(current_user, article):
-        abort(404)
-    return article
+    return queries.load_visible_article(current_user, article_id)
 
 
 @bp.app_context_processor
 def _template_helpers():
-    return {"kb_topic_faq": _topic_faq, "kb_can_write": lambda: rules.can_write(current_user)}
+    return {"kb_topic_faq": _topic_faq, "kb_can_write": lambda: can(current_user, "write_articles")}
 
 
 def _topic_faq(topic) -> dict:
     """What the topic page's FAQ partial shows: the article made from the topic, and whether to offer 'Add to FAQ'."""
     article = queries.article_for_topic(current_user, topic.id)
-    return {"article": article, "can_promote": article is None and rules.can_promote_topic(current_user, topic)}
+    return {"article": article, "can_promote": article is None and can(current_user, "promote_topic", topic)}
 
 
 @bp.route("/")
@@ -43,7 +39,7 @@ def index():
     sections = queries.faq_sections()
     return render_template(
         "kb/index.html", sections=sections, most_read=queries.most_read(),
-        drafts=queries.drafts() if rules.can_write(current_user) else [],
+        drafts=queries.drafts() if can(current_user, "write_articles") else [],
         faq_articles=[article for section in sections for article in section.articles],
     )
 
@@ -57,12 +53,12 @@ def search():
 
 
 def render_article(article, comment_form=None, feedback_form=None, code: int = 200):
-    staff = is_staff(current_user)
+    staff = can(current_user, "see_staff_panel")
     source = article.source_topic
     return render_template(
         "kb/article.html",
         article=article,
-        source_topic=source if source is not None and can_view_topic(current_user, source) else None,
+        source_topic=source if can(current_user, "view_topic", source) else None,
         comments=queries.article_comments(current_user, article),
         related=queries.related_topics(current_user, article) if article.is_published else [],
         comment_form=comment_form or CommentForm(),
@@ -71,7 +67,7 @@ def render_article(article, comment_form=None, feedback_form=None, code: int = 2
         feedback_counts=queries.feedback_counts(article) if staff else None,
         feedback_comments=queries.feedback_comments(article) if staff else [],
         action_form=ActionForm(),
-        can_moderate=rules.can_moderate(current_user),
+        can_moderate=can(current_user, "moderate"),
     ), code
 
 
@@ -129,9 +125,7 @@ def feedback(article_id: int):
 
 def _load_comment(comment_id: int):
     comment = queries.get_comment(comment_id)
-    if comment is None or comment.is_deleted or not rules.can_view_article(current_user, comment.article):
-        abort(404)
-    if comment.is_hidden and not is_staff(current_user):
+    if not can(current_user, "view_comment", comment) or not can(current_user, "view_article", comment.article):
         abort(404)
     return comment
 

@@ -1,33 +1,17 @@
-"""Who may do what in the knowledge base: one set of rules for services, routes and templates."""
-from app.common.permissions import ADMIN, REPRESENTATIVE, is_staff
+"""The knowledge-base rule that needs community data, registered in app.common.policy (app.kb.init_app
+imports this module). Every other KB rule (write_articles, view_article, moderate, delete_comment) is in
+app.common.policy; ask them all with `policy.can(user, action, obj)`."""
+from app.common import policy
 from app.community import kinds
-from app.kb.models import Article
 
 # Topic types an FAQ article can be made from, once they have an official answer or a solution.
 PROMOTABLE_TYPES = frozenset({kinds.QUESTION, kinds.PROBLEM})
 
 
-def _authenticated(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
-
-
-def can_write(user) -> bool:
-    """Representatives and administrators write, publish and restore articles."""
-    return _authenticated(user) and user.role in (REPRESENTATIVE, ADMIN)
-
-
-def can_view_article(user, article: Article) -> bool:
-    """Published articles are public; drafts are seen by staff only."""
-    return article.is_published or is_staff(user)
-
-
-def can_moderate(user) -> bool:
-    return _authenticated(user) and bool(user.is_moderator)
-
-
-def can_promote_topic(user, topic) -> bool:
+@policy.rule("promote_topic")
+def _promote_topic(user, topic) -> bool:
     """'Add to FAQ' is offered on questions and problems that have an official answer or a solution."""
     return bool(
-        can_write(user) and not topic.is_deleted and topic.type in PROMOTABLE_TYPES
+        policy.can(user, "write_articles") and not topic.is_deleted and topic.type in PROMOTABLE_TYPES
         and (topic.has_official_answer or topic.solution_comment_id is not None)
     )

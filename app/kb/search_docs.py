@@ -69,4 +69,9 @@ def present(scope: Scope, ids: list[int]) -> dict[int, dict]:
 
 def register() -> None:
     register_kind(Kind(name=KIND, loader=load, all_ids=all_ids, present=present, rank_boost=RANK_BOOST))
-    outbox.track(Article, lambda article: [(KIND, article.id)])
+
+
+def touch(article_id: int) -> None:
+    """The article (its text, place or status) changed: reindex it after commit. Every service that writes an
+    article calls this."""
+    outbox.enqueue(KIND, article_id)

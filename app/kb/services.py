@@ -6,10 +6,12 @@ from sqlalchemy.exc import IntegrityError
 from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
+from app.common.policy import can
+from app.common.text import clean_text
 from app.community.models import Category, Comment, Topic
 from app.extensions import db
 from app.media.services import attach_images
-from app.kb import rules
+from app.kb import search_docs
 from app.kb.media_access import ARTICLE, ARTICLE_COMMENT
 from app.kb.models import DRAFT, PUBLISHED, Article, ArticleComment, ArticleFeedback, ArticleRevision
 from app.staff.models import Department
@@ -23,7 +25,7 @@ FEEDBACK_MAX = 2_000
 # ---------------------------------------------------------------- checks
 
 def _require_writer(actor) -> None:
-    if not rules.can_write(actor):
+    if not can(actor, "write_articles"):
         raise Forbidden(_l("Only representatives and administrators can write knowledge-base articles."))
 
 
@@ -34,13 +36,6 @@ def _clean_title(title: str) -> str:
     if len(title) > TITLE_MAX:
         raise DomainError(_l("The title must be at most %(n)d characters long.", n=TITLE_MAX), field="title")
     return title
-
-
-def _clean_text(text: str, limit: int, field: str) -> str:
-    text = (text or "").strip()
-    if len(text) > limit:
-        raise DomainError(_l("The text must be at most %(n)d characters long.", n=limit), field=field)
-    return text
 
 
 def _category(category_id) -> Category:
@@ -107,7 +102,7 @@ def article_from_topic(topic_id: int) -> Article | None:
 
 def draft_from_topic(actor, topic: Topic) -> dict:
     """What 'Add to FAQ' pre-fills: the question as title, the answer as body, the topic's category."""
-    if not rules.can_promote_topic(actor, topic):
+    if not can(actor, "promote_topic", topic):
         raise Forbidden(_l("Only answered questions and problems can be added to the FAQ."))
     return {
         "title": topic.title[:TITLE_MAX],
@@ -124,7 +119,7 @@ def _source_topic(actor, source_topic_id) -> Topic | None:
     topic = db.session.get(Topic, source_topic_id) if isinstance(source_topic_id, int) else None
     if topic is None or topic.is_deleted:
         raise DomainError(_l("The topic this article was made from no longer exists."))
-    if not rules.can_promote_topic(actor, topic):
+    if not can(actor, "promote_topic", topic):
         raise Forbidden(_l("Only answered questions and problems can be added to the FAQ."))
     if article_from_topic(topic.id) is not None:
         raise DomainError(_l("An article was already made from this topic."))
@@ -138,7 +133,7 @@ def create_article(author, title: str, body: str, category_id: int, department_i
     _require_writer(author)
     category = _category(category_id)
     source = _source_topic(author, source_topic_id)
-    body = _clean_text(body, BODY_MAX, "body")
+    body = clean_text(body, BODY_MAX, "body")
     article = Article(
         title=_clean_title(title), body=body, body_html=render_markdown(body), status=DRAFT,
         category_id=category.id, department_id=_department_id(department_id, category),
@@ -146,6 +141,7 @@ def create_article(author, title: str, body: str, category_id: int, department_i
     )
     db.session.add(article)
     db.session.flush()
+    search_docs.touch(article.id)
     _add_revision(article, author)
     attach_images(author, body, ARTICLE, article.id)
     if publish:
@@ -166,7 +162,7 @@ def edit_article(actor, article: Article, title: str, body: str, category_id: in
         raise DomainError(_l("Someone saved a newer version while you were editing. Open the article again "
                              "and compare with its revisions."), field="body")
     title = _clean_title(title)
-    body = _clean_text(body, BODY_MAX, "body")
+    body = clean_text(body, BODY_MAX, "body")
     category = _category(category_id)
     if article.is_published and not body:
         raise DomainError(_l("A published article cannot be empty."), field="body")
@@ -174,6 +170,7 @@ def edit_article(actor, article: Article, title: str, body: str, category_id: in
         article.position = _end_of_faq(category.id, article.id)
     article.category_id = category.id
     article.department_id = _department_id(department_id, category)
+    search_docs.touch(article.id)
     revision = None
     if title != article.title or body != article.body:
         article.title, article.body, article.body_html = title, body, render_markdown(body)
@@ -191,6 +188,7 @@ def publish_article(actor, article: Article) -> Article:
         return article
     _require_body_to_publish(article)
     article.status = PUBLISHED
+    search_docs.touch(article.id)
     article.position = _end_of_faq(article.category_id, article.id)
     if article.published_at is None:
         article.published_at = utcnow()
@@ -201,6 +199,7 @@ def publish_article(actor, article: Article) -> Article:
 def unpublish_article(actor, article: Article) -> Article:
     _require_writer(actor)
     article.status = DRAFT
+    search_docs.touch(article.id)
     db.session.flush()
     return article
 
@@ -216,6 +215,7 @@ def restore_revision(actor, article: Article, number: int) -> ArticleRevision:
     if article.is_published and not old.body.strip():
         raise DomainError(_l("A published article cannot be empty."))
     article.title, article.body, article.body_html = old.title, old.body, render_markdown(old.body)
+    search_docs.touch(article.id)
     revision = _add_revision(article, actor, restored_from=old.number)
     attach_images(actor, old.body, ARTICLE, article.id)
     db.session.flush()
@@ -258,7 +258,7 @@ def record_view(article: Article) -> None:
 def post_article_comment(author, article: Article, body: str) -> ArticleComment:
     if not article.is_published:
         raise NotFound(_l("This article does not exist."))
-    body = _clean_text(body, COMMENT_MAX, "body")
+    body = clean_text(body, COMMENT_MAX, "body")
     if not body:
         raise DomainError(_l("Write something first."), field="body")
     comment = ArticleComment(article_id=article.id, author_id=author.id, body=body, body_html=render_markdown(body))
@@ -270,7 +270,7 @@ def post_article_comment(author, article: Article, body: str) -> ArticleComment:
 
 def set_article_comment_hidden(actor, comment: ArticleComment, hidden: bool) -> ArticleComment:
     """Moderators hide a comment from everyone but staff (and can undo it)."""
-    if not rules.can_moderate(actor):
+    if not can(actor, "moderate", comment):
         raise Forbidden(_l("Only moderators can hide comments."))
     comment.is_hidden = bool(hidden)
     db.session.flush()
@@ -279,7 +279,7 @@ def set_article_comment_hidden(actor, comment: ArticleComment, hidden: bool) -> 
 
 def delete_article_comment(actor, comment: ArticleComment) -> ArticleComment:
     """Soft delete by the author or a moderator."""
-    if not (actor.id == comment.author_id or rules.can_moderate(actor)):
+    if not can(actor, "delete_comment", comment):
         raise Forbidden(_l("Only the author or a moderator can delete this comment."))
     comment.is_deleted = True
     db.session.flush()
@@ -292,7 +292,7 @@ def give_feedback(user, article: Article, is_helpful: bool, comment: str = "") -
     """One answer per user and article: answering again replaces the earlier answer."""
     if not article.is_published:
         raise NotFound(_l("This article does not exist."))
-    comment = _clean_text(comment, FEEDBACK_MAX, "comment")
+    comment = clean_text(comment, FEEDBACK_MAX, "comment")
 
     def existing() -> ArticleFeedback | None:
         return db.session.scalar(select(ArticleFeedback).where(

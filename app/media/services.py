@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.common.db import utcnow
 from app.common.errors import DomainError
-from app.common.permissions import is_staff
+from app.common.policy import is_staff
 from app.extensions import db
 from app.media.images import Limits, clean_image
 from app.media.models import Upload
@@ -26,6 +26,7 @@ _GUARDS: dict[str, AccessGuard] = {}
 
 class TooManyUploads(DomainError):
     status_code = 429
+    code = "too_many_uploads"
 
 
 def register_guard(kind: str, guard: AccessGuard) -> None:

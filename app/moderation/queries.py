@@ -3,7 +3,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.community.models import Topic
-from app.community.visibility import visible_topics_clause
+from app.common.policy import where
 from app.extensions import db
 from app.moderation.models import ModerationAction
 
@@ -18,5 +18,5 @@ def topic_actions(topic_id: int) -> list[ModerationAction]:
 def merged_duplicates(viewer, topic_id: int) -> list[Topic]:
     """Topics merged into this one that the viewer may see, oldest first."""
     return list(db.session.scalars(
-        select(Topic).where(Topic.merged_into_id == topic_id, visible_topics_clause(viewer)).order_by(Topic.id)
+        select(Topic).where(Topic.merged_into_id == topic_id, where(viewer, "view_topic", Topic)).order_by(Topic.id)
     ))

@@ -4,10 +4,9 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from app.common.errors import DomainError
-from app.common.permissions import ADMIN, MODERATOR, role_required
+from app.common.policy import ADMIN, MODERATOR, can, role_required
 from app.community import queries as community_queries
 from app.community.search_docs import KIND as TOPIC_KIND
-from app.community.visibility import can_view_topic
 from app.extensions import db
 from app.moderation import queries, services
 from app.moderation.forms import ActionForm, MergeForm, MoveForm
@@ -34,10 +33,7 @@ def merged_duplicates(topic):
 
 
 def _load(topic_id: int):
-    topic = community_queries.get_topic(topic_id)
-    if topic is None or not can_view_topic(current_user, topic):
-        abort(404)
-    return topic
+    return community_queries.load_visible_topic(current_user, topic_id)
 
 
 def _topic_url(topic) -> str:
@@ -90,7 +86,7 @@ def merge(topic_id: int):
     form = MergeForm()
     if form.validate_on_submit():
         original = community_queries.get_topic(form.target_id)
-        if original is None or not can_view_topic(current_user, original):
+        if not can(current_user, "view_topic", original):
             form.target.errors.append(_("There is no topic with this number."))
         else:
             try:

@@ -14,7 +14,9 @@ from sqlalchemy import delete, func, select, update
 from app.common import signals
 from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden
+from app.common.policy import can
 from app.community import kinds
+from app.community import search_docs as topic_search
 from app.community import services as community_services
 from app.community.models import Category, Topic, Vote
 from app.extensions import db
@@ -24,7 +26,7 @@ CLOSE, REOPEN, MOVE, MERGE, MERGED_HERE = "close", "reopen", "move", "merge", "m
 
 
 def _require_moderator(actor) -> None:
-    if not getattr(actor, "is_moderator", False):
+    if not can(actor, "moderate"):
         raise Forbidden(_l("Only moderators can do that."))
 
 
@@ -40,6 +42,7 @@ def close_topic(actor, topic: Topic) -> Topic:
     if not topic.is_closed:
         topic.is_closed = True
         _log(actor, topic, CLOSE)
+        topic_search.touch(topic.id)
     db.session.flush()
     return topic
 
@@ -51,6 +54,7 @@ def reopen_topic(actor, topic: Topic) -> Topic:
     if topic.is_closed:
         topic.is_closed = False
         _log(actor, topic, REOPEN)
+        topic_search.touch(topic.id)
     db.session.flush()
     return topic
 
@@ -70,6 +74,7 @@ def move_topic(actor, topic: Topic, category_id, topic_type: str) -> Topic:
     topic.category_id = category.id
     topic.department_id = category.department_id
     topic.type = topic_type
+    topic_search.touch(topic.id)
     if topic.status not in kinds.STATUSES[topic_type]:
         community_services.change_status(actor, topic, kinds.initial_status(topic_type))
     _log(actor, topic, MOVE, from_category=old_category.name, to_category=category.name,
@@ -119,6 +124,8 @@ def merge_topic(actor, duplicate: Topic, original: Topic) -> int:
             db.session.flush()
     original.vote_count = _vote_count(original.id)
     duplicate.vote_count = 0
+    topic_search.touch(original.id)    # gains the duplicate's title and votes
+    topic_search.touch(duplicate.id)   # leaves the index
     # Earlier duplicates of the duplicate now point straight at the original (no chains to follow).
     db.session.execute(
         update(Topic).where(Topic.merged_into_id == duplicate.id).values(merged_into_id=original.id)

@@ -1,15 +1,15 @@
 """Images in news posts are visible to whoever may see the post: everyone once published, writers before."""
+from app.common.policy import can
 from app.extensions import db
 from app.media.services import register_guard
 from app.news.models import NewsPost
-from app.news.rules import can_view_news
 
 NEWS = "news"
 
 
 def can_view_news_image(user, post_id: int) -> bool:
     post = db.session.get(NewsPost, post_id)
-    return post is not None and can_view_news(user, post)
+    return can(user, "view_news", post)
 
 
 def register() -> None:

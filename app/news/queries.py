@@ -1,8 +1,8 @@
 """Reads for the news pages, the feed and the pinned block on the community home."""
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from flask_sqlalchemy.pagination import Pagination
 
-from app.common.pagination import Page, paginate
 from app.extensions import db
 from app.news.models import NewsPost
 
@@ -15,14 +15,14 @@ def _published():
     )
 
 
-def news_list(page: int, per_page: int, with_drafts: bool = False) -> Page:
+def news_list(page: int, per_page: int, with_drafts: bool = False) -> Pagination:
     stmt = _published()
     if with_drafts:  # drafts first, then what is published
         stmt = (
             select(NewsPost).options(joinedload(NewsPost.author))
             .order_by(NewsPost.published_at.is_not(None), NewsPost.published_at.desc(), NewsPost.id.desc())
         )
-    return paginate(stmt, page, per_page)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def pinned(limit: int = 3) -> list[NewsPost]:

@@ -5,11 +5,10 @@ from flask_login import current_user
 
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
-from app.common.permissions import ADMIN, MARKETING, role_required
+from app.common.policy import ADMIN, MARKETING, can, role_required
 from app.extensions import db
 from app.news import queries, services
 from app.news.forms import NewsForm
-from app.news.rules import can_view_news, can_write_news
 
 bp = Blueprint("news", __name__, url_prefix="/news")
 PER_PAGE = 10
@@ -32,7 +31,7 @@ def news_url(post, **kwargs) -> str:
 
 @bp.route("/")
 def index():
-    writer = can_write_news(current_user)
+    writer = can(current_user, "write_news")
     page = queries.news_list(parse_page(request.args.get("page")), PER_PAGE, with_drafts=writer)
     return render_template("news/index.html", page=page, can_write=writer)
 
@@ -41,11 +40,11 @@ def index():
 @bp.route("/<int:post_id>-<slug>")
 def post(post_id: int, slug: str | None = None):
     item = queries.get_post(post_id)
-    if item is None or not can_view_news(current_user, item):
+    if not can(current_user, "view_news", item):
         abort(404)
     if slug != item.slug:
         return redirect(news_url(item), 301)
-    return render_template("news/post.html", post=item, can_write=can_write_news(current_user))
+    return render_template("news/post.html", post=item, can_write=can(current_user, "write_news"))
 
 
 @bp.route("/feed.atom")

@@ -4,19 +4,19 @@ from flask_babel import lazy_gettext as _l
 from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden
 from app.common.html import render_markdown
+from app.common.policy import can
 from app.common.slug import slugify
 from app.extensions import db
 from app.media.services import attach_images
 from app.news.media_access import NEWS
 from app.news.models import NewsPost
-from app.news.rules import can_write_news
 
 TITLE_MAX = 200
 BODY_MAX = 50000
 
 
 def _require_writer(actor) -> None:
-    if not can_write_news(actor):
+    if not can(actor, "write_news"):
         raise Forbidden(_l("Only administrators and the marketing team can write news."))
 
 

@@ -6,7 +6,7 @@ Rules (one place, also re-checked just before sending, see `still_wanted`):
 - a topic handed to another department (app.staff) -> that department's representatives, except who handed it
   over, with the hand-off note (staff only: the note never reaches customers or followers);
 - answers, status changes and solutions -> the topic's followers, except whoever did it;
-- nobody gets mail about a topic they may not see (`can_view_topic`): a private topic only reaches its author
+- nobody gets mail about a topic they may not see (policy `view_topic`): a private topic only reaches its author
   and staff, a hidden one only staff; hidden or deleted comments are never mailed, internal notes only to staff;
 - nobody who turned that kind of mail (or all mail) off, or is blocked.
 Everything one request does to one topic becomes one e-mail per person (an official answer that also
@@ -18,10 +18,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.common.db import utcnow
-from app.common.permissions import is_staff
+from app.common.policy import can
 from app.community import kinds
 from app.community.models import Comment, Topic
-from app.community.visibility import can_view_topic
 from app.notify import links, queries
 from app.notify.models import QUEUED, MailMessage, Subscription
 from app.notify.render import render_mail, topic_thread_id
@@ -55,7 +54,7 @@ def is_internal(comment) -> bool:
 def comment_visible_to(user, comment) -> bool:
     if comment is None or comment.is_deleted or comment.is_hidden:
         return False
-    return not is_internal(comment) or is_staff(user)
+    return not is_internal(comment) or can(user, "see_staff_panel")
 
 
 def wants(settings, event: str) -> bool:
@@ -159,7 +158,7 @@ def _department_staff(department: Department, topic: Topic, skip: set) -> list:
     """The department's representatives who may see the topic, except the people in `skip`."""
     return [
         member for member in department.members
-        if is_staff(member) and not member.is_blocked and member.id not in skip and can_view_topic(member, topic)
+        if can(member, "see_staff_panel") and member.id not in skip and can(member, "view_topic", topic)
     ]
 
 
@@ -211,7 +210,7 @@ def _activity_mails(session, activity: Activity) -> list[dict]:
     status_changed = activity.new_status is not None and activity.new_status != activity.old_status
     candidates = [
         user for user in queries.followers(session, topic.id)
-        if user.id not in activity.actor_ids and not user.is_blocked and can_view_topic(user, topic)
+        if user.id not in activity.actor_ids and can(user, "view_topic", topic)
     ]
     settings = queries.settings_for(session, [u.id for u in candidates])
     rows = []
@@ -251,14 +250,14 @@ def still_wanted(session, message: MailMessage) -> str | None:
     user = session.get(User, message.recipient_id) if message.recipient_id else None
     if user is None or user.is_blocked:
         return "recipient gone or blocked"
-    if message.event == HAND_OFF and not is_staff(user):
+    if message.event == HAND_OFF and not can(user, "see_staff_panel"):
         return "staff-only mail and the recipient is no longer staff"
     event = message.event if message.event in SETTING_OF_EVENT else None
     if event is not None and not wants(queries.settings_for(session, [user.id])[user.id], event):
         return "recipient unsubscribed"
     if message.topic_id is not None:
         topic = session.get(Topic, message.topic_id)
-        if topic is None or not can_view_topic(user, topic):
+        if not can(user, "view_topic", topic):
             return "topic not visible to the recipient"
         if event not in STAFF_EVENTS and not session.scalar(
             select(Subscription.is_following).where(Subscription.topic_id == topic.id,

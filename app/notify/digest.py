@@ -7,8 +7,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.common.db import utcnow
-from app.common.permissions import is_staff
-from app.community.visibility import can_view_topic
+from app.common.policy import can
 from app.extensions import db
 from app.notify import links, queries
 from app.notify.compose import DIGEST, insert_mail, wants
@@ -31,8 +30,8 @@ def queue_digests(now: datetime | None = None) -> set[str]:
         if not overdue:
             continue
         for lead in leads:
-            works = [w for w in overdue if can_view_topic(lead, w.topic)]
-            if works and is_staff(lead) and not lead.is_blocked:
+            works = [w for w in overdue if can(lead, "see_staff_panel") and can(lead, "view_topic", w.topic)]
+            if works:
                 per_lead.setdefault(lead.id, (lead, []))[1].append((department, works))
     settings = queries.settings_for(db.session, per_lead)
     rows = []

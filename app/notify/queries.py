@@ -1,8 +1,8 @@
 """Reads: who follows what, what each person wants by e-mail, the outbox for admins."""
 from sqlalchemy import func, select
+from flask_sqlalchemy.pagination import Pagination
 
 from app.auth.models import User
-from app.common.pagination import Page, paginate
 from app.extensions import db
 from app.notify.models import MAIL_STATUSES, MailMessage, NotificationSettings, Subscription
 
@@ -40,11 +40,11 @@ def settings_of(user) -> NotificationSettings:
     return settings_for(db.session, [user.id])[user.id]
 
 
-def outbox_page(page: int, per_page: int = 50, status: str | None = None) -> Page:
+def outbox_page(page: int, per_page: int = 50, status: str | None = None) -> Pagination:
     stmt = select(MailMessage).order_by(MailMessage.id.desc())
     if status in MAIL_STATUSES:
         stmt = stmt.where(MailMessage.status == status)
-    return paginate(stmt, page, per_page)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def outbox_counts() -> dict[str, int]:

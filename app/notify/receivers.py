@@ -14,7 +14,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.common import signals
-from app.community.models import StatusChange
 from app.extensions import db
 from app.notify import compose
 from app.notify.models import AUTHOR, COMMENTER
@@ -51,9 +50,7 @@ def _on_comment_posted(comment, **_kwargs) -> None:
     _note(compose.COMMENT, topic=comment.topic, comment=comment)
 
 
-def _on_status_changed(topic, actor, old, new, **_kwargs) -> None:
-    change = next((obj for obj in db.session.new if isinstance(obj, StatusChange) and obj.topic is topic
-                   and obj.new_status == new), None)
+def _on_status_changed(topic, actor, old, new, change=None, **_kwargs) -> None:
     _note(compose.STATUS, topic=topic, actor=actor, old=old, new=new, change=change)
 
 

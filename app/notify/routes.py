@@ -4,9 +4,9 @@ from flask_login import current_user, login_required
 
 from app.auth.models import User
 from app.common.pagination import parse_page
-from app.common.permissions import ADMIN, is_staff, role_required
+from app.common.policy import ADMIN, can, role_required
 from app.community.models import Topic
-from app.community.visibility import can_view_topic
+from app.community.queries import load_visible_topic
 from app.extensions import csrf, db
 from app.notify import links, queries, services
 from app.notify.forms import FollowForm, SettingsForm
@@ -20,10 +20,7 @@ def _topic_url(topic: Topic) -> str:
 
 
 def _load_visible_topic(topic_id: int) -> Topic:
-    topic = db.session.get(Topic, topic_id)
-    if topic is None or not can_view_topic(current_user, topic):
-        abort(404)
-    return topic
+    return load_visible_topic(current_user, topic_id)
 
 
 @bp.route("/t/<int:topic_id>/follow", methods=["POST"])
@@ -57,13 +54,13 @@ def settings():
     form = SettingsForm(obj=current)
     if form.validate_on_submit():
         flags = {"email_enabled": form.email_enabled.data, "topic_activity": form.topic_activity.data}
-        if is_staff(current_user):
+        if can(current_user, "see_staff_panel"):
             flags.update(new_topics=form.new_topics.data, digest=form.digest.data)
         services.update_settings(current_user, **flags)
         db.session.commit()
         flash(_("Your e-mail settings are saved."), "success")
         return redirect(url_for("notify.settings"))
-    return render_template("notify/settings.html", form=form, staff=is_staff(current_user)), \
+    return render_template("notify/settings.html", form=form, staff=can(current_user, "see_staff_panel")), \
         422 if form.errors else 200
 
 
@@ -86,7 +83,7 @@ def unsubscribe(token: str):
     user, scope = _token_user(token)
     topic = _scope_topic(scope)
     return render_template("notify/unsubscribe.html", token=token, scope=scope, user=user,
-                           topic_title=topic.title if topic is not None and can_view_topic(user, topic) else None)
+                           topic_title=topic.title if can(user, "view_topic", topic) else None)
 
 
 # RFC 8058 one-click unsubscribe: mail clients POST "List-Unsubscribe=One-Click" to the List-Unsubscribe URL
@@ -103,7 +100,7 @@ def unsubscribe_confirm(token: str):
     services.unsubscribe(user, scope)
     db.session.commit()
     return render_template("notify/unsubscribed.html", scope=scope, user=user,
-                           topic_title=topic.title if topic is not None and can_view_topic(user, topic) else None)
+                           topic_title=topic.title if can(user, "view_topic", topic) else None)
 
 
 @bp.route("/admin/outbox")

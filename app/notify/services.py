@@ -5,7 +5,7 @@ from sqlalchemy import select, update
 from app.common.db import utcnow
 from app.common.errors import DomainError, NotFound
 from app.community.models import Topic
-from app.community.visibility import can_view_topic
+from app.common.policy import can
 from app.extensions import db
 from app.notify import links
 from app.notify.models import AUTHOR, COMMENTER, MANUAL, NotificationSettings, Subscription
@@ -47,7 +47,7 @@ def _set_following(user_id: int, topic_id: int, following: bool) -> None:
 
 
 def follow_topic(user, topic: Topic) -> None:
-    if not can_view_topic(user, topic):
+    if not can(user, "view_topic", topic):
         raise NotFound(_l("This topic does not exist."))
     _set_following(user.id, topic.id, True)
 

@@ -1,14 +1,14 @@
 """Keeping the index in sync: outbox rows are written in the transaction that changes a searchable row,
 and applied to the backend after commit. Nothing is lost: rows stay until the backend took them.
 
-- `track(Model, keys_of)`: changes to instances of Model touch the index keys `keys_of(obj)` returns.
-- after every flush, the touched keys go into `search_outbox` on the same connection (same transaction);
+- the service that changes a searchable row says so: `enqueue(kind, ref_id)` (e.g. community.services.
+  create_topic calls it through community.search_docs.touch) writes a `search_outbox` row on the session's
+  connection, in the same transaction, once per (kind, id) and transaction;
 - after commit, `drain()` applies them (unless SEARCH_SYNC is "deferred": a worker or `flask search sync`);
 - a rollback discards the rows with everything else, so nothing is indexed.
 """
 import logging
 from collections import defaultdict
-from typing import Callable
 
 from flask import current_app, has_app_context
 from sqlalchemy import delete, event, insert, select, update
@@ -23,41 +23,24 @@ from app.search.models import SearchOutbox
 
 log = logging.getLogger(__name__)
 
-_TRACKED: dict[type, Callable[[object], list[tuple[str, int]]]] = {}
 _PENDING = "otklik_search_pending"
 BATCH = 500
 
 
-def track(model: type, keys_of: Callable[[object], list[tuple[str, int]]]) -> None:
-    _TRACKED[model] = keys_of
-
-
-def _touched_keys(session: Session) -> set[tuple[str, int]]:
-    keys: set[tuple[str, int]] = set()
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        keys_of = _TRACKED.get(type(obj))
-        if keys_of is None:
-            continue
-        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
-            continue
-        keys.update(key for key in keys_of(obj) if key[1] is not None)
-    return keys
-
-
-@event.listens_for(Session, "after_flush")
-def _write_outbox(session: Session, _flush_context) -> None:
-    if not _TRACKED:
+def enqueue(kind: str, ref_id: int | None, session: Session | None = None) -> None:
+    """Queue the search document (kind, ref_id) for (re)indexing in the current transaction. Called by the
+    service that changed it; the document is loaded fresh when the outbox is applied, so calling it before
+    the last change of the transaction is fine."""
+    if ref_id is None:
         return
-    keys = _touched_keys(session)
+    session = session if session is not None else db.session
     queued = session.info.setdefault(_PENDING, set())
-    fresh = keys - queued
-    if fresh:
-        now = utcnow()
-        session.connection().execute(
-            insert(SearchOutbox.__table__),
-            [{"kind": kind, "ref_id": ref_id, "attempts": 0, "created_at": now} for kind, ref_id in sorted(fresh)],
-        )
-        queued.update(fresh)
+    if (kind, ref_id) in queued:
+        return
+    session.connection().execute(
+        insert(SearchOutbox.__table__), [{"kind": kind, "ref_id": ref_id, "attempts": 0, "created_at": utcnow()}],
+    )
+    queued.add((kind, ref_id))
 
 
 @event.listens_for(Session, "after_commit")

@@ -3,7 +3,7 @@ against the database, snippets highlighted by the shared analyser."""
 from dataclasses import dataclass
 
 from app.common.pagination import Page
-from app.common.permissions import is_staff
+from app.common.policy import actor, is_staff
 from app.search import analysis
 from app.search.backends import get_backend
 from app.search.documents import Filters, Scope, get_kind
@@ -12,8 +12,8 @@ MAX_QUERY_CHARS = 10_000
 
 
 def scope_for(user) -> Scope:
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    return Scope(is_staff=is_staff(user), user_id=user.id if authenticated else None)
+    user = actor(user)
+    return Scope(is_staff=is_staff(user), user_id=user.id if user is not None else None)
 
 
 def _present(hits, scope: Scope, query: str) -> list[dict]:

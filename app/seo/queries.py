@@ -7,7 +7,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
 from app.community.models import Category, Topic
-from app.community.visibility import public_only_clause
+from app.common.policy import where
 from app.extensions import db
 
 STREAM_BATCH = 2000
@@ -23,7 +23,7 @@ def _kb_models():
 
 
 def public_topics_clause():
-    clause = public_only_clause()
+    clause = where(None, "view_public_topic", Topic)
     merged = getattr(Topic, "merged_into_id", None)
     return and_(clause, merged.is_(None)) if merged is not None else clause
 

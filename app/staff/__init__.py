@@ -3,7 +3,7 @@
 
 def init_app(app) -> None:
     """Queues and the staff panel; the SLA clocks follow the domain's signals; `flask staff`."""
-    from app.staff import receivers
+    from app.staff import access, receivers  # noqa: F401  (access registers the department leads' rules)
     from app.staff.cli import staff_cli
     from app.staff.routes import bp
 

@@ -1,33 +1,22 @@
-"""Who may do what in the staff workflow.
+"""The staff rules that need the department data (registered in app.common.policy when the module loads;
+app.staff.init_app imports it). Ask them with `policy.can(user, action, obj)`.
 
-- staff (representatives, moderators, admins) see the staff panel on topics and write internal notes;
-- members of a topic's department take it, answer it, mark it as waiting for the customer;
-- leads of the topic's department (and admins) assign it to a member or hand it to another department;
-- leads (and admins) change their department's working hours and targets; only admins choose leads.
+- members of a topic's department (and admins) work on it ("work_on_topic", in policy);
+- leads of the topic's department (and admins) assign it to a member ("assign_topic") or hand it to another
+  department ("hand_off_topic");
+- leads (and admins) change their department's working hours and targets ("manage_department");
+  only admins choose leads ("choose_leads").
 """
 from sqlalchemy import select
 
-from app.common.permissions import ADMIN, is_staff
+from app.common import policy
 from app.extensions import db
-from app.staff.models import Department, department_members
-
-
-def _authenticated(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
-
-
-def is_admin(user) -> bool:
-    return _authenticated(user) and user.role == ADMIN
-
-
-def member_department_ids(user) -> set[int]:
-    if not _authenticated(user):
-        return set()
-    return {department.id for department in user.departments}
+from app.staff.models import department_members
 
 
 def lead_department_ids(user) -> set[int]:
-    if not _authenticated(user):
+    user = policy.actor(user)
+    if user is None:
         return set()
     return set(db.session.scalars(
         select(department_members.c.department_id)
@@ -45,37 +34,27 @@ def leads_of(department_id: int) -> list:
     ))
 
 
-def is_lead(user, department_id: int) -> bool:
-    return department_id in lead_department_ids(user)
-
-
-def can_use_queues(user) -> bool:
-    return is_staff(user) and (is_admin(user) or bool(member_department_ids(user)))
-
-
 def queue_department_ids(user) -> list[int] | None:
     """The departments whose queues the user works: None for admins (all of them)."""
-    if is_admin(user):
+    if policy.is_admin(user):
         return None
-    return sorted(member_department_ids(user))
+    return sorted(policy.department_ids(user))
 
 
-def can_see_panel(user) -> bool:
-    return is_staff(user)
-
-
-def can_work_on(user, topic) -> bool:
-    return is_staff(user) and (is_admin(user) or topic.department_id in member_department_ids(user))
-
-
-def can_assign(user, topic) -> bool:
+@policy.rule("assign_topic")
+def _assign_topic(user, topic) -> bool:
     """Assign to anyone in the department (leads, admins); members can only take the topic themselves."""
-    return is_admin(user) or (is_staff(user) and is_lead(user, topic.department_id))
+    return policy.is_admin(user) or (policy.is_staff(user) and topic.department_id in lead_department_ids(user))
 
 
-def can_hand_off(user, topic) -> bool:
-    return can_assign(user, topic)
+policy.rule("hand_off_topic")(_assign_topic)
 
 
-def can_manage_department(user, department: Department) -> bool:
-    return is_admin(user) or (is_staff(user) and is_lead(user, department.id))
+@policy.rule("manage_department")
+def _manage_department(user, department) -> bool:
+    return policy.is_admin(user) or (policy.is_staff(user) and department.id in lead_department_ids(user))
+
+
+@policy.rule("choose_leads")
+def _choose_leads(user, _department=None) -> bool:
+    return policy.is_admin(user)

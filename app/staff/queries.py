@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
+from flask_sqlalchemy.pagination import Pagination
 
 from app.auth.models import User
 from app.common.db import utcnow
-from app.common.pagination import Page, paginate
-from app.common.permissions import ADMIN, REPRESENTATIVE
+from app.common.policy import ADMIN, REPRESENTATIVE
 from app.community.models import Topic
 from app.extensions import db
 from app.staff import access
@@ -83,7 +83,7 @@ def queue_counts(user, department_id: int | None = None, now: datetime | None = 
 
 
 def queue_page(user, queue: str, page: int, per_page: int, department_id: int | None = None,
-               now: datetime | None = None, channel: str | None = None) -> Page:
+               now: datetime | None = None, channel: str | None = None) -> Pagination:
     now = now or utcnow()
     # (waiting_since, topic_id) is the tail of the index on (resolved_at, waiting_since): open work comes sorted.
     order = ((TopicWork.resolved_at.desc(),) if queue == SOLVED else (TopicWork.waiting_since.asc(),)) + (
@@ -99,7 +99,7 @@ def queue_page(user, queue: str, page: int, per_page: int, department_id: int | 
         )
         .order_by(*order)
     )
-    return paginate(stmt, page, per_page)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def queue_departments(user) -> list[Department]:

@@ -7,10 +7,10 @@ from app.auth.models import User
 from app.common.db import utcnow
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
-from app.common.permissions import ADMIN, MODERATOR, REPRESENTATIVE, role_required
+from app.common.policy import ADMIN, MODERATOR, REPRESENTATIVE, can, role_required
 from app.community import kinds, queries as community_queries
 from app.extensions import db
-from app.staff import access, display, queries, services
+from app.staff import display, queries, services
 from app.staff.forms import AssignForm, DepartmentSettingsForm, HandOffForm, NoteForm, WaitingForm, parse_clock
 from app.staff.models import Department
 
@@ -36,23 +36,23 @@ def guard():
 def nav_counts():
     """Queue counts for the header, once per request; None when the user works no queues."""
     if "staff_nav_counts" not in g:
-        g.staff_nav_counts = queries.queue_counts(current_user) if access.can_use_queues(current_user) else None
+        g.staff_nav_counts = queries.queue_counts(current_user) if can(current_user, "use_queues") else None
     return g.staff_nav_counts
 
 
 @bp.app_template_global("staff_topic_panel")
 def topic_panel(topic):
-    if not access.can_see_panel(current_user):
+    if not can(current_user, "see_staff_panel"):
         return None
     data = queries.topic_panel(topic)
     assign_form = AssignForm(formdata=None)
-    can_assign = access.can_assign(current_user, topic)
-    can_work = access.can_work_on(current_user, topic)
+    can_assign = can(current_user, "assign_topic", topic)
+    can_work = can(current_user, "work_on_topic", topic)
     if can_assign:
         assign_form.set_representatives(queries.department_representatives(topic.department_id))
         assign_form.assignee_id.data = data.work.assignee_id if data.work else 0
     hand_off_form = HandOffForm(formdata=None)
-    if access.can_hand_off(current_user, topic):
+    if can(current_user, "hand_off_topic", topic):
         hand_off_form.set_departments(queries.departments(), topic.department_id)
     return {
         "work": data.work, "history": data.history, "notes": data.notes,
@@ -60,7 +60,7 @@ def topic_panel(topic):
         "took": display.took(data.work, topic, topic.department),
         "can_assign": can_assign, "can_work": can_work,
         "can_take": can_work and not can_assign and (data.work is None or data.work.assignee_id != current_user.id),
-        "can_hand_off": access.can_hand_off(current_user, topic),
+        "can_hand_off": can(current_user, "hand_off_topic", topic),
         "assign_form": assign_form, "hand_off_form": hand_off_form,
         "note_form": NoteForm(formdata=None), "action_form": WaitingForm(formdata=None),
         "calendar_text": display.hours_text(topic.department),
@@ -89,7 +89,7 @@ def _int_arg(name: str) -> int | None:
 
 @bp.route("/")
 def queues():
-    if not access.can_use_queues(current_user):
+    if not can(current_user, "use_queues"):
         abort(404)
     queue = request.args.get("queue") if request.args.get("queue") in queries.QUEUES else queries.NEW
     departments = queries.queue_departments(current_user)
@@ -105,7 +105,7 @@ def queues():
         "staff/queues.html", queue=queue, page=page, rows=rows, now=now,
         counts=queries.queue_counts(current_user, department_id, now, channel), queue_labels=QUEUE_LABELS,
         departments=departments, department_id=department_id, channel=channel,
-        manageable={d.id for d in departments if access.can_manage_department(current_user, d)},
+        manageable={d.id for d in departments if can(current_user, "manage_department", d)},
         hours_text=display.hours_text,
     )
 
@@ -115,7 +115,7 @@ def queues():
 @bp.route("/departments/<int:department_id>/settings", methods=["GET", "POST"])
 def department_settings(department_id: int):
     department = db.session.get(Department, department_id)
-    if department is None or not access.can_manage_department(current_user, department):
+    if department is None or not can(current_user, "manage_department", department):
         abort(404)
     members = queries.department_members_with_lead_flag(department.id)
     form = DepartmentSettingsForm(obj=None if request.method == "POST" else department)
@@ -125,7 +125,7 @@ def department_settings(department_id: int):
         form.open_time.data = display.clock(department.open_minute)
         form.close_time.data = display.clock(department.close_minute)
         form.lead_ids.data = [user.id for user, is_lead in members if is_lead]
-    is_admin = access.is_admin(current_user)
+    is_admin = can(current_user, "choose_leads")
     if form.validate_on_submit():
         try:
             services.update_department_hours(
@@ -206,7 +206,7 @@ def take(topic_id: int):
 @bp.route("/t/<int:topic_id>/hand-off", methods=["POST"])
 def hand_off(topic_id: int):
     topic = _topic(topic_id)
-    if not access.can_hand_off(current_user, topic):
+    if not can(current_user, "hand_off_topic", topic):
         abort(403)
     form = HandOffForm()
     form.set_departments(queries.departments(), topic.department_id)

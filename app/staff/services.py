@@ -7,9 +7,11 @@ from app.common import signals
 from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
-from app.common.permissions import ADMIN, REPRESENTATIVE, is_staff
+from app.common.policy import can
+from app.common.text import clean_text
 from app.extensions import db
-from app.staff import access, hours, sla
+from app.community import search_docs as topic_search
+from app.staff import hours, sla
 from app.staff.models import Assignment, Department, InternalNote, department_members
 
 NOTE_MAX = 10000
@@ -65,7 +67,7 @@ def _target(value, field: str, required: bool) -> int | None:
 def update_department_hours(actor, department: Department, time_zone: str, working_days, open_minute: int,
                             close_minute: int, first_response_hours: int, resolution_hours: int | None) -> Department:
     """Working hours and targets. Topics already posted keep their due times; new ones use the new calendar."""
-    if not access.can_manage_department(actor, department):
+    if not can(actor, "manage_department", department):
         raise Forbidden(_l("Only administrators and the department's leads can change its settings."))
     try:
         hours.zone(time_zone or "")
@@ -87,7 +89,7 @@ def update_department_hours(actor, department: Department, time_zone: str, worki
 
 def set_department_leads(actor, department: Department, user_ids) -> Department:
     """Admins choose which members lead the department."""
-    if not access.is_admin(actor):
+    if not can(actor, "choose_leads", department):
         raise Forbidden(_l("Only administrators choose the leads of a department."))
     wanted = {int(i) for i in (user_ids or [])}
     members = {user.id for user in department.members}
@@ -104,7 +106,7 @@ def set_department_leads(actor, department: Department, user_ids) -> Department:
 # --- work on topics ----------------------------------------------------------------------------------
 
 def _check_visible(actor, topic) -> None:
-    if topic.is_deleted or not is_staff(actor):
+    if not can(actor, "see_staff_panel") or not can(actor, "view_topic", topic):
         raise NotFound(_l("This topic does not exist."))
 
 
@@ -117,16 +119,8 @@ def _record(actor, topic, from_user_id, to_user_id, from_department_id, to_depar
     return entry
 
 
-def _clean_note(note: str, limit: int, field: str = "note") -> str:
-    note = (note or "").strip()
-    if len(note) > limit:
-        raise DomainError(_l("The text must be at most %(n)d characters long.", n=limit), field=field)
-    return note
-
-
 def _assignable(user, topic) -> bool:
-    return bool(user is not None and user.role in (REPRESENTATIVE, ADMIN) and not user.is_blocked
-                and topic.department_id in {d.id for d in user.departments})
+    return can(user, "answer_officially") and can(user, "work_on_topic", topic)
 
 
 def assign_topic(actor, topic, assignee, note: str = "") -> Assignment | None:
@@ -134,11 +128,11 @@ def assign_topic(actor, topic, assignee, note: str = "") -> Assignment | None:
     a member may take a topic himself. Returns the history row, or None when nothing changed."""
     _check_visible(actor, topic)
     taking = assignee is not None and assignee.id == actor.id
-    if not (access.can_assign(actor, topic) or (taking and access.can_work_on(actor, topic))):
+    if not (can(actor, "assign_topic", topic) or (taking and can(actor, "work_on_topic", topic))):
         raise Forbidden(_l("Only administrators and the department's leads assign topics."))
     if assignee is not None and not _assignable(assignee, topic):
         raise DomainError(_l("Choose a representative of the topic's department."), field="assignee_id")
-    note = _clean_note(note, HAND_OFF_NOTE_MAX)
+    note = clean_text(note, HAND_OFF_NOTE_MAX, "note")
     work = sla.work_for(topic)
     new_id = assignee.id if assignee is not None else None
     if work.assignee_id == new_id:
@@ -154,13 +148,13 @@ def hand_off_topic(actor, topic, department: Department | None, note: str) -> As
     decides); the customer's due times stay: the promise was made when the topic was posted.
     Sends signals.topic_handed_off (app.notify mails the new department's representatives)."""
     _check_visible(actor, topic)
-    if not access.can_hand_off(actor, topic):
+    if not can(actor, "hand_off_topic", topic):
         raise Forbidden(_l("Only administrators and the department's leads hand topics over."))
     if department is None:
         raise DomainError(_l("Choose one of the listed departments."), field="department_id")
     if department.id == topic.department_id:
         raise DomainError(_l("The topic is already with this department."), field="department_id")
-    note = _clean_note(note, HAND_OFF_NOTE_MAX)
+    note = clean_text(note, HAND_OFF_NOTE_MAX, "note")
     if not note:
         raise DomainError(_l("Say why the topic goes to another department."), field="note")
     work = sla.work_for(topic)
@@ -169,6 +163,7 @@ def hand_off_topic(actor, topic, department: Department | None, note: str) -> As
     work.assignee_id = None
     topic.department_id = department.id
     topic.department = department
+    topic_search.touch(topic.id)
     db.session.flush()
     # Inside the transaction, like every domain signal: the receiving department's mail commits with the hand-off.
     signals.topic_handed_off.send(topic, actor=actor, from_department=from_department, to_department=department,
@@ -178,9 +173,9 @@ def hand_off_topic(actor, topic, department: Department | None, note: str) -> As
 
 def add_internal_note(actor, topic, body: str) -> InternalNote:
     _check_visible(actor, topic)
-    if not access.can_see_panel(actor):
+    if not can(actor, "see_staff_panel", topic):
         raise Forbidden(_l("Only staff write internal notes."))
-    body = _clean_note(body, NOTE_MAX, field="body")
+    body = clean_text(body, NOTE_MAX, "body")
     if not body:
         raise DomainError(_l("Write something first."), field="body")
     note = InternalNote(topic_id=topic.id, author_id=actor.id, body=body, body_html=render_markdown(body))
@@ -193,7 +188,7 @@ def set_waiting_for_customer(actor, topic, waiting: bool):
     """Staff asked the customer something: the topic leaves the active queues (and its clock pauses) until
     the customer writes again or staff take it back."""
     _check_visible(actor, topic)
-    if not access.can_work_on(actor, topic):
+    if not can(actor, "work_on_topic", topic):
         raise Forbidden(_l("Only the department's representatives can do that."))
     work = sla.work_for(topic)
     if waiting and work.resolved_at is not None:

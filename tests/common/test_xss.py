@@ -1,4 +1,4 @@
-"""The XSS corpus in ../shared/data/xss goes through the real rendering path and comes out harmless.
+"""The XSS corpus (../shared/data/xss, or the subset in tests/data/xss) goes through the real rendering path and comes out harmless.
 
 Topic bodies and comments are posted through POST /new and POST /t/<id>/comments (several payloads per post,
 separated by blank lines), then the pages are fetched and parsed. Inside user content (`<div class="body">`)
@@ -7,16 +7,16 @@ beyond the layout's own forms, meta and link tags. Titles and display names must
 """
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from app.auth import services as auth_services
 from app.community import services
 from app.extensions import db
+from tests.corpora import HOW_TO_GET, XSS_PAYLOADS
 from tests.helpers import page, parse
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "xss" / "payloadbox-xss.txt"
+CORPUS = XSS_PAYLOADS
 
 # What Markdown and the sanitiser may produce in user content.
 CONTENT_TAGS = {"p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "blockquote", "ul", "ol",
@@ -33,7 +33,7 @@ _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 
 def _payloads() -> list[str]:
     if not CORPUS.is_file():
-        pytest.skip(f"the XSS corpus is not there: {CORPUS.resolve()} (it lives in ../shared/data/xss)")
+        pytest.skip(f"the XSS corpus is not there: {CORPUS} ({HOW_TO_GET})")
     return [line for line in CORPUS.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
@@ -74,12 +74,15 @@ def _layout_allows(element) -> bool:
         return action == "" or (action.startswith("/") and not action.startswith("//"))
     if element.tag == "meta":
         return ("charset" in attrs or attrs.get("name") in {"csrf-token", "viewport", "description", "robots",
-                                                             "twitter:card"}
+                                                             "twitter:card", "application-name", "theme-color"}
                 or (attrs.get("property") or "").startswith("og:"))
     if element.tag == "link":
         if attrs.get("rel") == "alternate":  # feed autodiscovery: only feeds of this site
             href = attrs.get("href") or ""
             return href.startswith("/feeds/") and attrs.get("type") in {"application/atom+xml", "application/rss+xml"}
+        if attrs.get("rel") == "apple-touch-icon":  # the brand's icon: only from this site
+            href = attrs.get("href") or ""
+            return href.startswith("/") and not href.startswith("//")
         return attrs.get("rel") in {"stylesheet", "canonical", "icon"}
     if element.tag == "script":
         if attrs.get("type") in {"application/json", "application/ld+json"} and not attrs.get("src"):

@@ -1,19 +1,19 @@
-"""Every malicious upload sample in ../shared/data/xss/upload-samples ends as its README says.
+"""Every malicious upload sample (../shared/data/xss/upload-samples, or its copy in tests/data) ends as its README says.
 
 Each file goes through the real path: POST /uploads as a signed-in customer (what the editor's script
 sends), then the image is fetched back from /media/<name> as a visitor would after it is posted.
 """
-from pathlib import Path
 
 import pytest
 
 from app.extensions import db
 from app.media.models import Upload
+from tests.corpora import HOW_TO_GET, UPLOAD_SAMPLES
 from tests.helpers import page
 from tests.media.conftest import name_from, post_image, stored_files
 from tests.media.imaging import jpeg_markers, metadata_of, png_chunks
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "xss" / "upload-samples"
+SAMPLES = UPLOAD_SAMPLES
 
 REJECT, ACCEPT = "reject", "accept"
 # From the README's table: SVG and HTML are refused; photos with payloads in their metadata are accepted
@@ -37,7 +37,7 @@ EXPECTED = {
 # Client-side content types a hostile client might claim; they must change nothing.
 CLAIMED_TYPES = {".svg": "image/svg+xml", ".html": "image/png", ".jpg": "image/jpeg", ".png": "image/png"}
 
-requires_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"upload samples not found at {SAMPLES}")
+requires_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"upload samples not found at {SAMPLES} ({HOW_TO_GET})")
 
 
 def _samples() -> list[str]:

@@ -12,17 +12,13 @@ Not collected by itself (no `test_` prefix): a backend's test module imports the
         backend.close()
 """
 import time
-from pathlib import Path
 
 import pytest
 
 from app.search.documents import HIDDEN, PRIVATE, PUBLIC, Filters, Scope, SearchDoc
+from tests.corpora import HOW_TO_GET, SHARED_DATA, SQLI_PAYLOADS, XSS_PAYLOADS  # noqa: F401
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-PAYLOAD_FILES = {
-    "xss": SHARED_DATA / "xss" / "payloadbox-xss.txt",
-    "sqli": SHARED_DATA / "sqli" / "sqli-payloads.txt",
-}
+PAYLOAD_FILES = {"xss": XSS_PAYLOADS, "sqli": SQLI_PAYLOADS}  # full shared corpora, else the vendored subsets
 
 ANONYMOUS = Scope()
 STAFF = Scope(is_staff=True)
@@ -291,7 +287,7 @@ def test_injection_strings_match_only_their_words(corpus):
 def test_payload_corpora_never_raise(corpus, name):
     path = PAYLOAD_FILES[name]
     if not path.is_file():
-        pytest.skip(f"{path} is absent (shared test data)")
+        pytest.skip(f"{path} is absent ({HOW_TO_GET})")
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     keys = corpus.keys()
     slowest = 0.0

@@ -1,9 +1,7 @@
 """What customers see: suggestions on the ask form, the API, the search page, "did you mean"."""
-from pathlib import Path
-
 import pytest
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+from tests.corpora import HOW_TO_GET, SQLI_PAYLOADS, XSS_PAYLOADS
 
 
 @pytest.fixture
@@ -63,7 +61,7 @@ def test_header_has_the_search_box(client):
 def _attack_strings():
     strings = ['"unbalanced', "NOT OR", "title:[a to z]", "*", "?", "AND", "(", ")", "\\", "'; DROP TABLE topics; --",
                "a" * 10_000, "карта " * 2000]
-    for path in (SHARED / "xss" / "payloadbox-xss.txt", SHARED / "sqli" / "sqli-payloads.txt"):
+    for path in (XSS_PAYLOADS, SQLI_PAYLOADS):
         if path.exists():
             lines = [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
             strings.extend(lines[:: max(1, len(lines) // 300)])
@@ -71,8 +69,8 @@ def _attack_strings():
 
 
 def test_no_user_input_crashes_search(client, topics):
-    if not (SHARED / "xss").exists():
-        pytest.skip("../shared/data/xss is not here: only the built-in malformed queries are checked")
+    if not XSS_PAYLOADS.exists():
+        pytest.skip(f"{XSS_PAYLOADS} is not here ({HOW_TO_GET})")
     for text in _attack_strings():
         assert client.get("/api/v1/suggest", query_string={"title": text, "body": text}).status_code == 200
         response = client.get("/search", query_string={"q": text})
