@@ -6,6 +6,7 @@ from app.analytics import services as analytics
 from app.common.errors import DomainError
 from app.common.guards import MAX_ID
 from app.common.pagination import parse_page
+from app.common.ratelimit import rate_limit
 from app.common.permissions import is_staff
 from app.community import kinds, queries, services
 from app.community.forms import ActionForm, CommentForm, SolutionForm, StatusForm, TopicForm
@@ -49,6 +50,7 @@ def home():
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@rate_limit("post", key="user")
 def new_topic():
     form = TopicForm()
     categories = queries.categories_with_departments()
@@ -105,6 +107,7 @@ def topic(topic_id: int, slug: str | None = None):
 
 @bp.route("/t/<int:topic_id>/comments", methods=["POST"])
 @login_required
+@rate_limit("post", key="user")
 def comment(topic_id: int):
     topic = _load_visible_topic(topic_id)
     form = CommentForm()

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
+from app.common.ratelimit import rate_limit
 from app.common.permissions import is_staff
 from app.community.visibility import can_view_topic
 from app.extensions import db
@@ -95,6 +96,7 @@ def view(article_id: int):
 
 @bp.route("/<int:article_id>/comments", methods=["POST"])
 @login_required
+@rate_limit("post", key="user")
 def comment(article_id: int):
     article = load_visible_article(article_id)
     form = CommentForm()
