@@ -1,6 +1,6 @@
 """The one registry of every feature's models (for Alembic, the shell and tests)."""
 from app.analytics.models import Event
-from app.auth.models import User
+from app.auth.models import User, UserSession
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
 from app.kb.models import Article, ArticleComment, ArticleFeedback, ArticleRevision
 from app.media.models import Upload
@@ -14,7 +14,7 @@ from app.staff.models import Assignment, Department, InternalNote, TopicWork, de
 
 __all__ = [
     "ModerationAction", "NewsPost", "ExternalAuthor", "SocialImport",
-    "User", "Department", "department_members", "Category", "Topic", "Comment", "Vote", "StatusChange",
+    "User", "UserSession", "Department", "department_members", "Category", "Topic", "Comment", "Vote", "StatusChange",
     "Article", "ArticleRevision", "ArticleComment", "ArticleFeedback",
     "SearchOutbox", "Upload", "SearchDocument", "SearchTerm", "Event",
     "TopicWork", "Assignment", "InternalNote",
