@@ -1,6 +1,7 @@
 """Sign out everywhere: on the account's settings page, and by an administrator for any user."""
 from flask import Blueprint, abort, flash, redirect, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
 from app.auth.models import User

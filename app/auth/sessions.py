@@ -60,10 +60,6 @@ def revoke_sessions(user: User, except_token: str | None = None) -> int:
     return db.session.execute(statement).rowcount
 
 
-def count_sessions(user: User) -> int:
-    return len(db.session.scalars(select(UserSession.id).where(UserSession.user_id == user.id)).all())
-
-
 def load_user_for_token(token: str) -> User | None:
     """Flask-Login's user loader: the user of a live sign-in, or None (signed out, revoked, expired, old cookie)."""
     if not token or not _TOKEN_RE.fullmatch(token):

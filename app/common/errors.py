@@ -35,7 +35,7 @@ def _rollback() -> None:
     from app.extensions import db
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - a dead connection must not turn the error page into another error
+    except Exception:  # a dead connection must not turn the error page into another error
         logging.getLogger(__name__).exception("rollback in an error handler failed")
 
 

@@ -2,7 +2,7 @@
 
 Scripts run only from our own origin or with this request's nonce: templates write
 `<script nonce="{{ csp_nonce() }}" src="...">` and never inline handlers (`onclick=`...). Styles come from our
-stylesheets only (no `style=` attributes). A view that sends its own Content-Security-Policy (an image, the e-mail
+stylesheets or a `<style nonce="{{ csp_nonce() }}">` element (brand colours); never `style=` attributes. A view that sends its own Content-Security-Policy (an image, the e-mail
 preview) keeps it. Framing: see app/common/framing.py.
 """
 import secrets
@@ -29,7 +29,7 @@ def content_security_policy() -> str:
     directives = [
         "default-src 'self'",
         f"script-src 'self' 'nonce-{csp_nonce()}'",
-        "style-src 'self'",
+        f"style-src 'self' 'nonce-{csp_nonce()}'",
         f"img-src {img_src}",
         "object-src 'none'",
         "base-uri 'self'",

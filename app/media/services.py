@@ -29,7 +29,7 @@ _GUARDS: dict[str, AccessGuard] = {}
 class TooManyUploads(DomainError):
     status_code = 429
 
-    def __init__(self, message, retry_after: int):
+    def __init__(self, message, retry_after: int = 3600):
         super().__init__(message)
         self.retry_after = retry_after
 

@@ -19,7 +19,7 @@ def _assert_hardened(response):
     headers = response.headers
     csp = _csp(response)
     assert NONCE_RE.fullmatch("script-src " + csp["script-src"]), csp
-    assert csp["default-src"] == "'self'" and csp["style-src"] == "'self'"
+    assert csp["default-src"] == "'self'" and csp["style-src"] == csp["script-src"]  # 'self' and the nonce
     assert csp["object-src"] == "'none'" and csp["base-uri"] == "'self'" and csp["frame-ancestors"] == "'self'"
     assert headers["X-Frame-Options"] == "SAMEORIGIN"
     assert headers["X-Content-Type-Options"] == "nosniff"

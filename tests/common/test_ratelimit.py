@@ -11,7 +11,13 @@ from app import create_app
 from app.common.db import utcnow
 from app.common.ratelimit import limit_string
 from app.extensions import db
-from tests.conftest import PG_URL, CsrfClient, IsolatedFlaskClient, _config_for, _reset_postgres
+from tests.conftest import (
+    PG_URL,
+    CsrfClient,
+    IsolatedFlaskClient,
+    _config_for,
+    _reset_postgres,
+)
 from tests.factories import PASSWORD
 from tests.helpers import page_text
 
