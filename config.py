@@ -107,6 +107,10 @@ class TestConfig(Config):
     MAIL_SEND = "inline"
     ARGON2_COST = (1, 8192)  # (time_cost, memory_cost KiB): still Argon2id, cheap enough for hundreds of tests
     X_BEARER_TOKEN = ""  # tests never reach the real X API: they point X_API_BASE_URL at a local server
+    # Tests post, upload and register in bulk (XSS corpus, pagination): those limits are set by the tests that check
+    # them (tests/common/test_ratelimit.py). Sign-in keeps its real limits.
+    RATELIMIT_POST = RATELIMIT_POST_NEW = RATELIMIT_UPLOAD = "1000/minute"
+    RATELIMIT_REGISTER = RATELIMIT_SUGGEST = RATELIMIT_EVENTS = "1000/minute"
     X_API_BASE_URL = "http://127.0.0.1:9"
 
 

@@ -205,3 +205,23 @@ def test_limit_strings_come_from_the_settings(app, make_user):
         assert limit_string("signin_account") == "10/hour"
         with pytest.raises(KeyError, match="RATELIMIT_NO_SUCH_THING"):
             limit_string("no_such_thing")
+
+
+def test_uploads_are_limited_per_account(app, client_as, customer):
+    import io
+
+    from PIL import Image
+    app.config["RATELIMIT_UPLOAD"] = "2/minute"
+    browser = client_as(customer)
+
+    def upload():
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), (10, 20, 30)).save(buffer, format="PNG")
+        return browser.post_raw("/uploads", data={"file": (io.BytesIO(buffer.getvalue()), "a.png")},
+                                content_type="multipart/form-data",
+                                headers={"X-CSRFToken": browser.csrf_token(), "Accept": "application/json"})
+
+    assert [upload().status_code for _ in range(2)] == [201, 201]
+    refused = upload()
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert refused.get_json()["error"] == "Too many requests. Please wait a moment and try again."
