@@ -42,6 +42,24 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     PROXY_FIX = _env_bool("PROXY_FIX", False)
+    # Security (app/common/ratelimit.py, headers.py, app/auth/sessions.py; README "Security settings").
+    SESSION_LIFETIME_DAYS = int(os.environ.get("SESSION_LIFETIME_DAYS", "30"))  # a sign-in (and remember-me) lasts
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", "31536000"))  # sent over HTTPS only; 0: no HSTS header
+    CSP_IMG_SRC = os.environ.get("CSP_IMG_SRC", "'self' data:")  # add "https:" to show images from other sites
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
+    RATELIMIT_STAFF_FACTOR = int(os.environ.get("RATELIMIT_STAFF_FACTOR", "10"))  # staff limits are this many times looser
+    RATELIMIT_NEW_ACCOUNT_DAYS = int(os.environ.get("RATELIMIT_NEW_ACCOUNT_DAYS", "3"))  # *_NEW limits apply until then
+    RATELIMIT_SIGNIN = os.environ.get("RATELIMIT_SIGNIN", "6/minute;30/hour")  # sign-in attempts per IP
+    RATELIMIT_SIGNIN_ACCOUNT = os.environ.get("RATELIMIT_SIGNIN_ACCOUNT", "10/hour")  # per e-mail address, any IP
+    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5/minute;20/hour")  # per IP
+    RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5/minute;20/hour")  # password reset requests per IP
+    RATELIMIT_RESET_ACCOUNT = os.environ.get("RATELIMIT_RESET_ACCOUNT", "5/hour")  # per e-mail address
+    RATELIMIT_POST = os.environ.get("RATELIMIT_POST", "10/minute;120/hour")  # topics and comments per account
+    RATELIMIT_POST_NEW = os.environ.get("RATELIMIT_POST_NEW", "3/minute;20/hour")  # the same, for new accounts
+    RATELIMIT_UPLOAD = os.environ.get("RATELIMIT_UPLOAD", "20/minute")  # upload requests per account
+    RATELIMIT_SUGGEST = os.environ.get("RATELIMIT_SUGGEST", "120/minute")  # GET /api/v1/suggest per IP
+    RATELIMIT_EVENTS = os.environ.get("RATELIMIT_EVENTS", "120/minute")  # POST /api/v1/events per IP
     DEMO_ALLOWED = True
     # Notifications (app/notify). PUBLIC_URL is the address people open: links in e-mails are built from it.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
@@ -89,6 +107,10 @@ class TestConfig(Config):
     MAIL_SEND = "inline"
     ARGON2_COST = (1, 8192)  # (time_cost, memory_cost KiB): still Argon2id, cheap enough for hundreds of tests
     X_BEARER_TOKEN = ""  # tests never reach the real X API: they point X_API_BASE_URL at a local server
+    # Tests post, upload and register in bulk (XSS corpus, pagination): those limits are set by the tests that check
+    # them (tests/common/test_ratelimit.py). Sign-in keeps its real limits.
+    RATELIMIT_POST = RATELIMIT_POST_NEW = RATELIMIT_UPLOAD = "1000/minute"
+    RATELIMIT_REGISTER = RATELIMIT_SUGGEST = RATELIMIT_EVENTS = "1000/minute"
     X_API_BASE_URL = "http://127.0.0.1:9"
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, csrf, db, login_manager, migrate
 
 
 # What the application is made of, in order. Each package's init_app(app) registers its blueprints, signal
@@ -43,8 +43,9 @@ def create_app(config=None, features=None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _init_extensions(app)
-    from app.common import errors, guards, templating
+    from app.common import errors, guards, headers, templating
     guards.init_app(app)
+    headers.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     app.extensions["otklik.features"] = tuple(CORE) + tuple(FEATURES if features is None else features)
@@ -72,9 +73,8 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     login_manager.init_app(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    limiter.init_app(app)
+    from app.common import ratelimit
+    ratelimit.init_app(app)  # binds `limiter` (Redis when REDIS_URL is set, else memory)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
@@ -82,9 +82,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to continue.")
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from app.auth.models import User
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_token: str):
+        from app.auth.sessions import load_user_for_token
+        return load_user_for_token(session_token)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event

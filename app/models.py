@@ -1,7 +1,7 @@
 """The one registry of every feature's models (for Alembic, the shell and tests)."""
 from app.analytics.models import Event
 from app.apps.models import AppLaunch, DataDeletionRequest
-from app.auth.models import User
+from app.auth.models import User, UserSession
 from app.branding.models import Setting
 from app.identity.models import Identity
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
@@ -17,7 +17,7 @@ from app.staff.models import Assignment, Department, InternalNote, TopicWork, de
 
 __all__ = [
     "ModerationAction", "NewsPost", "ExternalAuthor", "SocialImport",
-    "User", "Department", "department_members", "Category", "Topic", "Comment", "Vote", "StatusChange",
+    "User", "UserSession", "Department", "department_members", "Category", "Topic", "Comment", "Vote", "StatusChange",
     "Article", "ArticleRevision", "ArticleComment", "ArticleFeedback",
     "SearchOutbox", "Upload", "SearchDocument", "SearchTerm", "Event",
     "TopicWork", "Assignment", "InternalNote",

@@ -2,6 +2,7 @@
 and small factories that build data through the real services."""
 import os
 import re
+import uuid
 
 import pytest
 from flask.testing import FlaskClient
@@ -23,6 +24,8 @@ def _config_for(tmp_path):
         SQLALCHEMY_DATABASE_URI = PG_URL or f"sqlite:///{tmp_path / 'test.db'}"
         SEARCH_INDEX_DIR = str(tmp_path / "search_index")
         UPLOAD_DIR = str(tmp_path / "uploads")
+        # Rate limits: every test app counts afresh (memory: a new store; Redis: keys of its own).
+        RATELIMIT_STORAGE_OPTIONS = {"key_prefix": f"otklik-test-{uuid.uuid4().hex}"}
     return Config
 
 

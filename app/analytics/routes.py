@@ -3,12 +3,14 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from app.analytics import services
+from app.common.ratelimit import rate_limit
 from app.extensions import db
 
 bp = Blueprint("analytics", __name__, url_prefix="/api/v1")
 
 
 @bp.route("/events", methods=["POST"])
+@rate_limit("events")
 def event():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):

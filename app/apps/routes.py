@@ -9,9 +9,9 @@ from app.apps.signatures import (
     verify_vk_launch_params,
 )
 from app.common.errors import DomainError, NotFound
-from app.common.framing import allow_framing_by, frame_ancestors
+from app.common.framing import allow_framing_by
 from app.extensions import csrf, db, limiter
-from app.widget.panel import interim_frame_ancestors, panel_response
+from app.widget.panel import panel_response
 
 bp = Blueprint("apps", __name__, url_prefix="/apps")
 
@@ -30,12 +30,6 @@ class Refused(DomainError):
 
 def _refuse(error: SignatureError):
     raise Refused(error.message)
-
-
-@bp.after_request
-def frame_ancestors_header(response):
-    """The entries (and their refusal pages) state their framers, like the widget's panel, until the site-wide CSP."""
-    return interim_frame_ancestors(response) if frame_ancestors() is not None else response
 
 
 def open_widget_view(user, channel: str):

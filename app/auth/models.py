@@ -1,8 +1,10 @@
-from sqlalchemy import Boolean, String
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from flask_login import UserMixin
 
-from app.common.db import TimestampMixin
+from app.common.db import TimestampMixin, utcnow
 from app.common.policy import ADMIN, CUSTOMER, MODERATOR, STAFF_ROLES
 from app.extensions import db
 
@@ -19,6 +21,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
 
     # departments: list[Department] is added by app.staff.models (backref).
+
+    # The sign-in this object was loaded for (app/auth/sessions.py): what Flask-Login keeps in the session and
+    # the remember cookie instead of the user's id (login_manager.id_attribute), so that a revoked sign-in is
+    # useless everywhere. get_id() and equality stay the user's id.
+    session_token = None
+
+    def get_session_token(self):
+        return self.session_token
 
     @property
     def is_active(self) -> bool:  # flask-login
@@ -38,3 +48,19 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One sign-in (a browser). Only a hash of its token is stored; deleting the row signs that browser out,
+    including its remember-me cookie."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"

@@ -2,11 +2,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 
 from app.auth import services
 from app.auth.forms import LoginForm, RegisterForm, SettingsForm
+from app.auth.sessions import sign_out
 from app.common.errors import DomainError
+from app.common.ratelimit import rate_limit
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -21,6 +23,7 @@ def _safe_next(default: str) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@rate_limit("register")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("community.home"))
@@ -31,14 +34,16 @@ def register():
         except DomainError as error:
             getattr(form, error.field or "email").errors.append(str(error.message))
         else:
-            db.session.commit()
             login_user(user)
+            db.session.commit()
             flash(_("Welcome to the community, %(name)s!", name=user.display_name), "success")
             return redirect(_safe_next(url_for("community.home")))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@rate_limit("signin")
+@rate_limit("signin_account", key="email")
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(url_for("community.home")))
@@ -49,6 +54,7 @@ def login():
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
             login_user(user, remember=True)
+            db.session.commit()
             flash(_("You are logged in."), "success")
             return redirect(_safe_next(url_for("community.home")))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
@@ -57,7 +63,8 @@ def login():
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
     if request.method == "POST":
-        logout_user()
+        sign_out()
+        db.session.commit()
         flash(_("You are logged out."), "info")
         return redirect(url_for("community.home"))
     return render_template("auth/logout.html")

@@ -1,4 +1,6 @@
 """Domain errors raised by services and the HTTP error pages."""
+import logging
+
 from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -38,13 +40,29 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _render(code: int, message, error_code: str | None = None):
+def _rollback() -> None:
+    """A failed request may leave the session mid-transaction (a failed flush): the error page, and the same
+    user's next request, must start clean. Every error handler calls this before rendering."""
+    from app.extensions import db
+    try:
+        db.session.rollback()
+    except Exception:  # a dead connection must not turn the error page into another error
+        logging.getLogger(__name__).exception("rollback in an error handler failed")
+
+
+def _render(code: int, message, headers=None, error_code: str | None = None):
+    _rollback()
     if _wants_json():
         body = {"error": str(message)}
         if error_code:
             body["code"] = error_code
-        return jsonify(body), code
-    return render_template("errors/error.html", code=code, message=message), code
+        return jsonify(body), code, headers or {}
+    return render_template("errors/error.html", code=code, message=message), code, headers or {}
+
+
+def _too_many_requests(_error):
+    from app.common.ratelimit import retry_after_seconds
+    return _render(429, MESSAGES[429], {"Retry-After": str(retry_after_seconds())})
 
 
 MESSAGES = {
@@ -61,6 +79,7 @@ MESSAGES = {
 def init_app(app):
     for code, message in MESSAGES.items():
         app.register_error_handler(code, lambda e, code=code, message=message: _render(code, message))
+    app.register_error_handler(429, _too_many_requests)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
@@ -68,4 +87,5 @@ def init_app(app):
 
     @app.errorhandler(DomainError)
     def domain_error(e):
-        return _render(e.status_code, e.message, e.code)
+        retry_after = getattr(e, "retry_after", None)
+        return _render(e.status_code, e.message, {"Retry-After": str(retry_after)} if retry_after else None, e.code)

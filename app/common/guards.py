@@ -1,8 +1,17 @@
 """Request guards for every blueprint: input the database cannot take is a 4xx, never a 500."""
+import re
+
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integer columns
+
+# Control characters (Unicode category Cc) except tab, line feed and carriage return. PostgreSQL cannot store
+# U+0000 in text (the driver raises); no browser form sends any of them, and they can hide or fake text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Header values arrive as Latin-1, where UTF-8 bytes 0x80-0x9f look like C1 controls: only C0 and DEL there.
+HEADER_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+MAX_JSON_DEPTH = 32
 
 
 class IdConverter(IntegerConverter):
@@ -13,15 +22,61 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-def reject_nul_characters():
-    """PostgreSQL cannot store U+0000 in text (the driver raises); no browser form sends one."""
-    for values in (request.args, request.form):
-        for _, items in values.lists():
-            if any("\x00" in item for item in items):
-                abort(400)
+def has_control_characters(text) -> bool:
+    return isinstance(text, str) and CONTROL_CHARACTERS.search(text) is not None
+
+
+def _json_has_control_characters(value, depth: int = 0) -> bool:
+    if depth > MAX_JSON_DEPTH:
+        return True
+    if isinstance(value, str):
+        return has_control_characters(value)
+    if isinstance(value, dict):
+        return any(has_control_characters(key) or _json_has_control_characters(item, depth + 1)
+                   for key, item in value.items())
+    if isinstance(value, list):
+        return any(_json_has_control_characters(item, depth + 1) for item in value)
+    return False
+
+
+def _multidict_has_control_characters(values) -> bool:
+    return any(has_control_characters(key) or any(has_control_characters(item) for item in items)
+               for key, items in values.lists())
+
+
+def _request_has_control_characters() -> bool:
+    if has_control_characters(request.path):
+        return True
+    if any(HEADER_CONTROL_CHARACTERS.search(value) for _, value in request.headers.items()):
+        return True
+    if _multidict_has_control_characters(request.args):
+        return True
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    if request.is_json:
+        try:
+            payload = request.get_json(silent=True)
+        except RecursionError:  # nested deeper than the JSON parser goes
+            return True
+        return _json_has_control_characters(payload)
+    if _multidict_has_control_characters(request.form):
+        return True
+    return any(has_control_characters(key) or has_control_characters(file.filename)
+               for key, file in request.files.items(multi=True))
+
+
+def reject_control_characters():
+    """Form fields, JSON bodies, query strings, headers and the path: a control character other than tab, line
+    feed or carriage return is a 400 before anything reaches a view (or the database)."""
+    if _request_has_control_characters():
+        abort(400)
+
+
+# The name the rest of the code (and other branches) know this guard by.
+reject_nul_characters = reject_control_characters
 
 
 def init_app(app) -> None:
     """Call before the blueprints are registered (their rules bind the converter)."""
     app.url_map.converters["int"] = IdConverter
-    app.before_request(reject_nul_characters)
+    app.before_request(reject_control_characters)

@@ -7,6 +7,7 @@ from app.common.errors import DomainError
 from app.common.guards import MAX_ID
 from app.common.pagination import parse_page
 from app.common.policy import can
+from app.common.ratelimit import rate_limit
 from app.community import kinds, queries, services
 from app.community.forms import ActionForm, CommentForm, SolutionForm, StatusForm, TopicForm
 from app.extensions import db
@@ -45,6 +46,7 @@ def home():
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@rate_limit("post", key="user")
 def new_topic():
     form = TopicForm()
     categories = queries.categories_with_departments()
@@ -101,6 +103,7 @@ def topic(topic_id: int, slug: str | None = None):
 
 @bp.route("/t/<int:topic_id>/comments", methods=["POST"])
 @login_required
+@rate_limit("post", key="user")
 def comment(topic_id: int):
     topic = _load_visible_topic(topic_id)
     form = CommentForm()

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
 from app.common.policy import can
+from app.common.ratelimit import rate_limit
 from app.extensions import db
 from app.kb import queries, services
 from app.kb.forms import ActionForm, CommentForm, FeedbackForm
@@ -91,6 +92,7 @@ def view(article_id: int):
 
 @bp.route("/<int:article_id>/comments", methods=["POST"])
 @login_required
+@rate_limit("post", key="user")
 def comment(article_id: int):
     article = load_visible_article(article_id)
     form = CommentForm()

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
+from app.common.ratelimit import rate_limit
 from app.extensions import db
 from app.media import cli as media_cli, services
 from app.media.storage import NAME_RE, get_storage
@@ -20,6 +21,7 @@ def _json_error(message, code: int):
 
 
 @bp.route("/uploads", methods=["POST"])
+@rate_limit("upload", key="user")
 def upload():
     """Multipart field "file"; CSRF token in the X-CSRFToken header (checked by CSRFProtect)."""
     if not current_user.is_authenticated:
@@ -31,7 +33,10 @@ def upload():
         stored = services.store_image(current_user, file)
     except DomainError as error:
         db.session.rollback()
-        return _json_error(error.message, error.status_code)
+        response = _json_error(error.message, error.status_code)
+        if getattr(error, "retry_after", None):
+            response[0].headers["Retry-After"] = str(error.retry_after)
+        return response
     db.session.commit()
     url = url_for("media.show", name=stored.name)
     return jsonify(

@@ -8,8 +8,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.auth.models import User
 from app.common.db import utcnow
 from app.common.errors import DomainError
+from app.common.locks import lock_row
 from app.common.policy import is_staff
 from app.extensions import db
 from app.media.images import Limits, clean_image
@@ -27,6 +29,10 @@ _GUARDS: dict[str, AccessGuard] = {}
 class TooManyUploads(DomainError):
     status_code = 429
     code = "too_many_uploads"
+
+    def __init__(self, message, retry_after: int = 3600):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def register_guard(kind: str, guard: AccessGuard) -> None:
@@ -64,12 +70,7 @@ def store_image(owner, file_storage) -> Upload:
     config = current_app.config
     hourly = config.get("UPLOAD_HOURLY_LIMIT", 0)
     if hourly:
-        recent = db.session.scalar(
-            select(func.count()).select_from(Upload)
-            .where(Upload.owner_id == owner.id, Upload.created_at >= utcnow() - timedelta(hours=1))
-        )
-        if recent >= hourly:
-            raise TooManyUploads(_l("You have uploaded many images in the last hour. Please try again later."))
+        _check_hourly_limit(owner, hourly)
     stream = getattr(file_storage, "stream", file_storage)
     data = read_limited(stream, config["UPLOAD_MAX_BYTES"])
     image = clean_image(data, limits())
@@ -85,6 +86,21 @@ def store_image(owner, file_storage) -> Upload:
     db.session.add(upload)
     db.session.flush()
     return upload
+
+
+def _check_hourly_limit(owner, hourly: int) -> None:
+    """Count and insert atomically: the owner's row stays locked until the request's transaction ends, so racing
+    uploads of one user are counted one after another (app/common/locks.py)."""
+    lock_row(User, owner.id)
+    since = utcnow() - timedelta(hours=1)
+    recent, oldest = db.session.execute(
+        select(func.count(), func.min(Upload.created_at))
+        .where(Upload.owner_id == owner.id, Upload.created_at >= since)
+    ).one()
+    if recent >= hourly:
+        retry_after = max(1, int((oldest - since).total_seconds()) + 1) if oldest else 3600
+        raise TooManyUploads(_l("You have uploaded many images in the last hour. Please try again later."),
+                             retry_after)
 
 
 def alt_text(filename: str | None) -> str:

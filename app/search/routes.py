@@ -2,6 +2,7 @@
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
+from app.common.ratelimit import rate_limit
 from app.search import service
 
 bp = Blueprint("search_api", __name__, url_prefix="/api/v1")
@@ -12,6 +13,7 @@ def _limit(value, default: int = 5, ceiling: int = 10) -> int:
 
 
 @bp.route("/suggest")
+@rate_limit("suggest", methods=("GET",))
 def suggest():
     items = service.suggest(
         request.args.get("title", ""), request.args.get("body", ""),

@@ -11,7 +11,6 @@ import secrets
 
 from flask import current_app, render_template, url_for
 
-from app.common.framing import frame_ancestors
 from app.community import kinds
 from app.widget import queries, tokens
 
@@ -46,11 +45,4 @@ def panel_response(host, channel: str = kinds.WIDGET, user=None, category=None):
         "widget/panel.html", config=panel_config(host, channel, user), categories=categories,
         category_id=_category_id(categories, category), kinds=kinds))
     response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def interim_frame_ancestors(response):
-    """Until the site-wide CSP lands: a framed page (the caller called allow_framing_by) states its framers."""
-    if "Content-Security-Policy" not in response.headers:
-        response.headers["Content-Security-Policy"] = "frame-ancestors " + " ".join(frame_ancestors() or ("'none'",))
     return response

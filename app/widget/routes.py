@@ -29,7 +29,7 @@ from app.community import kinds
 from app.extensions import csrf, db, limiter
 from app.widget import queries, services, tokens
 from app.widget.origins import allowed_origins, normalise_origin
-from app.widget.panel import interim_frame_ancestors, panel_response
+from app.widget.panel import panel_response
 
 bp = Blueprint("widget", __name__)
 FRAMED = frozenset({"widget.panel"})
@@ -40,12 +40,6 @@ LOADER = Path(__file__).resolve().parents[2] / "static" / "widget" / "widget.js"
 def framing():
     if request.endpoint in FRAMED:
         allow_framing_by(allowed_origins())
-
-
-@bp.after_request
-def frame_ancestors_header(response):
-    """Until the site-wide CSP lands: the framed pages state their framers themselves."""
-    return interim_frame_ancestors(response) if request.endpoint in FRAMED else response
 
 
 # --- the loader ---------------------------------------------------------------------------------------
