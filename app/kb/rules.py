@@ -25,9 +25,15 @@ def can_moderate(user) -> bool:
     return _authenticated(user) and bool(user.is_moderator)
 
 
+def is_public_topic(topic) -> bool:
+    """Only what everyone may read can be made public (FAQ articles and any other public-facing use)."""
+    return not (topic.is_private or topic.is_hidden or topic.is_deleted)
+
+
 def can_promote_topic(user, topic) -> bool:
-    """'Add to FAQ' is offered on questions and problems that have an official answer or a solution."""
+    """'Add to FAQ' is offered on public questions and problems that have an official answer or a solution;
+    never on private or hidden topics (their text was not written for everyone)."""
     return bool(
-        can_write(user) and not topic.is_deleted and topic.type in PROMOTABLE_TYPES
+        can_write(user) and is_public_topic(topic) and topic.type in PROMOTABLE_TYPES
         and (topic.has_official_answer or topic.solution_comment_id is not None)
     )

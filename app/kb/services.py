@@ -107,6 +107,8 @@ def article_from_topic(topic_id: int) -> Article | None:
 
 def draft_from_topic(actor, topic: Topic) -> dict:
     """What 'Add to FAQ' pre-fills: the question as title, the answer as body, the topic's category."""
+    if not rules.is_public_topic(topic):
+        raise Forbidden(_l("A private or hidden topic cannot be made public in the FAQ."))
     if not rules.can_promote_topic(actor, topic):
         raise Forbidden(_l("Only answered questions and problems can be added to the FAQ."))
     return {
@@ -124,6 +126,8 @@ def _source_topic(actor, source_topic_id) -> Topic | None:
     topic = db.session.get(Topic, source_topic_id) if isinstance(source_topic_id, int) else None
     if topic is None or topic.is_deleted:
         raise DomainError(_l("The topic this article was made from no longer exists."))
+    if not rules.is_public_topic(topic):
+        raise Forbidden(_l("A private or hidden topic cannot be made public in the FAQ."))
     if not rules.can_promote_topic(actor, topic):
         raise Forbidden(_l("Only answered questions and problems can be added to the FAQ."))
     if article_from_topic(topic.id) is not None:
