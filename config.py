@@ -42,6 +42,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     PROXY_FIX = _env_bool("PROXY_FIX", False)
+    # Accounts (app/accounts): required (customers confirm their address before posting publicly), reset-only, off.
+    EMAIL_VERIFICATION = os.environ.get("EMAIL_VERIFICATION", "reset-only")
+    RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5/minute;20/hour")
     DEMO_ALLOWED = True
     # Notifications (app/notify). PUBLIC_URL is the address people open: links in e-mails are built from it.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
@@ -76,6 +79,7 @@ class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     DEMO_ALLOWED = False
+    EMAIL_VERIFICATION = os.environ.get("EMAIL_VERIFICATION", "required")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
 

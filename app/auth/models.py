@@ -1,4 +1,6 @@
-from sqlalchemy import Boolean, String
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 from flask_login import UserMixin
 
@@ -17,6 +19,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=CUSTOMER, nullable=False)
     locale: Mapped[str | None] = mapped_column(String(8))
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # When the person followed a confirmation link (or a password-reset link) sent to `email`.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     # departments: list[Department] is added by app.staff.models (backref).
 

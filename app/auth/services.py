@@ -3,7 +3,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.auth.passwords import hash_password, verify_password, weakness
+from app.auth.passwords import hash_password, spend_verify_time, verify_password, weakness
+from app.common import signals
 from app.common.errors import DomainError
 from app.common.permissions import ROLES
 from app.extensions import db
@@ -46,10 +47,31 @@ def create_user_without_password(email: str, display_name: str, role: str = "cus
 
 
 def authenticate(email: str, password: str) -> User | None:
+    """The same work (one Argon2 verification) for a known and an unknown e-mail, so timing tells nothing."""
     user = get_user_by_email(email)
-    if user is None or user.is_blocked or not verify_password(user.password_hash, password):
+    if user is None:
+        spend_verify_time(password)
+        return None
+    if not verify_password(user.password_hash, password) or user.is_blocked:
         return None
     return user
+
+
+def register_or_notify(email: str, password: str, display_name: str) -> User | None:
+    """Registration that does not tell whether the e-mail is taken: a new address gets an account (and
+    `user_registered`, which sends a confirmation e-mail); a taken one gets None after the same hashing work
+    and `registration_for_taken_email`, which e-mails the existing owner instead."""
+    existing = get_user_by_email(email)
+    if existing is None:
+        user = register_user(email, password, display_name)
+        signals.user_registered.send(user)
+        return user
+    reason = weakness(password, normalise_email(email))
+    if reason:
+        raise DomainError(reason, field="password")
+    hash_password(password)  # the same cost as creating the account
+    signals.registration_for_taken_email.send(existing)
+    return None
 
 
 def update_settings(user: User, display_name: str, locale: str | None) -> User:

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.common.db import utcnow
+from app.auth.rules import ensure_may_post
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
 from app.common import signals
@@ -54,6 +55,8 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
         raise ValueError(f"unknown channel {channel!r}")
     if mood is None and topic_type in kinds.MOOD_REQUIRED:
         raise DomainError(_l("Tell us how you feel about it."), field="mood")
+    if not is_private:
+        ensure_may_post(author)
     body = _clean_body(body, BODY_MAX)
     if not body and topic_type in (kinds.QUESTION, kinds.PROBLEM):
         raise DomainError(_l("Describe your question or problem."), field="body")
@@ -96,6 +99,8 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
         raise NotFound(_l("This topic does not exist."))
     if topic.is_closed:
         raise DomainError(_l("This topic is closed to new answers."), field="body")
+    if not topic.is_private:
+        ensure_may_post(author)
     body = _clean_body(body, COMMENT_MAX)
     if not body:
         raise DomainError(_l("Write something first."), field="body")
@@ -157,6 +162,7 @@ def toggle_vote(user, topic: Topic) -> bool:
         raise DomainError(_l("You cannot vote for your own topic."))
     if topic.merged_into_id is not None:
         raise DomainError(_l("This topic was merged into another one: vote there."))
+    ensure_may_post(user)
     vote = db.session.scalar(select(Vote).where(Vote.topic_id == topic.id, Vote.user_id == user.id))
     if vote is None:
         db.session.add(Vote(topic_id=topic.id, user_id=user.id))
