@@ -6,6 +6,9 @@ DEFAULTS = {
     "PASSWORD_RESET_MAX_AGE": 3600,
     "RATELIMIT_PASSWORD_RESET": "5/minute;20/hour",
     "RATELIMIT_VERIFICATION_RESEND": "3/hour",
+    # Seconds a "forgot password" answer takes at least, for a known and an unknown address alike (the known
+    # one queues and sends a mail). Above the time an inline send takes with your mail server.
+    "ACCOUNT_ANSWER_FLOOR": 0.25,
 }
 
 

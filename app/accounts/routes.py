@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user
 from app.accounts import services
 from app.accounts.forms import ForgotPasswordForm, ResendForm, ResetPasswordForm
 from app.common.errors import DomainError
+from app.common.timing import at_least
 from app.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -24,8 +25,11 @@ def _resend_limit() -> str:
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+        # The mail for a known address is rendered, queued and (MAIL_SEND=inline) sent after the commit;
+        # an unknown one costs almost nothing: both answers take at least ACCOUNT_ANSWER_FLOOR seconds.
+        with at_least(float(current_app.config["ACCOUNT_ANSWER_FLOOR"])):
+            services.request_password_reset(form.email.data)
+            db.session.commit()
         # The same answer whether or not the address is registered.
         flash(_("If this address is registered, we sent a link to reset the password to it. "
                 "The link works once, for one hour."), "info")

@@ -110,3 +110,9 @@ def test_a_weak_new_password_is_refused_and_the_link_still_works(client, custome
     response = _set(client, path, "short")
     assert response.status_code == 422 and "Use at least 10 characters." in form_errors(response)
     assert _set(client, path).status_code == 302
+
+
+def test_asking_for_links_is_rate_limited(app, client, customer):
+    app.config["RATELIMIT_PASSWORD_RESET"] = "2/minute"
+    codes = [_ask_for_link(client, f"someone{i}@test.example").status_code for i in range(3)]
+    assert codes == [302, 302, 429]
