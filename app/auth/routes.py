@@ -73,8 +73,12 @@ def logout():
 def settings():
     form = SettingsForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_settings(current_user, form.display_name.data, form.locale.data)
-        db.session.commit()
-        flash(_("Settings saved."), "success")
-        return redirect(url_for("auth.settings"))
+        try:
+            services.update_settings(current_user, form.display_name.data, form.locale.data)
+        except DomainError as error:
+            getattr(form, error.field or "display_name").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("auth.settings"))
     return render_template("auth/settings.html", form=form), 422 if form.errors else 200

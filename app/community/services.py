@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.common.db import utcnow
 from app.auth.rules import ensure_may_post
 from app.common.errors import DomainError, Forbidden, NotFound
+from app.common.names import strip_invisible
 from app.common.html import render_markdown
 from app.common import signals
 from app.common.permissions import ADMIN, REPRESENTATIVE, is_staff
@@ -22,7 +23,7 @@ COMMENT_MAX = 20000
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = strip_invisible(title)  # no bidi overrides or zero-width characters in what lists show
     if len(title) < 5:
         raise DomainError(_l("The title must be at least 5 characters long."), field="title")
     if len(title) > TITLE_MAX:
