@@ -45,6 +45,9 @@ class Config:
     # Accounts (app/accounts): required (customers confirm their address before posting publicly), reset-only, off.
     EMAIL_VERIFICATION = os.environ.get("EMAIL_VERIFICATION", "reset-only")
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5/minute;20/hour")
+    # Card numbers and IBANs are masked in everything posted (app/common/sensitive.py); staff internal notes
+    # keep them only when this is on.
+    KEEP_CARD_NUMBERS_IN_INTERNAL_NOTES = _env_bool("KEEP_CARD_NUMBERS_IN_INTERNAL_NOTES", False)
     DEMO_ALLOWED = True
     # Notifications (app/notify). PUBLIC_URL is the address people open: links in e-mails are built from it.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")

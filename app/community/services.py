@@ -8,6 +8,7 @@ from app.common.db import utcnow
 from app.auth.rules import ensure_may_post
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.names import strip_invisible
+from app.common.sensitive import mask_into
 from app.common.html import render_markdown
 from app.common import signals
 from app.common.permissions import ADMIN, REPRESENTATIVE, is_staff
@@ -58,13 +59,14 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
         raise DomainError(_l("Tell us how you feel about it."), field="mood")
     if not is_private:
         ensure_may_post(author)
-    body = _clean_body(body, BODY_MAX)
+    masked: set = set()
+    body = mask_into(_clean_body(body, BODY_MAX), masked)
     if not body and topic_type in (kinds.QUESTION, kinds.PROBLEM):
         raise DomainError(_l("Describe your question or problem."), field="body")
     category = _get_category(category_id)
     topic = Topic(
         type=topic_type,
-        title=_clean_title(title),
+        title=mask_into(_clean_title(title), masked)[:TITLE_MAX],
         body=body,
         body_html=render_markdown(body),
         mood=mood,
@@ -76,6 +78,7 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
         department_id=category.department_id,
         last_activity_at=utcnow(),
     )
+    topic.masked_sensitive = masked  # not a column: the route tells the author what was hidden
     db.session.add(topic)
     db.session.flush()
     attach_images(author, body, "topic", topic.id)
@@ -102,7 +105,8 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
         raise DomainError(_l("This topic is closed to new answers."), field="body")
     if not topic.is_private:
         ensure_may_post(author)
-    body = _clean_body(body, COMMENT_MAX)
+    masked: set = set()
+    body = mask_into(_clean_body(body, COMMENT_MAX), masked)
     if not body:
         raise DomainError(_l("Write something first."), field="body")
     official = is_official_author(author)
@@ -114,6 +118,7 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
         is_official=official,
         department_id=_answering_department_id(author, topic) if official else None,
     )
+    comment.masked_sensitive = masked
     db.session.add(comment)
     topic.comment_count = (topic.comment_count or 0) + 1
     topic.last_activity_at = utcnow()
@@ -203,10 +208,12 @@ def can_edit_topic(user, topic: Topic) -> bool:
 def edit_topic(actor, topic: Topic, title: str, body: str) -> Topic:
     if not can_view_topic(actor, topic) or not can_edit_topic(actor, topic):
         raise Forbidden(_l("Only the author or a moderator can edit this topic."))
-    body = _clean_body(body, BODY_MAX)
+    masked: set = set()
+    body = mask_into(_clean_body(body, BODY_MAX), masked)
     if not body and topic.type in (kinds.QUESTION, kinds.PROBLEM):
         raise DomainError(_l("Describe your question or problem."), field="body")
-    title = _clean_title(title)
+    title = mask_into(_clean_title(title), masked)[:TITLE_MAX]
+    topic.masked_sensitive = masked
     if (title, body) != (topic.title, topic.body) and _shows_edit_mark(actor, topic):
         topic.edited_at = utcnow()
         topic.edited_by_id = actor.id

@@ -1,5 +1,6 @@
 """Staff writes and rules: departments and their settings, assignment, hand-offs, internal notes,
 waiting for the customer. Take the actor and plain data, flush, never commit."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -8,6 +9,7 @@ from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
 from app.common.permissions import ADMIN, REPRESENTATIVE, is_staff
+from app.common.sensitive import mask
 from app.extensions import db
 from app.staff import access, hours, sla
 from app.staff.models import Assignment, Department, InternalNote, department_members
@@ -183,6 +185,8 @@ def add_internal_note(actor, topic, body: str) -> InternalNote:
     body = _clean_note(body, NOTE_MAX, field="body")
     if not body:
         raise DomainError(_l("Write something first."), field="body")
+    if not current_app.config.get("KEEP_CARD_NUMBERS_IN_INTERNAL_NOTES"):
+        body = mask(body).text  # staff notes keep card numbers and IBANs only where an administrator allows it
     note = InternalNote(topic_id=topic.id, author_id=actor.id, body=body, body_html=render_markdown(body))
     db.session.add(note)
     db.session.flush()
