@@ -9,7 +9,7 @@ from app.auth.rules import ensure_may_post
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.names import strip_invisible
 from app.common.sensitive import mask_into
-from app.common.html import render_markdown
+from app.common.html import plain_text, render_markdown
 from app.common import signals
 from app.common.permissions import ADMIN, REPRESENTATIVE, is_staff
 from app.community import kinds
@@ -78,6 +78,7 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
         department_id=category.department_id,
         last_activity_at=utcnow(),
     )
+    topic.body_text = plain_text(topic.body_html)
     topic.masked_sensitive = masked  # not a column: the route tells the author what was hidden
     db.session.add(topic)
     db.session.flush()
@@ -118,6 +119,7 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
         is_official=official,
         department_id=_answering_department_id(author, topic) if official else None,
     )
+    comment.body_text = plain_text(comment.body_html)
     comment.masked_sensitive = masked
     db.session.add(comment)
     topic.comment_count = (topic.comment_count or 0) + 1
@@ -220,6 +222,7 @@ def edit_topic(actor, topic: Topic, title: str, body: str) -> Topic:
     topic.title = title
     topic.body = body
     topic.body_html = render_markdown(body)
+    topic.body_text = plain_text(topic.body_html)
     db.session.flush()
     attach_images(actor, body, "topic", topic.id)
     return topic

@@ -1,10 +1,14 @@
-"""accounts: users.email_verified_at
+"""accounts and page cost: users.email_verified_at; topics.body_text and comments.body_text (plain text of
+body_html, computed once when written)
 
 Revision ID: 7c3a9e1d2b85
 Revises: 5b1e2c3d4f60
 Create Date: 2026-12-04 13:00:00
 
 """
+import re
+from html import unescape
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -14,14 +18,42 @@ down_revision = '5b1e2c3d4f60'
 branch_labels = None
 depends_on = None
 
+# The same as app.common.html.plain_text (copied: a migration must not change when the app's code does).
+_TAG_RE = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+BATCH = 500
+
+
+def _fill_body_text(table_name: str) -> None:
+    table = sa.table(table_name, sa.column('id', sa.Integer), sa.column('body_html', sa.Text),
+                     sa.column('body_text', sa.Text))
+    connection = op.get_bind()
+    last_id = 0
+    while True:
+        rows = connection.execute(
+            sa.select(table.c.id, table.c.body_html).where(table.c.id > last_id).order_by(table.c.id).limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        for row_id, body_html in rows:
+            connection.execute(table.update().where(table.c.id == row_id)
+                               .values(body_text=unescape(_TAG_RE.sub("", body_html or ""))))
+        last_id = rows[-1][0]
+
 
 def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email_verified_at', sa.DateTime(), nullable=True))
     # Accounts that existed before confirmation links were sent count as confirmed.
     op.execute("UPDATE users SET email_verified_at = created_at")
+    for table_name in ('topics', 'comments'):
+        with op.batch_alter_table(table_name, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('body_text', sa.Text(), server_default='', nullable=False))
+        _fill_body_text(table_name)
 
 
 def downgrade():
+    for table_name in ('comments', 'topics'):
+        with op.batch_alter_table(table_name, schema=None) as batch_op:
+            batch_op.drop_column('body_text')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('email_verified_at')
