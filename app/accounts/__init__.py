@@ -16,7 +16,7 @@ def init_app(app) -> None:
     from app.accounts import services
     from app.accounts.cli import users_cli
     from app.accounts.routes import ResendForm, bp
-    from app.auth.rules import must_verify_before_posting
+    from app.auth.rules import block_message, must_verify_before_posting, posting_block_active
     from app.common import signals
 
     for key, value in DEFAULTS.items():
@@ -29,3 +29,5 @@ def init_app(app) -> None:
     signals.registration_for_taken_email.connect(services.on_registration_for_taken_email)
     app.jinja_env.globals["accounts_must_verify"] = must_verify_before_posting
     app.jinja_env.globals["accounts_resend_form"] = ResendForm
+    app.jinja_env.globals["accounts_block_message"] = (
+        lambda user: block_message(user) if posting_block_active(user) else None)

@@ -57,8 +57,7 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
         raise ValueError(f"unknown channel {channel!r}")
     if mood is None and topic_type in kinds.MOOD_REQUIRED:
         raise DomainError(_l("Tell us how you feel about it."), field="mood")
-    if not is_private:
-        ensure_may_post(author)
+    ensure_may_post(author, public=not is_private)
     masked: set = set()
     body = mask_into(_clean_body(body, BODY_MAX), masked)
     if not body and topic_type in (kinds.QUESTION, kinds.PROBLEM):
@@ -104,8 +103,7 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
         raise NotFound(_l("This topic does not exist."))
     if topic.is_closed:
         raise DomainError(_l("This topic is closed to new answers."), field="body")
-    if not topic.is_private:
-        ensure_may_post(author)
+    ensure_may_post(author, public=not topic.is_private)
     masked: set = set()
     body = mask_into(_clean_body(body, COMMENT_MAX), masked)
     if not body:
@@ -210,6 +208,7 @@ def can_edit_topic(user, topic: Topic) -> bool:
 def edit_topic(actor, topic: Topic, title: str, body: str) -> Topic:
     if not can_view_topic(actor, topic) or not can_edit_topic(actor, topic):
         raise Forbidden(_l("Only the author or a moderator can edit this topic."))
+    ensure_may_post(actor, public=False)
     masked: set = set()
     body = mask_into(_clean_body(body, BODY_MAX), masked)
     if not body and topic.type in (kinds.QUESTION, kinds.PROBLEM):

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.common.db import utcnow
+from app.auth.rules import ensure_may_post
 from app.common.errors import DomainError
 from app.common.permissions import is_staff
 from app.extensions import db
@@ -60,6 +61,7 @@ def store_image(owner, file_storage) -> Upload:
     """
     if owner is None or not getattr(owner, "is_authenticated", False):
         raise DomainError(_l("Log in to upload images."))
+    ensure_may_post(owner, public=False)  # a blocked account uploads nothing
     config = current_app.config
     hourly = config.get("UPLOAD_HOURLY_LIMIT", 0)
     if hourly:
