@@ -8,7 +8,7 @@ from app.auth.models import User
 from app.auth.passwords import verify_password
 from app.extensions import db
 from tests.factories import PASSWORD
-from tests.helpers import db_snapshot, flashes, form_errors, page
+from tests.helpers import flashes, form_errors, page
 
 NEW = {"display_name": "Nina New", "email": "nina@test.example", "password": "violet-lantern-42",
        "password2": "violet-lantern-42"}
