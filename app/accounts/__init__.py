@@ -16,7 +16,11 @@ def init_app(app) -> None:
     from app.accounts import services
     from app.accounts.cli import users_cli
     from app.accounts.routes import ResendForm, bp
-    from app.auth.rules import block_message, must_verify_before_posting, posting_block_active
+    from app.auth.rules import (
+        block_message,
+        must_verify_before_posting,
+        posting_block_active,
+    )
     from app.common import signals
 
     for key, value in DEFAULTS.items():
