@@ -14,8 +14,11 @@ _HOMOGLYPHS = str.maketrans({
     "ԝ": "w", "ӏ": "l", "һ": "h", "ү": "y", "ɑ": "a", "ı": "i", "ℓ": "l",
     "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
     "υ": "u", "χ": "x", "ω": "w",
-    "0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "l",
 })
+# Digits and signs written for letters ("Supp0rt"): folded when looking for staff words only (in names,
+# "User3" and "User39" must stay different).
+_DIGIT_GLYPHS = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
+                               "|": "l"})
 
 # Words (stems, so every grammatical form matches) that claim to speak for the organisation, in English,
 # Russian and Ukrainian: refused in customers' names.
@@ -31,22 +34,25 @@ def strip_invisible(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", text or "").split())
 
 
-def skeleton(text: str) -> str:
+def skeleton(text: str, fold_digits: bool = False) -> str:
     """What the text looks like: compatibility forms folded, lower case, accents dropped, look-alike letters
-    mapped to Latin, everything but letters removed. 'Оfficial  Suppоrt' and 'official support' agree."""
+    mapped to Latin, everything but letters and digits removed. 'Оfficial  Suppоrt' and 'official support'
+    agree; with `fold_digits`, 'Supp0rt' too."""
     folded = unicodedata.normalize("NFKD", strip_invisible(text)).casefold()
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     folded = folded.translate(_HOMOGLYPHS)
+    if fold_digits:
+        folded = folded.translate(_DIGIT_GLYPHS)
     folded = folded.replace("rn", "m").replace("vv", "w")
-    return "".join(ch for ch in folded if ch.isalpha())
+    return "".join(ch for ch in folded if ch.isalnum())
 
 
-_STAFF_SKELETONS = tuple(skeleton(word) for word in STAFF_WORDS)
+_STAFF_SKELETONS = tuple(skeleton(word, fold_digits=True) for word in STAFF_WORDS)
 
 
 def claims_staff(name: str, staff_names=()) -> bool:
     """True when `name` contains a staff word in any script, or looks like one of `staff_names`."""
-    shape = skeleton(name)
-    if any(word in shape for word in _STAFF_SKELETONS):
+    if any(word in skeleton(name, fold_digits=True) for word in _STAFF_SKELETONS):
         return True
+    shape = skeleton(name)
     return bool(shape) and any(shape == skeleton(other) for other in staff_names)

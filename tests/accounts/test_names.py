@@ -67,3 +67,8 @@ def test_staff_may_use_staff_words(app):
 def test_topic_titles_lose_invisible_characters(make_topic):
     topic = make_topic(title="My card\u202e\u200b is blocked")
     assert topic.title == "My card is blocked"
+
+
+def test_numbered_names_are_not_taken_for_each_other():
+    assert not claims_staff("User39", ["User3"])
+    assert claims_staff("User3", ["User3"])
