@@ -60,6 +60,12 @@ class Config:
     RATELIMIT_UPLOAD = os.environ.get("RATELIMIT_UPLOAD", "20/minute")  # upload requests per account
     RATELIMIT_SUGGEST = os.environ.get("RATELIMIT_SUGGEST", "120/minute")  # GET /api/v1/suggest per IP
     RATELIMIT_EVENTS = os.environ.get("RATELIMIT_EVENTS", "120/minute")  # POST /api/v1/events per IP
+    # Accounts (app/accounts): required (customers confirm their address before posting publicly), reset-only, off.
+    EMAIL_VERIFICATION = os.environ.get("EMAIL_VERIFICATION", "reset-only")
+    RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5/minute;20/hour")
+    # Card numbers and IBANs are masked in everything posted (app/common/sensitive.py); staff internal notes
+    # keep them only when this is on.
+    KEEP_CARD_NUMBERS_IN_INTERNAL_NOTES = _env_bool("KEEP_CARD_NUMBERS_IN_INTERNAL_NOTES", False)
     DEMO_ALLOWED = True
     # Notifications (app/notify). PUBLIC_URL is the address people open: links in e-mails are built from it.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
@@ -94,6 +100,7 @@ class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     DEMO_ALLOWED = False
+    EMAIL_VERIFICATION = os.environ.get("EMAIL_VERIFICATION", "required")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
 

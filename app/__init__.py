@@ -11,6 +11,7 @@ from app.extensions import babel, csrf, db, login_manager, migrate
 # receivers, template globals, CLI commands and settings defaults; nothing else registers them.
 CORE = ("app.auth", "app.community", "app.search")
 FEATURES = (
+    "app.accounts",
     "app.kb",
     "app.media",
     "app.staff",

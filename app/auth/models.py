@@ -19,6 +19,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=CUSTOMER, nullable=False)
     locale: Mapped[str | None] = mapped_column(String(8))
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # When the person followed a confirmation link (or a password-reset link) sent to `email`.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A moderator's block: the person reads but may not post, comment, vote or upload until
+    # posting_blocked_until (None: until unblocked). Different from is_blocked (the account cannot sign in).
+    posting_blocked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    posting_blocked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    posting_block_reason: Mapped[str | None] = mapped_column(String(500))
 
     # departments: list[Department] is added by app.staff.models (backref).
 

@@ -29,8 +29,24 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+@lru_cache(maxsize=4)
+def _dummy_hash_for(hasher: PasswordHasher) -> str:
+    return hasher.hash("otklik-dummy-password-never-matches")
+
+
+def spend_verify_time(password: str) -> None:
+    """Verify `password` against a dummy hash with the same Argon2 parameters and throw the answer away:
+    an unknown e-mail (or an account without a password) costs what a known one costs."""
+    hasher = _hasher()
+    try:
+        hasher.verify(_dummy_hash_for(hasher), password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
+        spend_verify_time(password)
         return False
     try:
         return _hasher().verify(password_hash, password)

@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -30,13 +30,18 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.email.data, form.password.data, form.display_name.data)
+            user = services.register_or_notify(form.email.data, form.password.data, form.display_name.data)
         except DomainError as error:
             getattr(form, error.field or "email").errors.append(str(error.message))
         else:
-            login_user(user)
             db.session.commit()
-            flash(_("Welcome to the community, %(name)s!", name=user.display_name), "success")
+            # Never "this e-mail is taken": its owner gets an e-mail instead, and this page says the same.
+            if current_app.config.get("EMAIL_VERIFICATION") != "off":
+                flash(_("We sent a message to %(email)s: follow the link in it to confirm your address.",
+                        email=services.normalise_email(form.email.data)), "info")
+            if user is not None and current_app.config.get("EMAIL_VERIFICATION") != "required":
+                login_user(user)
+                flash(_("Welcome to the community, %(name)s!", name=user.display_name), "success")
             return redirect(_safe_next(url_for("community.home")))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
@@ -75,8 +80,12 @@ def logout():
 def settings():
     form = SettingsForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_settings(current_user, form.display_name.data, form.locale.data)
-        db.session.commit()
-        flash(_("Settings saved."), "success")
-        return redirect(url_for("auth.settings"))
+        try:
+            services.update_settings(current_user, form.display_name.data, form.locale.data)
+        except DomainError as error:
+            getattr(form, error.field or "display_name").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("auth.settings"))
     return render_template("auth/settings.html", form=form), 422 if form.errors else 200

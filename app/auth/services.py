@@ -3,9 +3,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.auth.passwords import hash_password, verify_password, weakness
+from app.auth.passwords import hash_password, spend_verify_time, verify_password, weakness
+from app.common import signals
 from app.common.errors import DomainError
-from app.common.policy import ROLES
+from app.common.names import claims_staff, strip_invisible
+from app.common.policy import ROLES, STAFF_ROLES
 from app.extensions import db
 
 
@@ -17,8 +19,23 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def clean_display_name(display_name: str, role: str, user_id: int | None = None) -> str:
+    """Invisible and direction-changing characters removed; customers may not look like staff."""
+    name = strip_invisible(display_name)
+    if len(name) < 2:
+        raise DomainError(_l("The name must be at least 2 characters long."), field="display_name")
+    if role not in STAFF_ROLES:
+        staff_names = db.session.scalars(
+            select(User.display_name).where(User.role.in_(STAFF_ROLES), User.id != (user_id or 0))).all()
+        if claims_staff(name, staff_names):
+            raise DomainError(_l("This name looks like a staff member's or the organisation's: please choose "
+                                 "another one."), field="display_name")
+    return name
+
+
 def register_user(email: str, password: str, display_name: str, role: str = "customer") -> User:
     email = normalise_email(email)
+    display_name = clean_display_name(display_name, role)
     if get_user_by_email(email) is not None:
         raise DomainError(_l("An account with this e-mail already exists."), field="email")
     reason = weakness(password, email)
@@ -46,14 +63,36 @@ def create_user_without_password(email: str, display_name: str, role: str = "cus
 
 
 def authenticate(email: str, password: str) -> User | None:
+    """The same work (one Argon2 verification) for a known and an unknown e-mail, so timing tells nothing."""
     user = get_user_by_email(email)
-    if user is None or user.is_blocked or not verify_password(user.password_hash, password):
+    if user is None:
+        spend_verify_time(password)
+        return None
+    if not verify_password(user.password_hash, password) or user.is_blocked:
         return None
     return user
 
 
+def register_or_notify(email: str, password: str, display_name: str) -> User | None:
+    """Registration that does not tell whether the e-mail is taken: a new address gets an account (and
+    `user_registered`, which sends a confirmation e-mail); a taken one gets None after the same hashing work
+    and `registration_for_taken_email`, which e-mails the existing owner instead."""
+    existing = get_user_by_email(email)
+    clean_display_name(display_name, "customer")
+    if existing is None:
+        user = register_user(email, password, display_name)
+        signals.user_registered.send(user)
+        return user
+    reason = weakness(password, normalise_email(email))
+    if reason:
+        raise DomainError(reason, field="password")
+    hash_password(password)  # the same cost as creating the account
+    signals.registration_for_taken_email.send(existing)
+    return None
+
+
 def update_settings(user: User, display_name: str, locale: str | None) -> User:
-    user.display_name = display_name.strip()
+    user.display_name = clean_display_name(display_name, user.role, user.id)
     user.locale = locale or None
     return user
 

@@ -3,6 +3,9 @@
 Markdown is rendered with raw HTML disabled, then the result goes through bleach
 with an allow-list, so nothing script-capable can reach a template.
 """
+import re
+from html import unescape
+
 import bleach
 from markdown_it import MarkdownIt
 
@@ -48,6 +51,12 @@ def render_markdown(text: str) -> str:
     return sanitize_html(_markdown.render(text or ""))
 
 
+# A tag of our own sanitised HTML (attribute values are quoted and may contain ">").
+_TAG_RE = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
 def plain_text(html: str) -> str:
-    """Strip all tags (for snippets, meta descriptions, e-mails)."""
-    return bleach.clean(html or "", tags=set(), strip=True)
+    """The text of HTML this module produced (a *_html column), tags removed and entities decoded: plain
+    characters, to be escaped once by whatever shows them (a template, JSON, the search highlighter).
+    One regular-expression pass: no HTML parser, so a post of 20,000 '<' costs microseconds, not seconds."""
+    return unescape(_TAG_RE.sub("", html or ""))

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.common import sensitive
 from app.common.errors import DomainError
 from app.common.policy import can
 from app.community import queries, services
@@ -31,6 +32,9 @@ def edit(topic_id: int):
         else:
             db.session.commit()
             flash(_("Your changes are saved."), "success")
+            message = sensitive.notice(getattr(topic, "masked_sensitive", None))
+            if message:
+                flash(message, "error")
             return redirect(url_for("community.topic", topic_id=topic.id, slug=topic.slug))
     return render_template("community/edit.html", form=form, topic=topic), 422 if form.errors else 200
 

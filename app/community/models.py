@@ -34,6 +34,8 @@ class Topic(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     body_html: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # plain_text(body_html), computed once when written: pages' JSON-LD, feeds and search read it.
+    body_text: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     mood: Mapped[str | None] = mapped_column(String(20))
     # kinds.CHANNELS: where the topic was posted (site, widget, vk, facebook, email, import).
     channel: Mapped[str] = mapped_column(String(20), nullable=False, default="site", server_default="site", index=True)
@@ -91,6 +93,7 @@ class Comment(TimestampMixin, db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
     body: Mapped[str] = mapped_column(Text, nullable=False)
     body_html: Mapped[str] = mapped_column(Text, nullable=False)
+    body_text: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")  # see Topic
     is_official: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     # The department the representative answered for (kept even if they move later).
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.analytics import services as analytics
+from app.common import sensitive
 from app.common.errors import DomainError
 from app.common.guards import MAX_ID
 from app.common.pagination import parse_page
@@ -70,8 +71,15 @@ def new_topic():
             db.session.commit()
             flash(_("Your topic is published. %(department)s will answer it.", department=topic.department.name),
                   "success")
+            _flash_masked(topic)
             return redirect(topic_url(topic))
     return render_template("community/new.html", form=form, categories=categories), 422 if form.errors else 200
+
+
+def _flash_masked(post) -> None:
+    message = sensitive.notice(getattr(post, "masked_sensitive", None))
+    if message:
+        flash(message, "error")
 
 
 def _render_topic(topic, comment_form=None, code: int = 200):
@@ -115,6 +123,7 @@ def comment(topic_id: int):
         else:
             db.session.commit()
             flash(_("Your answer is published."), "success")
+            _flash_masked(comment)
             return redirect(topic_url(topic, _anchor=f"c{comment.id}"))
     return _render_topic(topic, comment_form=form, code=422)
 

@@ -78,7 +78,7 @@ def present(scope: Scope, ids: list[int]) -> dict[int, dict]:
             "type": topic.type,
             "status": topic.status,
             "answered": topic.has_official_answer or topic.is_solved,
-            "text": plain_text(topic.body_html),
+            "text": topic.body_text if topic.body_text is not None else plain_text(topic.body_html),
             "category_id": topic.category_id,
         }
         for topic in db.session.scalars(stmt)

@@ -5,8 +5,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.common.db import utcnow
+from app.auth.rules import ensure_may_post
 from app.common.errors import DomainError, Forbidden, NotFound
-from app.common.html import render_markdown
+from app.common.names import strip_invisible
+from app.common.sensitive import mask_into
+from app.common.html import plain_text, render_markdown
 from app.common import signals
 from app.common.policy import can
 from app.common.text import clean_text
@@ -21,7 +24,7 @@ COMMENT_MAX = 20000
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = strip_invisible(title)  # no bidi overrides or zero-width characters in what lists show
     if len(title) < 5:
         raise DomainError(_l("The title must be at least 5 characters long."), field="title")
     if len(title) > TITLE_MAX:
@@ -47,13 +50,15 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
         raise ValueError(f"unknown channel {channel!r}")
     if mood is None and topic_type in kinds.MOOD_REQUIRED:
         raise DomainError(_l("Tell us how you feel about it."), field="mood")
-    body = clean_text(body, BODY_MAX, "body")
+    ensure_may_post(author, public=not is_private)
+    masked: set = set()
+    body = mask_into(clean_text(body, BODY_MAX, "body"), masked)
     if not body and topic_type in (kinds.QUESTION, kinds.PROBLEM):
         raise DomainError(_l("Describe your question or problem."), field="body")
     category = _get_category(category_id)
     topic = Topic(
         type=topic_type,
-        title=_clean_title(title),
+        title=mask_into(_clean_title(title), masked)[:TITLE_MAX],
         body=body,
         body_html=render_markdown(body),
         mood=mood,
@@ -65,6 +70,8 @@ def create_topic(author, topic_type: str, title: str, body: str, category_id: in
         department_id=category.department_id,
         last_activity_at=utcnow(),
     )
+    topic.body_text = plain_text(topic.body_html)
+    topic.masked_sensitive = masked  # not a column: the route tells the author what was hidden
     db.session.add(topic)
     db.session.flush()
     search_docs.touch(topic.id)
@@ -86,7 +93,9 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
         raise NotFound(_l("This topic does not exist."))
     if topic.is_closed:
         raise DomainError(_l("This topic is closed to new answers."), field="body")
-    body = clean_text(body, COMMENT_MAX, "body")
+    ensure_may_post(author, public=not topic.is_private)
+    masked: set = set()
+    body = mask_into(clean_text(body, COMMENT_MAX, "body"), masked)
     if not body:
         raise DomainError(_l("Write something first."), field="body")
     official = can(author, "answer_officially", topic)
@@ -98,6 +107,8 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
         is_official=official,
         department_id=_answering_department_id(author, topic) if official else None,
     )
+    comment.body_text = plain_text(comment.body_html)
+    comment.masked_sensitive = masked
     db.session.add(comment)
     search_docs.touch(topic.id)
     topic.comment_count = (topic.comment_count or 0) + 1
@@ -145,6 +156,7 @@ def toggle_vote(user, topic: Topic) -> bool:
         raise DomainError(_l("You cannot vote for your own topic."))
     if topic.merged_into_id is not None:
         raise DomainError(_l("This topic was merged into another one: vote there."))
+    ensure_may_post(user)
     vote = db.session.scalar(select(Vote).where(Vote.topic_id == topic.id, Vote.user_id == user.id))
     if vote is None:
         db.session.add(Vote(topic_id=topic.id, user_id=user.id))
@@ -183,16 +195,20 @@ def change_status(actor, topic: Topic, new_status: str) -> Topic:
 def edit_topic(actor, topic: Topic, title: str, body: str) -> Topic:
     if not can(actor, "edit_topic", topic):
         raise Forbidden(_l("Only the author or a moderator can edit this topic."))
-    body = clean_text(body, BODY_MAX, "body")
+    ensure_may_post(actor, public=False)
+    masked: set = set()
+    body = mask_into(clean_text(body, BODY_MAX, "body"), masked)
     if not body and topic.type in (kinds.QUESTION, kinds.PROBLEM):
         raise DomainError(_l("Describe your question or problem."), field="body")
-    title = _clean_title(title)
+    title = mask_into(_clean_title(title), masked)[:TITLE_MAX]
+    topic.masked_sensitive = masked
     if (title, body) != (topic.title, topic.body) and _shows_edit_mark(actor, topic):
         topic.edited_at = utcnow()
         topic.edited_by_id = actor.id
     topic.title = title
     topic.body = body
     topic.body_html = render_markdown(body)
+    topic.body_text = plain_text(topic.body_html)
     search_docs.touch(topic.id)
     db.session.flush()
     attach_images(actor, body, "topic", topic.id)

@@ -11,7 +11,7 @@ from app.common.text import clean_text
 from app.community.models import Category, Comment, Topic
 from app.extensions import db
 from app.media.services import attach_images
-from app.kb import search_docs
+from app.kb import rules, search_docs
 from app.kb.media_access import ARTICLE, ARTICLE_COMMENT
 from app.kb.models import DRAFT, PUBLISHED, Article, ArticleComment, ArticleFeedback, ArticleRevision
 from app.staff.models import Department
@@ -102,6 +102,8 @@ def article_from_topic(topic_id: int) -> Article | None:
 
 def draft_from_topic(actor, topic: Topic) -> dict:
     """What 'Add to FAQ' pre-fills: the question as title, the answer as body, the topic's category."""
+    if not rules.is_public_topic(topic):
+        raise Forbidden(_l("A private or hidden topic cannot be made public in the FAQ."))
     if not can(actor, "promote_topic", topic):
         raise Forbidden(_l("Only answered questions and problems can be added to the FAQ."))
     return {
@@ -119,6 +121,8 @@ def _source_topic(actor, source_topic_id) -> Topic | None:
     topic = db.session.get(Topic, source_topic_id) if isinstance(source_topic_id, int) else None
     if topic is None or topic.is_deleted:
         raise DomainError(_l("The topic this article was made from no longer exists."))
+    if not rules.is_public_topic(topic):
+        raise Forbidden(_l("A private or hidden topic cannot be made public in the FAQ."))
     if not can(actor, "promote_topic", topic):
         raise Forbidden(_l("Only answered questions and problems can be added to the FAQ."))
     if article_from_topic(topic.id) is not None:

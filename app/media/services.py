@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.common.db import utcnow
+from app.auth.rules import ensure_may_post
 from app.common.errors import DomainError
 from app.common.locks import lock_row
 from app.common.policy import is_staff
@@ -67,6 +68,7 @@ def store_image(owner, file_storage) -> Upload:
     """
     if owner is None or not getattr(owner, "is_authenticated", False):
         raise DomainError(_l("Log in to upload images."))
+    ensure_may_post(owner, public=False)  # a blocked account uploads nothing
     config = current_app.config
     hourly = config.get("UPLOAD_HOURLY_LIMIT", 0)
     if hourly:

@@ -2,8 +2,8 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.community import kinds
 
@@ -38,3 +38,10 @@ class MergeForm(FlaskForm):
         self.target_id = parse_topic_reference(field.data)
         if self.target_id is None:
             raise ValidationError(_l("Enter the topic's number or paste its link."))
+
+
+class BlockForm(FlaskForm):
+    """Block a person from posting: a reason they will see, an optional last day."""
+    reason = StringField(_l("Reason (the person sees it)"), validators=[DataRequired(), Length(max=500)])
+    until = DateField(_l("Blocked until (empty: until unblocked)"), validators=[Optional()])
+    submit = SubmitField(_l("Block from posting"))

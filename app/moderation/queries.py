@@ -20,3 +20,11 @@ def merged_duplicates(viewer, topic_id: int) -> list[Topic]:
     return list(db.session.scalars(
         select(Topic).where(Topic.merged_into_id == topic_id, where(viewer, "view_topic", Topic)).order_by(Topic.id)
     ))
+
+
+def user_actions(user_id: int, limit: int = 20) -> list[ModerationAction]:
+    """Blocks and unblocks of a person, newest first (the profile's moderation panel)."""
+    return list(db.session.scalars(
+        select(ModerationAction).where(ModerationAction.user_id == user_id)
+        .options(joinedload(ModerationAction.actor)).order_by(ModerationAction.id.desc()).limit(limit)
+    ))

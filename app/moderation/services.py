@@ -145,3 +145,40 @@ def merge_topic(actor, duplicate: Topic, original: Topic) -> int:
 
 def _vote_count(topic_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Vote).where(Vote.topic_id == topic_id)) or 0
+
+
+# ---------------------------------------------------------------- blocking a person
+
+BLOCK, UNBLOCK = "block", "unblock"
+BLOCK_REASON_MAX = 500
+
+
+def block_user(actor, user, reason: str, until=None):
+    """The person keeps reading but may not post, comment, vote or upload until `until` (naive UTC; None:
+    until unblocked). Staff are not blocked here (an administrator changes their role instead)."""
+    _require_moderator(actor)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(_l("Say why: the person will see the reason."), field="reason")
+    if len(reason) > BLOCK_REASON_MAX:
+        raise DomainError(_l("The reason must be at most %(n)d characters long.", n=BLOCK_REASON_MAX), field="reason")
+    if user.id == actor.id or user.is_staff:
+        raise Forbidden(_l("Staff accounts cannot be blocked here."))
+    now = utcnow()
+    if until is not None and until <= now:
+        raise DomainError(_l("The end of the block must be in the future."), field="until")
+    user.posting_blocked_at, user.posting_blocked_until, user.posting_block_reason = now, until, reason
+    db.session.add(ModerationAction(user_id=user.id, actor_id=actor.id, action=BLOCK,
+                                    detail={"reason": reason, "until": until.isoformat() if until else None}))
+    db.session.flush()
+    return user
+
+
+def unblock_user(actor, user):
+    _require_moderator(actor)
+    if user.posting_blocked_at is None:
+        return user
+    user.posting_blocked_at = user.posting_blocked_until = user.posting_block_reason = None
+    db.session.add(ModerationAction(user_id=user.id, actor_id=actor.id, action=UNBLOCK))
+    db.session.flush()
+    return user

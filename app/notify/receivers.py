@@ -109,3 +109,11 @@ def _forget(session: Session) -> None:
         return
     session.info.pop(_EVENTS, None)
     session.info.pop(_KEYS, None)
+
+
+def queue_mail_now(rows: list[dict]) -> None:
+    """Add mail rows (from `render.render_mail`) to the outbox in the current transaction, to be sent after
+    its commit like the community's mail. For features whose mail is not about a topic (account e-mails)."""
+    keys = compose.insert_mail(db.session, rows)
+    if keys:
+        db.session.info.setdefault(_KEYS, set()).update(keys)

@@ -13,7 +13,7 @@ from flask import url_for
 
 from app.branding import current_brand
 from app.community import kinds
-from app.seo.text import first_image, iso, plain
+from app.seo.text import first_image, iso, plain, post_text
 
 CONTEXT = "https://schema.org"
 QA_TYPES = frozenset({kinds.QUESTION, kinds.PROBLEM})
@@ -30,8 +30,8 @@ def topic_is_public(topic) -> bool:
     return not (topic.is_private or topic.is_hidden or topic.is_deleted)
 
 
-def _text(html: str, fallback: str = "") -> str:
-    return plain(html, paragraphs=True)[:MAX_TEXT] or fallback
+def _text(post, fallback: str = "") -> str:
+    return post_text(post, paragraphs=True)[:MAX_TEXT] or fallback
 
 
 def _person(user) -> dict:
@@ -57,7 +57,7 @@ def _visible(comments) -> list:
 def _answer(topic, comment) -> dict:
     return {
         "@type": "Answer",
-        "text": _text(comment.body_html, "…"),
+        "text": _text(comment, "…"),
         "dateCreated": iso(comment.created_at),
         "datePublished": iso(comment.created_at),
         "author": _person(comment.author),
@@ -84,7 +84,7 @@ def _qa_page(topic, comments) -> dict:
     question = {
         "@type": "Question",
         "name": topic.title,
-        "text": _text(topic.body_html, topic.title),
+        "text": _text(topic, topic.title),
         "answerCount": len(comments),
         "upvoteCount": topic.vote_count or 0,
         "dateCreated": iso(topic.created_at),
@@ -109,7 +109,7 @@ def _forum_posting(topic, comments) -> dict:
         "url": url,
         "mainEntityOfPage": url,
         "headline": topic.title,
-        "text": _text(topic.body_html, topic.title),
+        "text": _text(topic, topic.title),
         "author": _person(topic.author),
         "datePublished": iso(topic.created_at),
         "dateModified": iso(topic.edited_at if getattr(topic, "edited_at", None) else topic.updated_at),
@@ -128,7 +128,7 @@ def _forum_posting(topic, comments) -> dict:
         posting["image"] = image
     if comments:
         posting["comment"] = [
-            {"@type": "Comment", "text": _text(c.body_html, "…"), "author": _person(c.author),
+            {"@type": "Comment", "text": _text(c, "…"), "author": _person(c.author),
              "datePublished": iso(c.created_at), "url": topic_url(topic, _anchor=f"c{c.id}")}
             for c in comments[:MAX_COMMENTS]
         ]
@@ -170,7 +170,7 @@ def faq_jsonld(articles) -> dict | None:
     """FAQPage for a list of published articles (None when there are none: an empty FAQPage is invalid)."""
     questions = [
         {"@type": "Question", "name": a.title, "url": article_url(a),
-         "acceptedAnswer": {"@type": "Answer", "text": _text(a.body_html, a.title), "url": article_url(a)}}
+         "acceptedAnswer": {"@type": "Answer", "text": _text(a, a.title), "url": article_url(a)}}
         for a in articles if a.is_published
     ]
     if not questions:

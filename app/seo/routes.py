@@ -5,7 +5,7 @@ from html import unescape
 from flask import Blueprint, Response, abort, current_app, request, stream_with_context, url_for
 
 from app.seo import feeds, jsonld, queries, sitemap
-from app.seo.text import excerpt, first_image
+from app.seo.text import excerpt, first_image, post_excerpt
 
 bp = Blueprint("seo", __name__)
 
@@ -105,6 +105,7 @@ def _seo_helpers():
         "seo_article_jsonld": jsonld.article_jsonld,
         "seo_faq_jsonld": jsonld.faq_jsonld,
         "seo_excerpt": excerpt,
+        "seo_post_excerpt": post_excerpt,
         "seo_first_image": lambda html: first_image(html, url_for("community.home", _external=True).rstrip("/")),
         "seo_feed_links": _feed_links,
         "seo_meta_content": _meta_content,

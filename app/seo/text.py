@@ -1,6 +1,5 @@
 """Small text helpers shared by meta tags, JSON-LD and feeds."""
 import re
-from html import unescape
 from datetime import datetime, timezone
 from email.utils import format_datetime as rfc822
 
@@ -13,7 +12,17 @@ _RELATIVE_URL_RE = re.compile(r'(\s(?:src|href)=")/(?!/)')
 def plain(html: str, paragraphs: bool = False) -> str:
     """Plain text of sanitised HTML with entities decoded (templates and JSON encoding escape it again).
     With `paragraphs`, line breaks between blocks are kept (folded to one blank line)."""
-    text = unescape(plain_text(html or ""))
+    return fold(plain_text(html or ""), paragraphs)
+
+
+def post_text(post, paragraphs: bool = False) -> str:
+    """The plain text of a topic or comment: its stored `body_text` (computed when written), else from the HTML."""
+    text = getattr(post, "body_text", None)
+    return fold(text, paragraphs) if text is not None else plain(post.body_html, paragraphs)
+
+
+def fold(text: str, paragraphs: bool = False) -> str:
+    """Whitespace folded; with `paragraphs`, line breaks between blocks kept (at most one blank line)."""
     if not paragraphs:
         return " ".join(text.split())
     lines = [" ".join(line.split()) for line in text.splitlines()]
@@ -22,7 +31,16 @@ def plain(html: str, paragraphs: bool = False) -> str:
 
 def excerpt(html: str, limit: int = 160) -> str:
     """Plain text of sanitised HTML, whitespace folded, cut at a word boundary with an ellipsis."""
-    text = plain(html)
+    return cut(plain(html), limit)
+
+
+def post_excerpt(post, limit: int = 160) -> str:
+    """excerpt() of a topic or comment from its stored plain text."""
+    text = getattr(post, "body_text", None)
+    return cut(fold(text[: limit * 20]), limit) if text is not None else excerpt(post.body_html, limit)
+
+
+def cut(text: str, limit: int = 160) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:-")

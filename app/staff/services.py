@@ -1,5 +1,6 @@
 """Staff writes and rules: departments and their settings, assignment, hand-offs, internal notes,
 waiting for the customer. Take the actor and plain data, flush, never commit."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -9,6 +10,7 @@ from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
 from app.common.policy import can
 from app.common.text import clean_text
+from app.common.sensitive import mask
 from app.extensions import db
 from app.community import search_docs as topic_search
 from app.staff import hours, sla
@@ -178,6 +180,8 @@ def add_internal_note(actor, topic, body: str) -> InternalNote:
     body = clean_text(body, NOTE_MAX, "body")
     if not body:
         raise DomainError(_l("Write something first."), field="body")
+    if not current_app.config.get("KEEP_CARD_NUMBERS_IN_INTERNAL_NOTES"):
+        body = mask(body).text  # staff notes keep card numbers and IBANs only where an administrator allows it
     note = InternalNote(topic_id=topic.id, author_id=actor.id, body=body, body_html=render_markdown(body))
     db.session.add(note)
     db.session.flush()

@@ -218,10 +218,26 @@ def test_add_to_faq_refuses_topics_that_do_not_qualify(client_as, make_topic, co
 
 def test_the_source_link_is_only_shown_to_who_may_see_the_topic(client_as, make_topic, make_article, customer,
                                                                  community):
-    private = make_topic(author=customer, category=community["cards"], is_private=True)
-    community_services.post_comment(community["rep_private"], private, "Answered privately.")
+    private = make_topic(author=customer, category=community["cards"])
+    community_services.post_comment(community["rep_private"], private, "Answered in public.")
     db.session.commit()
     article = make_article(source_topic=private, author=community["rep_private"])
+    private.is_private = True  # made private after the article was written from it
+    db.session.commit()
     url = f"/kb/{article.id}-{article.slug}"
     assert page(client_as(customer).get(url)).find("a", class_="kb-source-link") is not None
     assert page(client_as().get(url)).find("a", class_="kb-source-link") is None
+
+
+def test_add_to_faq_is_refused_on_private_topics_in_view_and_service(client_as, make_topic, customer, community):
+    private = make_topic(author=customer, category=community["cards"], is_private=True, title="My card was blocked")
+    community_services.post_comment(community["rep_private"], private, "Answered privately.")
+    db.session.commit()
+    rep = client_as(community["rep_private"])
+    assert page(rep.get(_topic_url(private))).find("section", class_="kb-topic-faq") is None
+    refused = rep.get(f"/kb/new?topic={private.id}")
+    assert refused.status_code == 403 and "private" in page_text(refused)
+    fields = {"title": "How to unblock a card", "body": "Call us.", "category_id": str(community["cards"].id),
+              "department_id": "0", "source_topic_id": str(private.id), "save": "1"}
+    rep.post("/kb/new", fields)
+    assert _articles() == []

@@ -1,0 +1,63 @@
+"""What one view of a heavy topic costs: 20 comments of 20,000 `<` characters each (every `<` becomes `&lt;`
+in the sanitised HTML, the worst case for anything that re-parses it on view).
+
+    .venv/bin/python -m bench.page_cost [--views 10] [--json]
+
+Prints the median time of GET /t/<id> (HTML with JSON-LD), of the topic's RSS feed and of a search for it.
+"""
+import argparse
+import json
+import statistics
+import time
+
+from bench._support import fresh_app, seed
+
+COMMENTS = 20
+SIZE = 20_000
+
+
+def _median_ms(app, url: str, views: int) -> float:
+    client = app.test_client()
+    times = []
+    for _ in range(views + 1):
+        with app.app_context():
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times[1:]) * 1000  # the first view warms caches
+
+
+def measure(views: int) -> dict:
+    from app.community import services
+    from app.extensions import db
+    from app.search import outbox
+
+    with fresh_app() as (app, _workdir):
+        author, category = seed()
+        topic = services.create_topic(author, "question", "Angle brackets everywhere", "<" * SIZE, category.id,
+                                      mood="indifferent")
+        for _ in range(COMMENTS):
+            services.post_comment(author, topic, "<" * SIZE)
+        db.session.commit()
+        outbox.drain()
+        url = f"/t/{topic.id}-{topic.slug}"
+        return {
+            "topic_page_ms": round(_median_ms(app, url, views), 1),
+            "feed_ms": round(_median_ms(app, "/feeds/topics.rss", views), 1),
+            "search_ms": round(_median_ms(app, "/search?q=angle", views), 1),
+            "comments": COMMENTS, "comment_chars": SIZE,
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--views", type=int, default=10)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = measure(args.views)
+    print(json.dumps(result) if args.json else "\n".join(f"{k:15} {v}" for k, v in result.items()))
+
+
+if __name__ == "__main__":
+    main()
