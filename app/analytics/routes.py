@@ -3,12 +3,13 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from app.analytics import services
-from app.extensions import db
+from app.extensions import db, limiter
 
 bp = Blueprint("analytics", __name__, url_prefix="/api/v1")
 
 
 @bp.route("/events", methods=["POST"])
+@limiter.limit("120 per minute")  # visitors report too: a stranger cannot flood the table
 def event():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):

@@ -47,8 +47,15 @@ def home():
     )
 
 
+def _sign_in_to_post():
+    """Anyone may write a question and see suggestions; posting needs an account. The draft waits in the
+    visitor's browser (static/js/ask.js keeps it in sessionStorage and restores it on /new after sign-in or
+    registration, with its draft id, so the deflection events stay tied to the topic)."""
+    flash(_("Log in or register to post your question: your draft is kept and waits for you on the form."), "info")
+    return redirect(url_for("auth.login", next=url_for("community.new_topic", resume=1)), 303)
+
+
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new_topic():
     form = TopicForm()
     categories = queries.categories_with_departments()
@@ -60,6 +67,8 @@ def new_topic():
             similar = search_service.suggest(form.title.data, form.body.data, search_service.scope_for(current_user))
             if similar:
                 return render_template("community/similar.html", form=form, similar=similar)
+        if not current_user.is_authenticated:
+            return _sign_in_to_post()
         try:
             topic = services.create_topic(
                 current_user, form.type.data, form.title.data, form.body.data, form.category_id.data,
