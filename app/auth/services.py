@@ -58,6 +58,11 @@ def update_settings(user: User, display_name: str, locale: str | None) -> User:
     return user
 
 
+def set_locale(user: User, locale: str) -> User:
+    user.locale = locale
+    return user
+
+
 def set_role(actor: User, user: User, role: str) -> User:
     if role not in ROLES:
         raise DomainError(_l("Unknown role."))
