@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import services
 from app.auth.forms import LoginForm, RegisterForm, SettingsForm
 from app.common.errors import DomainError
-from app.common.i18n import set_language_cookie
+from app.common.i18n import set_language_cookie, time_zones
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -68,8 +68,9 @@ def logout():
 @login_required
 def settings():
     form = SettingsForm(obj=current_user)
+    form.set_time_zones(time_zones(), current_app.config["BABEL_DEFAULT_TIMEZONE"])
     if form.validate_on_submit():
-        services.update_settings(current_user, form.display_name.data, form.locale.data)
+        services.update_settings(current_user, form.display_name.data, form.locale.data, form.timezone.data)
         db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("auth.settings"))

@@ -52,9 +52,10 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def update_settings(user: User, display_name: str, locale: str | None) -> User:
+def update_settings(user: User, display_name: str, locale: str | None, timezone: str | None = None) -> User:
     user.display_name = display_name.strip()
     user.locale = locale or None
+    user.timezone = timezone or None
     return user
 
 

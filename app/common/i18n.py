@@ -1,5 +1,8 @@
 """Locale choice: `?lang=` on the URL, then the user's setting, then the visitor's language cookie (set by the
 language switcher and by `?lang=`), then Accept-Language, then the configured default."""
+from functools import lru_cache
+from zoneinfo import available_timezones
+
 from flask import current_app, has_request_context, request
 from flask_login import current_user
 
@@ -23,6 +26,25 @@ def select_locale() -> str:
     return (_known(request.cookies.get(LANG_COOKIE))
             or request.accept_languages.best_match(current_app.config["LANGUAGES"])
             or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> tuple[str, ...]:
+    return tuple(sorted(name for name in available_timezones() if "/" in name and not name.startswith("Etc/")))
+
+
+def is_time_zone(name) -> bool:
+    return isinstance(name, str) and name in time_zones()
+
+
+def select_timezone() -> str | None:
+    """The signed-in user's time zone; None lets Flask-Babel use BABEL_DEFAULT_TIMEZONE (DEFAULT_TIMEZONE)."""
+    if not has_request_context():
+        return None
+    user = current_user
+    if user is not None and getattr(user, "is_authenticated", False) and is_time_zone(user.timezone):
+        return user.timezone
+    return None
 
 
 def set_language_cookie(response, lang: str):
