@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import joinedload
 
+from app.common.pagination import Page, paginate
 from app.common.permissions import is_staff
 from app.community.models import Category
 from app.community.search_docs import KIND as TOPIC_KIND
@@ -26,17 +27,22 @@ class FaqSection:
     articles: list = field(default_factory=list)
 
 
-def faq_sections() -> list[FaqSection]:
-    """Every category that has published articles, in the categories' order, each with its FAQ in staff's order."""
-    articles = db.session.scalars(
+FAQ_PER_PAGE = 100
+
+
+def faq_sections(page: int = 1, per_page: int = FAQ_PER_PAGE) -> tuple[list[FaqSection], Page]:
+    """One page of the published articles in the categories' order, each category's FAQ in staff's order,
+    grouped by category (a category that runs over a page boundary continues on the next page)."""
+    found = paginate(
         select(Article).join(Article.category).where(Article.status == PUBLISHED)
         .options(joinedload(Article.category), joinedload(Article.department))
-        .order_by(Category.position, Category.name, Article.position, Article.id)
+        .order_by(Category.position, Category.name, Article.position, Article.id),
+        page, per_page,
     )
     sections: dict[int, FaqSection] = {}
-    for article in articles:
+    for article in found.items:
         sections.setdefault(article.category_id, FaqSection(article.category)).articles.append(article)
-    return list(sections.values())
+    return list(sections.values()), found
 
 
 def most_read(limit: int = 5) -> list[Article]:
