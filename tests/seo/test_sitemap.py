@@ -170,3 +170,15 @@ def test_robots_points_to_the_sitemap(app, client):
 def test_robots_follows_the_proxy_host(app, client):
     response = client.get("/robots.txt", base_url="https://support.bank.example")
     assert "Sitemap: https://support.bank.example/sitemap.xml" in response.get_data(as_text=True).splitlines()
+
+
+def test_sitemap_lists_the_news_and_its_published_posts(app, client, community):
+    from app.news import services as news_services
+    admin = community["admin"]
+    post = news_services.create_news(admin, "Новое приложение", "Вышла новая версия приложения.")
+    news_services.create_news(admin, "Черновик новости", "Ещё не опубликовано.", publish=False)
+    db.session.commit()
+    urls = locs(valid_sitemap(client.get("/sitemap.xml")))
+    assert "http://localhost/news/" in urls
+    assert f"http://localhost/news/{post.id}-{post.slug}" in urls
+    assert not [url for url in urls if "chernovik" in url]
