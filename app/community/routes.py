@@ -32,19 +32,45 @@ def _load_visible_topic(topic_id: int):
     return topic
 
 
-@bp.route("/")
-def home():
-    topic_type = request.args.get("type") if request.args.get("type") in kinds.TOPIC_TYPES else None
-    status = request.args.get("status") if request.args.get("status") in kinds.ALL_STATUSES else None
-    category_id = _int_arg("category")
+def _list_filters() -> dict:
+    return {
+        "type": request.args.get("type") if request.args.get("type") in kinds.TOPIC_TYPES else None,
+        "status": request.args.get("status") if request.args.get("status") in kinds.ALL_STATUSES else None,
+    }
+
+
+def _topic_list_page(category=None):
+    filters = _list_filters()
+    categories = queries.categories_with_departments()
     page = queries.topic_list(
         current_user, parse_page(request.args.get("page")), per_page=20,
-        topic_type=topic_type, category_id=category_id, status=status,
+        topic_type=filters["type"], category_id=category.id if category else None, status=filters["status"],
     )
     return render_template(
-        "community/home.html", page=page, topic_type=topic_type, status=status, category_id=category_id,
-        categories=queries.categories_with_departments(), counts=queries.type_counts(current_user),
+        "community/home.html", page=page, topic_type=filters["type"], status=filters["status"], category=category,
+        category_id=category.id if category else None, categories=categories,
+        counts=queries.type_counts(current_user, category.id if category else None),
     )
+
+
+@bp.route("/")
+def home():
+    category_id = _int_arg("category")
+    if category_id is not None:  # the old filter address: the category has its own page now
+        category = next((c for c in queries.categories_with_departments() if c.id == category_id), None)
+        if category is None:
+            abort(404)
+        args = {k: v for k, v in _list_filters().items() if v}
+        return redirect(url_for("community.category_page", slug=category.slug, **args), 301)
+    return _topic_list_page()
+
+
+@bp.route("/c/<slug>")
+def category_page(slug: str):
+    category = queries.category_by_slug(slug)
+    if category is None:
+        abort(404)
+    return _topic_list_page(category)
 
 
 def _sign_in_to_post():

@@ -72,6 +72,9 @@ def _page_entries() -> list[Entry]:
     pages = [(url_for("community.home", _external=True), iso(queries.latest_topic_activity()))]
     if kb_enabled():
         pages.append((url_for("kb.index", _external=True), iso(queries.latest_article_change())))
+    from app.community.models import Category
+    pages += [(url_for("community.category_page", slug=Category(id=category_id, name=name).slug, _external=True),
+               iso(latest)) for category_id, name, latest in queries.category_pages()]
     return pages + _news_entries()
 
 
@@ -127,7 +130,8 @@ def _chunk_lastmods(section: Section, per_file: int) -> dict[int, str | None]:
     elif section.name == "kb":
         raw = queries.article_chunk_lastmods(per_file)
     else:
-        return {1: _later(*(lastmod for _, lastmod in section.entries(0, per_file)))}
+        return {number: _later(*(lastmod for _, lastmod in section.entries((number - 1) * per_file, per_file)))
+                for number in range(1, section.chunks(per_file) + 1)}
     return {number: iso(_later(*values)) for number, values in raw.items()}
 
 
