@@ -3,6 +3,8 @@
 Markdown is rendered with raw HTML disabled, then the result goes through bleach
 with an allow-list, so nothing script-capable can reach a template.
 """
+import re
+
 import bleach
 from markdown_it import MarkdownIt
 
@@ -19,8 +21,19 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": 60})
 _markdown.enable("table").enable("strikethrough")
+
+# markdown-it silently drops what is nested deeper than maxNesting. Deeper quotes and list items are
+# flattened to MAX_DEPTH instead, so their text is always shown (as siblings at the deepest level).
+MAX_DEPTH = 10
+_DEEP_QUOTE = re.compile(r"^(?:[ \t]{0,3}>){%d,}" % (MAX_DEPTH + 1), re.MULTILINE)
+_DEEP_ITEM = re.compile(r"^[ \t]{%d,}(?=(?:[-*+]|\d{1,9}[.)])[ \t])" % (2 * MAX_DEPTH + 1), re.MULTILINE)
+
+
+def _flatten_deep_nesting(text: str) -> str:
+    text = _DEEP_QUOTE.sub(">" * MAX_DEPTH, text)
+    return _DEEP_ITEM.sub(" " * (2 * MAX_DEPTH), text)
 
 
 def _nofollow(attrs, new=False):
@@ -45,7 +58,7 @@ def sanitize_html(html: str) -> str:
 
 def render_markdown(text: str) -> str:
     """Markdown source written by a user -> safe HTML for a *_html column."""
-    return sanitize_html(_markdown.render(text or ""))
+    return sanitize_html(_markdown.render(_flatten_deep_nesting(text or "")))
 
 
 def plain_text(html: str) -> str:
