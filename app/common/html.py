@@ -27,8 +27,8 @@ _markdown.enable("table").enable("strikethrough")
 # markdown-it silently drops what is nested deeper than maxNesting. Deeper quotes and list items are
 # flattened to MAX_DEPTH instead, so their text is always shown (as siblings at the deepest level).
 MAX_DEPTH = 10
-_DEEP_QUOTE = re.compile(r"^(?:[ \t]{0,3}>){%d,}" % (MAX_DEPTH + 1), re.MULTILINE)
-_DEEP_ITEM = re.compile(r"^[ \t]{%d,}(?=(?:[-*+]|\d{1,9}[.)])[ \t])" % (2 * MAX_DEPTH + 1), re.MULTILINE)
+_DEEP_QUOTE = re.compile(rf"^(?:[ \t]{{0,3}}>){{{MAX_DEPTH + 1},}}", re.MULTILINE)
+_DEEP_ITEM = re.compile(rf"^[ \t]{{{2 * MAX_DEPTH + 1},}}(?=(?:[-*+]|\d{{1,9}}[.)])[ \t])", re.MULTILINE)
 
 
 def _flatten_deep_nesting(text: str) -> str:
