@@ -35,6 +35,8 @@ class Config:
     COMMUNITY_NAME = os.environ.get("COMMUNITY_NAME", "Otklik")
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ru")
     LANGUAGES = ("en", "ru", "uk")
+    # The community's time zone: times are shown in it unless a user picks their own in their settings.
+    DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Moscow")
     TOPICS_PER_PAGE = int(os.environ.get("TOPICS_PER_PAGE", "20"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
     WTF_CSRF_TIME_LIMIT = None

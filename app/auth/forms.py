@@ -27,4 +27,11 @@ class SettingsForm(FlaskForm):
         SelectChoice("", _l("Automatic")), SelectChoice("en", "English"), SelectChoice("ru", "Русский"),
         SelectChoice("uk", "Українська"),
     ])
+    timezone = SelectField(_l("Time zone"), default="", description=_l("Times on the site are shown in this zone."))
     submit = SubmitField(_l("Save"))
+
+    def set_time_zones(self, zones, default_zone: str) -> None:
+        self.timezone.choices = [SelectChoice("", _l("The community's time zone (%(zone)s)", zone=default_zone))]
+        self.timezone.choices += [SelectChoice(name, name.replace("_", " ")) for name in zones]
+        if self.timezone.data is None:  # not sent, and the user has none: the community's zone
+            self.timezone.data = ""

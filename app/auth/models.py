@@ -18,6 +18,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(80), nullable=False)
     role: Mapped[str] = mapped_column(String(20), default=CUSTOMER, nullable=False)
     locale: Mapped[str | None] = mapped_column(String(8))
+    timezone: Mapped[str | None] = mapped_column(String(64))  # IANA name; None: the community's time zone
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     # When the person followed a confirmation link (or a password-reset link) sent to `email`.
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)

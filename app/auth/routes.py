@@ -1,4 +1,4 @@
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +9,7 @@ from app.auth.forms import LoginForm, RegisterForm, SettingsForm
 from app.auth.sessions import sign_out
 from app.common.errors import DomainError
 from app.common.ratelimit import rate_limit
+from app.common.i18n import set_language_cookie, time_zones
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -79,9 +80,11 @@ def logout():
 @login_required
 def settings():
     form = SettingsForm(obj=current_user)
+    form.set_time_zones(time_zones(), current_app.config["BABEL_DEFAULT_TIMEZONE"])
     if form.validate_on_submit():
         try:
-            services.update_settings(current_user, form.display_name.data, form.locale.data)
+            services.update_settings(current_user, form.display_name.data, form.locale.data,
+                                     form.timezone.data)
         except DomainError as error:
             getattr(form, error.field or "display_name").errors.append(str(error.message))
         else:
@@ -89,3 +92,18 @@ def settings():
             flash(_("Settings saved."), "success")
             return redirect(url_for("auth.settings"))
     return render_template("auth/settings.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """The language switcher on every page: a cookie for everyone, and the profile for a signed-in user."""
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        return render_template("errors/error.html", code=400, message=_("Unknown language.")), 400
+    if current_user.is_authenticated:
+        services.set_locale(current_user, lang)
+        db.session.commit()
+    target = urlsplit(_safe_next(url_for("community.home")))
+    query = urlencode([(k, v) for k, v in parse_qsl(target.query, keep_blank_values=True) if k != "lang"])
+    back = urlunsplit(("", "", target.path, query, ""))
+    return set_language_cookie(redirect(back, 303), lang)

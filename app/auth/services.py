@@ -91,9 +91,15 @@ def register_or_notify(email: str, password: str, display_name: str) -> User | N
     return None
 
 
-def update_settings(user: User, display_name: str, locale: str | None) -> User:
+def update_settings(user: User, display_name: str, locale: str | None, timezone: str | None = None) -> User:
     user.display_name = clean_display_name(display_name, user.role, user.id)
     user.locale = locale or None
+    user.timezone = timezone or None
+    return user
+
+
+def set_locale(user: User, locale: str) -> User:
+    user.locale = locale
     return user
 
 

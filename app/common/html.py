@@ -22,8 +22,19 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": 60})
 _markdown.enable("table").enable("strikethrough")
+
+# markdown-it silently drops what is nested deeper than maxNesting. Deeper quotes and list items are
+# flattened to MAX_DEPTH instead, so their text is always shown (as siblings at the deepest level).
+MAX_DEPTH = 10
+_DEEP_QUOTE = re.compile(rf"^(?:[ \t]{{0,3}}>){{{MAX_DEPTH + 1},}}", re.MULTILINE)
+_DEEP_ITEM = re.compile(rf"^[ \t]{{{2 * MAX_DEPTH + 1},}}(?=(?:[-*+]|\d{{1,9}}[.)])[ \t])", re.MULTILINE)
+
+
+def _flatten_deep_nesting(text: str) -> str:
+    text = _DEEP_QUOTE.sub(">" * MAX_DEPTH, text)
+    return _DEEP_ITEM.sub(" " * (2 * MAX_DEPTH), text)
 
 
 def _nofollow(attrs, new=False):
@@ -48,7 +59,7 @@ def sanitize_html(html: str) -> str:
 
 def render_markdown(text: str) -> str:
     """Markdown source written by a user -> safe HTML for a *_html column."""
-    return sanitize_html(_markdown.render(text or ""))
+    return sanitize_html(_markdown.render(_flatten_deep_nesting(text or "")))
 
 
 # A tag of our own sanitised HTML (attribute values are quoted and may contain ">").

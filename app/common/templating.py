@@ -1,12 +1,14 @@
 """Template globals and filters."""
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from babel import Locale
 from flask import request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, get_timezone
+from markupsafe import Markup
 from flask_login import current_user
 
+from app.common.db import utcnow
 from app.common.policy import can, is_staff
 
 
@@ -18,7 +20,6 @@ def _page_url(page: int) -> str:
 
 def _timeago(value: datetime) -> str:
     from flask_babel import format_timedelta
-    from app.common.db import utcnow
     return format_timedelta(value - utcnow(), add_direction=True)
 
 
@@ -31,6 +32,17 @@ def _datetime_pattern(locale: Locale) -> str:
 
 def _datetime(value: datetime | None) -> str:
     return format_datetime(value, _datetime_pattern(get_locale())) if value else ""
+
+
+def _when(value: datetime | None, relative_for: timedelta = timedelta(days=2)) -> Markup:
+    """<time datetime="...Z" title="absolute, zone">: "2 hours ago" when recent, the viewer's local date otherwise."""
+    if not value:
+        return Markup("")
+    absolute = _datetime(value)
+    zone = get_timezone().zone if hasattr(get_timezone(), "zone") else str(get_timezone())
+    recent = abs(utcnow() - value) < relative_for
+    return Markup('<time datetime="{}Z" title="{} ({})">{}</time>').format(
+        value.isoformat(timespec="seconds"), absolute, zone, _timeago(value) if recent else absolute)
 
 
 def init_app(app) -> None:
@@ -47,5 +59,6 @@ def init_app(app) -> None:
     )
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["timeago"] = _timeago
+    app.jinja_env.filters["when"] = _when
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -19,6 +19,11 @@ class Category(TimestampMixin, db.Model):
 
     department = relationship("Department", lazy="joined")
 
+    @property
+    def slug(self) -> str:
+        """The category page's address, /c/<slug>: the transliterated name (or the id when it has no letters)."""
+        return slugify(self.name) or str(self.id)
+
     def __repr__(self) -> str:
         return f"<Category {self.id} {self.name}>"
 

@@ -16,6 +16,11 @@ def categories_with_departments() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
 
 
+def category_by_slug(slug: str) -> Category | None:
+    """Categories are few: match the slug against their names (no slug column to keep in step)."""
+    return next((c for c in categories_with_departments() if c.slug == slug), None)
+
+
 def topic_list(viewer, page: int, per_page: int, topic_type: str | None = None,
                category_id: int | None = None, status: str | None = None, author_id: int | None = None) -> Pagination:
     stmt = (
@@ -35,10 +40,11 @@ def topic_list(viewer, page: int, per_page: int, topic_type: str | None = None,
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
-def type_counts(viewer) -> dict[str, int]:
-    rows = db.session.execute(
-        select(Topic.type, func.count()).where(where(viewer, "view_topic", Topic)).group_by(Topic.type)
-    )
+def type_counts(viewer, category_id: int | None = None) -> dict[str, int]:
+    stmt = select(Topic.type, func.count()).where(where(viewer, "view_topic", Topic)).group_by(Topic.type)
+    if category_id is not None:
+        stmt = stmt.where(Topic.category_id == category_id)
+    rows = db.session.execute(stmt)
     return {topic_type: count for topic_type, count in rows}
 
 

@@ -30,23 +30,54 @@ def _load_visible_topic(topic_id: int):
     return queries.load_visible_topic(current_user, topic_id)
 
 
-@bp.route("/")
-def home():
-    topic_type = request.args.get("type") if request.args.get("type") in kinds.TOPIC_TYPES else None
-    status = request.args.get("status") if request.args.get("status") in kinds.ALL_STATUSES else None
-    category_id = _int_arg("category")
+def _list_filters() -> dict:
+    return {
+        "type": request.args.get("type") if request.args.get("type") in kinds.TOPIC_TYPES else None,
+        "status": request.args.get("status") if request.args.get("status") in kinds.ALL_STATUSES else None,
+    }
+
+
+def _topic_list_page(category=None):
+    filters = _list_filters()
+    categories = queries.categories_with_departments()
     page = queries.topic_list(
         current_user, parse_page(request.args.get("page")), per_page=current_app.config["TOPICS_PER_PAGE"],
-        topic_type=topic_type, category_id=category_id, status=status,
+        topic_type=filters["type"], category_id=category.id if category else None, status=filters["status"],
     )
     return render_template(
-        "community/home.html", page=page, topic_type=topic_type, status=status, category_id=category_id,
-        categories=queries.categories_with_departments(), counts=queries.type_counts(current_user),
+        "community/home.html", page=page, topic_type=filters["type"], status=filters["status"], category=category,
+        category_id=category.id if category else None, categories=categories,
+        counts=queries.type_counts(current_user, category.id if category else None),
     )
+
+
+@bp.route("/")
+def home():
+    category_id = _int_arg("category")
+    category = next((c for c in queries.categories_with_departments() if c.id == category_id), None)
+    if category is not None:  # the old filter address: the category has its own page now (unknown ones: ignored)
+        args = {k: v for k, v in _list_filters().items() if v}
+        return redirect(url_for("community.category_page", slug=category.slug, **args), 301)
+    return _topic_list_page()
+
+
+@bp.route("/c/<slug>")
+def category_page(slug: str):
+    category = queries.category_by_slug(slug)
+    if category is None:
+        abort(404)
+    return _topic_list_page(category)
+
+
+def _sign_in_to_post():
+    """Anyone may write a question and see suggestions; posting needs an account. The draft waits in the
+    visitor's browser (static/js/ask.js keeps it in sessionStorage and restores it on /new after sign-in or
+    registration, with its draft id, so the deflection events stay tied to the topic)."""
+    flash(_("Log in or register to post your question: your draft is kept and waits for you on the form."), "info")
+    return redirect(url_for("auth.login", next=url_for("community.new_topic", resume=1)), 303)
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 @rate_limit("post", key="user")
 def new_topic():
     form = TopicForm()
@@ -59,6 +90,8 @@ def new_topic():
             similar = search_service.suggest(form.title.data, form.body.data, search_service.scope_for(current_user))
             if similar:
                 return render_template("community/similar.html", form=form, similar=similar)
+        if not current_user.is_authenticated:
+            return _sign_in_to_post()
         try:
             topic = services.create_topic(
                 current_user, form.type.data, form.title.data, form.body.data, form.category_id.data,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.common.errors import NotFound
+from flask_sqlalchemy.pagination import Pagination
 from app.common.policy import can, where
 from app.community.models import Category
 from app.community.search_docs import KIND as TOPIC_KIND
@@ -28,17 +29,22 @@ class FaqSection:
     articles: list = field(default_factory=list)
 
 
-def faq_sections() -> list[FaqSection]:
-    """Every category that has published articles, in the categories' order, each with its FAQ in staff's order."""
-    articles = db.session.scalars(
+FAQ_PER_PAGE = 100
+
+
+def faq_sections(page: int = 1, per_page: int = FAQ_PER_PAGE) -> tuple[list[FaqSection], Pagination]:
+    """One page of the published articles in the categories' order, each category's FAQ in staff's order,
+    grouped by category (a category that runs over a page boundary continues on the next page)."""
+    found = db.paginate(
         select(Article).join(Article.category).where(Article.status == PUBLISHED)
         .options(joinedload(Article.category), joinedload(Article.department))
-        .order_by(Category.position, Category.name, Article.position, Article.id)
+        .order_by(Category.position, Category.name, Article.position, Article.id),
+        page=page, per_page=per_page, error_out=False,
     )
     sections: dict[int, FaqSection] = {}
-    for article in articles:
+    for article in found.items:
         sections.setdefault(article.category_id, FaqSection(article.category)).articles.append(article)
-    return list(sections.values())
+    return list(sections.values()), found
 
 
 def most_read(limit: int = 5) -> list[Article]:

@@ -37,9 +37,9 @@ def _topic_faq(topic) -> dict:
 
 @bp.route("/")
 def index():
-    sections = queries.faq_sections()
+    sections, page = queries.faq_sections(parse_page(request.args.get("page")))
     return render_template(
-        "kb/index.html", sections=sections, most_read=queries.most_read(),
+        "kb/index.html", sections=sections, page=page, most_read=queries.most_read(),
         drafts=queries.drafts() if can(current_user, "write_articles") else [],
         faq_articles=[article for section in sections for article in section.articles],
     )

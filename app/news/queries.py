@@ -33,5 +33,13 @@ def latest(limit: int = 20) -> list[NewsPost]:
     return list(db.session.scalars(_published().limit(limit)))
 
 
+def published_for_sitemap(limit: int) -> list[tuple[int, str, object]]:
+    """(id, slug, changed) of published posts, newest first, without loading authors."""
+    rows = db.session.execute(
+        select(NewsPost.id, NewsPost.slug, NewsPost.published_at, NewsPost.updated_at)
+        .where(NewsPost.published_at.is_not(None)).order_by(NewsPost.published_at.desc()).limit(limit))
+    return [(row.id, row.slug, max(v for v in (row.published_at, row.updated_at) if v)) for row in rows]
+
+
 def get_post(post_id: int) -> NewsPost | None:
     return db.session.scalar(select(NewsPost).where(NewsPost.id == post_id).options(joinedload(NewsPost.author)))

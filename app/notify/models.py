@@ -1,6 +1,7 @@
 """Notification rows: who follows which topic, what each person wants by e-mail, and the mail outbox."""
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,6 +15,8 @@ SENT = "sent"            # the SMTP server accepted it (MAIL_BACKEND=outbox: it 
 FAILED = "failed"        # refused for good (5xx) or out of attempts; `flask notify send --requeue-failed` retries
 CANCELLED = "cancelled"  # not to be sent any more: content hidden or deleted, recipient may not see it
 MAIL_STATUSES = (QUEUED, SENDING, SENT, FAILED, CANCELLED)
+MAIL_STATUS_LABELS = {QUEUED: _l("queued"), SENDING: _l("sending"), SENT: _l("sent"), FAILED: _l("failed"),
+                      CANCELLED: _l("cancelled")}
 
 # Subscription.reason
 AUTHOR = "author"

@@ -10,7 +10,7 @@ from app.community.queries import load_visible_topic
 from app.extensions import csrf, db
 from app.notify import links, queries, services
 from app.notify.forms import FollowForm, SettingsForm
-from app.notify.models import MAIL_STATUSES, MailMessage
+from app.notify.models import MAIL_STATUS_LABELS, MAIL_STATUSES, MailMessage
 
 bp = Blueprint("notify", __name__)
 
@@ -109,7 +109,7 @@ def outbox():
     status = request.args.get("status") if request.args.get("status") in MAIL_STATUSES else None
     page = queries.outbox_page(parse_page(request.args.get("page")), status=status)
     return render_template("notify/outbox.html", page=page, status=status, counts=queries.outbox_counts(),
-                           statuses=MAIL_STATUSES)
+                           statuses=MAIL_STATUSES, status_labels=MAIL_STATUS_LABELS)
 
 
 @bp.route("/admin/outbox/<int:message_id>")

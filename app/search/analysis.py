@@ -44,7 +44,8 @@ from typing import Iterable
 
 from app.search import translation
 from app.search.morphology import known as _known, lemma as _lemma, stem_en as _stem_en
-from app.search.stopwords import ALL as _STOP_ALL, EN as _STOP_EN
+from app.search.stopwords import ALL as _STOP_ALL, EN as _STOP_EN, NOT_HIGHLIGHTED
+from app.search.synonyms import CYRILLIC_TO_LATIN
 
 __all__ = ["analyse", "analyse_query", "analyse_spans", "words", "highlight", "word_terms",
            "is_dictionary_word", "normalise_word", "is_long_request", "request_spans", "fingerprint",
@@ -70,7 +71,7 @@ MAX_QUERY_CHARS = 4000
 MAX_WORD_CHARS = 48
 # Raise when a change to this module gives a text other terms: indexes built before need `flask search
 # reindex`, and `flask search verify` says so (fingerprint()).
-ANALYSER_VERSION = 2
+ANALYSER_VERSION = 3
 
 # ---------------------------------------------------------------- word level
 
@@ -158,6 +159,9 @@ def _terms_for(form: str, cls: str, lang: str | None) -> tuple[str, ...]:
         for t in (translation.russian_equivalents(t) if t_lang == "uk" else (t,)):
             if t not in _STOP_ALL and len(t) > 1 and t not in out:
                 out.append(t)
+            latin = CYRILLIC_TO_LATIN.get(t) or CYRILLIC_TO_LATIN.get(form)
+            if latin and _stem_en(latin) not in out:  # "смс" also as "sms": one script finds the other
+                out.append(_stem_en(latin))
     return tuple(out)
 
 
@@ -207,7 +211,9 @@ def word_terms(word: str) -> frozenset[str]:
     out: set[str] = set()
     for form, cls in _parts(word):
         if cls in (_BOTH, _NONE):
-            out.update(t for t in (_lemma(form, "ru"), _lemma(form, "uk")) if t not in _STOP_ALL)
+            lemmas = {t for t in (_lemma(form, "ru"), _lemma(form, "uk")) if t not in _STOP_ALL}
+            out.update(lemmas)
+            out.update(_stem_en(CYRILLIC_TO_LATIN[t]) for t in lemmas | {form} if t in CYRILLIC_TO_LATIN)
         else:
             out.update(_terms_for(form, cls, None))
     return frozenset(out)
@@ -345,7 +351,7 @@ def highlight(text: str, query: str, max_chars: int = 240, *, scan_chars: int = 
     qterms = _highlight_terms((query or "")[:MAX_QUERY_CHARS])
     matched: list[tuple[int, frozenset]] = []  # (word index, matched terms)
     for i, (_, _, w) in enumerate(ws):
-        hit = word_terms(w) & qterms if qterms else set()
+        hit = (word_terms(w) & qterms) - NOT_HIGHLIGHTED if qterms else set()
         if hit:
             matched.append((i, frozenset(hit)))
 

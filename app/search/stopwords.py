@@ -27,3 +27,7 @@ what which who whom whose how please hi hello thanks thank
 """.split())
 
 ALL = RU | UK | EN
+
+# Searchable (they change a request's meaning) but too common to mark in a snippet: "не" in every sentence
+# would be highlighted otherwise.
+NOT_HIGHLIGHTED = frozenset({"не", "нет", "ни", "ні", "not", "no", "где", "когда", "де", "коли"})

@@ -113,3 +113,14 @@ FALSE_FRIENDS = (
     "шар",      # layer, not "шар" (ball)
     "питати",   # to ask, not "питать" (to feed)
 )
+
+# Cyrillic spellings of Latin abbreviations and brand names people type either way ("смс" / "SMS"): the
+# analyser adds the Latin word's term to the Cyrillic word's, so a request in one script finds text in the
+# other, on every backend. Keys are Russian/Ukrainian lemmas, values Latin words (stemmed like English).
+CYRILLIC_TO_LATIN = {
+    "смс": "sms", "эсэмэс": "sms", "пин": "pin", "пинкод": "pin", "айфон": "iphone", "айпад": "ipad",
+    "андроид": "android", "андроїд": "android", "вайфай": "wifi", "вайбер": "viber", "телеграм": "telegram",
+    "ватсап": "whatsapp", "гугл": "google", "эппл": "apple", "епл": "apple", "самсунг": "samsung",
+    "пуш": "push", "кэшбэк": "cashback", "кешбек": "cashback", "апп": "app", "пдф": "pdf", "юсб": "usb",
+    "иос": "ios", "айос": "ios", "нфс": "nfc", "эквайринг": "acquiring", "еквайринг": "acquiring",
+}

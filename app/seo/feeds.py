@@ -114,7 +114,7 @@ def topics_feed(self_endpoint: str, fmt: str, category=None) -> Feed:
         title=xml_text(_("%(name)s: new topics in %(category)s", name=name, category=category.name)),
         subtitle=xml_text(category.description or category.name),
         self_url=url_for(self_endpoint, category_id=category.id, fmt=fmt, _external=True),
-        alternate_url=url_for("community.home", category=category.id, _external=True),
+        alternate_url=url_for("community.category_page", slug=category.slug, _external=True),
         entries=[_topic_entry(t) for t in topics],
     )
 

@@ -54,12 +54,28 @@ def kb_enabled() -> bool:
     return queries.has_articles() and {"kb.article", "kb.index"} <= current_app.view_functions.keys()
 
 
+def _news_entries() -> list[Entry]:
+    """The news index and each published post (news is optional: nothing when app.news is not routed)."""
+    if not {"news.index", "news.post"} <= current_app.view_functions.keys():
+        return []
+    from app.news import queries as news_queries
+    posts = news_queries.published_for_sitemap(current_app.config["SITEMAP_MAX_URLS"] - 2)
+    if not posts:
+        return []
+    entries = [(url_for("news.index", _external=True), iso(posts[0][2]))]
+    return entries + [(url_for("news.post", post_id=post_id, slug=slug, _external=True), iso(changed))
+                      for post_id, slug, changed in posts]
+
+
 def _page_entries() -> list[Entry]:
-    """The list pages worth indexing: the community's front page and the knowledge base's."""
+    """The list pages worth indexing: the community's front page, the knowledge base's, and the news."""
     pages = [(url_for("community.home", _external=True), iso(queries.latest_topic_activity()))]
     if kb_enabled():
         pages.append((url_for("kb.index", _external=True), iso(queries.latest_article_change())))
-    return pages
+    from app.community.models import Category
+    pages += [(url_for("community.category_page", slug=Category(id=category_id, name=name).slug, _external=True),
+               iso(latest)) for category_id, name, latest in queries.category_pages()]
+    return pages + _news_entries()
 
 
 @dataclass
@@ -114,7 +130,8 @@ def _chunk_lastmods(section: Section, per_file: int) -> dict[int, str | None]:
     elif section.name == "kb":
         raw = queries.article_chunk_lastmods(per_file)
     else:
-        return {1: _later(*(lastmod for _, lastmod in section.entries(0, per_file)))}
+        return {number: _later(*(lastmod for _, lastmod in section.entries((number - 1) * per_file, per_file)))
+                for number in range(1, section.chunks(per_file) + 1)}
     return {number: iso(_later(*values)) for number, values in raw.items()}
 
 

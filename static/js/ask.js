@@ -119,6 +119,8 @@
     body.focus();
   });
   form.addEventListener("submit", function () {
+    // A visitor is sent to log in or register first: the draft stays until they come back and post.
+    if (form.hasAttribute("data-keep-draft-on-submit")) { saveDraft(); return; }
     try { window.sessionStorage.removeItem(STORE); } catch (e) { /* ignore */ }
   });
   if (title.value.trim().length >= MIN_TITLE) { lookUp(); }

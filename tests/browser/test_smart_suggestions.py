@@ -61,3 +61,38 @@ def test_typing_a_question_suggests_the_existing_topic_and_keeps_the_draft(live_
     expect(suggestions).to_be_visible(timeout=10_000)
     page.locator("#suggestions-dismiss").click()
     expect(suggestions).to_be_hidden()
+
+
+def test_official_answer_badge_only_on_answered_suggestions(live_server, new_session):
+    """The badge follows the topic: shown for the officially answered one, hidden for the unanswered one."""
+    answered_title = "Карта не работает за границей после поездки"
+    open_title = "Карта не работает в метро после поездки"
+    with live_server.app.app_context():
+        department = staff_services.create_department("Частные клиенты")
+        category = admin_services.create_category("Карты", department.id)
+        author = auth_services.register_user("author@test.example", PASSWORD, "Анна", role="customer")
+        auth_services.register_user("asker@test.example", PASSWORD, "Борис", role="customer")
+        rep = auth_services.register_user("rep@test.example", PASSWORD, "Павел", role="representative")
+        rep.departments = [department]
+        answered = community_services.create_topic(author, "question", answered_title, "Карта не работает.",
+                                                   category.id, mood="upset")
+        community_services.create_topic(author, "question", open_title, "Карта не работает.",
+                                        category.id, mood="upset")
+        community_services.post_comment(rep, answered, "Включите платежи за границей в приложении.")
+        db.session.commit()
+        assert answered.has_official_answer
+        db.session.remove()
+
+    page = new_session("asker")
+    log_in(page, live_server.url, "asker@test.example", PASSWORD)
+    page.goto(f"{live_server.url}/new")
+    page.locator("form#ask-form input[name=title]").press_sequentially("Карта не работает после поездки", delay=20)
+    suggestions = page.locator("#suggestions")
+    expect(suggestions).to_be_visible(timeout=10_000)
+    answered_item = suggestions.locator(".suggestion", has_text=answered_title)
+    open_item = suggestions.locator(".suggestion", has_text=open_title)
+    expect(answered_item).to_have_count(1)
+    expect(open_item).to_have_count(1)
+    expect(answered_item.locator(".badge.answered")).to_be_visible()
+    expect(answered_item.locator(".badge.answered")).to_have_text("Official answer")
+    expect(open_item.locator(".badge.answered")).to_be_hidden()

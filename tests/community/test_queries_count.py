@@ -49,7 +49,7 @@ def grow(community):
     return subject, add
 
 
-PUBLIC_LISTS = ["/", "/?type=problem", "/?category={cards}", "/u/{subject}", "/u/{subject}?tab=comments"]
+PUBLIC_LISTS = ["/", "/?type=problem", "/c/{cards}", "/u/{subject}", "/u/{subject}?tab=comments"]
 ADMIN_LISTS = ["/admin/users", "/admin/users?q=author"]
 
 
@@ -57,7 +57,7 @@ ADMIN_LISTS = ["/admin/users", "/admin/users?q=author"]
 def test_list_pages_issue_a_bounded_number_of_queries(client_as, community, customer, grow, viewer):
     subject, add = grow
     client = client_as(None if viewer == "anonymous" else customer if viewer == "customer" else community[viewer])
-    urls = [url.format(cards=community["cards"].id, subject=subject.id)
+    urls = [url.format(cards=community["cards"].slug, subject=subject.id)
             for url in PUBLIC_LISTS + (ADMIN_LISTS if viewer == "admin" else [])]
     counts = {url: [] for url in urls}
     for n in (3, 27):  # 3 topics each by the subject and by others, then 30 each

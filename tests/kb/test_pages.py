@@ -238,3 +238,25 @@ def test_images_follow_the_article_and_its_comments(client_as, make_article, mak
     assert _image_status(visitor, comment_image) == 404
     client_as(rep).post(f"/kb/{article.id}/unpublish")
     assert _image_status(visitor, image) == 404
+
+
+def test_the_index_is_paginated_and_grouped_by_category(client, make_article, community, monkeypatch):
+    from app.kb import queries
+    titles = [f"Card question number {n}" for n in range(3)]
+    for title in titles:
+        make_article(title=title, category=community["cards"])
+    make_article(title="How do I connect a terminal?", category=community["acquiring"])
+    monkeypatch.setattr(queries.faq_sections, "__defaults__", (1, 2))  # two articles a page
+
+    def sections(url):
+        root = page(client.get(url))
+        return ({s.find("h2").text: [a.text for a in s.find_all("a", class_="topic-title")]
+                 for s in root.find_all("section", class_="kb-category")}, root)
+
+    first, root = sections("/kb/")
+    second, second_root = sections("/kb/?page=2")
+    ordered = [title for group in (first, second) for titles_ in group.values() for title in titles_]
+    assert len(ordered) == 4 and len(set(ordered)) == 4
+    assert sum(map(len, first.values())) == 2
+    assert root.find("nav", class_="pager").find("a", rel="next").get("href") == "/kb/?page=2"
+    assert second_root.find("link", rel="canonical").get("href").endswith("/kb/?page=2")

@@ -136,3 +136,14 @@ def test_the_app_refuses_broken_mail_settings(tmp_path, setting, value, message)
     config = type("Broken", (_config_for(tmp_path),), {setting: value})
     with pytest.raises(RuntimeError, match=re.escape(message)):
         create_app(config)
+
+
+def test_outbox_statuses_are_translated(client, auth, community, customer, make_topic):
+    topic = make_topic(author=customer, category=community["cards"], title="Outbox in Russian")
+    community_services.post_comment(community["rep_private"], topic, "An answer")
+    db.session.commit()
+    auth.login("admin@test.example")
+    listing = page(client.get("/admin/outbox?lang=ru"))
+    cells = [td.text.strip() for td in listing.find_all("td", **{"data-label": "Статус"})]
+    assert cells and all(cell.startswith("отправлено") for cell in cells)
+    assert "отменено (0)" in listing.find("nav", class_="filters").text

@@ -76,6 +76,26 @@ def test_inflected_forms_find_each_other(corpus, query, expected):
         assert result.hits[0].score > 0
 
 
+SCRIPTS = [
+    doc(id=21, title="Не приходит SMS от банка", body="Код по SMS так и не пришёл."),
+    doc(id=22, title="Как сменить PIN карты", body="Хочу поменять PIN."),
+    doc(id=23, title="Приложение вылетает на iPhone", body="После обновления iPhone падает."),
+    doc(id=24, title="Не работает приложение на айфоне", body="Айфон новый, приложение закрывается."),
+    doc(id=25, title="Банкомат съел карту", body="Карта осталась в банкомате."),
+]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("смс", 21), ("пин", 22), ("айфон", {23, 24}), ("iPhone", {23, 24}), ("SMS", 21), ("PIN", 22),
+])
+def test_cyrillic_and_latin_spellings_find_each_other(backend, query, expected):
+    """"смс" finds "SMS" and back (analysis: synonyms.CYRILLIC_TO_LATIN), on every backend."""
+    backend.upsert(SCRIPTS)
+    for mode in ("search", "suggest"):
+        found = {key[1] for key in keys_of(backend.search(query, ANONYMOUS, mode=mode))}
+        assert found == (expected if isinstance(expected, set) else {expected}), (mode, query, found)
+
+
 def test_official_answers_are_searchable(corpus):
     assert keys_of(corpus.search("international settings", ANONYMOUS))[:1] == [("topic", 3)]
 

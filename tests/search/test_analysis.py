@@ -190,3 +190,16 @@ def test_numbers_are_dropped_only_from_a_whole_request():
     assert analysis.is_long_request(request)
     kept = [t for t, _, _ in analysis.request_spans(request)]
     assert "квартира" in kept and "27" not in kept and "15" not in kept
+
+
+def test_negation_is_searchable_but_not_highlighted():
+    from app.search.analysis import analyse, highlight
+    assert "не" in analyse("карта не работает")
+    snippet = highlight("Карта не работает, и не только за границей", "карта не работает")
+    assert snippet == "<mark>Карта</mark> не <mark>работает</mark>, и не только за границей"
+
+
+def test_cyrillic_spelling_highlights_the_latin_word_and_back():
+    from app.search.analysis import highlight
+    assert highlight("Не приходит SMS с кодом", "смс") == "Не приходит <mark>SMS</mark> с кодом"
+    assert highlight("Сменить ПИН-код", "PIN") == "Сменить <mark>ПИН-код</mark>"  # whole words are marked

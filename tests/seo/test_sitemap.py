@@ -45,7 +45,7 @@ def test_sitemap_lists_public_topics_and_published_articles_only(app, client, co
     assert document.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
     urls = locs(document)
     assert urls == [
-        "http://localhost/", "http://localhost/kb/",
+        "http://localhost/", "http://localhost/kb/", "http://localhost/c/acquiring", "http://localhost/c/cards",
         topic_url(content["public"]), topic_url(content["idea"]),
         article_url(content["published"]),
     ]
@@ -97,7 +97,7 @@ def test_past_the_limit_the_sitemap_becomes_an_index(app, client, content, make_
     assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
     parts = locs(index)
     assert parts == [
-        "http://localhost/sitemap-pages-1.xml",
+        "http://localhost/sitemap-pages-1.xml", "http://localhost/sitemap-pages-2.xml",
         "http://localhost/sitemap-topics-1.xml", "http://localhost/sitemap-topics-2.xml",
         "http://localhost/sitemap-kb-1.xml",
     ]
@@ -107,7 +107,7 @@ def test_past_the_limit_the_sitemap_becomes_an_index(app, client, content, make_
         urls = locs(valid_sitemap(client.get(part.removeprefix("http://localhost"))))
         assert 1 <= len(urls) <= 2
         seen += urls
-    assert seen == ["http://localhost/", "http://localhost/kb/",
+    assert seen == ["http://localhost/", "http://localhost/kb/", "http://localhost/c/acquiring", "http://localhost/c/cards",
                     topic_url(content["public"]), topic_url(content["idea"]),
                     topic_url(extra[0]), topic_url(extra[1]), article_url(content["published"])]
     for missing in ("/sitemap-topics-3.xml", "/sitemap-topics-0.xml", "/sitemap-kb-2.xml", "/sitemap-other-1.xml"):
@@ -123,7 +123,7 @@ def test_sitemap_queries_do_not_grow_with_the_number_of_topics(app, client, make
     for _ in range(30):
         make_topic(author=author, category=community["cards"])
     with count_statements() as many:
-        assert len(locs(valid_sitemap(client.get("/sitemap.xml")))) == 2 + 33
+        assert len(locs(valid_sitemap(client.get("/sitemap.xml")))) == 2 + 2 + 33  # home, kb, 2 categories
     assert len(many) == len(few) <= 12, many
 
 
@@ -170,3 +170,15 @@ def test_robots_points_to_the_sitemap(app, client):
 def test_robots_follows_the_proxy_host(app, client):
     response = client.get("/robots.txt", base_url="https://support.bank.example")
     assert "Sitemap: https://support.bank.example/sitemap.xml" in response.get_data(as_text=True).splitlines()
+
+
+def test_sitemap_lists_the_news_and_its_published_posts(app, client, community):
+    from app.news import services as news_services
+    admin = community["admin"]
+    post = news_services.create_news(admin, "Новое приложение", "Вышла новая версия приложения.")
+    news_services.create_news(admin, "Черновик новости", "Ещё не опубликовано.", publish=False)
+    db.session.commit()
+    urls = locs(valid_sitemap(client.get("/sitemap.xml")))
+    assert "http://localhost/news/" in urls
+    assert f"http://localhost/news/{post.id}-{post.slug}" in urls
+    assert not [url for url in urls if "chernovik" in url]
