@@ -1,7 +1,28 @@
-"""Append-only events and the reports built from them."""
+"""Analytics: append-only events, privacy-friendly visit counting, and the dashboard built from them."""
+
+DEFAULTS = {
+    "ANALYTICS_ENABLED": True,
+    "ANALYTICS_FLUSH_BATCH": 200,      # buffered page views that trigger a write
+    "ANALYTICS_FLUSH_SECONDS": 10,     # ... or the age of the oldest one
+    "ANALYTICS_RAW_DAYS": 400,         # raw page views kept this long after being rolled up
+    "ANALYTICS_COMPANY_HOSTS": "",     # the company's own site(s), comma-separated: www.bank.example
+}
 
 
 def init_app(app) -> None:
+    import os
+
+    from app.analytics import visits
+    from app.analytics.cli import analytics_cli
+    from app.analytics.dashboard import bp as dashboard_bp
     from app.analytics.routes import bp
 
+    for key, default in DEFAULTS.items():
+        value = os.environ.get(key)
+        if value is not None and key not in app.config:
+            value = value.lower() in {"1", "true", "yes", "on"} if isinstance(default, bool) else type(default)(value)
+        app.config.setdefault(key, default if value is None else value)
     app.register_blueprint(bp)
+    app.register_blueprint(dashboard_bp)
+    app.after_request(visits.count_view)
+    app.cli.add_command(analytics_cli)

@@ -1,0 +1,56 @@
+"""The dashboard's tables as CSV: UTF-8 with a byte-order mark, so that Excel opens Cyrillic correctly."""
+import csv
+import io
+
+from flask_babel import gettext as _
+
+from app.analytics import reports
+from app.analytics.periods import Period
+from app.analytics.labels import source_label
+from app.community import kinds
+
+
+def _csv(header: list[str], rows) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def visits_by_day(period: Period, _departments=None) -> str:
+    data = reports.visits(period)
+    return _csv([_("Day"), _("Visitors"), _("Page views")], ((d.isoformat(), v, p) for d, v, p in data.by_day))
+
+
+def visits_by_source(period: Period, _departments=None) -> str:
+    data = reports.visits(period)
+    rows = [(source_label(s), "", data.by_source.get(s, 0)) for s in reports.SOURCE_ORDER]
+    rows += [(source_label(s), name, count) for s, name, count in data.by_source_name]
+    return _csv([_("Source"), _("Site or network"), _("Visitors")], rows)
+
+
+def activity(period: Period, departments=None) -> str:
+    data = reports.activity(period, departments)
+    rows = [(_("Active participants"), data.participants)]
+    rows += [(str(kinds.TYPE_PLURALS[t]), data.topics_by_type.get(t, 0)) for t in kinds.TOPIC_TYPES]
+    rows += [(_("Comments"), data.comments), (_("Official answers"), data.official_answers), (_("Votes"), data.votes)]
+    rows += [(str(kinds.MOOD_LABELS[m]), data.moods.get(m, 0)) for m in kinds.MOODS]
+    rows += [(str(kinds.CHANNEL_LABELS[c]), data.topics_by_channel.get(c, 0)) for c in kinds.CHANNELS]
+    return _csv([_("Figure"), _("Count")], rows)
+
+
+def funnel(period: Period, _departments=None) -> str:
+    data = reports.funnel(period)
+    return _csv([_("Step"), _("Drafts")], [
+        (_("Typing produced suggestions"), data.drafts_with_suggestions),
+        (_("A suggestion was opened"), data.clicked),
+        (_("Left without posting (deflected)"), data.deflected),
+        (_("Posted a new request after suggestions"), data.posted_after_suggestions),
+        (_("Posted from the ask form"), data.posted_total),
+    ])
+
+
+TABLES = {"visits-by-day": visits_by_day, "visits-by-source": visits_by_source, "activity": activity,
+          "funnel": funnel}

@@ -1,0 +1,56 @@
+"""/admin/analytics: the support director's dashboard (administrators, and department leads for their
+departments), its CSV downloads."""
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
+
+from app.analytics import csv_export, periods, reports
+from app.analytics.labels import source_label
+from app.common.db import utcnow
+from app.common.permissions import ADMIN
+from app.community import kinds
+from app.staff.access import lead_department_ids
+
+bp = Blueprint("analytics_dashboard", __name__, url_prefix="/admin/analytics")
+
+
+def _departments():
+    """None for administrators (everything); the departments a lead leads; 404 for anyone else."""
+    if not current_user.is_authenticated:
+        abort(404)
+    if current_user.role == ADMIN:
+        return None
+    led = lead_department_ids(current_user)
+    if not led:
+        abort(404)
+    return sorted(led)
+
+
+def _change(now, before) -> float | None:
+    return (now - before) / before if before else None
+
+
+@bp.route("/")
+def dashboard():
+    departments = _departments()
+    period, preset = periods.parse(request.args, utcnow().date())
+    previous = period.previous()
+    visits, visits_before = reports.visits(period), reports.visits(previous)
+    activity, activity_before = reports.activity(period, departments), reports.activity(previous, departments)
+    funnel = reports.funnel(period)
+    return render_template(
+        "analytics/dashboard.html", period=period, preset=preset, previous=previous, departments=departments,
+        visits=visits, visits_before=visits_before, activity=activity, activity_before=activity_before,
+        funnel=funnel, change=_change, source_label=source_label, source_order=reports.SOURCE_ORDER,
+        kinds=kinds, query=request.args.to_dict())
+
+
+@bp.route("/<name>.csv")
+def download(name: str):
+    table = csv_export.TABLES.get(name)
+    if table is None:
+        abort(404)
+    departments = _departments()
+    period, _preset = periods.parse(request.args, utcnow().date())
+    filename = f"otklik-{name}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+    return Response(table(period, departments).encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
