@@ -4,7 +4,7 @@ import io
 
 from flask_babel import gettext as _
 
-from app.analytics import reports
+from app.analytics import reports, service_levels
 from app.analytics.periods import Period
 from app.analytics.labels import source_label
 from app.community import kinds
@@ -52,5 +52,24 @@ def funnel(period: Period, _departments=None) -> str:
     ])
 
 
+def _num(value) -> str:
+    return "" if value is None else f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+def service_level_rows(period: Period, departments=None) -> str:
+    from app.common.db import utcnow
+    levels, people = service_levels.report(period, utcnow(), departments)
+    rows = []
+    for kind, group in ((_("Department"), levels), (_("Representative"), people)):
+        for item in group:
+            rows.append((kind, item.name or _("Not assigned"), item.topics, _num(item.median("first_response")),
+                         _num(item.p90("first_response")), _num(item.first_share), _num(item.median("solution")),
+                         _num(item.p90("solution")), _num(item.solution_share), item.backlog, item.overdue))
+    return _csv([_("Group"), _("Name"), _("Topics"), _("First answer, median (working hours)"),
+                 _("First answer, 90th percentile"), _("First answer within target"),
+                 _("Solution, median (working hours)"), _("Solution, 90th percentile"), _("Solution within target"),
+                 _("Backlog now"), _("Overdue now")], rows)
+
+
 TABLES = {"visits-by-day": visits_by_day, "visits-by-source": visits_by_source, "activity": activity,
-          "funnel": funnel}
+          "funnel": funnel, "service-levels": service_level_rows}

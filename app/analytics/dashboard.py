@@ -1,9 +1,10 @@
 """/admin/analytics: the support director's dashboard (administrators, and department leads for their
 departments), its CSV downloads."""
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.analytics import csv_export, periods, reports
+from app.analytics import csv_export, periods, reports, service_levels
 from app.analytics.labels import source_label
 from app.common.db import utcnow
 from app.common.permissions import ADMIN
@@ -25,6 +26,10 @@ def _departments():
     return sorted(led)
 
 
+def _hours_text(value: float | None) -> str:
+    return "—" if value is None else _("%(hours).1f h", hours=value)
+
+
 def _change(now, before) -> float | None:
     return (now - before) / before if before else None
 
@@ -37,10 +42,11 @@ def dashboard():
     visits, visits_before = reports.visits(period), reports.visits(previous)
     activity, activity_before = reports.activity(period, departments), reports.activity(previous, departments)
     funnel = reports.funnel(period)
+    levels, people = service_levels.report(period, utcnow(), departments)
     return render_template(
         "analytics/dashboard.html", period=period, preset=preset, previous=previous, departments=departments,
         visits=visits, visits_before=visits_before, activity=activity, activity_before=activity_before,
-        funnel=funnel, change=_change, source_label=source_label, source_order=reports.SOURCE_ORDER,
+        funnel=funnel, levels=levels, people=people, change=_change, hours_text=_hours_text, source_label=source_label, source_order=reports.SOURCE_ORDER,
         kinds=kinds, query=request.args.to_dict())
 
 

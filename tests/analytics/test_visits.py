@@ -135,10 +135,40 @@ def test_export_and_purge_commands(app, client, runner, tmp_path):
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (tmp_path / "x").iterdir())
     assert written == sorted(f"otklik-{n}-{today}-{today}.csv" for n in
-                             ("visits-by-day", "visits-by-source", "activity", "funnel"))
+                             ("visits-by-day", "visits-by-source", "activity", "funnel", "service-levels"))
     assert "Search engines,,1" in (tmp_path / "x" / f"otklik-visits-by-source-{today}-{today}.csv").read_text("utf-8-sig")
     db.session.execute(PageView.__table__.update().values(day=utcnow().date() - timedelta(days=500)))
     db.session.commit()
     assert "1 raw page views" in runner.invoke(args=["analytics", "purge"]).output
     assert db.session.scalar(select(func.count()).select_from(PageView)) == 0
     assert db.session.scalar(select(func.sum(DailyVisits.visitors))) == 1   # the roll-up stays
+
+
+def test_service_levels_in_working_hours(app, client_as, community, make_topic, make_user):
+    """Round-the-clock department: a first answer 3 hours after the question is 3 working hours; a topic still
+    unsolved past its target counts as a miss and as overdue."""
+    from datetime import datetime
+
+    from app.staff import hours
+    from app.staff import services as staff_services
+    from app.staff.models import TopicWork
+    admin = community["admin"]
+    staff_services.update_department_hours(admin, community["private"], "UTC", hours.ALL_DAYS, 0, 24 * 60, 6, 40)
+    db.session.commit()
+    created = datetime.combine(utcnow().date() - timedelta(days=2), datetime.min.time()).replace(hour=8)
+    answered_in = [1, 3, 10]   # hours: two within the 6-hour target, one late
+    for n, delay in enumerate(answered_in):
+        topic = make_topic(title=f"Card question {n}", category=community["cards"])
+        topic.created_at = created
+        work = db.session.get(TopicWork, topic.id)
+        work.first_response_due_at = created + timedelta(hours=6)
+        work.first_response_at = created + timedelta(hours=delay)
+        work.resolution_due_at = created + timedelta(hours=40)
+        work.resolved_at = created + timedelta(hours=delay + 1) if n < 2 else None
+    db.session.commit()
+    csv = client_as(admin).get("/admin/analytics/service-levels.csv?period=7").get_data().decode("utf-8-sig")
+    row = next(line for line in csv.splitlines() if line.startswith("Department,Private clients,"))
+    #  group, name, topics, first median, first p90, first share, solution median, p90, share, backlog, overdue
+    assert row.split(",") == ["Department", "Private clients", "3", "3.0", "10.0", "0.7", "2.0", "4.0", "0.7", "1", "1"]
+    page = client_as(admin).get("/admin/analytics/?period=7").get_data(as_text=True)
+    assert "3.0 h / 10.0 h" in page and "66 %" in page
