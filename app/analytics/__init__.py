@@ -16,6 +16,7 @@ def init_app(app) -> None:
     from app.analytics.cli import analytics_cli
     from app.analytics.dashboard import bp as dashboard_bp
     from app.analytics.routes import bp
+    from app.analytics.satisfaction_routes import bp as satisfaction_bp
 
     for key, default in DEFAULTS.items():
         value = os.environ.get(key)
@@ -24,5 +25,15 @@ def init_app(app) -> None:
         app.config.setdefault(key, default if value is None else value)
     app.register_blueprint(bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(satisfaction_bp)
+    _template_helpers(app)
     app.after_request(visits.count_view)
     app.cli.add_command(analytics_cli)
+
+
+def _template_helpers(app) -> None:
+    from app.analytics import satisfaction
+    from app.analytics.forms import CsatForm, NpsForm
+
+    app.jinja_env.globals.update(csat_open=satisfaction.csat_open, nps_open=satisfaction.nps_open,
+                                 csat_form_for=CsatForm, nps_form_for=NpsForm)

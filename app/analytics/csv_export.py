@@ -4,7 +4,7 @@ import io
 
 from flask_babel import gettext as _
 
-from app.analytics import reports, service_levels
+from app.analytics import reports, satisfaction_reports, service_levels
 from app.analytics.periods import Period
 from app.analytics.labels import source_label
 from app.community import kinds
@@ -71,5 +71,17 @@ def service_level_rows(period: Period, departments=None) -> str:
                  _("Backlog now"), _("Overdue now")], rows)
 
 
+def satisfaction(period: Period, departments=None) -> str:
+    total, per_department, per_person = satisfaction_reports.csat(period, departments)
+    rows = [(_("Total"), "", total.answers, _num(total.average), _num(total.solved_share), total.low)]
+    for kind, group in ((_("Department"), per_department), (_("Representative"), per_person)):
+        rows += [(kind, row.name, row.answers, _num(row.average), _num(row.solved_share), row.low) for row in group]
+    if departments is None:
+        nps = satisfaction_reports.nps(period)
+        rows.append((_("NPS"), "", nps.answers, _num(nps.score), "", nps.detractors))
+    return _csv([_("Group"), _("Name"), _("Ratings"), _("Average"), _("Solved"), _("Low (1–2)")], rows)
+
+
 TABLES = {"visits-by-day": visits_by_day, "visits-by-source": visits_by_source, "activity": activity,
-          "funnel": funnel, "service-levels": service_level_rows}
+          "funnel": funnel, "service-levels": service_level_rows,
+          "satisfaction": satisfaction}

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.analytics import csv_export, periods, reports, service_levels
+from app.analytics import csv_export, periods, reports, satisfaction_reports, service_levels
 from app.analytics.labels import source_label
 from app.common.db import utcnow
 from app.common.permissions import ADMIN
@@ -43,10 +43,13 @@ def dashboard():
     activity, activity_before = reports.activity(period, departments), reports.activity(previous, departments)
     funnel = reports.funnel(period)
     levels, people = service_levels.report(period, utcnow(), departments)
+    csat, csat_departments, csat_people = satisfaction_reports.csat(period, departments)
+    nps = satisfaction_reports.nps(period) if departments is None else None
     return render_template(
         "analytics/dashboard.html", period=period, preset=preset, previous=previous, departments=departments,
         visits=visits, visits_before=visits_before, activity=activity, activity_before=activity_before,
-        funnel=funnel, levels=levels, people=people, change=_change, hours_text=_hours_text, source_label=source_label, source_order=reports.SOURCE_ORDER,
+        funnel=funnel, levels=levels, people=people, csat=csat, csat_departments=csat_departments,
+        csat_people=csat_people, csat_before=satisfaction_reports.csat(previous, departments)[0], nps=nps, change=_change, hours_text=_hours_text, source_label=source_label, source_order=reports.SOURCE_ORDER,
         kinds=kinds, query=request.args.to_dict())
 
 

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.common.db import utcnow
@@ -63,3 +63,34 @@ class DailyVisits(db.Model):
     page_views: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     visitors: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     bot_views: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class CsatResponse(db.Model):
+    """"Did this solve your problem?" and a 1–5 rating, asked once when a topic is solved."""
+
+    __tablename__ = "csat_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), nullable=False, unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    solved: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    score: Mapped[int] = mapped_column(Integer, nullable=False)
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Who answered it, as it was when rated (the topic may move later).
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"), index=True)
+    representative_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False, index=True)
+
+
+class NpsResponse(db.Model):
+    """"How likely are you to recommend …?" 0–10, at most once a quarter; `score` is None when dismissed."""
+
+    __tablename__ = "nps_responses"
+    __table_args__ = (UniqueConstraint("user_id", "quarter", name="uq_nps_responses_user_quarter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    quarter: Mapped[str] = mapped_column(String(7), nullable=False)   # 2026Q4
+    score: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False, index=True)

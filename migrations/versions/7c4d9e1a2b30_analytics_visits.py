@@ -1,4 +1,4 @@
-"""analytics: page views (raw, purged after a year), visitor days and the daily visits roll-up
+"""analytics: page views (raw, purged after a year), visitor days, the daily visits roll-up; CSAT and NPS answers
 
 Revision ID: 7c4d9e1a2b30
 Revises: 5b1e2c3d4f60
@@ -45,9 +45,49 @@ def upgrade():
     sa.Column('bot_views', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('day', 'source', 'source_name', name=op.f('pk_daily_visits'))
     )
+    op.create_table('csat_responses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('topic_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('solved', sa.Boolean(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=True),
+    sa.Column('representative_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_csat_responses_department_id_departments'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['representative_id'], ['users.id'], name=op.f('fk_csat_responses_representative_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['topic_id'], ['topics.id'], name=op.f('fk_csat_responses_topic_id_topics'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_csat_responses_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_csat_responses')),
+    sa.UniqueConstraint('topic_id', name=op.f('uq_csat_responses_topic_id'))
+    )
+    with op.batch_alter_table('csat_responses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_csat_responses_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_csat_responses_department_id'), ['department_id'], unique=False)
+    op.create_table('nps_responses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('quarter', sa.String(length=7), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=True),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_nps_responses_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_nps_responses')),
+    sa.UniqueConstraint('user_id', 'quarter', name='uq_nps_responses_user_quarter')
+    )
+    with op.batch_alter_table('nps_responses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_nps_responses_created_at'), ['created_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('nps_responses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_nps_responses_created_at'))
+    op.drop_table('nps_responses')
+    with op.batch_alter_table('csat_responses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_csat_responses_department_id'))
+        batch_op.drop_index(batch_op.f('ix_csat_responses_created_at'))
+    op.drop_table('csat_responses')
     op.drop_table('daily_visits')
     op.drop_table('visitor_days')
     with op.batch_alter_table('page_views', schema=None) as batch_op:

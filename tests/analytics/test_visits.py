@@ -135,7 +135,7 @@ def test_export_and_purge_commands(app, client, runner, tmp_path):
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (tmp_path / "x").iterdir())
     assert written == sorted(f"otklik-{n}-{today}-{today}.csv" for n in
-                             ("visits-by-day", "visits-by-source", "activity", "funnel", "service-levels"))
+                             ("visits-by-day", "visits-by-source", "activity", "funnel", "service-levels", "satisfaction"))
     assert "Search engines,,1" in (tmp_path / "x" / f"otklik-visits-by-source-{today}-{today}.csv").read_text("utf-8-sig")
     db.session.execute(PageView.__table__.update().values(day=utcnow().date() - timedelta(days=500)))
     db.session.commit()
