@@ -6,6 +6,8 @@ DEFAULTS = {
     "ANALYTICS_FLUSH_SECONDS": 10,     # ... or the age of the oldest one
     "ANALYTICS_RAW_DAYS": 400,         # raw page views kept this long after being rolled up
     "ANALYTICS_COMPANY_HOSTS": "",     # the company's own site(s), comma-separated: www.bank.example
+    "MOOD_ALERT_POINTS": 15.0,         # mood alert: rise of the upset share, in percentage points ...
+    "MOOD_ALERT_MIN_TOPICS": 5,        # ... with at least this many upset topics in the last 7 days
 }
 
 

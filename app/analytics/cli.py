@@ -28,6 +28,16 @@ def flush_command():
     click.echo(f"{total} page views written.")
 
 
+@analytics_cli.command("alerts")
+@with_appcontext
+def alerts_command():
+    """Check the mood of every category and e-mail the leads about sharp rises of the upset share (once)."""
+    from app.analytics.mood_alerts import check_mood_alerts
+    raised = check_mood_alerts(utcnow())
+    db.session.commit()
+    click.echo(f"{len(raised)} mood alerts raised.")
+
+
 @analytics_cli.command("export")
 @click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.common.db import utcnow
@@ -94,3 +94,30 @@ class NpsResponse(db.Model):
     score: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False, index=True)
+
+
+class MoodAlert(db.Model):
+    """A sharp rise of the upset share in a category, remembered per category and ISO week so that the
+    department's leads hear about it once; `cleared_at` is set when the share falls back."""
+
+    __tablename__ = "mood_alerts"
+    __table_args__ = (UniqueConstraint("category_id", "week", name="uq_mood_alerts_category_week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), nullable=False)
+    week: Mapped[str] = mapped_column(String(8), nullable=False)   # 2026-W49
+    upset_share: Mapped[float] = mapped_column(Float, nullable=False)
+    baseline_share: Mapped[float] = mapped_column(Float, nullable=False)
+    upset_topics: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    cleared_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CallCentreMonth(db.Model):
+    """Requests the call centre handled in a month, entered by an administrator (or uploaded as CSV)."""
+
+    __tablename__ = "call_centre_months"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)   # 2026-09
+    requests: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)

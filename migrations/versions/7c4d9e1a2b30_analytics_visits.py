@@ -1,4 +1,5 @@
-"""analytics: page views (raw, purged after a year), visitor days, the daily visits roll-up; CSAT and NPS answers
+"""analytics: page views (raw, purged after a year), visitor days, the daily visits roll-up; CSAT and NPS answers;
+mood alerts; call-centre requests per month
 
 Revision ID: 7c4d9e1a2b30
 Revises: 5b1e2c3d4f60
@@ -78,9 +79,30 @@ def upgrade():
     )
     with op.batch_alter_table('nps_responses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_nps_responses_created_at'), ['created_at'], unique=False)
+    op.create_table('mood_alerts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('week', sa.String(length=8), nullable=False),
+    sa.Column('upset_share', sa.Float(), nullable=False),
+    sa.Column('baseline_share', sa.Float(), nullable=False),
+    sa.Column('upset_topics', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('cleared_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_mood_alerts_category_id_categories'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mood_alerts')),
+    sa.UniqueConstraint('category_id', 'week', name='uq_mood_alerts_category_week')
+    )
+    op.create_table('call_centre_months',
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('requests', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('month', name=op.f('pk_call_centre_months'))
+    )
 
 
 def downgrade():
+    op.drop_table('call_centre_months')
+    op.drop_table('mood_alerts')
     with op.batch_alter_table('nps_responses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_nps_responses_created_at'))
     op.drop_table('nps_responses')
