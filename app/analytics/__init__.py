@@ -15,6 +15,7 @@ def init_app(app) -> None:
     import os
 
     from app.analytics import visits
+    from app.analytics.call_centre_routes import bp as call_centre_bp
     from app.analytics.cli import analytics_cli
     from app.analytics.dashboard import bp as dashboard_bp
     from app.analytics.routes import bp
@@ -28,6 +29,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(satisfaction_bp)
+    app.register_blueprint(call_centre_bp)
     _template_helpers(app)
     app.after_request(visits.count_view)
     app.cli.add_command(analytics_cli)

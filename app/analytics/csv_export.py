@@ -4,9 +4,9 @@ import io
 
 from flask_babel import gettext as _
 
-from app.analytics import reports, satisfaction_reports, service_levels
-from app.analytics.periods import Period
+from app.analytics import call_centre, reports, satisfaction_reports, service_levels
 from app.analytics.labels import source_label
+from app.analytics.periods import Period
 from app.community import kinds
 
 
@@ -38,6 +38,12 @@ def activity(period: Period, departments=None) -> str:
     rows += [(_("Comments"), data.comments), (_("Official answers"), data.official_answers), (_("Votes"), data.votes)]
     rows += [(str(kinds.MOOD_LABELS[m]), data.moods.get(m, 0)) for m in kinds.MOODS]
     rows += [(str(kinds.CHANNEL_LABELS[c]), data.topics_by_channel.get(c, 0)) for c in kinds.CHANNELS]
+    if departments is None:
+        share = call_centre.community_share(period)
+        rows += [(_("Requests solved in the community"), share.community_solved),
+                 (_("Requests handled by the call centre"), round(share.call_centre) if share.months_known else ""),
+                 (_("Community share of all requests solved (%)"),
+                  _num(share.share * 100) if share.share is not None else "")]
     return _csv([_("Figure"), _("Count")], rows)
 
 

@@ -4,7 +4,15 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.analytics import csv_export, mood_alerts, periods, reports, satisfaction_reports, service_levels
+from app.analytics import (
+    call_centre,
+    csv_export,
+    mood_alerts,
+    periods,
+    reports,
+    satisfaction_reports,
+    service_levels,
+)
 from app.analytics.labels import source_label
 from app.common.db import utcnow
 from app.common.permissions import ADMIN
@@ -51,7 +59,8 @@ def dashboard():
         funnel=funnel, levels=levels, people=people, csat=csat, csat_departments=csat_departments,
         csat_people=csat_people, csat_before=satisfaction_reports.csat(previous, departments)[0], nps=nps, change=_change, hours_text=_hours_text, source_label=source_label, source_order=reports.SOURCE_ORDER,
         kinds=kinds, query=request.args.to_dict(), mood_alerts=mood_alerts.recent_alerts(departments),
-        mood_threshold=mood_alerts.mood_alert_threshold())
+        mood_threshold=mood_alerts.mood_alert_threshold(),
+        share=call_centre.community_share(period) if departments is None else None)
 
 
 @bp.route("/<name>.csv")

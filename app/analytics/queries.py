@@ -36,7 +36,7 @@ def deflection(since: datetime | None = None) -> Deflection:
     def drafts(name):
         return select(Event.draft_id).where(recent, Event.name == name, Event.draft_id.is_not(None))
 
-    count_drafts = lambda stmt: db.session.scalar(select(func.count(distinct(stmt.subquery().c.draft_id)))) or 0  # noqa: E731
+    count_drafts = lambda stmt: db.session.scalar(select(func.count(distinct(stmt.subquery().c.draft_id)))) or 0
     shown = count_drafts(drafts(SUGGESTIONS_SHOWN))
     went = count_drafts(drafts(SUGGESTION_CLICKED).where(Event.draft_id.not_in(drafts(TOPIC_POSTED))))
     posted_after = count_drafts(drafts(TOPIC_POSTED).where(Event.draft_id.in_(drafts(SUGGESTIONS_SHOWN))))
