@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.analytics import (
     call_centre,
+    charts,
     csv_export,
     mood_alerts,
     periods,
@@ -60,7 +61,8 @@ def dashboard():
         csat_people=csat_people, csat_before=satisfaction_reports.csat(previous, departments)[0], nps=nps, change=_change, hours_text=_hours_text, source_label=source_label, source_order=reports.SOURCE_ORDER,
         kinds=kinds, query=request.args.to_dict(), mood_alerts=mood_alerts.recent_alerts(departments),
         mood_threshold=mood_alerts.mood_alert_threshold(),
-        share=call_centre.community_share(period) if departments is None else None)
+        share=call_centre.community_share(period) if departments is None else None,
+        charts=charts.build(period, departments, funnel, levels))
 
 
 @bp.route("/<name>.csv")
