@@ -42,9 +42,9 @@ def visits(period: Period) -> Visits:
         result.by_source[source] = result.by_source.get(source, 0) + int(count)
         if name:
             result.by_source_name.append((source, name, int(count)))
-    per_day = dict((d, (int(v), int(p))) for d, v, p in db.session.execute(
+    per_day = {d: (int(v), int(p)) for d, v, p in db.session.execute(
         select(DailyVisits.day, func.sum(DailyVisits.visitors), func.sum(DailyVisits.page_views))
-        .where(in_period).group_by(DailyVisits.day)))
+        .where(in_period).group_by(DailyVisits.day))}
     result.by_day = [(day, *per_day.get(day, (0, 0))) for day in period.each_day()]
     return result
 

@@ -9,7 +9,12 @@ from sqlalchemy import exists, func, select
 
 from app.analytics import call_centre, satisfaction, sources, visits
 from app.analytics.models import CsatResponse, DailyVisits, Event, NpsResponse
-from app.analytics.services import SUGGESTION_CLICKED, SUGGESTIONS_SHOWN, TOPIC_POSTED, record_event
+from app.analytics.services import (
+    SUGGESTION_CLICKED,
+    SUGGESTIONS_SHOWN,
+    TOPIC_POSTED,
+    record_event,
+)
 from app.auth.models import User
 from app.common.db import utcnow
 from app.community.models import Topic

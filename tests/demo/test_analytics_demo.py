@@ -4,13 +4,20 @@ import re
 
 from sqlalchemy import func, select
 
-from app.analytics.models import CallCentreMonth, CsatResponse, DailyVisits, Event, NpsResponse, PageView
+from app.analytics.models import (
+    CallCentreMonth,
+    CsatResponse,
+    DailyVisits,
+    Event,
+    NpsResponse,
+    PageView,
+)
 from app.extensions import db
 
 
 def _charts(page: str) -> dict:
     return {m.group(1): json.loads(m.group(2)) for m in re.finditer(
-        r'<script type="application/json" id="(chart-[a-z]+)">(.*?)</script>', page, re.S)}
+        r'<script type="application/json" id="(chart-[a-z]+)">(.*?)</script>', page, re.DOTALL)}
 
 
 def test_demo_makes_every_chart_non_empty(app, runner, client_as):
