@@ -4,7 +4,7 @@ backlog and overdue topics now."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.analytics.periods import Period
@@ -55,15 +55,15 @@ def _hours(cal, start: datetime, end: datetime) -> float:
     return hours.working_time_between(cal, start, end) / timedelta(hours=1)
 
 
-def _add(levels: Levels, work: TopicWork, topic: Topic, cal, now: datetime) -> None:
+def _add(levels: Levels, work: TopicWork, created_at: datetime, cal, now: datetime) -> None:
     levels.topics += 1
     if work.first_response_at is not None:
-        levels.first_response.append(_hours(cal, topic.created_at, work.first_response_at))
+        levels.first_response.append(_hours(cal, created_at, work.first_response_at))
     if work.first_response_due_at is not None and (work.first_response_at or work.first_response_overdue(now)):
         levels.first_with_target += 1
         levels.first_in_target += bool(work.first_response_at and work.first_response_at <= work.first_response_due_at)
     if work.resolved_at is not None:
-        levels.solution.append(_hours(cal, topic.created_at, work.resolved_at))
+        levels.solution.append(_hours(cal, created_at, work.resolved_at))
     if work.resolution_due_at is not None and (work.resolved_at or work.resolution_overdue(now)):
         levels.solution_with_target += 1
         levels.solution_in_target += bool(work.resolved_at and work.resolved_at <= work.resolution_due_at)
@@ -79,22 +79,26 @@ def report(period: Period, now: datetime, departments=None) -> tuple[list[Levels
     calendars: dict[int, object] = {}
     names = {d.id: d.name for d in db.session.scalars(select(Department))}
     rows = db.session.execute(
-        select(TopicWork, Topic).join(Topic, Topic.id == TopicWork.topic_id)
+        select(TopicWork, Topic.department_id, Topic.created_at).join(Topic, Topic.id == TopicWork.topic_id)
         .options(joinedload(TopicWork.assignee))
         .where(*scope, Topic.created_at >= period.since, Topic.created_at < period.until))
-    for work, topic in rows:
-        department = db.session.get(Department, topic.department_id)
-        cal = calendars.setdefault(topic.department_id, sla.calendar_of(department))
-        _add(by_department.setdefault(topic.department_id, Levels(names.get(topic.department_id, "?"))),
-             work, topic, cal, now)
+    for work, department_id, created_at in rows:
+        if department_id not in calendars:
+            calendars[department_id] = sla.calendar_of(db.session.get(Department, department_id))
+        cal = calendars[department_id]
+        _add(by_department.setdefault(department_id, Levels(names.get(department_id, "?"))), work, created_at, cal, now)
         person = by_person.setdefault(work.assignee_id, Levels(work.assignee.display_name if work.assignee else ""))
-        _add(person, work, topic, cal, now)
-    for work, topic in db.session.execute(
-            select(TopicWork, Topic).join(Topic, Topic.id == TopicWork.topic_id)
-            .where(*scope, TopicWork.resolved_at.is_(None))):
-        levels = by_department.setdefault(topic.department_id, Levels(names.get(topic.department_id, "?")))
-        levels.backlog += 1
-        levels.overdue += work.is_overdue(now)
+        _add(person, work, created_at, cal, now)
+    # Backlog and overdue now, counted by the database (TopicWork.is_overdue as SQL).
+    overdue = and_(TopicWork.waiting_for_customer.is_(False),
+                   or_(and_(TopicWork.first_response_at.is_(None), TopicWork.first_response_due_at <= now),
+                       TopicWork.resolution_due_at <= now))
+    for department_id, backlog, late in db.session.execute(
+            select(Topic.department_id, func.count(), func.coalesce(func.sum(case((overdue, 1), else_=0)), 0))
+            .select_from(TopicWork).join(Topic, Topic.id == TopicWork.topic_id)
+            .where(*scope, TopicWork.resolved_at.is_(None)).group_by(Topic.department_id)):
+        levels = by_department.setdefault(department_id, Levels(names.get(department_id, "?")))
+        levels.backlog, levels.overdue = int(backlog), int(late)
     ordered = sorted(by_department.values(), key=lambda levels: levels.name)
     people = sorted(by_person.values(), key=lambda levels: (levels.name == "", levels.name))
     return ordered, people
