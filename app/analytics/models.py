@@ -133,3 +133,15 @@ class CallCentreMonth(db.Model):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)   # 2026-09
     requests: Mapped[int] = mapped_column(Integer, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+
+# Period scans of the dashboard (activity, moods, service levels, community share) on the domain's own tables.
+# Declared here, with the feature that needs them, so the community tables' modules stay untouched.
+def _period_indexes() -> None:
+    from app.community.models import Comment, Topic, Vote
+    Index("ix_topics_created_at", Topic.created_at)
+    Index("ix_comments_created_at", Comment.created_at)
+    Index("ix_votes_created_at", Vote.created_at)
+
+
+_period_indexes()

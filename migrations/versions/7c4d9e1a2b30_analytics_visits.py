@@ -92,6 +92,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mood_alerts')),
     sa.UniqueConstraint('category_id', 'week', name='uq_mood_alerts_category_week')
     )
+    for table in ('topics', 'comments', 'votes'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(f'ix_{table}_created_at', ['created_at'], unique=False)
     op.create_table('call_centre_months',
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('requests', sa.Integer(), nullable=False),
@@ -103,6 +106,9 @@ def upgrade():
 def downgrade():
     op.drop_table('call_centre_months')
     op.drop_table('mood_alerts')
+    for table in ('votes', 'comments', 'topics'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(f'ix_{table}_created_at')
     with op.batch_alter_table('nps_responses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_nps_responses_created_at'))
     op.drop_table('nps_responses')
