@@ -5,7 +5,8 @@ own tables and events, filtered by the departments the viewer may see (None: all
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, distinct, func, select, union
+from sqlalchemy import case, distinct, exists, func, select, union
+from sqlalchemy.orm import aliased
 
 from app.analytics import sources
 from app.analytics.models import DailyVisits, Event
@@ -121,7 +122,11 @@ def funnel(period: Period) -> Funnel:
 
     shown = count(drafts(SUGGESTIONS_SHOWN))
     clicked = count(drafts(SUGGESTION_CLICKED))
-    deflected = count(drafts(SUGGESTION_CLICKED).where(Event.draft_id.not_in(drafts(TOPIC_POSTED))))
+    # NOT EXISTS, not NOT IN: PostgreSQL turns NOT IN (subquery) into a per-row scan (minutes on a year of data).
+    posted = aliased(Event)
+    deflected = count(drafts(SUGGESTION_CLICKED).where(~exists().where(
+        posted.draft_id == Event.draft_id, posted.name == TOPIC_POSTED,
+        posted.created_at >= period.since, posted.created_at < period.until)))
     posted_after = count(drafts(TOPIC_POSTED).where(Event.draft_id.in_(drafts(SUGGESTIONS_SHOWN))))
     posted_total = db.session.scalar(select(func.count()).select_from(Event).where(
         Event.created_at >= period.since, Event.created_at < period.until, Event.name == TOPIC_POSTED)) or 0
