@@ -2,7 +2,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, distinct, exists, func, select
+from sqlalchemy.orm import aliased
 
 from app.analytics.models import Event
 from app.analytics.services import SUGGESTION_CLICKED, SUGGESTIONS_SHOWN, TOPIC_POSTED
@@ -36,9 +37,11 @@ def deflection(since: datetime | None = None) -> Deflection:
     def drafts(name):
         return select(Event.draft_id).where(recent, Event.name == name, Event.draft_id.is_not(None))
 
-    count_drafts = lambda stmt: db.session.scalar(select(func.count(distinct(stmt.subquery().c.draft_id)))) or 0  # noqa: E731
+    count_drafts = lambda stmt: db.session.scalar(select(func.count(distinct(stmt.subquery().c.draft_id)))) or 0
     shown = count_drafts(drafts(SUGGESTIONS_SHOWN))
-    went = count_drafts(drafts(SUGGESTION_CLICKED).where(Event.draft_id.not_in(drafts(TOPIC_POSTED))))
+    posted = aliased(Event)   # NOT EXISTS: PostgreSQL runs NOT IN (subquery) row by row
+    went = count_drafts(drafts(SUGGESTION_CLICKED).where(~exists().where(
+        posted.draft_id == Event.draft_id, posted.name == TOPIC_POSTED, posted.created_at >= since)))
     posted_after = count_drafts(drafts(TOPIC_POSTED).where(Event.draft_id.in_(drafts(SUGGESTIONS_SHOWN))))
     posted_total = db.session.scalar(
         select(func.count()).select_from(Event).where(and_(recent, Event.name == TOPIC_POSTED))

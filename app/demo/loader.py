@@ -10,6 +10,7 @@ from app.auth.models import User
 from app.common.db import utcnow
 from app.community import services as community_services
 from app.community.models import Category, Topic
+from app.demo import analytics as demo_analytics
 from app.demo import brand as demo_brand, content, kb_loader
 from app.extensions import db
 from app.staff import access as staff_access
@@ -125,6 +126,7 @@ def load_demo() -> str:
     kb_loader.load_news(users["admin"])  # the demo has no marketing account; news is the administrator's
     demo_brand.load_brand(users["admin"])
     db.session.flush()
+    history = demo_analytics.load(users["admin"])   # after the topics: ratings need solved topics
     topics = db.session.scalar(select(func.count()).select_from(Topic))
     return (f"{len(departments)} departments, {len(categories)} categories, {len(users)} users, {topics} topics, "
-            f"{kb_loader.summary()}")
+            f"{history}, {kb_loader.summary()}")

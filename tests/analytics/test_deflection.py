@@ -39,3 +39,25 @@ def test_bad_events_get_a_4xx(client):
                                                "id": "1; drop"}, headers=token).status_code == 400
     assert client.post_raw("/api/v1/events", json={"event": "suggestions_shown", "draft": "draft-0001"}).status_code == 400
     assert db.session.scalars(select(Event)).all() == []
+
+
+def test_each_visit_to_the_ask_form_is_its_own_draft_in_the_funnel(client, auth, customer, community, make_topic):
+    """The contract the ask form's draft restore must keep (see the analytics report): a visit that restores a
+    saved draft reports under a NEW draft id, so its deflection counts, and posting from it does not erase the
+    deflection of the visit it was restored from."""
+    topic = make_topic(title="Where is my new card", category=community["cards"])
+    auth.login()
+    # Visit 1: suggestions, opened one, left. Visit 2 (draft restored): the same. Visit 3 (restored): posted.
+    for draft in ("visit-one-aaaa", "visit-two-bbbb"):
+        event(client, "suggestions_shown", draft, count=3)
+        event(client, "suggestion_clicked", draft, kind="topic", id=topic.id)
+    event(client, "suggestions_shown", "visit-three-cc", count=3)
+    assert client.post("/new", {"type": "question", "title": "My new card still has not arrived", "mood": "upset",
+                                "body": "It has been three weeks.", "category_id": community["cards"].id,
+                                "confirmed": "1", "draft_id": "visit-three-cc"}).status_code == 302
+    auth.logout()
+    auth.login("admin@test.example")
+    csv = client.get("/admin/analytics/funnel.csv?period=7").get_data().decode("utf-8-sig").splitlines()
+    assert csv[1:] == ["Typing produced suggestions,3", "A suggestion was opened,2",
+                       "Left without posting (deflected),2", "Posted a new request after suggestions,1",
+                       "Posted from the ask form,1"]

@@ -1,0 +1,185 @@
+"""Counting page views without slowing them: each view is appended to a buffer (Redis list when REDIS_URL is
+set, so that every web node shares it; process memory otherwise) and written in batches by `flush()`.
+
+A flush runs after a response has been sent once the buffer holds ANALYTICS_FLUSH_BATCH views or its oldest
+view is ANALYTICS_FLUSH_SECONDS old, and from `flask analytics flush` (or a worker's periodic job).
+"""
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections import deque
+from datetime import date, datetime
+
+from flask import current_app, g, request
+from flask_login import current_user
+from sqlalchemy import select, tuple_
+
+from app.analytics import sources
+from app.analytics.models import DailyVisits, PageView, VisitorDay
+from app.common.db import utcnow
+from app.extensions import db
+
+REDIS_KEY = "otklik:analytics:views"
+SKIP_PREFIXES = ("/static/", "/api/", "/admin", "/staff", "/media/", "/uploads", "/healthz", "/readyz",
+                 "/sitemap", "/robots.txt", "/favicon", "/apple-touch-icon", "/brand", "/widget.js", "/login",
+                 "/logout", "/register")
+
+
+def visitor_hash(secret: str, day: date, ip: str, user_agent: str) -> str:
+    """Daily-rotating salted hash: the salt is derived from the secret key and the day and never stored, so
+    yesterday's hashes cannot be linked to today's, and no IP address is kept."""
+    salt = hmac.new(secret.encode(), f"visitors:{day.isoformat()}".encode(), hashlib.sha256).digest()
+    return hashlib.sha256(salt + f"{ip}\n{user_agent}".encode()).hexdigest()[:32]
+
+
+class MemoryBuffer:
+    def __init__(self):
+        self._items: deque = deque()
+        self._lock = threading.Lock()
+        self.flush_lock = threading.Lock()
+
+    def push(self, item: dict) -> int:
+        with self._lock:
+            self._items.append(item)
+            return len(self._items)
+
+    def oldest(self) -> float | None:
+        with self._lock:
+            return self._items[0]["t"] if self._items else None
+
+    def take(self, limit: int) -> list[dict]:
+        with self._lock:
+            return [self._items.popleft() for _ in range(min(limit, len(self._items)))]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class RedisBuffer:
+    def __init__(self, url: str):
+        import redis
+        self.redis = redis.Redis.from_url(url)
+        self.flush_lock = self.redis.lock(REDIS_KEY + ":flush", timeout=120, blocking=False)
+
+    def push(self, item: dict) -> int:
+        return self.redis.rpush(REDIS_KEY, json.dumps(item))
+
+    def oldest(self) -> float | None:
+        first = self.redis.lindex(REDIS_KEY, 0)
+        return json.loads(first)["t"] if first else None
+
+    def take(self, limit: int) -> list[dict]:
+        return [json.loads(raw) for raw in (self.redis.lpop(REDIS_KEY, limit) or [])]
+
+    def __len__(self) -> int:
+        return self.redis.llen(REDIS_KEY)
+
+
+def buffer(app=None):
+    app = app or current_app
+    if "otklik.visits" not in app.extensions:
+        url = app.config.get("REDIS_URL")
+        app.extensions["otklik.visits"] = RedisBuffer(url) if url else MemoryBuffer()
+    return app.extensions["otklik.visits"]
+
+
+def _countable(response) -> bool:
+    return (request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
+            and not request.path.startswith(SKIP_PREFIXES))
+
+
+def _hosts(config_value: str) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in (config_value or "").split(",") if h.strip())
+
+
+def count_view(response):
+    """after_request: remember this view in the buffer (a few microseconds); flush after the response if due."""
+    if not current_app.config.get("ANALYTICS_ENABLED", True) or not _countable(response):
+        return response
+    agent = request.headers.get("User-Agent", "")[:400]
+    now = utcnow()
+    community = _hosts(current_app.config.get("PUBLIC_URL_HOST", "")) + (request.host.split(":")[0].lower(),)
+    source = sources.classify(request.referrer, request.query_string.decode("utf-8", "replace"),
+                              community_hosts=community,
+                              company_hosts=_hosts(current_app.config.get("ANALYTICS_COMPANY_HOSTS", "")),
+                              channel=g.get("channel"))
+    item = {"t": time.time(), "at": now.isoformat(), "path": request.path[:300],
+            "v": visitor_hash(current_app.secret_key or "", now.date(), request.remote_addr or "", agent),
+            "s": source.kind, "n": source.name[:100], "bot": sources.is_bot(agent),
+            "u": current_user.get_id() if current_user.is_authenticated else None}
+    pending = buffer().push(item)
+    if _flush_due(pending):
+        app = current_app._get_current_object()
+        response.call_on_close(lambda: _flush_in(app))
+    return response
+
+
+def _flush_due(pending: int) -> bool:
+    if pending >= current_app.config.get("ANALYTICS_FLUSH_BATCH", 200):
+        return True
+    oldest = buffer().oldest() if pending == 1 or pending % 20 == 0 else None
+    return oldest is not None and time.time() - oldest >= current_app.config.get("ANALYTICS_FLUSH_SECONDS", 10)
+
+
+def _flush_in(app) -> None:
+    with app.app_context():
+        try:
+            flush()
+        except Exception:  # counting must never break a page; the views stay in the log for the next flush
+            db.session.rollback()
+            app.logger.exception("analytics: flushing page views failed")
+
+
+def flush(limit: int = 5000) -> int:
+    """Write up to `limit` buffered views and roll them up. One flusher at a time; returns the views written."""
+    buf = buffer()
+    lock = buf.flush_lock
+    if not lock.acquire(blocking=False):
+        return 0
+    try:
+        items = buf.take(limit)
+        if items:
+            _write(items)
+            db.session.commit()
+        return len(items)
+    finally:
+        lock.release()
+
+
+def _write(items: list[dict]) -> None:
+    views = [PageView(created_at=datetime.fromisoformat(i["at"]), day=datetime.fromisoformat(i["at"]).date(),
+                      path=i["path"], visitor=i["v"], source=i["s"], source_name=i["n"], is_bot=bool(i["bot"]),
+                      user_id=int(i["u"]) if i.get("u") else None) for i in items]
+    db.session.add_all(views)
+    rollups: dict[tuple, list[int]] = {}
+    first_of_day: dict[tuple[date, str], str] = {}
+    for view in views:
+        counts = rollups.setdefault((view.day, view.source, view.source_name), [0, 0, 0])
+        if view.is_bot:
+            counts[2] += 1
+            continue
+        counts[0] += 1
+        # A visitor whose first view of the day comes from one of our own pages (past midnight) is direct.
+        first = view.source if view.source != sources.INTERNAL else sources.DIRECT
+        first_of_day.setdefault((view.day, view.visitor), (first, view.source_name if first == view.source else ""))
+    if first_of_day:
+        known = set(db.session.execute(select(VisitorDay.day, VisitorDay.visitor).where(
+            tuple_(VisitorDay.day, VisitorDay.visitor).in_(list(first_of_day)))).all())
+        for (day, visitor), (source, name) in first_of_day.items():
+            if (day, visitor) in known:
+                continue
+            db.session.add(VisitorDay(day=day, visitor=visitor, source=source))
+            rollups.setdefault((day, source, name), [0, 0, 0])[1] += 1
+    existing = {(r.day, r.source, r.source_name): r for r in db.session.scalars(select(DailyVisits).where(
+        tuple_(DailyVisits.day, DailyVisits.source, DailyVisits.source_name).in_(list(rollups))))}
+    for key, (page_views, visitors, bots) in rollups.items():
+        row = existing.get(key)
+        if row is None:
+            row = DailyVisits(day=key[0], source=key[1], source_name=key[2], page_views=0, visitors=0, bot_views=0)
+            db.session.add(row)
+        row.page_views += page_views
+        row.visitors += visitors
+        row.bot_views += bots
+
