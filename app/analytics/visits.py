@@ -21,7 +21,7 @@ from app.analytics.models import DailyVisits, PageView, VisitorDay
 from app.common.db import utcnow
 from app.extensions import db
 
-REDIS_KEY = "otklik:analytics:views"
+REDIS_KEY = "otklik:analytics:views"  # ANALYTICS_REDIS_KEY overrides it (tests: one key per app)
 SKIP_PREFIXES = ("/static/", "/api/", "/admin", "/staff", "/media/", "/uploads", "/healthz", "/readyz",
                  "/sitemap", "/robots.txt", "/favicon", "/apple-touch-icon", "/brand", "/widget.js", "/login",
                  "/logout", "/register")
@@ -58,30 +58,32 @@ class MemoryBuffer:
 
 
 class RedisBuffer:
-    def __init__(self, url: str):
+    def __init__(self, url: str, key: str = REDIS_KEY):
         import redis
         self.redis = redis.Redis.from_url(url)
-        self.flush_lock = self.redis.lock(REDIS_KEY + ":flush", timeout=120, blocking=False)
+        self.key = key
+        self.flush_lock = self.redis.lock(key + ":flush", timeout=120, blocking=False)
 
     def push(self, item: dict) -> int:
-        return self.redis.rpush(REDIS_KEY, json.dumps(item))
+        return self.redis.rpush(self.key, json.dumps(item))
 
     def oldest(self) -> float | None:
-        first = self.redis.lindex(REDIS_KEY, 0)
+        first = self.redis.lindex(self.key, 0)
         return json.loads(first)["t"] if first else None
 
     def take(self, limit: int) -> list[dict]:
-        return [json.loads(raw) for raw in (self.redis.lpop(REDIS_KEY, limit) or [])]
+        return [json.loads(raw) for raw in (self.redis.lpop(self.key, limit) or [])]
 
     def __len__(self) -> int:
-        return self.redis.llen(REDIS_KEY)
+        return self.redis.llen(self.key)
 
 
 def buffer(app=None):
     app = app or current_app
     if "otklik.visits" not in app.extensions:
         url = app.config.get("REDIS_URL")
-        app.extensions["otklik.visits"] = RedisBuffer(url) if url else MemoryBuffer()
+        key = app.config.get("ANALYTICS_REDIS_KEY") or REDIS_KEY
+        app.extensions["otklik.visits"] = RedisBuffer(url, key) if url else MemoryBuffer()
     return app.extensions["otklik.visits"]
 
 

@@ -20,7 +20,7 @@ def register(page, base_url: str, display_name: str, email: str, password: str) 
     page.locator("input[name=password]").fill(password)
     page.locator("input[name=password2]").fill(password)
     page.locator("main form button[type=submit]").click()
-    expect(page.locator(".flash")).to_contain_text(f"Welcome to the community, {display_name}!")
+    expect(page.locator(".flash-success")).to_contain_text(f"Welcome to the community, {display_name}!")
     expect(page.locator(".site-header")).to_contain_text(display_name)
 
 

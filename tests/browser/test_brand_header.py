@@ -38,7 +38,9 @@ def test_branded_header_fits_360px_and_uses_the_brand_colours(live_server, new_s
     background = page.evaluate("getComputedStyle(document.querySelector('nav.site-menu')).backgroundColor")
     assert background == "rgb(26, 77, 143)"
 
-    # Keyboard: the first Tab lands on the company's site menu.
+    # Keyboard: the first Tab lands on the skip link, the next on the company's site menu.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Перейти к содержимому"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Частным лицам"
 
