@@ -22,6 +22,7 @@ FEATURES = (
     "app.analytics",
     "app.admin",
     "app.health",
+    "app.jobs",
     "app.demo",
 )
 

@@ -2,6 +2,7 @@
 from app.analytics.models import Event
 from app.auth.models import User
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
+from app.jobs.models import JobRun
 from app.kb.models import Article, ArticleComment, ArticleFeedback, ArticleRevision
 from app.media.models import Upload
 from app.moderation.models import ModerationAction
@@ -13,7 +14,7 @@ from app.search.pg_models import SearchDocument, SearchTerm
 from app.staff.models import Assignment, Department, InternalNote, TopicWork, department_members
 
 __all__ = [
-    "ModerationAction", "NewsPost", "ExternalAuthor", "SocialImport",
+    "JobRun", "ModerationAction", "NewsPost", "ExternalAuthor", "SocialImport",
     "User", "Department", "department_members", "Category", "Topic", "Comment", "Vote", "StatusChange",
     "Article", "ArticleRevision", "ArticleComment", "ArticleFeedback",
     "SearchOutbox", "Upload", "SearchDocument", "SearchTerm", "Event",
