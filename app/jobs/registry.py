@@ -9,9 +9,10 @@ A feature registers, from its init_app:
 
 Nothing here imports a feature; notifications fan-out, analytics roll-ups and imports register the same way.
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)

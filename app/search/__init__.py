@@ -19,7 +19,13 @@ def _register_background(app) -> None:
     outbox's counts and dead letters for /readyz, `flask stats` and /admin."""
     from flask_babel import lazy_gettext as _l
 
-    from app.jobs.registry import SWEEP, DeadLetter, OutboxSource, register_job, register_outbox
+    from app.jobs.registry import (
+        SWEEP,
+        DeadLetter,
+        OutboxSource,
+        register_job,
+        register_outbox,
+    )
     from app.search import outbox
 
     register_job(outbox.JOB, outbox.run_drain_job, every=SWEEP)

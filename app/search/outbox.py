@@ -11,10 +11,10 @@ import logging
 import time
 import traceback
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable
 
 from flask import current_app, has_app_context
 from sqlalchemy import delete, event, func, insert, or_, select, update
