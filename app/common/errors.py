@@ -1,7 +1,15 @@
 """Domain errors raised by services and the HTTP error pages."""
-from flask import jsonify, render_template, request
+import logging
+
+from flask import current_app, jsonify, render_template, request
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+log = logging.getLogger(__name__)
+UNAVAILABLE = _l("The service is temporarily unavailable. Please try again in a minute.")
 
 
 class DomainError(Exception):
@@ -55,3 +63,29 @@ def init_app(app):
     @app.errorhandler(DomainError)
     def domain_error(e):
         return _render(e.status_code, e.message)
+
+    for error_class in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(error_class, database_unavailable)
+
+
+def database_unavailable(error):
+    """The database did not answer (connect or statement timeout, server down): 503, never a hang or a 500.
+    The page is rendered without touching the database (no current user, a standalone template)."""
+    log.error("database unavailable: %s", str(error).splitlines()[0] if str(error) else type(error).__name__)
+    from app.extensions import db
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001  (the connection is gone: nothing to roll back)
+        pass
+    languages = current_app.config["LANGUAGES"]
+    locale = (request.args.get("lang") if request.args.get("lang") in languages else None) \
+        or request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        if _wants_json():
+            response = jsonify(error=str(UNAVAILABLE))
+        else:
+            response = current_app.make_response(render_template("errors/unavailable.html", message=UNAVAILABLE,
+                                                                 locale=locale))
+    response.status_code = 503
+    response.headers["Retry-After"] = "30"
+    return response
