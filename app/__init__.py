@@ -39,8 +39,9 @@ def create_app(config=None, features=None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
+    from app.common import errors, guards, logs, templating
+    logs.init_app(app)
     _init_extensions(app)
-    from app.common import errors, guards, templating
     guards.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
