@@ -61,8 +61,8 @@ def cluster(tmp_path_factory):
             pytest.fail(f"{missing} (OTKLIK_REQUIRE_SERVICES=1 turns the skip into a failure)", pytrace=False)
         pytest.skip(missing)
     from app import create_app
-    from app.auth import services as auth_services
     from app.admin import services as admin_services
+    from app.auth import services as auth_services
     from app.extensions import db
     from app.staff import services as staff_services
     from tests.conftest import _config_for, _reset_postgres
