@@ -58,11 +58,12 @@ TextFormatter.converter = time.gmtime
 
 
 class StderrHandler(logging.StreamHandler):
-    """Writes to whatever sys.stderr is at the time (test runners swap it)."""
+    """Writes to the process's standard error (file descriptor 2), not to a `sys.stderr` that a CLI runner
+    swapped in: log lines never mix into a command's own output."""
 
     @property
     def stream(self):
-        return sys.stderr
+        return sys.__stderr__ or sys.stderr
 
     @stream.setter
     def stream(self, _value):
