@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 REQUEST_ID = contextvars.ContextVar("otklik_request_id", default="-")
 SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 TOKENISH = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9._~-]{20,}$")
+SLUG = re.compile(r"^[0-9]*-?[a-z0-9]+(-[a-z0-9]+)+$")  # /t/12-card-blocked-after-three-attempts: not a secret
 DEFAULT_QUERY_ALLOWLIST = ("page", "lang", "sort", "status", "type", "category", "tab", "view", "per_page")
 FIELDS = ("method", "path", "status", "duration_ms", "user_id", "statement")
 request_log = logging.getLogger("otklik.request")
@@ -106,7 +107,8 @@ def _install_record_factory() -> None:
 
 def safe_path() -> str:
     """The request path with token-like segments masked and only allow-listed query parameters."""
-    segments = ["[token]" if TOKENISH.match(part) else part for part in request.path.split("/")]
+    segments = ["[token]" if TOKENISH.match(part) and not SLUG.match(part) else part
+                for part in request.path.split("/")]
     path = "/".join(segments)
     allowed = set(current_app.config.get("LOG_QUERY_ALLOWLIST") or DEFAULT_QUERY_ALLOWLIST)
     kept = [(key, value[:100]) for key, value in request.args.items(multi=True) if key in allowed]

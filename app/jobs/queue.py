@@ -11,12 +11,14 @@ JOBS_MODE (empty: "rq" when REDIS_URL is set, else "thread"):
 A failed enqueue is logged and never breaks the request: the rows wait in the outbox for the sweep.
 """
 import logging
+import time
 
 from flask import current_app, has_app_context
 
 log = logging.getLogger(__name__)
 MODES = ("rq", "thread", "eager", "off")
 COALESCE_SECONDS = 60
+REDIS_RETRY_SECONDS = 10
 
 
 def mode(app=None) -> str:
@@ -75,12 +77,29 @@ def enqueue(name: str) -> None:
 
 
 def _rq_enqueue(name: str) -> None:
+    """Coalesced enqueue. While Redis is unreachable, requests do not wait for it again and again: for
+    REDIS_RETRY_SECONDS after a failure enqueues are skipped (the rows wait for the sweep)."""
     from app.jobs.runner import rq_entry
+    app = current_app._get_current_object()
+    if time.monotonic() < app.extensions.get("otklik.redis_down_until", 0.0):
+        return
+    try:
+        _push(name, rq_entry)
+    except Exception:
+        app.extensions["otklik.redis_down_until"] = time.monotonic() + REDIS_RETRY_SECONDS
+        raise
+
+
+def _push(name: str, rq_entry) -> None:
     conn = redis_connection()
     if not conn.set(_coalesce_key(name), "1", nx=True, ex=COALESCE_SECONDS):
         return  # the same job is already waiting: it will see these rows too
-    rq_queue().enqueue(rq_entry, name, job_timeout=int(current_app.config.get("JOBS_TIME_LIMIT", 20)) * 3 + 60,
-                       result_ttl=300, failure_ttl=86400, description=f"otklik job {name}")
+    try:
+        rq_queue().enqueue(rq_entry, name, job_timeout=int(current_app.config.get("JOBS_TIME_LIMIT", 20)) * 3 + 60,
+                           result_ttl=300, failure_ttl=86400, description=f"otklik job {name}")
+    except Exception:
+        conn.delete(_coalesce_key(name))  # not waiting after all: the next enqueue must try again
+        raise
 
 
 def mark_started(name: str) -> None:

@@ -117,3 +117,14 @@ def test_an_index_change_failing_three_times_is_a_dead_letter_retried_from_admin
     assert suggested_ids(admin, "savings account interest") == [topic.id]
     system = admin.get("/admin/system").get_data(as_text=True)
     assert "search.drain" in system and "mail.send" in system
+
+
+def test_a_request_succeeds_when_redis_is_down_and_the_rows_wait(app, client_as, customer, community):
+    from tests.health.test_health import closed_port
+    app.config.update(REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0", JOBS_MODE="rq")
+    client = client_as(customer)
+    topic_id = _post_topic(client, community, "Posted while Redis was away")
+    _post_topic(client, community, "Posted again while Redis was away")  # no second wait for Redis
+    assert pending_count() == 2  # nothing lost: the sweep of a worker applies them once Redis is back
+    assert client.get(f"/t/{topic_id}", follow_redirects=True).status_code == 200
+    assert app.extensions["otklik.redis_down_until"] > 0
