@@ -54,13 +54,13 @@ def _text(rng: random.Random, n: int) -> str:
 
 def _seed(backend: str, workdir: str, users: int, topics: int) -> tuple[dict, int]:
     """Fresh schema, customers, a category, some topics (through the services), indexed."""
-    from bench._support import fresh_app
-    from app.auth import services as auth_services
     from app.admin import services as admin_services
+    from app.auth import services as auth_services
     from app.community import services as community_services
     from app.extensions import db
     from app.search import outbox
     from app.staff import services as staff_services
+    from bench._support import fresh_app
 
     rng = random.Random(7)
     with fresh_app(backend, workdir=workdir) as (app, _):
@@ -82,9 +82,9 @@ def _seed(backend: str, workdir: str, users: int, topics: int) -> tuple[dict, in
 
 
 class Customer(threading.Thread):
-    def __init__(self, index, base, category_id, until, think, results, lock, seed):
+    def __init__(self, index, base, category_id, clock, think, results, lock, seed):
         super().__init__(daemon=True)
-        self.index, self.base, self.category_id, self.until, self.think = index, base, category_id, until, think
+        self.index, self.base, self.category_id, self.clock, self.think = index, base, category_id, clock, think
         self.results, self.lock, self.rng = results, lock, random.Random(seed)
         self.http = requests.Session()
         self.token = ""
@@ -102,6 +102,8 @@ class Customer(threading.Thread):
         self.token = CSRF_RE.search(page).group(1)
         self.http.post(f"{self.base}/login", data={"csrf_token": self.token, "email": f"c{self.index}@bench.example",
                                                    "password": PASSWORD}, timeout=10)
+        for action in ("home", "topic", "suggest"):  # warm-up, not measured (dictionaries, caches)
+            self._one(action)
 
     def _one(self, action):
         topics = self.results["topics"]
@@ -125,11 +127,14 @@ class Customer(threading.Thread):
     def run(self):
         try:
             self._login()
-        except (requests.RequestException, AttributeError):
-            return
+        except (requests.RequestException, AttributeError) as error:
+            with self.lock:
+                self.results["errors"]["login"] = self.results["errors"].get("login", 0) + 1
+            print(f"customer {self.index}: sign-in failed: {error}", file=sys.stderr)
+        self.clock["ready"].wait(300)  # everybody signed in: the measured period starts together
         names = [name for name, _ in ACTIONS]
         weights = [weight for _, weight in ACTIONS]
-        while time.monotonic() < self.until:
+        while time.monotonic() < self.clock["until"]:
             action = self.rng.choices(names, weights)[0]
             started = time.perf_counter()
             try:
@@ -147,19 +152,20 @@ def _pct(values, q):
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1) if ordered else None
 
 
-def _start(cmd, env):
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+def _start(cmd, env, log_path):
+    with open(log_path, "ab") as log:  # a file, not a pipe nobody reads (a full pipe would block the server)
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
 
 
 def _check(backend, workdir, posted, wait_s=120):
     """After the load: wait for the outboxes to drain, then: posts in the database and the index, mail once."""
     from sqlalchemy import func, select
 
-    from bench._support import fresh_app
     from app.community.models import Topic
     from app.jobs import stats
     from app.notify.models import MailMessage
     from app.search.backends import get_backend
+    from bench._support import fresh_app
 
     with fresh_app(backend, workdir=workdir) as (_app, _):
         from app.extensions import db
@@ -202,9 +208,9 @@ def main(argv=None) -> int:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     procs = [_start([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", "4", "-k", "gthread",
-                     "-b", f"127.0.0.1:{port}", "wsgi:app"], env)]
+                     "-b", f"127.0.0.1:{port}", "wsgi:app"], env, os.path.join(workdir, "gunicorn.log"))]
     if redis_url:
-        procs.append(_start([sys.executable, "-m", "flask", "worker"], env))
+        procs.append(_start([sys.executable, "-m", "flask", "worker"], env, os.path.join(workdir, "worker.log")))
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -213,21 +219,24 @@ def main(argv=None) -> int:
                     break
             except requests.RequestException:
                 if time.monotonic() > deadline:
-                    raise SystemExit(f"gunicorn did not start: {procs[0].stderr.read()[-2000:]}") from None
+                    raise SystemExit(f"gunicorn did not start; see {workdir}/gunicorn.log") from None
             time.sleep(0.2)
-        from bench._support import fresh_app
         from app.community.models import Topic
+        from bench._support import fresh_app
         with fresh_app(args.backend, workdir=workdir) as (_app, _):
             from app.extensions import db
             topics = list(db.session.scalars(db.select(Topic.id)))
         results = {"lat": {}, "errors": {}, "posted": [], "topics": topics}
         lock = threading.Lock()
         think = args.think if args.mode == "busy" else 0.0
-        until = time.monotonic() + args.seconds
-        crowd = [Customer(i, base, category_id, until, think, results, lock, i) for i in range(args.users)]
-        started = time.monotonic()
+        clock = {"until": 0.0}
+        clock["ready"] = threading.Barrier(args.users + 1,
+                                           action=lambda: clock.update(until=time.monotonic() + args.seconds))
+        crowd = [Customer(i, base, category_id, clock, think, results, lock, i) for i in range(args.users)]
         for person in crowd:
             person.start()
+        clock["ready"].wait(300)
+        started = time.monotonic()
         for person in crowd:
             person.join(args.seconds + 30)
         elapsed = time.monotonic() - started

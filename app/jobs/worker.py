@@ -147,6 +147,13 @@ _START_LOCK = threading.Lock()
 
 
 def wake(app, name: str) -> None:
-    worker = ensure_started(app)
+    """Wake this process's worker thread; a web request starts it if needed. A CLI command (`flask demo`,
+    imports) starts none: its rows wait for the web process's sweep or `flask worker`."""
+    from flask import has_request_context
+    if has_request_context():
+        worker = ensure_started(app)
+    else:
+        state = app.extensions.get("otklik.worker")
+        worker = state if isinstance(state, InProcessWorker) and state.alive() else None
     if worker is not None:
         worker.wake(name)
