@@ -23,6 +23,11 @@ class Config:
     # inline: apply index changes right after each commit; deferred: leave them to `flask search sync` / a worker.
     SEARCH_SYNC = os.environ.get("SEARCH_SYNC", "inline")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
+    # Matching by meaning (app/search/semantic_rank.py): on/off, share of meaning, neighbours, their floor.
+    SEARCH_SEMANTIC = os.environ.get("SEARCH_SEMANTIC", "1") != "0"
+    SEARCH_SEMANTIC_WEIGHT = float(os.environ.get("SEARCH_SEMANTIC_WEIGHT", "0.4"))
+    SEARCH_SEMANTIC_NEIGHBOURS = int(os.environ.get("SEARCH_SEMANTIC_NEIGHBOURS", "3"))
+    SEARCH_SEMANTIC_MIN_COSINE = float(os.environ.get("SEARCH_SEMANTIC_MIN_COSINE", "0.5"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "local")  # the storage backend (app/media/storage.py)
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -13,6 +13,7 @@ from app.notify.models import MailMessage, NotificationSettings, Subscription
 from app.search.models import SearchOutbox
 from app.social.models import ExternalAuthor, SocialImport
 from app.search.pg_models import SearchDocument, SearchTerm
+from app.search.vector_models import SearchVector  # noqa: F401  (semantic signal)
 from app.staff.models import Assignment, Department, InternalNote, TopicWork, department_members
 
 __all__ = [

@@ -4,7 +4,7 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.search import analysis, outbox
+from app.search import analysis, outbox, vector_store
 from app.search.backends import get_backend
 from app.search.documents import get_kind, kinds
 
@@ -40,12 +40,14 @@ def reindex_command():
     backend = get_backend()
     backend.clear()
     with Session(db.engine) as session:
+        vector_store.clear(session)  # document vectors are rebuilt with the index (semantic signal)
         for kind in kinds():
             ids = list(get_kind(kind).all_ids(session))
             with click.progressbar(length=len(ids), label=f"Indexing {kind}s") as bar:
                 for start in range(0, len(ids), BATCH):
                     chunk = ids[start:start + BATCH]
                     outbox.apply_kind(session, backend, kind, chunk)
+                    session.commit()
                     bar.update(len(chunk))
     click.echo(f"Indexed {len(backend.keys())} documents.")
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.common.db import utcnow
 from app.extensions import db
+from app.search import vector_store
 from app.search.backends import get_backend
 from app.search.backends.base import IndexBusy
 from app.search.documents import get_kind
@@ -119,6 +120,7 @@ def apply_kind(session: Session, backend, kind: str, ids: list[int]) -> None:
     registered = get_kind(kind)
     if registered is None:
         backend.delete([(kind, ref_id) for ref_id in ids])
+        vector_store.store(session, [], [(kind, ref_id) for ref_id in ids])
         return
     docs = registered.loader(session, ids)
     present = [doc for doc in docs.values() if doc is not None]
@@ -127,6 +129,7 @@ def apply_kind(session: Session, backend, kind: str, ids: list[int]) -> None:
         backend.upsert(present)
     if gone:
         backend.delete(gone)
+    vector_store.store(session, present, gone)
 
 
 def pending_count() -> int:

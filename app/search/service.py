@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from app.common.pagination import Page
 from app.common.permissions import is_staff
-from app.search import analysis
+from app.search import analysis, semantic_rank
 from app.search.backends import get_backend
 from app.search.documents import Filters, Scope, get_kind
 
@@ -55,8 +55,8 @@ def suggest(title: str, body: str, scope: Scope, limit: int = 5) -> list[dict]:
         return []
     # The title says what the request is about: it counts twice against the details.
     query = f"{title}\n{title}\n{body}" if body else title
-    result = get_backend().search(query, scope, mode="suggest", limit=limit + 5)
-    return _present(result.hits, scope, f"{title} {body}")[:limit]
+    hits = semantic_rank.suggest_hits(query, f"{title}\n{body}", scope, limit + 5)
+    return _present(hits, scope, f"{title} {body}")[:limit]
 
 
 @dataclass

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from app.community import services
 from app.extensions import db
-from app.search import analysis, outbox
+from app.search import analysis, outbox, vector_store
 from app.search.backends import get_backend
 from app.search.models import SearchOutbox
 
@@ -107,6 +107,8 @@ def test_deferred_sync_leaves_rows_for_the_cli(app, client, runner, customer, co
 def test_reindex_rebuilds_from_the_database(app, client, runner, make_topic):
     topics = [make_topic(title=f"Savings account question number {n}") for n in range(3)]
     get_backend().clear()
+    vector_store.clear(db.session)  # the index and the document vectors (semantic signal) are both lost
+    db.session.commit()
     assert suggested_ids(client, "savings account question") == []
     result = runner.invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
