@@ -38,8 +38,11 @@ def suggest_hits(query: str, request_text: str, scope: Scope, limit: int) -> lis
         scored[key] = (1 - weight) * hit.score / top_lexical + weight * sims.get(key, 0.0)
     floor = float(config.get("SEARCH_SEMANTIC_MIN_COSINE", 0.5))
     wanted = int(config.get("SEARCH_SEMANTIC_NEIGHBOURS", 3))
-    for key, sim in vector_store.nearest(query_vec, scope, wanted, set(scored)) if wanted else []:
-        if sim >= floor:
-            scored[key] = weight * sim
+    # The brute-force scan costs about as much as the lexical search at 100k items (bench/search_semantic.py):
+    # it runs only when words found too little, or nothing close in meaning.
+    if wanted and (len(hits) < limit or max(sims.values(), default=0.0) < floor):
+        for key, sim in vector_store.nearest(query_vec, scope, wanted, set(scored)):
+            if sim >= floor:
+                scored[key] = weight * sim
     ranked = sorted(scored.items(), key=lambda item: -item[1])[:limit]
     return [Hit(kind=kind, id=ref_id, score=score) for (kind, ref_id), score in ranked]
