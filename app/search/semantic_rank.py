@@ -29,7 +29,7 @@ def suggest_hits(query: str, request_text: str, scope: Scope, limit: int) -> lis
     if query_vec is None:
         return hits[:limit]
     config = current_app.config
-    weight = float(config.get("SEARCH_SEMANTIC_WEIGHT", 0.4))
+    weight = float(config.get("SEARCH_SEMANTIC_WEIGHT", 0.0))
     sims = vector_store.similarities(query_vec, [(h.kind, h.id) for h in hits])
     top_lexical = max((h.score for h in hits), default=0.0) or 1.0
     scored: dict[tuple[str, int], float] = {}
@@ -42,7 +42,7 @@ def suggest_hits(query: str, request_text: str, scope: Scope, limit: int) -> lis
     # it runs only when words found too little, or nothing close in meaning.
     if wanted and (len(hits) < limit or max(sims.values(), default=0.0) < floor):
         for key, sim in vector_store.nearest(query_vec, scope, wanted, set(scored)):
-            if sim >= floor:
-                scored[key] = weight * sim
+            if sim >= floor:  # with no blend (weight 0) they only fill the places words left empty
+                scored[key] = weight * sim if weight > 0 else sim - 1.0
     ranked = sorted(scored.items(), key=lambda item: -item[1])[:limit]
     return [Hit(kind=kind, id=ref_id, score=score) for (kind, ref_id), score in ranked]

@@ -49,3 +49,10 @@ def test_a_deleted_thread_loses_its_vector(app, client, sms):
     db.session.delete(sms)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(SearchVector)) == 1
+
+
+def test_the_blend_reranks_word_matches_by_meaning(app, client, make_topic):
+    make_topic(title="Карта: лимит на снятие в банкомате", body="Какой лимит у карты?")
+    sms = make_topic(title="Карта: SMS-уведомления не доставляются", body="Уведомления перестали доходить.")
+    app.config["SEARCH_SEMANTIC_WEIGHT"] = 0.9
+    assert suggested_ids(client, "карта приходит смс")[0] == sms.id
