@@ -36,6 +36,11 @@ run: demo
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Lint and format check (ruff, configured in pyproject.toml); CI runs it before the tests.
+lint: $(VENV)/.stamp
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 bench: venv
 	$(BIN)/python -m bench.search_quality --help
 

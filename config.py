@@ -1,4 +1,5 @@
 """Configuration: every value comes from the environment with a safe default."""
+
 import os
 from pathlib import Path
 
@@ -15,9 +16,7 @@ def _env_bool(name: str, default: bool) -> bool:
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'otklik.db'}"
-    )
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'otklik.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     # inline: apply index changes right after each commit; deferred: leave them to `flask search sync` / a worker.
@@ -50,7 +49,9 @@ class Config:
     CSP_IMG_SRC = os.environ.get("CSP_IMG_SRC", "'self' data:")  # add "https:" to show images from other sites
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
-    RATELIMIT_STAFF_FACTOR = int(os.environ.get("RATELIMIT_STAFF_FACTOR", "10"))  # staff limits are this many times looser
+    RATELIMIT_STAFF_FACTOR = int(
+        os.environ.get("RATELIMIT_STAFF_FACTOR", "10")
+    )  # staff limits are this many times looser
     RATELIMIT_NEW_ACCOUNT_DAYS = int(os.environ.get("RATELIMIT_NEW_ACCOUNT_DAYS", "3"))  # *_NEW limits apply until then
     RATELIMIT_SIGNIN = os.environ.get("RATELIMIT_SIGNIN", "6/minute;30/hour")  # sign-in attempts per IP
     RATELIMIT_SIGNIN_ACCOUNT = os.environ.get("RATELIMIT_SIGNIN_ACCOUNT", "10/hour")  # per e-mail address, any IP

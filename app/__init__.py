@@ -1,11 +1,11 @@
 """Otklik: a self-hosted customer-support community."""
+
 from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
 
 from app.extensions import babel, csrf, db, login_manager, migrate
-
 
 # What the application is made of, in order. Each package's init_app(app) registers its blueprints, signal
 # receivers, template globals, CLI commands and settings defaults; nothing else registers them.
@@ -36,15 +36,18 @@ def create_app(config=None, features=None) -> Flask:
     app = Flask(__name__, static_folder="../static", template_folder="../templates", instance_relative_config=True)
     if config is None:
         from config import config_from_env
+
         config = config_from_env()
     app.config.from_object(config)
     _check_config(app)
     if app.config.get("PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix
+
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _init_extensions(app)
     from app.common import errors, guards, headers, templating
+
     guards.init_app(app)
     headers.init_app(app)
     templating.init_app(app)
@@ -73,26 +76,34 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config.get("DEFAULT_TIMEZONE") or "UTC")
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
-                   default_translation_directories="translations")
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories="translations",
+    )
     login_manager.init_app(app)
     from app.common import ratelimit
+
     ratelimit.init_app(app)  # binds `limiter` (Redis when REDIS_URL is set, else memory)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
     from flask_babel import lazy_gettext as _l
+
     login_manager.login_message = _l("Please log in to continue.")
 
     @login_manager.user_loader
     def load_user(session_token: str):
         from app.auth.sessions import load_user_for_token
+
         return load_user_for_token(session_token)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event
 
         with app.app_context():
+
             @event.listens_for(db.engine, "connect")
             def _sqlite_pragmas(dbapi_connection, _record):
                 cursor = dbapi_connection.cursor()

@@ -1,26 +1,52 @@
 """The one registry of every feature's models (for Alembic, the shell and tests)."""
+
 from app.analytics.models import Event
 from app.apps.models import AppLaunch, DataDeletionRequest
 from app.auth.models import User, UserSession
 from app.branding.models import Setting
-from app.identity.models import Identity
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
+from app.identity.models import Identity
 from app.kb.models import Article, ArticleComment, ArticleFeedback, ArticleRevision
 from app.media.models import Upload
 from app.moderation.models import ModerationAction
 from app.news.models import NewsPost
 from app.notify.models import MailMessage, NotificationSettings, Subscription
 from app.search.models import SearchOutbox
-from app.social.models import ExternalAuthor, SocialImport
 from app.search.pg_models import SearchDocument, SearchTerm
+from app.social.models import ExternalAuthor, SocialImport
 from app.staff.models import Assignment, Department, InternalNote, TopicWork, department_members
 
 __all__ = [
-    "ModerationAction", "NewsPost", "ExternalAuthor", "SocialImport",
-    "User", "UserSession", "Department", "department_members", "Category", "Topic", "Comment", "Vote", "StatusChange",
-    "Article", "ArticleRevision", "ArticleComment", "ArticleFeedback",
-    "SearchOutbox", "Upload", "SearchDocument", "SearchTerm", "Event",
-    "TopicWork", "Assignment", "InternalNote",
-    "Subscription", "NotificationSettings", "MailMessage", "Setting",
-    "Identity", "AppLaunch", "DataDeletionRequest",
+    "ModerationAction",
+    "NewsPost",
+    "ExternalAuthor",
+    "SocialImport",
+    "User",
+    "UserSession",
+    "Department",
+    "department_members",
+    "Category",
+    "Topic",
+    "Comment",
+    "Vote",
+    "StatusChange",
+    "Article",
+    "ArticleRevision",
+    "ArticleComment",
+    "ArticleFeedback",
+    "SearchOutbox",
+    "Upload",
+    "SearchDocument",
+    "SearchTerm",
+    "Event",
+    "TopicWork",
+    "Assignment",
+    "InternalNote",
+    "Subscription",
+    "NotificationSettings",
+    "MailMessage",
+    "Setting",
+    "Identity",
+    "AppLaunch",
+    "DataDeletionRequest",
 ]

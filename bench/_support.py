@@ -1,5 +1,6 @@
 """Shared by the benchmarks: a fresh app on a temporary database and index, and bulk loading of topics
 through the real path (community services -> outbox -> drain -> backend)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -39,7 +40,7 @@ def fresh_app(backend: str = "whoosh", keep: bool = False, workdir: str | None =
         SECRET_KEY = "bench-only"
         SQLALCHEMY_DATABASE_URI = pg_url() if backend == "postgres" else f"sqlite:///{workdir}/bench.db"
         SEARCH_BACKEND = backend
-        SEARCH_SYNC = "deferred"          # the loader drains once per batch
+        SEARCH_SYNC = "deferred"  # the loader drains once per batch
         SEARCH_INDEX_DIR = os.path.join(workdir, "search_index")
         UPLOAD_DIR = os.path.join(workdir, "uploads")
         WTF_CSRF_ENABLED = False
@@ -58,6 +59,7 @@ def fresh_app(backend: str = "whoosh", keep: bool = False, workdir: str | None =
                 yield app, workdir
             finally:
                 from app.search.backends import get_backend
+
                 with contextlib.suppress(Exception):
                     get_backend().close()
                 db.session.remove()
@@ -171,5 +173,8 @@ def percentile(values: list[float], p: float) -> float:
 
 def ms_summary(seconds: list[float]) -> dict:
     ms = [s * 1000.0 for s in seconds]
-    return {"p50_ms": round(percentile(ms, 50), 2), "p95_ms": round(percentile(ms, 95), 2),
-            "mean_ms": round(statistics.fmean(ms), 2) if ms else 0.0}
+    return {
+        "p50_ms": round(percentile(ms, 50), 2),
+        "p95_ms": round(percentile(ms, 95), 2),
+        "mean_ms": round(statistics.fmean(ms), 2) if ms else 0.0,
+    }

@@ -7,6 +7,7 @@ purged), 90,000 topics with their comments, votes, response clocks, CSAT answers
 Data is bulk-inserted with SQL (executemany per chunk), not through HTTP. Prints one JSON line:
 {"backend", "scale", "rows": {...}, "load_s", "periods": {"30": {"p50_ms", "p95_ms"}, ...}}.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,19 +19,35 @@ from datetime import date, datetime, timedelta
 
 from bench._support import fresh_app
 
-FULL = {"users": 150_000, "page_views": 5_000_000, "topics": 90_000, "comments_per_topic": 4.6,
-        "votes_per_topic": 2.0, "drafts": 600_000}
+FULL = {
+    "users": 150_000,
+    "page_views": 5_000_000,
+    "topics": 90_000,
+    "comments_per_topic": 4.6,
+    "votes_per_topic": 2.0,
+    "drafts": 600_000,
+}
 DAYS = 365
 CHUNK = 5_000
-SOURCES = [("search", "Google", 0.16), ("search", "Yandex", 0.10), ("search", "Bing", 0.02), ("social", "VK", 0.05),
-           ("social", "Telegram", 0.03), ("company", "www.bank.example", 0.09), ("widget", "", 0.08),
-           ("email", "", 0.04), ("referral", "forum.example", 0.03), ("direct", "", 0.40)]
+SOURCES = [
+    ("search", "Google", 0.16),
+    ("search", "Yandex", 0.10),
+    ("search", "Bing", 0.02),
+    ("social", "VK", 0.05),
+    ("social", "Telegram", 0.03),
+    ("company", "www.bank.example", 0.09),
+    ("widget", "", 0.08),
+    ("email", "", 0.04),
+    ("referral", "forum.example", 0.03),
+    ("direct", "", 0.40),
+]
 
 
 def _insert(table, rows: list[dict]) -> None:
     from app.extensions import db
+
     for start in range(0, len(rows), CHUNK):
-        db.session.execute(table.insert(), rows[start:start + CHUNK])
+        db.session.execute(table.insert(), rows[start : start + CHUNK])
 
 
 def _when(rng: random.Random, now: datetime) -> datetime:
@@ -38,13 +55,16 @@ def _when(rng: random.Random, now: datetime) -> datetime:
 
 
 def _people(n_users: int) -> tuple[int, list[int], list[int]]:
+    from sqlalchemy import select
+
     from app.auth.models import User
     from app.extensions import db
-    from sqlalchemy import select
-    _insert(User.__table__, [{"email": f"user{i}@bench.example", "display_name": f"User {i}", "role": "customer"}
-                             for i in range(n_users)])
-    reps = [{"email": f"rep{i}@bench.example", "display_name": f"Rep {i}", "role": "representative"}
-            for i in range(40)]
+
+    _insert(
+        User.__table__,
+        [{"email": f"user{i}@bench.example", "display_name": f"User {i}", "role": "customer"} for i in range(n_users)],
+    )
+    reps = [{"email": f"rep{i}@bench.example", "display_name": f"Rep {i}", "role": "representative"} for i in range(40)]
     _insert(User.__table__, reps)
     users = list(db.session.scalars(select(User.id).where(User.role == "customer")))
     rep_ids = list(db.session.scalars(select(User.id).where(User.role == "representative")))
@@ -57,6 +77,7 @@ def _structure():
     from app.auth import services as auth_services
     from app.extensions import db
     from app.staff import services as staff_services
+
     categories = []
     for d in range(5):
         department = staff_services.create_department(f"Department {d}")
@@ -69,32 +90,57 @@ def _structure():
 
 
 def _topics(rng, now, n, users, reps, categories) -> list[tuple[int, datetime, int]]:
+    from sqlalchemy import select
+
     from app.community.models import Topic
     from app.extensions import db
     from app.staff.models import TopicWork
-    from sqlalchemy import select
-    kinds_ = [("question", "answered", "open"), ("problem", "solved", "open"), ("idea", "planned", "new"),
-              ("praise", "acknowledged", "new")]
+
+    kinds_ = [
+        ("question", "answered", "open"),
+        ("problem", "solved", "open"),
+        ("idea", "planned", "new"),
+        ("praise", "acknowledged", "new"),
+    ]
     rows = []
     for i in range(n):
         kind, done, fresh = rng.choices(kinds_, weights=[5, 3, 1, 1])[0]
         category, department = rng.choice(categories)
         created = _when(rng, now)
-        rows.append({"type": kind, "title": f"Bench topic {i}", "body": "Details.", "body_html": "<p>Details.</p>",
-                     "mood": rng.choices(["satisfied", "indifferent", "upset"], weights=[60, 18, 21])[0],
-                     "channel": rng.choice(["site", "site", "site", "widget", "vk", "email"]),
-                     "status": done if rng.random() < 0.7 else fresh, "author_id": rng.choice(users),
-                     "category_id": category, "department_id": department, "created_at": created,
-                     "updated_at": created, "last_activity_at": created})
+        rows.append(
+            {
+                "type": kind,
+                "title": f"Bench topic {i}",
+                "body": "Details.",
+                "body_html": "<p>Details.</p>",
+                "mood": rng.choices(["satisfied", "indifferent", "upset"], weights=[60, 18, 21])[0],
+                "channel": rng.choice(["site", "site", "site", "widget", "vk", "email"]),
+                "status": done if rng.random() < 0.7 else fresh,
+                "author_id": rng.choice(users),
+                "category_id": category,
+                "department_id": department,
+                "created_at": created,
+                "updated_at": created,
+                "last_activity_at": created,
+            }
+        )
     _insert(Topic.__table__, rows)
     topics = [(t, c, d) for t, c, d in db.session.execute(select(Topic.id, Topic.created_at, Topic.department_id))]
     work = []
     for topic_id, created, _department in topics:
         answered = created + timedelta(hours=rng.expovariate(1 / 6)) if rng.random() < 0.9 else None
         resolved = answered + timedelta(hours=rng.expovariate(1 / 30)) if answered and rng.random() < 0.8 else None
-        work.append({"topic_id": topic_id, "assignee_id": rng.choice(reps), "waiting_since": created,
-                     "first_response_due_at": created + timedelta(hours=8), "first_response_at": answered,
-                     "resolution_due_at": created + timedelta(hours=40), "resolved_at": resolved})
+        work.append(
+            {
+                "topic_id": topic_id,
+                "assignee_id": rng.choice(reps),
+                "waiting_since": created,
+                "first_response_due_at": created + timedelta(hours=8),
+                "first_response_at": answered,
+                "resolution_due_at": created + timedelta(hours=40),
+                "resolved_at": resolved,
+            }
+        )
     _insert(TopicWork.__table__, work)
     return topics
 
@@ -102,20 +148,38 @@ def _topics(rng, now, n, users, reps, categories) -> list[tuple[int, datetime, i
 def _activity(rng, topics, users, reps, scale_cfg) -> dict:
     from app.analytics.models import CsatResponse
     from app.community.models import Comment, Vote
+
     comments, votes, csat = [], [], []
     for topic_id, created, department in topics:
         for k in range(int(rng.expovariate(1 / scale_cfg["comments_per_topic"]))):
             official = k == 0 and rng.random() < 0.8
-            comments.append({"topic_id": topic_id, "author_id": rng.choice(reps if official else users),
-                             "body": "A reply.", "body_html": "<p>A reply.</p>", "is_official": official,
-                             "department_id": department if official else None,
-                             "created_at": created + timedelta(hours=k + 1), "updated_at": created})
+            comments.append(
+                {
+                    "topic_id": topic_id,
+                    "author_id": rng.choice(reps if official else users),
+                    "body": "A reply.",
+                    "body_html": "<p>A reply.</p>",
+                    "is_official": official,
+                    "department_id": department if official else None,
+                    "created_at": created + timedelta(hours=k + 1),
+                    "updated_at": created,
+                }
+            )
         for voter in rng.sample(users, min(len(users), int(rng.expovariate(1 / scale_cfg["votes_per_topic"])))):
             votes.append({"topic_id": topic_id, "user_id": voter, "created_at": created + timedelta(hours=2)})
         if rng.random() < 0.25:
-            csat.append({"topic_id": topic_id, "user_id": rng.choice(users), "solved": rng.random() < 0.8,
-                         "score": rng.choice([1, 3, 4, 4, 5, 5]), "comment": "", "department_id": department,
-                         "representative_id": rng.choice(reps), "created_at": created + timedelta(days=1)})
+            csat.append(
+                {
+                    "topic_id": topic_id,
+                    "user_id": rng.choice(users),
+                    "solved": rng.random() < 0.8,
+                    "score": rng.choice([1, 3, 4, 4, 5, 5]),
+                    "comment": "",
+                    "department_id": department,
+                    "representative_id": rng.choice(reps),
+                    "created_at": created + timedelta(days=1),
+                }
+            )
     _insert(Comment.__table__, comments)
     _insert(Vote.__table__, votes)
     _insert(CsatResponse.__table__, csat)
@@ -124,14 +188,23 @@ def _activity(rng, topics, users, reps, scale_cfg) -> dict:
 
 def _visits_and_events(rng, now, page_views: int, drafts: int) -> dict:
     from app.analytics.models import DailyVisits, Event
+
     per_day = page_views / DAYS
     rows = []
     for offset in range(DAYS):
         day: date = (now - timedelta(days=offset)).date()
         for source, name, share in SOURCES:
             views = int(per_day * share * rng.uniform(0.8, 1.2))
-            rows.append({"day": day, "source": source, "source_name": name, "page_views": views,
-                         "visitors": views // 3, "bot_views": views // 10})
+            rows.append(
+                {
+                    "day": day,
+                    "source": source,
+                    "source_name": name,
+                    "page_views": views,
+                    "visitors": views // 3,
+                    "bot_views": views // 10,
+                }
+            )
     _insert(DailyVisits.__table__, rows)
     events = []
     for n in range(drafts):
@@ -151,6 +224,7 @@ def _visits_and_events(rng, now, page_views: int, drafts: int) -> dict:
 
 def load(scale: float) -> dict:
     from app.extensions import db
+
     rng = random.Random(1386)
     now = datetime.utcnow().replace(microsecond=0)
     cfg = {k: v * scale if k in ("users", "page_views", "topics", "drafts") else v for k, v in FULL.items()}
@@ -171,15 +245,17 @@ def measure(app, periods: list[str], requests: int) -> dict:
     results = {}
     for period in periods:
         url = f"/admin/analytics/?period={period}"
-        assert client.get(url).status_code == 200      # warm-up
+        assert client.get(url).status_code == 200  # warm-up
         times = []
         for _ in range(requests):
             start = time.perf_counter()
             assert client.get(url).status_code == 200
             times.append((time.perf_counter() - start) * 1000)
         times.sort()
-        results[period] = {"p50_ms": round(statistics.median(times), 1),
-                           "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1)}
+        results[period] = {
+            "p50_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1),
+        }
     return results
 
 
@@ -199,8 +275,7 @@ def main(argv=None) -> None:
         result = measure(app, [p for p in periods if p != "custom"], args.requests)
         if "custom" in periods:
             result["365"] = measure_year(app, args.requests)
-    print(json.dumps({"backend": args.backend, "scale": args.scale, "rows": rows, "load_s": load_s,
-                      "periods": result}))
+    print(json.dumps({"backend": args.backend, "scale": args.scale, "rows": rows, "load_s": load_s, "periods": result}))
 
 
 def measure_year(app, requests: int) -> dict:

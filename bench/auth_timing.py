@@ -6,6 +6,7 @@ one, interleaved, many tries each. Prints the medians and the ratio slower/faste
 
     .venv/bin/python -m bench.auth_timing [--tries 40] [--json]
 """
+
 import argparse
 import json
 import statistics
@@ -31,9 +32,13 @@ def _timed(app, path: str, data: dict) -> float:
 def _flows(counter):
     def registration(email):
         n = next(counter)
-        return "/register", {"display_name": "Bench Person", "email": email.replace("@", f"+{n}@")
-                             if email != KNOWN else email, "password": "violet-lantern-42",
-                             "password2": "violet-lantern-42"}
+        return "/register", {
+            "display_name": "Bench Person",
+            "email": email.replace("@", f"+{n}@") if email != KNOWN else email,
+            "password": "violet-lantern-42",
+            "password2": "violet-lantern-42",
+        }
+
     return {
         "sign-in": lambda email: ("/login", {"email": email, "password": "wrong-password-1"}),
         "reset": lambda email: ("/password/forgot", {"email": email}),
@@ -56,14 +61,17 @@ def measure(tries: int) -> dict:
             known, unknown = [], []
             for i in range(tries + 2):
                 pair = [(known, KNOWN), (unknown, f"nobody{i}@example.com")]
-                for bucket, email in (pair if i % 2 else pair[::-1]):
+                for bucket, email in pair if i % 2 else pair[::-1]:
                     path, data = flow(email)
                     elapsed = _timed(app, path, data)
                     if i >= 2:  # the first rounds warm caches
                         bucket.append(elapsed)
             k, u = statistics.median(known), statistics.median(unknown)
-            results[name] = {"known_ms": round(k * 1000, 1), "unknown_ms": round(u * 1000, 1),
-                             "ratio": round(max(k, u) / min(k, u), 3)}
+            results[name] = {
+                "known_ms": round(k * 1000, 1),
+                "unknown_ms": round(u * 1000, 1),
+                "ratio": round(max(k, u) / min(k, u), 3),
+            }
     return results
 
 
@@ -77,8 +85,9 @@ def main() -> None:
         print(json.dumps(results))
         return
     for name, row in results.items():
-        print(f"{name:13} known {row['known_ms']:8.1f} ms  unknown {row['unknown_ms']:8.1f} ms  "
-              f"ratio {row['ratio']:.3f}")
+        print(
+            f"{name:13} known {row['known_ms']:8.1f} ms  unknown {row['unknown_ms']:8.1f} ms  ratio {row['ratio']:.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ loading the brand every time and against a whole page request, measured in one r
 
     .venv/bin/python -m bench.brand_cache [--database sqlite|postgres] [--redis redis://127.0.0.1:6379/5] [-n 2000]
 """
+
 import argparse
 import json
 import os
@@ -89,8 +90,7 @@ def main() -> None:
     results["db_check_share_of_page"] = round(results["version_check_db_us"] / results["page_login_us"], 4)
     if args.redis:
         results["redis_check_share_of_page"] = round(results["version_check_redis_us"] / results["page_login_us"], 4)
-    print(json.dumps({k: round(v, 1) if isinstance(v, float) and k.endswith("_us") else v
-                      for k, v in results.items()}))
+    print(json.dumps({k: round(v, 1) if isinstance(v, float) and k.endswith("_us") else v for k, v in results.items()}))
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

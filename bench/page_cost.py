@@ -5,6 +5,7 @@ in the sanitised HTML, the worst case for anything that re-parses it on view).
 
 Prints the median time of GET /t/<id> (HTML with JSON-LD), of the topic's RSS feed and of a search for it.
 """
+
 import argparse
 import json
 import statistics
@@ -35,8 +36,9 @@ def measure(views: int) -> dict:
 
     with fresh_app() as (app, _workdir):
         author, category = seed()
-        topic = services.create_topic(author, "question", "Angle brackets everywhere", "<" * SIZE, category.id,
-                                      mood="indifferent")
+        topic = services.create_topic(
+            author, "question", "Angle brackets everywhere", "<" * SIZE, category.id, mood="indifferent"
+        )
         for _ in range(COMMENTS):
             services.post_comment(author, topic, "<" * SIZE)
         db.session.commit()
@@ -46,7 +48,8 @@ def measure(views: int) -> dict:
             "topic_page_ms": round(_median_ms(app, url, views), 1),
             "feed_ms": round(_median_ms(app, "/feeds/topics.rss", views), 1),
             "search_ms": round(_median_ms(app, "/search?q=angle", views), 1),
-            "comments": COMMENTS, "comment_chars": SIZE,
+            "comments": COMMENTS,
+            "comment_chars": SIZE,
         }
 
 

@@ -12,6 +12,7 @@ for titles as they are typed (word and mid-word prefixes of fresh generated titl
 after loading warm the caches (as on a running server) and are reported separately.
 Prints one JSON line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,7 +35,7 @@ def _queries(n: int, seed: int) -> tuple[list[str], list[str]]:
     for _, title, _ in generate(max(n, 50), seed=seed):
         prefixes.extend(typed_prefixes(title))
     rng.shuffle(prefixes)
-    return prefixes[:50], prefixes[50:50 + n]
+    return prefixes[:50], prefixes[50 : 50 + n]
 
 
 def _timed(fn, items) -> list[float]:
@@ -75,11 +76,13 @@ class _Server:
 
 def _hello_app():
     from flask import Flask
+
     hello = Flask("hello")
 
     @hello.route("/hello")
     def index():
         return "hello"
+
     return hello
 
 
@@ -90,9 +93,12 @@ def main(argv=None) -> int:
     parser.add_argument("--queries", type=int, default=300, help="measured typed titles")
     parser.add_argument("--batch", type=int, default=1000, help="topics per commit + drain while loading")
     parser.add_argument("--seed", type=int, default=1551)
-    parser.add_argument("--workdir", help="keep the loaded app (SQLite + index) here and reuse it next time "
-                                          "(a directory, or for postgres a database, already holding --docs topics is not reloaded; "
-                                          "use a database of its own in BENCH_DATABASE_URL)")
+    parser.add_argument(
+        "--workdir",
+        help="keep the loaded app (SQLite + index) here and reuse it next time "
+        "(a directory, or for postgres a database, already holding --docs topics is not reloaded; "
+        "use a database of its own in BENCH_DATABASE_URL)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -103,14 +109,17 @@ def main(argv=None) -> int:
     with fresh_app(args.backend, workdir=args.workdir) as (app, _):
         from app.community.models import Topic
         from app.extensions import db
+
         have = db.session.query(Topic).count()
         if have and have != args.docs:
             parser.error(f"{args.workdir} holds {have} topics, not {args.docs}: use another --workdir")
         if have:
             stats = None
         else:
+
             def progress(done):
                 print(f"\rloaded {done}/{args.docs}", end="", file=sys.stderr, flush=True)
+
             rows = ((i, title, body) for i, (_, title, body) in enumerate(generate(args.docs, seed=args.seed)))
             _, stats = load_topics(rows, batch=args.batch, progress=progress)
             print(file=sys.stderr)
@@ -126,6 +135,7 @@ def main(argv=None) -> int:
         def via_client(q):
             response = client.get("/api/v1/suggest", query_string={"title": q})
             assert response.status_code == 200, response.status_code
+
         test_client = _timed(via_client, measured)
         with _Server(app) as server:
             http = _timed(lambda q: server.get("/api/v1/suggest?" + urllib.parse.urlencode({"title": q})), measured)
@@ -135,15 +145,22 @@ def main(argv=None) -> int:
         def pick(name, seconds):
             s = ms_summary(seconds)
             results[f"{name}_p50_ms"], results[f"{name}_p95_ms"] = s["p50_ms"], s["p95_ms"]
+
         pick("suggest", direct)
         pick("client", test_client)
         pick("http", http)
         pick("hello_http", hello)
         pick("warmup", warmup)
-        line = {"docs": args.docs, "backend": args.backend, "queries": len(measured), **results,
-                "first_query_ms": round(first[0] * 1000, 1), "queries_with_hits": f"{hits}/50",
-                "load_s": round(stats.seconds, 1) if stats else "reused",
-                "load_docs_per_s": round(stats.docs / max(stats.seconds, 1e-9), 1) if stats else None}
+        line = {
+            "docs": args.docs,
+            "backend": args.backend,
+            "queries": len(measured),
+            **results,
+            "first_query_ms": round(first[0] * 1000, 1),
+            "queries_with_hits": f"{hits}/50",
+            "load_s": round(stats.seconds, 1) if stats else "reused",
+            "load_docs_per_s": round(stats.docs / max(stats.seconds, 1e-9), 1) if stats else None,
+        }
     if args.json:
         print(json.dumps(line, ensure_ascii=False))
     else:

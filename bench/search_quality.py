@@ -11,6 +11,7 @@ through app.search.service.suggest(). `--backend plain-whoosh` is the baseline: 
 (StandardAnalyzer, title + body, OR of the query words) built directly from the corpus, without the app.
 Prints one JSON line: docs, queries, hit@1, hit@5, mrr@10, p50_ms, p95_ms, backend (and a few extras).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,18 +71,26 @@ def run_app(corpus: list[dict], queries: list[dict], backend: str) -> dict:
         scope = Scope()
         with app.test_request_context("/"):  # url_for in the result presenter
             service.suggest("warm up the caches", "", scope, limit=K)
-            return _measure(queries, lambda title, body: [
-                id_map.get(item["id"]) for item in service.suggest(title, body, scope, limit=K)
-                if item["kind"] == "topic"], stats.as_dict())
+            return _measure(
+                queries,
+                lambda title, body: [
+                    id_map.get(item["id"])
+                    for item in service.suggest(title, body, scope, limit=K)
+                    if item["kind"] == "topic"
+                ],
+                stats.as_dict(),
+            )
 
 
 def run_plain_whoosh(corpus: list[dict], queries: list[dict]) -> dict:
-    from whoosh import fields, index, query as wq
+    from whoosh import fields, index
+    from whoosh import query as wq
     from whoosh.analysis import StandardAnalyzer
 
     analyzer = StandardAnalyzer()
-    schema = fields.Schema(cid=fields.ID(stored=True), title=fields.TEXT(analyzer=analyzer),
-                           body=fields.TEXT(analyzer=analyzer))
+    schema = fields.Schema(
+        cid=fields.ID(stored=True), title=fields.TEXT(analyzer=analyzer), body=fields.TEXT(analyzer=analyzer)
+    )
     tmp = tempfile.mkdtemp(prefix="otklik-plain-")
     try:
         started = time.perf_counter()
@@ -91,12 +100,14 @@ def run_plain_whoosh(corpus: list[dict], queries: list[dict]) -> dict:
                 writer.add_document(cid=row["id"], title=row.get("title", ""), body=row.get("body", ""))
         load = {"docs": len(corpus), "seconds": round(time.perf_counter() - started, 1)}
         with ix.searcher() as searcher:
+
             def run(title, body):
                 words = {t.text for t in analyzer(f"{title}\n{body}")}
                 if not words:
                     return []
                 q = wq.Or([wq.Term(f, w) for w in sorted(words) for f in ("title", "body")])
                 return [hit["cid"] for hit in searcher.search(q, limit=K)]
+
             return _measure(queries, run, load)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -115,7 +126,11 @@ def _measure(queries: list[dict], run, load: dict) -> dict:
         overall.add(ranked, relevant)
         if q.get("lang"):
             by_lang.setdefault(q["lang"], Scores()).add(ranked, relevant)
-    out = {"queries": len(queries), **overall.as_dict(), **{k: v for k, v in ms_summary(times).items() if k != "mean_ms"}}
+    out = {
+        "queries": len(queries),
+        **overall.as_dict(),
+        **{k: v for k, v in ms_summary(times).items() if k != "mean_ms"},
+    }
     if by_lang:
         out["by_lang"] = {lang: {"n": s.n, **s.as_dict()} for lang, s in sorted(by_lang.items())}
     out["load"] = load
@@ -125,6 +140,7 @@ def _measure(queries: list[dict], run, load: dict) -> dict:
 def _analyser_facts() -> dict:
     """What the figures depend on besides the code: the analyser fingerprint and the dictionary's size."""
     from app.search import analysis, bilingual
+
     return {"fingerprint": analysis.fingerprint(), "ru_uk_dictionary_pairs": len(bilingual.load_pairs())}
 
 

@@ -1,5 +1,6 @@
 """Fixtures in the style of the Flask tutorial: a fresh app per test, a client, a runner, an auth helper,
 and small factories that build data through the real services."""
+
 import os
 import re
 import uuid
@@ -27,6 +28,7 @@ def _config_for(tmp_path):
         # Rate limits: every test app counts afresh (memory: a new store; Redis: keys of its own).
         RATELIMIT_STORAGE_OPTIONS = {"key_prefix": f"otklik-test-{uuid.uuid4().hex}"}
         ANALYTICS_REDIS_KEY = f"otklik-test-{uuid.uuid4().hex}:analytics:views"  # page views buffered per app
+
     return Config
 
 
@@ -129,9 +131,11 @@ def auth(client):
 @pytest.fixture
 def client_as(app):
     """Factory: client_as(user) -> a new client (own cookies) logged in as `user`; client_as() is anonymous."""
+
     def make(user=None):
         new_client = CsrfClient(app.test_client())
         if user is not None:
             AuthActions(new_client).login(user.email)
         return new_client
+
     return make

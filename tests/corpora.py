@@ -1,6 +1,7 @@
 """Where the tests find their corpora: the full shared corpus next to the repository when it is there
 (`../shared/data/...`, on the team's machines and in CI), else the small subset vendored under tests/data
 (see tests/data/README.md for sources and licences)."""
+
 import os
 from pathlib import Path
 
@@ -9,8 +10,10 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("OTKLIK_SHARED_DATA") or REPO.parent / "shared" / "data")
 VENDORED = REPO / "tests" / "data"
 
-HOW_TO_GET = ("put the shared test data next to the repository (../shared/data, a copy of the team's shared "
-              "folder), or restore tests/data from git")
+HOW_TO_GET = (
+    "put the shared test data next to the repository (../shared/data, a copy of the team's shared "
+    "folder), or restore tests/data from git"
+)
 
 
 def corpus(shared_relative: str, vendored_relative: str) -> Path:

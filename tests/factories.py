@@ -1,4 +1,5 @@
 """Factory fixtures: build rows through the real services, commit, return them."""
+
 import itertools
 
 import pytest
@@ -19,6 +20,7 @@ def make_department(app):
         department = staff_services.create_department(name or f"Department {next(_counter)}")
         db.session.commit()
         return department
+
     return make
 
 
@@ -30,6 +32,7 @@ def make_user(app):
         user.departments = list(departments)
         db.session.commit()
         return user
+
     return make
 
 
@@ -40,19 +43,33 @@ def make_category(app, make_department):
         category = admin_services.create_category(name or f"Category {next(_counter)}", department.id)
         db.session.commit()
         return category
+
     return make
 
 
 @pytest.fixture
 def make_topic(app, make_user, make_category):
-    def make(author=None, topic_type="question", title=None, body="Some details about it.", category=None,
-             mood="indifferent", is_private=False):
+    def make(
+        author=None,
+        topic_type="question",
+        title=None,
+        body="Some details about it.",
+        category=None,
+        mood="indifferent",
+        is_private=False,
+    ):
         topic = community_services.create_topic(
-            author or make_user(), topic_type, title or f"Topic number {next(_counter)}", body,
-            (category or make_category()).id, mood=mood, is_private=is_private,
+            author or make_user(),
+            topic_type,
+            title or f"Topic number {next(_counter)}",
+            body,
+            (category or make_category()).id,
+            mood=mood,
+            is_private=is_private,
         )
         db.session.commit()
         return topic
+
     return make
 
 
@@ -97,6 +114,7 @@ def make_upload(app, make_user):
         upload = media_services.store_image(owner or make_user(), FileStorage(io.BytesIO(data), filename=filename))
         db.session.commit()
         return upload
+
     return make
 
 
@@ -106,13 +124,25 @@ def make_article(app, make_user, make_category):
     (written by a new representative unless `author` is given), built through the kb services."""
     from app.kb import services as kb_services
 
-    def make(author=None, title=None, body="The answer, step by step.", category=None, publish=True,
-             department=None, source_topic=None):
+    def make(
+        author=None,
+        title=None,
+        body="The answer, step by step.",
+        category=None,
+        publish=True,
+        department=None,
+        source_topic=None,
+    ):
         article = kb_services.create_article(
-            author or make_user("representative"), title or f"Article number {next(_counter)}", body,
-            (category or make_category()).id, department_id=department.id if department else None,
-            source_topic_id=source_topic.id if source_topic else None, publish=publish,
+            author or make_user("representative"),
+            title or f"Article number {next(_counter)}",
+            body,
+            (category or make_category()).id,
+            department_id=department.id if department else None,
+            source_topic_id=source_topic.id if source_topic else None,
+            publish=publish,
         )
         db.session.commit()
         return article
+
     return make

@@ -1,4 +1,5 @@
 """Reading what a user sees (pages parsed with html.parser) and what the database holds and runs."""
+
 import contextlib
 import os
 from html.parser import HTMLParser
@@ -10,9 +11,24 @@ from app.extensions import db
 # tests/search, tests/kb and tests/moderation search with this backend (with TEST_DATABASE_URL for postgres).
 SEARCH_BACKEND = os.environ.get("TEST_SEARCH_BACKEND", "whoosh")
 
-VOID_TAGS = frozenset({
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
-})
+VOID_TAGS = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 
 
 class Node:
@@ -20,7 +36,7 @@ class Node:
         self.tag = tag
         self.attrs = attrs
         self.parent = parent
-        self.children: list["Node | str"] = []
+        self.children: list[Node | str] = []
 
     def get(self, name: str, default=None):
         for key, value in self.attrs:
@@ -41,7 +57,8 @@ class Node:
 
     def find_all(self, tag: str | None = None, class_: str | None = None, **attrs) -> list["Node"]:
         return [
-            node for node in self.iter()
+            node
+            for node in self.iter()
             if (tag is None or node.tag == tag)
             and (class_ is None or class_ in node.classes)
             and all(node.get(key.rstrip("_")) == value for key, value in attrs.items())
@@ -61,6 +78,7 @@ class Node:
                     walk(child)
                 else:
                     parts.append(child)
+
         walk(self)
         return " ".join("".join(parts).split())
 
@@ -123,7 +141,8 @@ def db_snapshot() -> dict[str, list[tuple]]:
     db.session.rollback()
     return {
         table.name: sorted((tuple(row) for row in db.session.execute(select(table))), key=repr)
-        for table in db.metadata.sorted_tables if table.name not in NOT_CONTENT
+        for table in db.metadata.sorted_tables
+        if table.name not in NOT_CONTENT
     }
 
 
@@ -145,9 +164,9 @@ def count_statements():
 def with_search_backend(app):
     """The body of an `app` fixture that searches with SEARCH_BACKEND and closes the backend afterwards:
 
-        @pytest.fixture
-        def app(app):
-            yield from with_search_backend(app)
+    @pytest.fixture
+    def app(app):
+        yield from with_search_backend(app)
     """
     app.config["SEARCH_BACKEND"] = SEARCH_BACKEND
     app.extensions.pop("otklik_search", None)

@@ -1,4 +1,5 @@
 """Production settings: the app refuses to start without SECRET_KEY, and never loads the demo."""
+
 import os
 import subprocess
 import sys
@@ -14,12 +15,27 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _start_wsgi(tmp_path, **env):
     """Import wsgi.py the way gunicorn does, with a clean environment plus `env`."""
-    clean = {key: value for key, value in os.environ.items()
-             if key not in {"SECRET_KEY", "OTKLIK_ENV", "DATABASE_URL", "TEST_DATABASE_URL"}}
-    clean.update({"SEARCH_INDEX_DIR": str(tmp_path / "search_index"), "UPLOAD_DIR": str(tmp_path / "uploads"),
-                  "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}", **env})
-    return subprocess.run([sys.executable, "-c", "import wsgi; print('started', wsgi.app.config['ENV_NAME'])"],
-                          cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "OTKLIK_ENV", "DATABASE_URL", "TEST_DATABASE_URL"}
+    }
+    clean.update(
+        {
+            "SEARCH_INDEX_DIR": str(tmp_path / "search_index"),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+            **env,
+        }
+    )
+    return subprocess.run(
+        [sys.executable, "-c", "import wsgi; print('started', wsgi.app.config['ENV_NAME'])"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

@@ -1,5 +1,6 @@
 """The application is what app.FEATURES lists: without an optional feature it still works, and that
 feature's pages, commands and template hooks are gone."""
+
 import pytest
 
 from app import FEATURES, create_app

@@ -1,5 +1,6 @@
 """Layers only point down: `common` imports no feature, and `community` never imports `staff` (nor any
 other feature above it). Read from the source with `ast`, so an import inside a function counts too."""
+
 import ast
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 The commands run in a subprocess, as an operator runs them (and so Alembic's logging setup stays out of the
 test process).
 """
+
 import os
 import subprocess
 import sys
@@ -25,10 +26,17 @@ REQUIRE_SERVICES = os.environ.get("OTKLIK_REQUIRE_SERVICES") == "1"
 
 
 def _flask_db(url: str, tmp_path, *args) -> None:
-    env = {**os.environ, "OTKLIK_ENV": "development", "DATABASE_URL": url, "FLASK_APP": "wsgi.py",
-           "SEARCH_INDEX_DIR": str(tmp_path / "search_index"), "UPLOAD_DIR": str(tmp_path / "uploads")}
-    result = subprocess.run([sys.executable, "-m", "flask", "db", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "OTKLIK_ENV": "development",
+        "DATABASE_URL": url,
+        "FLASK_APP": "wsgi.py",
+        "SEARCH_INDEX_DIR": str(tmp_path / "search_index"),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "db", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, f"flask db {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
 
 
@@ -45,8 +53,9 @@ def _check_upgrade_and_downgrade(url: str, tmp_path) -> None:
     try:
         with engine.connect() as connection:
             assert set(inspect(connection).get_table_names()) == set(db.metadata.tables) | {"alembic_version"}
-            context = MigrationContext.configure(connection, opts={
-                "compare_type": True, "include_object": include_object_for(connection.dialect.name)})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_object": include_object_for(connection.dialect.name)}
+            )
             assert compare_metadata(context, db.metadata) == []
 
         _flask_db(url, tmp_path, "downgrade", "base")

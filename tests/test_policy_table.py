@@ -5,6 +5,7 @@ The topics are a customer's, in a category of "Private clients"; Rita is a (non-
 department, Pavel its lead, Boris a representative of "Business". A blocked user is the topic's author after
 being blocked: the policy treats them as a visitor, and they cannot sign in (so their pages are a visitor's).
 """
+
 import pytest
 from sqlalchemy import select
 
@@ -41,14 +42,20 @@ def world(community, make_user, make_topic, make_article, customer):
     staff["rep_private2"] = make_user("representative", "rita@test.example", "Rita Second", [community["private"]])
     staff_services.set_department_leads(community["admin"], community["private"], [community["rep_private"].id])
     users = {
-        "anonymous": None, "author": customer, "customer": make_user(email="other@test.example"),
-        "rep_this": staff["rep_private2"], "rep_other": staff["rep_business"], "lead": staff["rep_private"],
-        "moderator": staff["moderator"], "admin": staff["admin"],
+        "anonymous": None,
+        "author": customer,
+        "customer": make_user(email="other@test.example"),
+        "rep_this": staff["rep_private2"],
+        "rep_other": staff["rep_business"],
+        "lead": staff["rep_private"],
+        "moderator": staff["moderator"],
+        "admin": staff["admin"],
     }
     blocked = make_user(email="blocked@test.example")
     topics = {
-        kind: make_topic(author=customer, category=staff["cards"], title=f"A {kind} topic here",
-                         is_private=kind == "private")
+        kind: make_topic(
+            author=customer, category=staff["cards"], title=f"A {kind} topic here", is_private=kind == "private"
+        )
         for kind in ("public", "private", "hidden")
     }
     topics["hidden"].is_hidden = True
@@ -100,8 +107,11 @@ def test_the_policy_the_pages_and_the_queries_agree(role, world, client_as):
     for (action, kind), allowed in TABLE.items():
         obj = world["draft"] if kind == "draft" else world["topics"].get(kind)
         expected = role in allowed
-        answers = {"policy": can(user, action, obj), "page": _http(client, action, obj, world, user),
-                   "query": _query(action, obj, user)}
+        answers = {
+            "policy": can(user, action, obj),
+            "page": _http(client, action, obj, world, user),
+            "query": _query(action, obj, user),
+        }
         for where_from, answer in answers.items():
             if answer is not None and answer != expected:
                 wrong.append(f"{action} {kind}: {where_from} says {answer}, the table {expected}")

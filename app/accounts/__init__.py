@@ -1,7 +1,7 @@
 """Accounts: password reset by e-mail, e-mail confirmation, the `flask users` commands for a production install."""
 
 DEFAULTS = {
-    "EMAIL_VERIFICATION": "reset-only",      # required | reset-only | off
+    "EMAIL_VERIFICATION": "reset-only",  # required | reset-only | off
     "EMAIL_VERIFICATION_MAX_AGE": 7 * 24 * 3600,
     "PASSWORD_RESET_MAX_AGE": 3600,
     "RATELIMIT_PASSWORD_RESET": "5/minute;20/hour",
@@ -33,5 +33,6 @@ def init_app(app) -> None:
     signals.registration_for_taken_email.connect(services.on_registration_for_taken_email)
     app.jinja_env.globals["accounts_must_verify"] = must_verify_before_posting
     app.jinja_env.globals["accounts_resend_form"] = ResendForm
-    app.jinja_env.globals["accounts_block_message"] = (
-        lambda user: block_message(user) if posting_block_active(user) else None)
+    app.jinja_env.globals["accounts_block_message"] = lambda user: (
+        block_message(user) if posting_block_active(user) else None
+    )

@@ -1,5 +1,6 @@
 """`flask users create-admin EMAIL` and `flask users set-role EMAIL ROLE`: the first administrator of a
 production install, and role changes from the server's shell."""
+
 import os
 import sys
 
@@ -29,8 +30,11 @@ def _read_password(from_stdin: bool) -> str:
 @users_cli.command("create-admin")
 @click.argument("email")
 @click.option("--name", default="Administrator", show_default=True, help="Display name.")
-@click.option("--password-stdin", is_flag=True,
-              help=f"Read the password from the first line of standard input (else ${PASSWORD_ENV}, else a prompt).")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help=f"Read the password from the first line of standard input (else ${PASSWORD_ENV}, else a prompt).",
+)
 def create_admin(email: str, name: str, password_stdin: bool) -> None:
     """Create an administrator EMAIL, or make the existing account EMAIL an administrator with this password."""
     password = _read_password(password_stdin)

@@ -1,5 +1,6 @@
 """Account e-mails (password reset, address confirmation, 'someone tried to register with your address'),
 rendered in the recipient's language and queued in the notify outbox with the change that caused them."""
+
 import uuid
 
 from flask_babel import gettext as _
@@ -36,5 +37,6 @@ def queue_verification(user) -> None:
 
 def queue_registration_taken(user) -> None:
     url = links.public_url("accounts.forgot_password")
-    queue_mail_now([_row(user, REGISTRATION_TAKEN, lambda: _("Someone tried to register with your address"),
-                         action_url=url)])
+    queue_mail_now(
+        [_row(user, REGISTRATION_TAKEN, lambda: _("Someone tried to register with your address"), action_url=url)]
+    )

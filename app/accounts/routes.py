@@ -1,4 +1,5 @@
 """Forgot password, reset password, confirm the e-mail address, send the confirmation again."""
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
@@ -31,8 +32,13 @@ def forgot_password():
             services.request_password_reset(form.email.data)
             db.session.commit()
         # The same answer whether or not the address is registered.
-        flash(_("If this address is registered, we sent a link to reset the password to it. "
-                "The link works once, for one hour."), "info")
+        flash(
+            _(
+                "If this address is registered, we sent a link to reset the password to it. "
+                "The link works once, for one hour."
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("accounts/forgot.html", form=form), 422 if form.errors else 200
 

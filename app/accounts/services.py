@@ -1,5 +1,6 @@
 """Account recovery and e-mail confirmation. Take plain data, flush, never commit; the mail is queued in the
 same transaction (app.accounts.mails)."""
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -59,6 +60,7 @@ def revoke_other_sessions(user: User) -> None:
     """Sign `user` out everywhere: every sign-in and remember token (the reset is made from a browser that is
     not signed in, so there is no session to keep)."""
     from app.auth.sessions import revoke_sessions
+
     revoke_sessions(user)
 
 

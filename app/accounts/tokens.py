@@ -3,6 +3,7 @@
 A password-reset token carries a fingerprint of the current password hash: once the password changes the
 fingerprint changes, so a token works once. A verification token carries the e-mail address it confirms.
 """
+
 import hashlib
 
 from flask import current_app
@@ -39,7 +40,6 @@ def read(token: str, salt: str, max_age: int) -> tuple[int, str] | None:
         value = _serializer(salt).loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature):
         return None
-    if (not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], int)
-            or not isinstance(value[1], str)):
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], int) or not isinstance(value[1], str):
         return None
     return value[0], value[1]

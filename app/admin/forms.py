@@ -1,6 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.common.policy import ROLES

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.admin import services
-from app.analytics import queries as analytics_queries
 from app.admin.forms import ROLE_LABELS, CategoryForm, DepartmentForm, UserRoleForm
+from app.analytics import queries as analytics_queries
 from app.auth.models import User
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
@@ -14,7 +14,8 @@ from app.common.policy import ADMIN, role_required
 from app.community import queries
 from app.community.models import Category
 from app.extensions import db
-from app.staff import queries as staff_queries, services as staff_services
+from app.staff import queries as staff_queries
+from app.staff import services as staff_services
 from app.staff.models import Department
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -32,9 +33,12 @@ def _apply_error(form, error: DomainError):
 
 @bp.route("/")
 def index():
-    return render_template("admin/index.html", departments=staff_queries.departments(),
-                           categories=queries.categories_with_departments(),
-                           deflection=analytics_queries.deflection())
+    return render_template(
+        "admin/index.html",
+        departments=staff_queries.departments(),
+        categories=queries.categories_with_departments(),
+        deflection=analytics_queries.deflection(),
+    )
 
 
 @bp.route("/departments/new", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
 """Administration writes: categories and users' roles and departments."""
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -28,8 +29,10 @@ def _unique_category_name(name: str, category_id: int | None) -> str:
 
 def create_category(name: str, department_id: int, description: str = "", position: int = 0) -> Category:
     category = Category(
-        name=_unique_category_name(name, None), department=_department(department_id),
-        description=(description or "").strip(), position=position or 0,
+        name=_unique_category_name(name, None),
+        department=_department(department_id),
+        description=(description or "").strip(),
+        position=position or 0,
     )
     db.session.add(category)
     db.session.flush()

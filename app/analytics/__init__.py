@@ -2,12 +2,12 @@
 
 DEFAULTS = {
     "ANALYTICS_ENABLED": True,
-    "ANALYTICS_FLUSH_BATCH": 200,      # buffered page views that trigger a write
-    "ANALYTICS_FLUSH_SECONDS": 10,     # ... or the age of the oldest one
-    "ANALYTICS_RAW_DAYS": 400,         # raw page views kept this long after being rolled up
-    "ANALYTICS_COMPANY_HOSTS": "",     # the company's own site(s), comma-separated: www.bank.example
-    "MOOD_ALERT_POINTS": 15.0,         # mood alert: rise of the upset share, in percentage points ...
-    "MOOD_ALERT_MIN_TOPICS": 5,        # ... with at least this many upset topics in the last 7 days
+    "ANALYTICS_FLUSH_BATCH": 200,  # buffered page views that trigger a write
+    "ANALYTICS_FLUSH_SECONDS": 10,  # ... or the age of the oldest one
+    "ANALYTICS_RAW_DAYS": 400,  # raw page views kept this long after being rolled up
+    "ANALYTICS_COMPANY_HOSTS": "",  # the company's own site(s), comma-separated: www.bank.example
+    "MOOD_ALERT_POINTS": 15.0,  # mood alert: rise of the upset share, in percentage points ...
+    "MOOD_ALERT_MIN_TOPICS": 5,  # ... with at least this many upset topics in the last 7 days
 }
 
 
@@ -39,5 +39,6 @@ def _template_helpers(app) -> None:
     from app.analytics import satisfaction
     from app.analytics.forms import CsatForm, NpsForm
 
-    app.jinja_env.globals.update(csat_open=satisfaction.csat_open, nps_open=satisfaction.nps_open,
-                                 csat_form_for=CsatForm, nps_form_for=NpsForm)
+    app.jinja_env.globals.update(
+        csat_open=satisfaction.csat_open, nps_open=satisfaction.nps_open, csat_form_for=CsatForm, nps_form_for=NpsForm
+    )

@@ -1,4 +1,5 @@
 """Mail to department leads about satisfaction: a low CSAT rating reaches them with the topic and the comment."""
+
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -15,9 +16,15 @@ def queue_low_rating(response, topic) -> set[str]:
     topic_url = links.public_url("community.topic", topic_id=topic.id, slug=topic.slug)
     rows = []
     for lead in leads_of(topic.department_id):
-        row = render_mail(lead, "low_rating", links.DIGEST,
-                          lambda: _("Low rating (%(score)d of 5): %(title)s", score=response.score, title=topic.title),
-                          topic=topic, response=response, topic_url=topic_url)
+        row = render_mail(
+            lead,
+            "low_rating",
+            links.DIGEST,
+            lambda: _("Low rating (%(score)d of 5): %(title)s", score=response.score, title=topic.title),
+            topic=topic,
+            response=response,
+            topic_url=topic_url,
+        )
         # No topic_id: leads do not follow the topic, and staff may see every topic anyway.
         row.update(dedup_key=f"csat:{response.id}:to:{lead.id}", event=LOW_RATING)
         rows.append(row)

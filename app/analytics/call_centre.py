@@ -1,5 +1,6 @@
 """Community vs call centre: the call centre's requests per month (entered or uploaded as CSV by an
 administrator) and the community's share of all requests solved."""
+
 import calendar
 import csv
 import io
@@ -56,7 +57,7 @@ def parse_csv(data: bytes) -> dict[str, int]:
     for line, row in enumerate(reader, start=1):
         cells = [c.strip() for c in row]
         if not any(cells) or (line == 1 and parse_month(cells[0]) is None and not cells[0][:1].isdigit()):
-            continue   # blank line or header
+            continue  # blank line or header
         problem = _row_problem(cells, months)
         if problem:
             problems.append((line, problem))
@@ -86,8 +87,10 @@ def _row_problem(cells: list[str], seen: dict[str, int]) -> str | None:
 
 def set_call_centre_months(actor, months: dict[str, int]) -> int:
     """Store (or replace) the requests of each month. `actor` is the administrator (checked by the route)."""
-    existing = {row.month: row for row in db.session.scalars(
-        select(CallCentreMonth).where(CallCentreMonth.month.in_(list(months))))}
+    existing = {
+        row.month: row
+        for row in db.session.scalars(select(CallCentreMonth).where(CallCentreMonth.month.in_(list(months))))
+    }
     for month, requests in months.items():
         row = existing.get(month) or CallCentreMonth(month=month)
         row.requests, row.updated_at = requests, utcnow()
@@ -130,11 +133,23 @@ class Share:
 def community_share(period: Period) -> Share:
     """Questions and problems posted in the period and now answered/solved, against the call centre's requests
     in the same period (a month partly in the period counts in proportion)."""
-    solved = db.session.scalar(select(func.count()).select_from(Topic).where(
-        Topic.created_at >= period.since, Topic.created_at < period.until, Topic.is_deleted.is_(False),
-        Topic.type.in_(list(kinds.SOLVED_STATUS)), Topic.status.in_(list(kinds.SOLVED_STATUS.values())))) or 0
+    solved = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Topic)
+            .where(
+                Topic.created_at >= period.since,
+                Topic.created_at < period.until,
+                Topic.is_deleted.is_(False),
+                Topic.type.in_(list(kinds.SOLVED_STATUS)),
+                Topic.status.in_(list(kinds.SOLVED_STATUS.values())),
+            )
+        )
+        or 0
+    )
     first, last = period.start.strftime("%Y-%m"), period.end.strftime("%Y-%m")
-    rows = db.session.execute(select(CallCentreMonth.month, CallCentreMonth.requests)
-                              .where(CallCentreMonth.month.between(first, last))).all()
+    rows = db.session.execute(
+        select(CallCentreMonth.month, CallCentreMonth.requests).where(CallCentreMonth.month.between(first, last))
+    ).all()
     call_centre = sum(requests * _month_overlap(month, period) for month, requests in rows)
     return Share(int(solved), call_centre, len(rows))

@@ -1,4 +1,5 @@
 """/admin/analytics/call-centre: administrators enter or upload the call centre's requests per month."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,9 +21,14 @@ def _admin_only() -> None:
 
 
 def _page(form=None, upload=None, problems=(), status=200):
-    return render_template("analytics/call_centre.html", form=form or CallCentreMonthForm(),
-                           upload=upload or CallCentreUploadForm(), months=call_centre.months(),
-                           delete_form=FlaskForm(), problems=problems), status
+    return render_template(
+        "analytics/call_centre.html",
+        form=form or CallCentreMonthForm(),
+        upload=upload or CallCentreUploadForm(),
+        months=call_centre.months(),
+        delete_form=FlaskForm(),
+        problems=problems,
+    ), status
 
 
 @bp.route("/")

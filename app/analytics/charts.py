@@ -3,6 +3,7 @@ figures in an accessible table on the page; these are only the series to draw.
 
 A chart is {"kind": "time" | "bars", "x": [...], "labels": [...] (bars), "series": [{"label", "values"}]}:
 "time" x values are Unix seconds of each day; "bars" x values are 0..n-1 with `labels` under them."""
+
 from calendar import timegm
 from datetime import date
 
@@ -28,16 +29,20 @@ def _day(value) -> date:
 
 def _time_chart(period: Period, series: dict[str, dict[date, float]]) -> dict:
     days = list(period.each_day())
-    return {"kind": "time", "x": [_epoch(d) for d in days],
-            "series": [{"label": str(label), "values": [values.get(d) for d in days]}
-                       for label, values in series.items()]}
+    return {
+        "kind": "time",
+        "x": [_epoch(d) for d in days],
+        "series": [{"label": str(label), "values": [values.get(d) for d in days]} for label, values in series.items()],
+    }
 
 
 def visits_by_source(period: Period) -> dict:
     series: dict[str, dict[date, float]] = {}
     rows = db.session.execute(
         select(DailyVisits.day, DailyVisits.source, func.sum(DailyVisits.visitors))
-        .where(DailyVisits.day.between(period.start, period.end)).group_by(DailyVisits.day, DailyVisits.source))
+        .where(DailyVisits.day.between(period.start, period.end))
+        .group_by(DailyVisits.day, DailyVisits.source)
+    )
     by_source: dict[str, dict[date, float]] = {}
     for day, source, visitors in rows:
         by_source.setdefault(source, {})[_day(day)] = int(visitors)
@@ -51,14 +56,21 @@ def moods_over_time(period: Period, departments=None) -> dict:
     day = func.date(Topic.created_at)
     rows = db.session.execute(
         select(day, Topic.mood, func.count())
-        .where(Topic.created_at >= period.since, Topic.created_at < period.until, Topic.mood.is_not(None),
-               *_topic_scope(departments)).group_by(day, Topic.mood))
+        .where(
+            Topic.created_at >= period.since,
+            Topic.created_at < period.until,
+            Topic.mood.is_not(None),
+            *_topic_scope(departments),
+        )
+        .group_by(day, Topic.mood)
+    )
     counts: dict[str, dict[date, float]] = {m: {} for m in kinds.MOODS}
     for when, mood, count in rows:
         if mood in counts:
             counts[mood][_day(when)] = int(count)
-    return _time_chart(period, {str(kinds.MOOD_LABELS[m]): {d: counts[m].get(d, 0) for d in period.each_day()}
-                                for m in kinds.MOODS})
+    return _time_chart(
+        period, {str(kinds.MOOD_LABELS[m]): {d: counts[m].get(d, 0) for d in period.each_day()} for m in kinds.MOODS}
+    )
 
 
 def csat_trend(period: Period, departments=None) -> dict:
@@ -66,28 +78,46 @@ def csat_trend(period: Period, departments=None) -> dict:
     scope = [CsatResponse.created_at >= period.since, CsatResponse.created_at < period.until]
     if departments is not None:
         scope.append(CsatResponse.department_id.in_(departments or [-1]))
-    averages = {_day(when): round(float(avg), 2) for when, avg in db.session.execute(
-        select(day, func.avg(CsatResponse.score)).where(*scope).group_by(day))}
+    averages = {
+        _day(when): round(float(avg), 2)
+        for when, avg in db.session.execute(select(day, func.avg(CsatResponse.score)).where(*scope).group_by(day))
+    }
     return _time_chart(period, {_("Average rating (1–5)"): averages})
 
 
 def funnel_bars(funnel: Funnel) -> dict:
     labels = [_("Suggestions shown"), _("Suggestion opened"), _("Deflected"), _("Posted anyway")]
     values = [funnel.drafts_with_suggestions, funnel.clicked, funnel.deflected, funnel.posted_after_suggestions]
-    return {"kind": "bars", "x": list(range(len(labels))), "labels": labels,
-            "series": [{"label": _("Drafts"), "values": values}]}
+    return {
+        "kind": "bars",
+        "x": list(range(len(labels))),
+        "labels": labels,
+        "series": [{"label": _("Drafts"), "values": values}],
+    }
 
 
 def response_bars(levels) -> dict:
     labels = [item.name or _("Not assigned") for item in levels]
-    return {"kind": "bars", "x": list(range(len(labels))), "labels": labels, "series": [
-        {"label": _("First answer, median (working hours)"), "values": [item.median("first_response") for item in levels]},
-        {"label": _("Solution, median (working hours)"), "values": [item.median("solution") for item in levels]},
-    ]}
+    return {
+        "kind": "bars",
+        "x": list(range(len(labels))),
+        "labels": labels,
+        "series": [
+            {
+                "label": _("First answer, median (working hours)"),
+                "values": [item.median("first_response") for item in levels],
+            },
+            {"label": _("Solution, median (working hours)"), "values": [item.median("solution") for item in levels]},
+        ],
+    }
 
 
 def build(period: Period, departments, funnel: Funnel, levels) -> dict[str, dict]:
     """Every chart of the dashboard, by the id of its JSON block."""
-    return {"chart-visits": visits_by_source(period), "chart-funnel": funnel_bars(funnel),
-            "chart-moods": moods_over_time(period, departments), "chart-response": response_bars(levels),
-            "chart-csat": csat_trend(period, departments)}
+    return {
+        "chart-visits": visits_by_source(period),
+        "chart-funnel": funnel_bars(funnel),
+        "chart-moods": moods_over_time(period, departments),
+        "chart-response": response_bars(levels),
+        "chart-csat": csat_trend(period, departments),
+    }

@@ -1,4 +1,5 @@
 """`flask analytics`: flush counted page views, export the dashboard's tables, purge old raw visits."""
+
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,6 +34,7 @@ def flush_command():
 def alerts_command():
     """Check the mood of every category and e-mail the leads about sharp rises of the upset share (once)."""
     from app.analytics.mood_alerts import check_mood_alerts
+
     raised = check_mood_alerts(utcnow())
     db.session.commit()
     click.echo(f"{len(raised)} mood alerts raised.")
@@ -61,6 +63,7 @@ def export_command(start, end, out: Path):
 def purge_command(days):
     """Delete raw page views (and per-visitor days) older than the retention period; roll-ups stay."""
     from flask import current_app
+
     keep = days if days is not None else current_app.config["ANALYTICS_RAW_DAYS"]
     cutoff: date = utcnow().date() - timedelta(days=keep)
     views = db.session.execute(delete(PageView).where(PageView.day < cutoff)).rowcount

@@ -1,4 +1,5 @@
 """The dashboard's tables as CSV: UTF-8 with a byte-order mark, so that Excel opens Cyrillic correctly."""
+
 import csv
 import io
 
@@ -40,22 +41,29 @@ def activity(period: Period, departments=None) -> str:
     rows += [(str(kinds.CHANNEL_LABELS[c]), data.topics_by_channel.get(c, 0)) for c in kinds.CHANNELS]
     if departments is None:
         share = call_centre.community_share(period)
-        rows += [(_("Requests solved in the community"), share.community_solved),
-                 (_("Requests handled by the call centre"), round(share.call_centre) if share.months_known else ""),
-                 (_("Community share of all requests solved (%)"),
-                  _num(share.share * 100) if share.share is not None else "")]
+        rows += [
+            (_("Requests solved in the community"), share.community_solved),
+            (_("Requests handled by the call centre"), round(share.call_centre) if share.months_known else ""),
+            (
+                _("Community share of all requests solved (%)"),
+                _num(share.share * 100) if share.share is not None else "",
+            ),
+        ]
     return _csv([_("Figure"), _("Count")], rows)
 
 
 def funnel(period: Period, _departments=None) -> str:
     data = reports.funnel(period)
-    return _csv([_("Step"), _("Drafts")], [
-        (_("Typing produced suggestions"), data.drafts_with_suggestions),
-        (_("A suggestion was opened"), data.clicked),
-        (_("Left without posting (deflected)"), data.deflected),
-        (_("Posted a new request after suggestions"), data.posted_after_suggestions),
-        (_("Posted from the ask form"), data.posted_total),
-    ])
+    return _csv(
+        [_("Step"), _("Drafts")],
+        [
+            (_("Typing produced suggestions"), data.drafts_with_suggestions),
+            (_("A suggestion was opened"), data.clicked),
+            (_("Left without posting (deflected)"), data.deflected),
+            (_("Posted a new request after suggestions"), data.posted_after_suggestions),
+            (_("Posted from the ask form"), data.posted_total),
+        ],
+    )
 
 
 def _num(value) -> str:
@@ -64,17 +72,42 @@ def _num(value) -> str:
 
 def service_level_rows(period: Period, departments=None) -> str:
     from app.common.db import utcnow
+
     levels, people = service_levels.report(period, utcnow(), departments)
     rows = []
     for kind, group in ((_("Department"), levels), (_("Representative"), people)):
         for item in group:
-            rows.append((kind, item.name or _("Not assigned"), item.topics, _num(item.median("first_response")),
-                         _num(item.p90("first_response")), _num(item.first_share), _num(item.median("solution")),
-                         _num(item.p90("solution")), _num(item.solution_share), item.backlog, item.overdue))
-    return _csv([_("Group"), _("Name"), _("Topics"), _("First answer, median (working hours)"),
-                 _("First answer, 90th percentile"), _("First answer within target"),
-                 _("Solution, median (working hours)"), _("Solution, 90th percentile"), _("Solution within target"),
-                 _("Backlog now"), _("Overdue now")], rows)
+            rows.append(
+                (
+                    kind,
+                    item.name or _("Not assigned"),
+                    item.topics,
+                    _num(item.median("first_response")),
+                    _num(item.p90("first_response")),
+                    _num(item.first_share),
+                    _num(item.median("solution")),
+                    _num(item.p90("solution")),
+                    _num(item.solution_share),
+                    item.backlog,
+                    item.overdue,
+                )
+            )
+    return _csv(
+        [
+            _("Group"),
+            _("Name"),
+            _("Topics"),
+            _("First answer, median (working hours)"),
+            _("First answer, 90th percentile"),
+            _("First answer within target"),
+            _("Solution, median (working hours)"),
+            _("Solution, 90th percentile"),
+            _("Solution within target"),
+            _("Backlog now"),
+            _("Overdue now"),
+        ],
+        rows,
+    )
 
 
 def satisfaction(period: Period, departments=None) -> str:
@@ -88,6 +121,11 @@ def satisfaction(period: Period, departments=None) -> str:
     return _csv([_("Group"), _("Name"), _("Ratings"), _("Average"), _("Solved"), _("Low (1–2)")], rows)
 
 
-TABLES = {"visits-by-day": visits_by_day, "visits-by-source": visits_by_source, "activity": activity,
-          "funnel": funnel, "service-levels": service_level_rows,
-          "satisfaction": satisfaction}
+TABLES = {
+    "visits-by-day": visits_by_day,
+    "visits-by-source": visits_by_source,
+    "activity": activity,
+    "funnel": funnel,
+    "service-levels": service_level_rows,
+    "satisfaction": satisfaction,
+}

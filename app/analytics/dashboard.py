@@ -1,5 +1,6 @@
 """/admin/analytics: the support director's dashboard (administrators, and department leads for their
 departments), its CSV downloads."""
+
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -55,14 +56,34 @@ def dashboard():
     csat, csat_departments, csat_people = satisfaction_reports.csat(period, departments)
     nps = satisfaction_reports.nps(period) if departments is None else None
     return render_template(
-        "analytics/dashboard.html", period=period, preset=preset, previous=previous, departments=departments,
-        visits=visits, visits_before=visits_before, activity=activity, activity_before=activity_before,
-        funnel=funnel, levels=levels, people=people, csat=csat, csat_departments=csat_departments,
-        csat_people=csat_people, csat_before=satisfaction_reports.csat(previous, departments)[0], nps=nps, change=_change, hours_text=_hours_text, source_label=source_label, source_order=reports.SOURCE_ORDER,
-        kinds=kinds, query=request.args.to_dict(), mood_alerts=mood_alerts.recent_alerts(departments),
+        "analytics/dashboard.html",
+        period=period,
+        preset=preset,
+        previous=previous,
+        departments=departments,
+        visits=visits,
+        visits_before=visits_before,
+        activity=activity,
+        activity_before=activity_before,
+        funnel=funnel,
+        levels=levels,
+        people=people,
+        csat=csat,
+        csat_departments=csat_departments,
+        csat_people=csat_people,
+        csat_before=satisfaction_reports.csat(previous, departments)[0],
+        nps=nps,
+        change=_change,
+        hours_text=_hours_text,
+        source_label=source_label,
+        source_order=reports.SOURCE_ORDER,
+        kinds=kinds,
+        query=request.args.to_dict(),
+        mood_alerts=mood_alerts.recent_alerts(departments),
         mood_threshold=mood_alerts.mood_alert_threshold(),
         share=call_centre.community_share(period) if departments is None else None,
-        charts=charts.build(period, departments, funnel, levels))
+        charts=charts.build(period, departments, funnel, levels),
+    )
 
 
 @bp.route("/<name>.csv")
@@ -73,5 +94,8 @@ def download(name: str):
     departments = _departments()
     period, _preset = periods.parse(request.args, utcnow().date())
     filename = f"otklik-{name}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
-    return Response(table(period, departments).encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        table(period, departments).encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

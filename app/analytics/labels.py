@@ -1,4 +1,5 @@
 """Translated names of visit sources."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.analytics import sources
@@ -7,7 +8,7 @@ SOURCE_LABELS = {
     sources.SEARCH: _l("Search engines"),
     sources.SOCIAL: _l("Social networks"),
     sources.COMPANY: _l("Company website"),
-    sources.WIDGET: _l("\"Ask us!\" widget"),
+    sources.WIDGET: _l('"Ask us!" widget'),
     sources.VK_APP: _l("VK app"),
     sources.FACEBOOK_APP: _l("Facebook app"),
     sources.EMAIL: _l("E-mail"),

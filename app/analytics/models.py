@@ -80,7 +80,7 @@ class DailyVisits(db.Model):
 
 
 class CsatResponse(db.Model):
-    """"Did this solve your problem?" and a 1–5 rating, asked once when a topic is solved."""
+    """ "Did this solve your problem?" and a 1–5 rating, asked once when a topic is solved."""
 
     __tablename__ = "csat_responses"
 
@@ -97,14 +97,14 @@ class CsatResponse(db.Model):
 
 
 class NpsResponse(db.Model):
-    """"How likely are you to recommend …?" 0–10, at most once a quarter; `score` is None when dismissed."""
+    """ "How likely are you to recommend …?" 0–10, at most once a quarter; `score` is None when dismissed."""
 
     __tablename__ = "nps_responses"
     __table_args__ = (UniqueConstraint("user_id", "quarter", name="uq_nps_responses_user_quarter"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
-    quarter: Mapped[str] = mapped_column(String(7), nullable=False)   # 2026Q4
+    quarter: Mapped[str] = mapped_column(String(7), nullable=False)  # 2026Q4
     score: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False, index=True)
@@ -119,7 +119,7 @@ class MoodAlert(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), nullable=False)
-    week: Mapped[str] = mapped_column(String(8), nullable=False)   # 2026-W49
+    week: Mapped[str] = mapped_column(String(8), nullable=False)  # 2026-W49
     upset_share: Mapped[float] = mapped_column(Float, nullable=False)
     baseline_share: Mapped[float] = mapped_column(Float, nullable=False)
     upset_topics: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -132,7 +132,7 @@ class CallCentreMonth(db.Model):
 
     __tablename__ = "call_centre_months"
 
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)   # 2026-09
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # 2026-09
     requests: Mapped[int] = mapped_column(Integer, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
@@ -141,6 +141,7 @@ class CallCentreMonth(db.Model):
 # Declared here, with the feature that needs them, so the community tables' modules stay untouched.
 def _period_indexes() -> None:
     from app.community.models import Comment, Topic, Vote
+
     Index("ix_topics_created_at", Topic.created_at)
     Index("ix_comments_created_at", Comment.created_at)
     Index("ix_votes_created_at", Vote.created_at)

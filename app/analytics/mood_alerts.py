@@ -5,6 +5,7 @@ remembered per category and ISO week, and fires again only after the share has f
 
 `check_mood_alerts(now)` is the periodic job (`flask analytics alerts`, or the job queue); it never commits.
 """
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,8 +29,8 @@ TOPICS_IN_MAIL = 20
 
 @dataclass(frozen=True)
 class Threshold:
-    points: float       # percentage points the upset share must rise by
-    min_topics: int     # upset topics needed in the last 7 days
+    points: float  # percentage points the upset share must rise by
+    min_topics: int  # upset topics needed in the last 7 days
 
 
 def mood_alert_threshold() -> Threshold:
@@ -56,8 +57,10 @@ class MoodShift:
         return self.baseline_upset / self.baseline_topics if self.baseline_topics else 0.0
 
     def rising(self, threshold: Threshold) -> bool:
-        return (self.recent_upset >= threshold.min_topics
-                and (self.recent_share - self.baseline_share) * 100 >= threshold.points)
+        return (
+            self.recent_upset >= threshold.min_topics
+            and (self.recent_share - self.baseline_share) * 100 >= threshold.points
+        )
 
 
 def iso_week(moment: datetime) -> str:
@@ -70,11 +73,20 @@ def mood_shifts(now: datetime) -> dict[int, MoodShift]:
     recent_start = now - timedelta(days=RECENT_DAYS)
     is_recent = case((Topic.created_at >= recent_start, 1), else_=0)
     rows = db.session.execute(
-        select(Topic.category_id, is_recent, func.count(),
-               func.coalesce(func.sum(case((Topic.mood == kinds.UPSET, 1), else_=0)), 0))
-        .where(Topic.created_at >= recent_start - timedelta(days=BASELINE_DAYS), Topic.created_at < now,
-               Topic.mood.is_not(None), Topic.is_deleted.is_(False))
-        .group_by(Topic.category_id, is_recent))
+        select(
+            Topic.category_id,
+            is_recent,
+            func.count(),
+            func.coalesce(func.sum(case((Topic.mood == kinds.UPSET, 1), else_=0)), 0),
+        )
+        .where(
+            Topic.created_at >= recent_start - timedelta(days=BASELINE_DAYS),
+            Topic.created_at < now,
+            Topic.mood.is_not(None),
+            Topic.is_deleted.is_(False),
+        )
+        .group_by(Topic.category_id, is_recent)
+    )
     shifts: dict[int, MoodShift] = {}
     for category_id, recent, topics, upset in rows:
         shift = shifts.setdefault(category_id, MoodShift(category_id))
@@ -90,7 +102,9 @@ def check_mood_alerts(now: datetime) -> list[MoodAlert]:
     Returns the alerts raised now. Runs in the caller's transaction."""
     threshold = mood_alert_threshold()
     week = iso_week(now)
-    open_alerts = {a.category_id: a for a in db.session.scalars(select(MoodAlert).where(MoodAlert.cleared_at.is_(None)))}
+    open_alerts = {
+        a.category_id: a for a in db.session.scalars(select(MoodAlert).where(MoodAlert.cleared_at.is_(None)))
+    }
     this_week = set(db.session.scalars(select(MoodAlert.category_id).where(MoodAlert.week == week)))
     raised = []
     for category_id, shift in mood_shifts(now).items():
@@ -100,14 +114,20 @@ def check_mood_alerts(now: datetime) -> list[MoodAlert]:
             raised.append(_raise(shift, week, now))
         elif not rising and alert is not None:
             alert.cleared_at = now
-    for alert in open_alerts.values():   # no topics with a mood any more: fallen back too
+    for alert in open_alerts.values():  # no topics with a mood any more: fallen back too
         alert.cleared_at = now
     return raised
 
 
 def _raise(shift: MoodShift, week: str, now: datetime) -> MoodAlert:
-    alert = MoodAlert(category_id=shift.category_id, week=week, upset_share=shift.recent_share,
-                      baseline_share=shift.baseline_share, upset_topics=shift.recent_upset, created_at=now)
+    alert = MoodAlert(
+        category_id=shift.category_id,
+        week=week,
+        upset_share=shift.recent_share,
+        baseline_share=shift.baseline_share,
+        upset_topics=shift.recent_upset,
+        created_at=now,
+    )
     db.session.add(alert)
     db.session.flush()
     _queue_mail(alert, now)
@@ -117,17 +137,34 @@ def _raise(shift: MoodShift, week: str, now: datetime) -> MoodAlert:
 def _queue_mail(alert: MoodAlert, now: datetime) -> set[str]:
     category = db.session.get(Category, alert.category_id)
     topics = db.session.scalars(
-        select(Topic).where(Topic.category_id == category.id, Topic.mood == kinds.UPSET, Topic.is_deleted.is_(False),
-                            Topic.created_at >= now - timedelta(days=RECENT_DAYS), Topic.created_at < now)
-        .order_by(Topic.created_at.desc()).limit(TOPICS_IN_MAIL)).all()
+        select(Topic)
+        .where(
+            Topic.category_id == category.id,
+            Topic.mood == kinds.UPSET,
+            Topic.is_deleted.is_(False),
+            Topic.created_at >= now - timedelta(days=RECENT_DAYS),
+            Topic.created_at < now,
+        )
+        .order_by(Topic.created_at.desc())
+        .limit(TOPICS_IN_MAIL)
+    ).all()
     items = [(t, links.public_url("community.topic", topic_id=t.id, slug=t.slug)) for t in topics]
     rows = []
     for lead in leads_of(category.department_id):
-        row = render_mail(lead, "mood_alert", links.DIGEST,
-                          lambda: _("More upset customers in %(category)s: %(now)d %% (was %(before)d %%)",
-                                    category=category.name, now=round(alert.upset_share * 100),
-                                    before=round(alert.baseline_share * 100)),
-                          category=category, alert=alert, topics=items)
+        row = render_mail(
+            lead,
+            "mood_alert",
+            links.DIGEST,
+            lambda: _(
+                "More upset customers in %(category)s: %(now)d %% (was %(before)d %%)",
+                category=category.name,
+                now=round(alert.upset_share * 100),
+                before=round(alert.baseline_share * 100),
+            ),
+            category=category,
+            alert=alert,
+            topics=items,
+        )
         row.update(dedup_key=f"mood:{alert.id}:to:{lead.id}", event=MOOD_ALERT)
         rows.append(row)
     return insert_mail(db.session, rows) if rows else set()

@@ -1,4 +1,5 @@
 """The dashboard's period: last 7/30/90 days, a calendar month, or custom dates, and the period before it."""
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -8,8 +9,8 @@ MAX_DAYS = 731
 
 @dataclass(frozen=True)
 class Period:
-    start: date   # first day, inclusive
-    end: date     # last day, inclusive
+    start: date  # first day, inclusive
+    end: date  # last day, inclusive
 
     @property
     def days(self) -> int:

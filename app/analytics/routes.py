@@ -1,4 +1,5 @@
 """POST /api/v1/events: the ask form reports suggestions shown and clicked (CSRF token in X-CSRFToken)."""
+
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 

@@ -1,4 +1,5 @@
 """CSAT and NPS figures for a period: overall, per department and per representative."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
@@ -21,14 +22,22 @@ class Csat:
 
 
 def _csat_columns():
-    return (func.count(), func.avg(CsatResponse.score),
-            func.avg(case((CsatResponse.solved.is_(True), 1.0), else_=0.0)),
-            func.sum(case((CsatResponse.score <= 2, 1), else_=0)))
+    return (
+        func.count(),
+        func.avg(CsatResponse.score),
+        func.avg(case((CsatResponse.solved.is_(True), 1.0), else_=0.0)),
+        func.sum(case((CsatResponse.score <= 2, 1), else_=0)),
+    )
 
 
 def _row(name, answers, average, solved, low) -> Csat:
-    return Csat(name, int(answers or 0), float(average) if average is not None else None,
-                float(solved) if solved is not None else None, int(low or 0))
+    return Csat(
+        name,
+        int(answers or 0),
+        float(average) if average is not None else None,
+        float(solved) if solved is not None else None,
+        int(low or 0),
+    )
 
 
 def csat(period: Period, departments=None) -> tuple[Csat, list[Csat], list[Csat]]:
@@ -36,14 +45,28 @@ def csat(period: Period, departments=None) -> tuple[Csat, list[Csat], list[Csat]
     if departments is not None:
         scope.append(CsatResponse.department_id.in_(departments or [-1]))
     total = _row("", *db.session.execute(select(*_csat_columns()).where(*scope)).one())
-    per_department = [_row(name or "—", *rest) for name, *rest in db.session.execute(
-        select(Department.name, *_csat_columns()).select_from(CsatResponse)
-        .outerjoin(Department, Department.id == CsatResponse.department_id).where(*scope)
-        .group_by(Department.name).order_by(Department.name))]
-    per_person = [_row(name or "—", *rest) for name, *rest in db.session.execute(
-        select(User.display_name, *_csat_columns()).select_from(CsatResponse)
-        .outerjoin(User, User.id == CsatResponse.representative_id).where(*scope)
-        .group_by(User.display_name).order_by(User.display_name))]
+    per_department = [
+        _row(name or "—", *rest)
+        for name, *rest in db.session.execute(
+            select(Department.name, *_csat_columns())
+            .select_from(CsatResponse)
+            .outerjoin(Department, Department.id == CsatResponse.department_id)
+            .where(*scope)
+            .group_by(Department.name)
+            .order_by(Department.name)
+        )
+    ]
+    per_person = [
+        _row(name or "—", *rest)
+        for name, *rest in db.session.execute(
+            select(User.display_name, *_csat_columns())
+            .select_from(CsatResponse)
+            .outerjoin(User, User.id == CsatResponse.representative_id)
+            .where(*scope)
+            .group_by(User.display_name)
+            .order_by(User.display_name)
+        )
+    ]
     return total, per_department, per_person
 
 
@@ -58,9 +81,20 @@ class Nps:
 
 
 def nps(period: Period) -> Nps:
-    scores = [s for (s,) in db.session.execute(select(NpsResponse.score).where(
-        NpsResponse.created_at >= period.since, NpsResponse.created_at < period.until))]
+    scores = [
+        s
+        for (s,) in db.session.execute(
+            select(NpsResponse.score).where(
+                NpsResponse.created_at >= period.since, NpsResponse.created_at < period.until
+            )
+        )
+    ]
     answered = [s for s in scores if s is not None]
-    return Nps(len(answered), len(scores) - len(answered), nps_score(answered),
-               sum(1 for s in answered if s >= 9), sum(1 for s in answered if 7 <= s <= 8),
-               sum(1 for s in answered if s <= 6))
+    return Nps(
+        len(answered),
+        len(scores) - len(answered),
+        nps_score(answered),
+        sum(1 for s in answered if s >= 9),
+        sum(1 for s in answered if 7 <= s <= 8),
+        sum(1 for s in answered if s <= 6),
+    )

@@ -1,4 +1,5 @@
 """Answering the satisfaction questions: CSAT on a solved topic (its author), NPS (active customers)."""
+
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -29,8 +30,9 @@ def rate(topic_id: int):
             flash(errors[0], "error")
         return redirect(_back(topic))
     try:
-        satisfaction.rate_topic(current_user, topic, form.solved.data == "yes", int(form.score.data),
-                                form.comment.data or "")
+        satisfaction.rate_topic(
+            current_user, topic, form.solved.data == "yes", int(form.score.data), form.comment.data or ""
+        )
     except DomainError as error:
         flash(str(error.message), "error")
         return redirect(_back(topic))

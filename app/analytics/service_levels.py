@@ -1,6 +1,7 @@
 """Service levels per department and representative: first official response time and time to solution in
 the department's working hours (median and 90th percentile), the share within the department's targets, and the
 backlog and overdue topics now."""
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,7 +20,7 @@ def percentile(values: list[float], share: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * share // 1))   # ceil(n * share)
+    rank = max(1, -(-len(ordered) * share // 1))  # ceil(n * share)
     return ordered[int(rank) - 1]
 
 
@@ -27,7 +28,7 @@ def percentile(values: list[float], share: float) -> float | None:
 class Levels:
     name: str
     topics: int = 0
-    first_response: list[float] = field(default_factory=list)   # working hours
+    first_response: list[float] = field(default_factory=list)  # working hours
     solution: list[float] = field(default_factory=list)
     first_in_target: int = 0
     first_with_target: int = 0
@@ -79,9 +80,11 @@ def report(period: Period, now: datetime, departments=None) -> tuple[list[Levels
     calendars: dict[int, object] = {}
     names = {d.id: d.name for d in db.session.scalars(select(Department))}
     rows = db.session.execute(
-        select(TopicWork, Topic.department_id, Topic.created_at).join(Topic, Topic.id == TopicWork.topic_id)
+        select(TopicWork, Topic.department_id, Topic.created_at)
+        .join(Topic, Topic.id == TopicWork.topic_id)
         .options(joinedload(TopicWork.assignee))
-        .where(*scope, Topic.created_at >= period.since, Topic.created_at < period.until))
+        .where(*scope, Topic.created_at >= period.since, Topic.created_at < period.until)
+    )
     for work, department_id, created_at in rows:
         if department_id not in calendars:
             calendars[department_id] = sla.calendar_of(db.session.get(Department, department_id))
@@ -90,13 +93,20 @@ def report(period: Period, now: datetime, departments=None) -> tuple[list[Levels
         person = by_person.setdefault(work.assignee_id, Levels(work.assignee.display_name if work.assignee else ""))
         _add(person, work, created_at, cal, now)
     # Backlog and overdue now, counted by the database (TopicWork.is_overdue as SQL).
-    overdue = and_(TopicWork.waiting_for_customer.is_(False),
-                   or_(and_(TopicWork.first_response_at.is_(None), TopicWork.first_response_due_at <= now),
-                       TopicWork.resolution_due_at <= now))
+    overdue = and_(
+        TopicWork.waiting_for_customer.is_(False),
+        or_(
+            and_(TopicWork.first_response_at.is_(None), TopicWork.first_response_due_at <= now),
+            TopicWork.resolution_due_at <= now,
+        ),
+    )
     for department_id, backlog, late in db.session.execute(
-            select(Topic.department_id, func.count(), func.coalesce(func.sum(case((overdue, 1), else_=0)), 0))
-            .select_from(TopicWork).join(Topic, Topic.id == TopicWork.topic_id)
-            .where(*scope, TopicWork.resolved_at.is_(None)).group_by(Topic.department_id)):
+        select(Topic.department_id, func.count(), func.coalesce(func.sum(case((overdue, 1), else_=0)), 0))
+        .select_from(TopicWork)
+        .join(Topic, Topic.id == TopicWork.topic_id)
+        .where(*scope, TopicWork.resolved_at.is_(None))
+        .group_by(Topic.department_id)
+    ):
         levels = by_department.setdefault(department_id, Levels(names.get(department_id, "?")))
         levels.backlog, levels.overdue = int(backlog), int(late)
     ordered = sorted(by_department.values(), key=lambda levels: levels.name)

@@ -1,4 +1,5 @@
 """Recording events. Only known event names are accepted."""
+
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -19,17 +20,31 @@ def clean_draft_id(value) -> str | None:
     return value if isinstance(value, str) and _DRAFT_RE.match(value) else None
 
 
-def record_event(name: str, user_id: int | None = None, draft_id: str | None = None,
-                 subject_kind: str | None = None, subject_id: int | None = None, data: dict | None = None,
-                 channel: str = "site") -> Event:
-    event = Event(name=name, user_id=user_id, draft_id=clean_draft_id(draft_id), subject_kind=subject_kind,
-                  subject_id=subject_id, data=data or None, channel=channel)
+def record_event(
+    name: str,
+    user_id: int | None = None,
+    draft_id: str | None = None,
+    subject_kind: str | None = None,
+    subject_id: int | None = None,
+    data: dict | None = None,
+    channel: str = "site",
+) -> Event:
+    event = Event(
+        name=name,
+        user_id=user_id,
+        draft_id=clean_draft_id(draft_id),
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        data=data or None,
+        channel=channel,
+    )
     db.session.add(event)
     return event
 
 
-def record_client_event(name, user_id: int | None, draft_id, subject_kind=None, subject_id=None, count=None,
-                        channel: str = "site") -> Event:
+def record_client_event(
+    name, user_id: int | None, draft_id, subject_kind=None, subject_id=None, count=None, channel: str = "site"
+) -> Event:
     """An event reported by the ask form's script; everything it sends is checked."""
     if name not in CLIENT_EVENTS:
         raise DomainError(_l("Unknown event."))
@@ -37,8 +52,9 @@ def record_client_event(name, user_id: int | None, draft_id, subject_kind=None, 
         raise DomainError(_l("Missing or malformed draft id."))
     if subject_kind is not None and (not isinstance(subject_kind, str) or len(subject_kind) > 20):
         raise DomainError(_l("Malformed subject."))
-    if subject_id is not None and (not isinstance(subject_id, int) or isinstance(subject_id, bool)
-                                   or not 1 <= subject_id <= MAX_ID):
+    if subject_id is not None and (
+        not isinstance(subject_id, int) or isinstance(subject_id, bool) or not 1 <= subject_id <= MAX_ID
+    ):
         raise DomainError(_l("Malformed subject."))
     data = {"count": count} if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= 100 else None
     return record_event(name, user_id, draft_id, subject_kind, subject_id if subject_kind else None, data, channel)

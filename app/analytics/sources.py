@@ -4,31 +4,85 @@ Sources: search engines, social networks, the company's own site, the community'
 widget, the VK and Facebook apps), e-mail, other sites (referral) and direct visits. Pure functions: no request,
 no database, so that they can be tested on real referrer strings.
 """
+
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 SEARCH, SOCIAL, COMPANY, WIDGET, VK_APP, FACEBOOK_APP, EMAIL, REFERRAL, DIRECT, INTERNAL = (
-    "search", "social", "company", "widget", "vk_app", "facebook_app", "email", "referral", "direct", "internal")
+    "search",
+    "social",
+    "company",
+    "widget",
+    "vk_app",
+    "facebook_app",
+    "email",
+    "referral",
+    "direct",
+    "internal",
+)
 SOURCES = (SEARCH, SOCIAL, COMPANY, WIDGET, VK_APP, FACEBOOK_APP, EMAIL, REFERRAL, DIRECT)
 
 # Registrable-domain labels of search engines and social networks: a host matches when one of these is its
 # second-level label (google.com, google.co.uk, www.google.ru ...) or, for the dotted ones, its suffix.
 SEARCH_ENGINES = {
-    "google": "Google", "yandex": "Yandex", "ya.ru": "Yandex", "bing": "Bing", "duckduckgo": "DuckDuckGo",
-    "go.mail.ru": "Mail.ru", "search.yahoo": "Yahoo", "yahoo": "Yahoo", "rambler": "Rambler", "ecosia": "Ecosia",
-    "baidu": "Baidu", "search.brave": "Brave", "startpage": "Startpage", "qwant": "Qwant", "seznam": "Seznam",
-    "ask.com": "Ask", "yandex.ua": "Yandex", "meta.ua": "Meta.ua", "ukr.net": "Ukr.net",
+    "google": "Google",
+    "yandex": "Yandex",
+    "ya.ru": "Yandex",
+    "bing": "Bing",
+    "duckduckgo": "DuckDuckGo",
+    "go.mail.ru": "Mail.ru",
+    "search.yahoo": "Yahoo",
+    "yahoo": "Yahoo",
+    "rambler": "Rambler",
+    "ecosia": "Ecosia",
+    "baidu": "Baidu",
+    "search.brave": "Brave",
+    "startpage": "Startpage",
+    "qwant": "Qwant",
+    "seznam": "Seznam",
+    "ask.com": "Ask",
+    "yandex.ua": "Yandex",
+    "meta.ua": "Meta.ua",
+    "ukr.net": "Ukr.net",
 }
 SOCIAL_NETWORKS = {
-    "vk.com": "VK", "vk.ru": "VK", "m.vk.com": "VK", "away.vk.com": "VK", "facebook": "Facebook", "fb.com": "Facebook",
-    "l.facebook.com": "Facebook", "m.facebook.com": "Facebook", "ok.ru": "OK", "odnoklassniki": "OK",
-    "t.me": "Telegram", "telegram": "Telegram", "twitter": "X", "t.co": "X", "x.com": "X", "instagram": "Instagram",
-    "linkedin": "LinkedIn", "lnkd.in": "LinkedIn", "youtube": "YouTube", "dzen.ru": "Dzen", "zen.yandex": "Dzen",
-    "reddit": "Reddit", "pikabu": "Pikabu", "habr": "Habr", "whatsapp": "WhatsApp", "viber": "Viber",
-    "tiktok": "TikTok", "threads.net": "Threads",
+    "vk.com": "VK",
+    "vk.ru": "VK",
+    "m.vk.com": "VK",
+    "away.vk.com": "VK",
+    "facebook": "Facebook",
+    "fb.com": "Facebook",
+    "l.facebook.com": "Facebook",
+    "m.facebook.com": "Facebook",
+    "ok.ru": "OK",
+    "odnoklassniki": "OK",
+    "t.me": "Telegram",
+    "telegram": "Telegram",
+    "twitter": "X",
+    "t.co": "X",
+    "x.com": "X",
+    "instagram": "Instagram",
+    "linkedin": "LinkedIn",
+    "lnkd.in": "LinkedIn",
+    "youtube": "YouTube",
+    "dzen.ru": "Dzen",
+    "zen.yandex": "Dzen",
+    "reddit": "Reddit",
+    "pikabu": "Pikabu",
+    "habr": "Habr",
+    "whatsapp": "WhatsApp",
+    "viber": "Viber",
+    "tiktok": "TikTok",
+    "threads.net": "Threads",
 }
-WEBMAIL = {"mail.yandex": "Yandex Mail", "e.mail.ru": "Mail.ru", "mail.google": "Gmail", "outlook.live": "Outlook",
-           "mail.rambler": "Rambler Mail", "mail.ukr.net": "Ukr.net Mail"}
+WEBMAIL = {
+    "mail.yandex": "Yandex Mail",
+    "e.mail.ru": "Mail.ru",
+    "mail.google": "Gmail",
+    "outlook.live": "Outlook",
+    "mail.rambler": "Rambler Mail",
+    "mail.ukr.net": "Ukr.net Mail",
+}
 EMAIL_MEDIUMS = {"email", "e-mail", "newsletter", "mail"}
 SOCIAL_MEDIUMS = {"social", "social-network", "social-media", "sm", "smm"}
 SEARCH_MEDIUMS = {"organic", "cpc", "ppc", "paidsearch", "search"}
@@ -37,8 +91,8 @@ CHANNEL_SOURCES = {"widget": WIDGET, "vk": VK_APP, "facebook": FACEBOOK_APP}
 
 @dataclass(frozen=True)
 class Source:
-    kind: str          # one of SOURCES (or INTERNAL: a page of the community itself)
-    name: str = ""     # Google, VK, the referring host ...
+    kind: str  # one of SOURCES (or INTERNAL: a page of the community itself)
+    name: str = ""  # Google, VK, the referring host ...
 
 
 def _host(referrer: str) -> str:
@@ -55,7 +109,7 @@ def _matches(host: str, table: dict[str, str]) -> str:
         if "." in key:
             if host == key or host.endswith("." + key) or host.startswith(key + ".") or f".{key}." in f".{host}.":
                 return name
-        elif key in labels[:-1]:   # a label other than the top-level domain: google.com, www.google.co.uk
+        elif key in labels[:-1]:  # a label other than the top-level domain: google.com, www.google.co.uk
             return name
     return ""
 
@@ -64,8 +118,9 @@ def _same_site(host: str, hosts) -> bool:
     return any(host == own or host.endswith("." + own) for own in hosts if own)
 
 
-def classify(referrer: str | None, query: str | None = None, *, community_hosts=(), company_hosts=(),
-             channel: str | None = None) -> Source:
+def classify(
+    referrer: str | None, query: str | None = None, *, community_hosts=(), company_hosts=(), channel: str | None = None
+) -> Source:
     """The source of one page view.
 
     `community_hosts`: the community's own host names (a referrer there is a page-to-page move: INTERNAL);
@@ -103,10 +158,38 @@ def classify(referrer: str | None, query: str | None = None, *, community_hosts=
     return Source(REFERRAL, host)
 
 
-BOT_MARKERS = ("bot", "crawl", "spider", "slurp", "mediapartners", "facebookexternalhit", "vkshare", "telegrambot",
-               "whatsapp", "preview", "python-requests", "python-urllib", "curl/", "wget", "httpclient", "okhttp",
-               "go-http-client", "java/", "headlesschrome", "phantomjs", "lighthouse", "pingdom", "uptime",
-               "monitor", "feedfetcher", "yandexmetrika", "scrapy", "axios/", "node-fetch", "libwww")
+BOT_MARKERS = (
+    "bot",
+    "crawl",
+    "spider",
+    "slurp",
+    "mediapartners",
+    "facebookexternalhit",
+    "vkshare",
+    "telegrambot",
+    "whatsapp",
+    "preview",
+    "python-requests",
+    "python-urllib",
+    "curl/",
+    "wget",
+    "httpclient",
+    "okhttp",
+    "go-http-client",
+    "java/",
+    "headlesschrome",
+    "phantomjs",
+    "lighthouse",
+    "pingdom",
+    "uptime",
+    "monitor",
+    "feedfetcher",
+    "yandexmetrika",
+    "scrapy",
+    "axios/",
+    "node-fetch",
+    "libwww",
+)
 
 
 def is_bot(user_agent: str | None) -> bool:

@@ -4,6 +4,7 @@ set, so that every web node shares it; process memory otherwise) and written in 
 A flush runs after a response has been sent once the buffer holds ANALYTICS_FLUSH_BATCH views or its oldest
 view is ANALYTICS_FLUSH_SECONDS old, and from `flask analytics flush` (or a worker's periodic job).
 """
+
 import hashlib
 import hmac
 import json
@@ -22,9 +23,25 @@ from app.common.db import utcnow
 from app.extensions import db
 
 REDIS_KEY = "otklik:analytics:views"  # ANALYTICS_REDIS_KEY overrides it (tests: one key per app)
-SKIP_PREFIXES = ("/static/", "/api/", "/admin", "/staff", "/media/", "/uploads", "/healthz", "/readyz",
-                 "/sitemap", "/robots.txt", "/favicon", "/apple-touch-icon", "/brand", "/widget.js", "/login",
-                 "/logout", "/register")
+SKIP_PREFIXES = (
+    "/static/",
+    "/api/",
+    "/admin",
+    "/staff",
+    "/media/",
+    "/uploads",
+    "/healthz",
+    "/readyz",
+    "/sitemap",
+    "/robots.txt",
+    "/favicon",
+    "/apple-touch-icon",
+    "/brand",
+    "/widget.js",
+    "/login",
+    "/logout",
+    "/register",
+)
 
 
 def visitor_hash(secret: str, day: date, ip: str, user_agent: str) -> str:
@@ -60,6 +77,7 @@ class MemoryBuffer:
 class RedisBuffer:
     def __init__(self, url: str, key: str = REDIS_KEY):
         import redis
+
         self.redis = redis.Redis.from_url(url)
         self.key = key
         self.flush_lock = self.redis.lock(key + ":flush", timeout=120, blocking=False)
@@ -88,8 +106,12 @@ def buffer(app=None):
 
 
 def _countable(response) -> bool:
-    return (request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
-            and not request.path.startswith(SKIP_PREFIXES))
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and not request.path.startswith(SKIP_PREFIXES)
+    )
 
 
 def _hosts(config_value: str) -> tuple[str, ...]:
@@ -103,14 +125,23 @@ def count_view(response):
     agent = request.headers.get("User-Agent", "")[:400]
     now = utcnow()
     community = _hosts(current_app.config.get("PUBLIC_URL_HOST", "")) + (request.host.split(":")[0].lower(),)
-    source = sources.classify(request.referrer, request.query_string.decode("utf-8", "replace"),
-                              community_hosts=community,
-                              company_hosts=_hosts(current_app.config.get("ANALYTICS_COMPANY_HOSTS", "")),
-                              channel=g.get("channel"))
-    item = {"t": time.time(), "at": now.isoformat(), "path": request.path[:300],
-            "v": visitor_hash(current_app.secret_key or "", now.date(), request.remote_addr or "", agent),
-            "s": source.kind, "n": source.name[:100], "bot": sources.is_bot(agent),
-            "u": current_user.get_id() if current_user.is_authenticated else None}
+    source = sources.classify(
+        request.referrer,
+        request.query_string.decode("utf-8", "replace"),
+        community_hosts=community,
+        company_hosts=_hosts(current_app.config.get("ANALYTICS_COMPANY_HOSTS", "")),
+        channel=g.get("channel"),
+    )
+    item = {
+        "t": time.time(),
+        "at": now.isoformat(),
+        "path": request.path[:300],
+        "v": visitor_hash(current_app.secret_key or "", now.date(), request.remote_addr or "", agent),
+        "s": source.kind,
+        "n": source.name[:100],
+        "bot": sources.is_bot(agent),
+        "u": current_user.get_id() if current_user.is_authenticated else None,
+    }
     pending = buffer().push(item)
     if _flush_due(pending):
         app = current_app._get_current_object()
@@ -151,9 +182,19 @@ def flush(limit: int = 5000) -> int:
 
 
 def _write(items: list[dict]) -> None:
-    views = [PageView(created_at=datetime.fromisoformat(i["at"]), day=datetime.fromisoformat(i["at"]).date(),
-                      path=i["path"], visitor=i["v"], source=i["s"], source_name=i["n"], is_bot=bool(i["bot"]),
-                      user_id=int(i["u"]) if i.get("u") else None) for i in items]
+    views = [
+        PageView(
+            created_at=datetime.fromisoformat(i["at"]),
+            day=datetime.fromisoformat(i["at"]).date(),
+            path=i["path"],
+            visitor=i["v"],
+            source=i["s"],
+            source_name=i["n"],
+            is_bot=bool(i["bot"]),
+            user_id=int(i["u"]) if i.get("u") else None,
+        )
+        for i in items
+    ]
     db.session.add_all(views)
     rollups: dict[tuple, list[int]] = {}
     first_of_day: dict[tuple[date, str], str] = {}
@@ -167,15 +208,26 @@ def _write(items: list[dict]) -> None:
         first = view.source if view.source != sources.INTERNAL else sources.DIRECT
         first_of_day.setdefault((view.day, view.visitor), (first, view.source_name if first == view.source else ""))
     if first_of_day:
-        known = set(db.session.execute(select(VisitorDay.day, VisitorDay.visitor).where(
-            tuple_(VisitorDay.day, VisitorDay.visitor).in_(list(first_of_day)))).all())
+        known = set(
+            db.session.execute(
+                select(VisitorDay.day, VisitorDay.visitor).where(
+                    tuple_(VisitorDay.day, VisitorDay.visitor).in_(list(first_of_day))
+                )
+            ).all()
+        )
         for (day, visitor), (source, name) in first_of_day.items():
             if (day, visitor) in known:
                 continue
             db.session.add(VisitorDay(day=day, visitor=visitor, source=source))
             rollups.setdefault((day, source, name), [0, 0, 0])[1] += 1
-    existing = {(r.day, r.source, r.source_name): r for r in db.session.scalars(select(DailyVisits).where(
-        tuple_(DailyVisits.day, DailyVisits.source, DailyVisits.source_name).in_(list(rollups))))}
+    existing = {
+        (r.day, r.source, r.source_name): r
+        for r in db.session.scalars(
+            select(DailyVisits).where(
+                tuple_(DailyVisits.day, DailyVisits.source, DailyVisits.source_name).in_(list(rollups))
+            )
+        )
+    }
     for key, (page_views, visitors, bots) in rollups.items():
         row = existing.get(key)
         if row is None:
@@ -184,4 +236,3 @@ def _write(items: list[dict]) -> None:
         row.page_views += page_views
         row.visitors += visitors
         row.bot_views += bots
-

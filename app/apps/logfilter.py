@@ -1,4 +1,5 @@
 """Launch parameters are credentials for their freshness window: keep them out of the server's access log."""
+
 import logging
 import re
 from collections.abc import Mapping

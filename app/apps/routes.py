@@ -1,4 +1,5 @@
 """The VK Mini App and the Facebook app: signature-gated entries that open the widget's panel inside the frame."""
+
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -18,8 +19,14 @@ bp = Blueprint("apps", __name__, url_prefix="/apps")
 # Exactly the origins that frame the apps: VK (desktop and mobile web, on vk.com and its vk.ru mirror) and
 # Facebook (canvas at apps.facebook.com, page tabs on www/web/m.facebook.com). Nothing else may frame them.
 FRAMERS = (
-    "https://vk.com", "https://m.vk.com", "https://vk.ru", "https://m.vk.ru",
-    "https://www.facebook.com", "https://apps.facebook.com", "https://web.facebook.com", "https://m.facebook.com",
+    "https://vk.com",
+    "https://m.vk.com",
+    "https://vk.ru",
+    "https://m.vk.ru",
+    "https://www.facebook.com",
+    "https://apps.facebook.com",
+    "https://web.facebook.com",
+    "https://m.facebook.com",
 )
 ENTRY_LIMIT = "60 per minute"
 
@@ -44,8 +51,9 @@ def vk():
     allow_framing_by(FRAMERS)
     query = request.query_string.decode("utf-8", "replace")
     try:
-        params = verify_vk_launch_params(query, current_app.config["VK_APP_SECRET"],
-                                         current_app.config["VK_LAUNCH_MAX_AGE"])
+        params = verify_vk_launch_params(
+            query, current_app.config["VK_APP_SECRET"], current_app.config["VK_LAUNCH_MAX_AGE"]
+        )
         services.accept_launch_once(query, current_app.config["VK_LAUNCH_MAX_AGE"])
     except SignatureError as error:
         _refuse(error)
@@ -57,8 +65,9 @@ def vk():
 def _facebook_payload() -> dict:
     signed = request.form.get("signed_request", "")
     try:
-        payload = verify_facebook_signed_request(signed, current_app.config["FACEBOOK_APP_SECRET"],
-                                                 current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"])
+        payload = verify_facebook_signed_request(
+            signed, current_app.config["FACEBOOK_APP_SECRET"], current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"]
+        )
         services.accept_launch_once(signed, current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"])
     except SignatureError as error:
         _refuse(error)
@@ -86,8 +95,9 @@ def facebook():
 def facebook_data_deletion():
     signed = request.form.get("signed_request", "")
     try:
-        payload = verify_facebook_signed_request(signed, current_app.config["FACEBOOK_APP_SECRET"],
-                                                 current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"])
+        payload = verify_facebook_signed_request(
+            signed, current_app.config["FACEBOOK_APP_SECRET"], current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"]
+        )
         services.accept_launch_once(signed, current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"])
     except SignatureError as error:
         return jsonify(error=str(error.message)), 400

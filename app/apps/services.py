@@ -2,6 +2,7 @@
 
 No request, no commit: routes verify the signature (app.apps.signatures), then call these.
 """
+
 import hashlib
 import secrets
 from datetime import timedelta
@@ -39,8 +40,9 @@ def enter_app(provider: str, subject: str, name: str = "") -> User:
 def delete_facebook_data(facebook_user_id: str) -> DataDeletionRequest:
     """Facebook's data-deletion callback: forget the person's Facebook identity and record the request."""
     removed = identity_services.remove_identity("facebook", str(facebook_user_id))
-    request = DataDeletionRequest(confirmation_code=secrets.token_hex(10), provider="facebook",
-                                  status="completed", identities_removed=removed)
+    request = DataDeletionRequest(
+        confirmation_code=secrets.token_hex(10), provider="facebook", status="completed", identities_removed=removed
+    )
     db.session.add(request)
     db.session.flush()
     return request

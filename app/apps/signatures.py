@@ -5,6 +5,7 @@ parameters sorted by name and encoded as application/x-www-form-urlencoded). Fac
 "<signature>.<payload>", both base64url; the signature is HMAC-SHA256(app secret, the payload segment exactly as
 received). Any failure raises SignatureError with a message fit to show; callers turn it into a 4xx.
 """
+
 import base64
 import binascii
 import hashlib
@@ -72,9 +73,13 @@ def verify_vk_launch_params(query: str, secret: str, max_age: int | None, now: f
     expected = vk_sign(vk_params, key.decode("utf-8"))
     if not hmac.compare_digest(expected.encode("ascii"), sign.encode("utf-8", "replace")):
         raise SignatureError(_l("The launch parameters' signature is wrong. Open the app from VK again."))
-    _check_fresh(vk_params.get("vk_ts"), max_age, now,
-                 _l("The launch parameters have no time stamp. Open the app from VK again."),
-                 _l("The launch parameters are too old. Open the app from VK again."))
+    _check_fresh(
+        vk_params.get("vk_ts"),
+        max_age,
+        now,
+        _l("The launch parameters have no time stamp. Open the app from VK again."),
+        _l("The launch parameters are too old. Open the app from VK again."),
+    )
     if not vk_params.get("vk_user_id", "").isdigit():
         raise SignatureError(_l("The launch parameters name no VK user."))
     return vk_params
@@ -96,8 +101,9 @@ def facebook_signed_request(payload: dict, secret: str) -> str:
     return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=") + "." + body
 
 
-def verify_facebook_signed_request(signed_request: str, secret: str, max_age: int | None,
-                                   now: float | None = None) -> dict:
+def verify_facebook_signed_request(
+    signed_request: str, secret: str, max_age: int | None, now: float | None = None
+) -> dict:
     """The verified payload of a Facebook signed_request, or SignatureError."""
     key = _require_secret(secret)
     if not signed_request or len(signed_request) > MAX_INPUT:
@@ -116,7 +122,11 @@ def verify_facebook_signed_request(signed_request: str, secret: str, max_age: in
         raise SignatureError(_l("The signed request's payload is not JSON.")) from None
     if not isinstance(payload, dict) or str(payload.get("algorithm", "")).upper() != "HMAC-SHA256":
         raise SignatureError(_l("The signed request's algorithm must be HMAC-SHA256."))
-    _check_fresh(payload.get("issued_at"), max_age, now,
-                 _l("The signed request has no issue time."),
-                 _l("The signed request is too old. Reload the page on Facebook."))
+    _check_fresh(
+        payload.get("issued_at"),
+        max_age,
+        now,
+        _l("The signed request has no issue time."),
+        _l("The signed request is too old. Reload the page on Facebook."),
+    )
     return payload

@@ -23,10 +23,15 @@ class RegisterForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(min=2, max=80)])
-    locale = SelectField(_l("Language"), choices=[
-        SelectChoice("", _l("Automatic")), SelectChoice("en", "English"), SelectChoice("ru", "Русский"),
-        SelectChoice("uk", "Українська"),
-    ])
+    locale = SelectField(
+        _l("Language"),
+        choices=[
+            SelectChoice("", _l("Automatic")),
+            SelectChoice("en", "English"),
+            SelectChoice("ru", "Русский"),
+            SelectChoice("uk", "Українська"),
+        ],
+    )
     timezone = SelectField(_l("Time zone"), default="", description=_l("Times on the site are shown in this zone."))
     submit = SubmitField(_l("Save"))
 

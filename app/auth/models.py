@@ -1,8 +1,8 @@
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
-from flask_login import UserMixin
 
 from app.common.db import TimestampMixin, utcnow
 from app.common.policy import ADMIN, CUSTOMER, MODERATOR, STAFF_ROLES

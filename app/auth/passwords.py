@@ -1,4 +1,6 @@
 """Password hashing (Argon2id) and strength rules."""
+
+import contextlib
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -18,11 +20,24 @@ def _hasher() -> PasswordHasher:
         return _hasher_for(*cost)
     return _hasher_for(3, 65536)
 
+
 MIN_LENGTH = 10
-_COMMON = frozenset({
-    "password", "password1", "1234567890", "qwertyuiop", "0987654321", "1111111111",
-    "iloveyou12", "qwerty1234", "password12", "1q2w3e4r5t", "abcdefghij", "letmein123",
-})
+_COMMON = frozenset(
+    {
+        "password",
+        "password1",
+        "1234567890",
+        "qwertyuiop",
+        "0987654321",
+        "1111111111",
+        "iloveyou12",
+        "qwerty1234",
+        "password12",
+        "1q2w3e4r5t",
+        "abcdefghij",
+        "letmein123",
+    }
+)
 
 
 def hash_password(password: str) -> str:
@@ -38,10 +53,8 @@ def spend_verify_time(password: str) -> None:
     """Verify `password` against a dummy hash with the same Argon2 parameters and throw the answer away:
     an unknown e-mail (or an account without a password) costs what a known one costs."""
     hasher = _hasher()
-    try:
+    with contextlib.suppress(VerificationError, InvalidHashError):
         hasher.verify(_dummy_hash_for(hasher), password)
-    except (VerificationError, InvalidHashError):
-        pass
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

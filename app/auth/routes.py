@@ -8,8 +8,8 @@ from app.auth import services
 from app.auth.forms import LoginForm, RegisterForm, SettingsForm
 from app.auth.sessions import sign_out
 from app.common.errors import DomainError
-from app.common.ratelimit import rate_limit
 from app.common.i18n import set_language_cookie, time_zones
+from app.common.ratelimit import rate_limit
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -38,8 +38,13 @@ def register():
             db.session.commit()
             # Never "this e-mail is taken": its owner gets an e-mail instead, and this page says the same.
             if current_app.config.get("EMAIL_VERIFICATION") != "off":
-                flash(_("We sent a message to %(email)s: follow the link in it to confirm your address.",
-                        email=services.normalise_email(form.email.data)), "info")
+                flash(
+                    _(
+                        "We sent a message to %(email)s: follow the link in it to confirm your address.",
+                        email=services.normalise_email(form.email.data),
+                    ),
+                    "info",
+                )
             if user is not None and current_app.config.get("EMAIL_VERIFICATION") != "required":
                 login_user(user)
                 flash(_("Welcome to the community, %(name)s!", name=user.display_name), "success")
@@ -83,8 +88,7 @@ def settings():
     form.set_time_zones(time_zones(), current_app.config["BABEL_DEFAULT_TIMEZONE"])
     if form.validate_on_submit():
         try:
-            services.update_settings(current_user, form.display_name.data, form.locale.data,
-                                     form.timezone.data)
+            services.update_settings(current_user, form.display_name.data, form.locale.data, form.timezone.data)
         except DomainError as error:
             getattr(form, error.field or "display_name").errors.append(str(error.message))
         else:

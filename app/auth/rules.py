@@ -1,5 +1,6 @@
 """What an account may do right now, asked by the services that write content (topics, comments, votes,
 uploads)."""
+
 from datetime import datetime
 
 from flask import current_app, has_app_context
@@ -14,8 +15,11 @@ from app.common.permissions import CUSTOMER
 def must_verify_before_posting(user) -> bool:
     """EMAIL_VERIFICATION=required: customers confirm their address before they post anything public."""
     mode = current_app.config.get("EMAIL_VERIFICATION", "reset-only") if has_app_context() else "off"
-    return bool(mode == "required" and getattr(user, "role", None) == CUSTOMER
-                and getattr(user, "email_verified_at", True) is None)
+    return bool(
+        mode == "required"
+        and getattr(user, "role", None) == CUSTOMER
+        and getattr(user, "email_verified_at", True) is None
+    )
 
 
 def posting_block_active(user, now: datetime | None = None) -> bool:
@@ -28,11 +32,20 @@ def posting_block_active(user, now: datetime | None = None) -> bool:
 
 def block_message(user) -> str:
     if user.posting_blocked_until is None:
-        return str(_l("A moderator blocked your account from posting: %(reason)s. You can still read everything.",
-                      reason=user.posting_block_reason))
-    return str(_l("A moderator blocked your account from posting until %(until)s (UTC): %(reason)s. You can still "
-                  "read everything.", until=format_datetime(user.posting_blocked_until, "short"),
-                  reason=user.posting_block_reason))
+        return str(
+            _l(
+                "A moderator blocked your account from posting: %(reason)s. You can still read everything.",
+                reason=user.posting_block_reason,
+            )
+        )
+    return str(
+        _l(
+            "A moderator blocked your account from posting until %(until)s (UTC): %(reason)s. You can still "
+            "read everything.",
+            until=format_datetime(user.posting_blocked_until, "short"),
+            reason=user.posting_block_reason,
+        )
+    )
 
 
 def ensure_may_post(user, public: bool = True) -> None:
@@ -41,5 +54,9 @@ def ensure_may_post(user, public: bool = True) -> None:
     if posting_block_active(user):
         raise Forbidden(block_message(user))
     if public and must_verify_before_posting(user):
-        raise Forbidden(_l("Please confirm your e-mail address first: follow the link we sent you, "
-                           "or ask for a new one in your settings."))
+        raise Forbidden(
+            _l(
+                "Please confirm your e-mail address first: follow the link we sent you, "
+                "or ask for a new one in your settings."
+            )
+        )

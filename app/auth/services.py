@@ -1,4 +1,5 @@
 """Account writes and rules. No request, no commit."""
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -26,10 +27,13 @@ def clean_display_name(display_name: str, role: str, user_id: int | None = None)
         raise DomainError(_l("The name must be at least 2 characters long."), field="display_name")
     if role not in STAFF_ROLES:
         staff_names = db.session.scalars(
-            select(User.display_name).where(User.role.in_(STAFF_ROLES), User.id != (user_id or 0))).all()
+            select(User.display_name).where(User.role.in_(STAFF_ROLES), User.id != (user_id or 0))
+        ).all()
         if claims_staff(name, staff_names):
-            raise DomainError(_l("This name looks like a staff member's or the organisation's: please choose "
-                                 "another one."), field="display_name")
+            raise DomainError(
+                _l("This name looks like a staff member's or the organisation's: please choose another one."),
+                field="display_name",
+            )
     return name
 
 

@@ -1,4 +1,5 @@
 """Sign out everywhere: on the account's settings page, and by an administrator for any user."""
+
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -30,9 +31,15 @@ def admin_sign_out_everywhere(user_id: int):
     if user.id == current_user.id:
         logout_user()
     db.session.commit()
-    flash(ngettext("%(name)s is signed out on every device (%(num)d session ended).",
-                   "%(name)s is signed out on every device (%(num)d sessions ended).", count,
-                   name=user.display_name), "success")
+    flash(
+        ngettext(
+            "%(name)s is signed out on every device (%(num)d session ended).",
+            "%(name)s is signed out on every device (%(num)d sessions ended).",
+            count,
+            name=user.display_name,
+        ),
+        "success",
+    )
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return redirect(url_for("admin.user", user_id=user.id))

@@ -9,6 +9,7 @@ cookie everywhere.
 - `sign_out()` (logout), `revoke_sessions(user)` (sign out everywhere, an admin acting for a user) and
   `revoke_sessions(user, except_token=current_token())` (after a password change: every other browser) delete rows.
 """
+
 import hashlib
 import re
 import secrets
@@ -36,11 +37,13 @@ def _lifetime() -> timedelta:
 
 # --- services (no request, no commit) ---------------------------------------------------------------------
 
+
 def start_session(user: User, user_agent: str | None = None) -> tuple[str, UserSession]:
     """A new sign-in for `user`: returns its token (shown to the browser once) and the row."""
     token = secrets.token_urlsafe(32)
-    db.session.execute(delete(UserSession).where(
-        UserSession.user_id == user.id, UserSession.created_at < utcnow() - _lifetime()))
+    db.session.execute(
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.created_at < utcnow() - _lifetime())
+    )
     row = UserSession(user_id=user.id, token_hash=_hash(token), user_agent=(user_agent or "")[:200] or None)
     db.session.add(row)
     db.session.flush()
@@ -65,7 +68,8 @@ def load_user_for_token(token: str) -> User | None:
     if not token or not _TOKEN_RE.fullmatch(token):
         return None
     user = db.session.scalar(
-        select(User).join(UserSession, UserSession.user_id == User.id)
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == _hash(token), UserSession.created_at >= utcnow() - _lifetime())
     )
     if user is not None:
@@ -74,6 +78,7 @@ def load_user_for_token(token: str) -> User | None:
 
 
 # --- the current request ------------------------------------------------------------------------------------
+
 
 def current_token() -> str | None:
     return getattr(current_user, "session_token", None) if current_user.is_authenticated else None
@@ -123,6 +128,7 @@ def configure_cookies(app) -> None:
 
 def init_app(app) -> None:
     from app.extensions import login_manager
+
     login_manager.id_attribute = "get_session_token"
     configure_cookies(app)
     user_logged_in.connect(_on_login, app)

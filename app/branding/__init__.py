@@ -4,6 +4,7 @@ hours, e-mail sender name, origins allowed to frame the widget), kept in the gen
     from app.branding import current_brand
     brand = current_brand()   # an immutable app.branding.brand.Brand, cheap to call many times per request
 """
+
 from app.branding.brand import Brand
 
 

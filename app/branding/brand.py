@@ -4,6 +4,7 @@
 validated on save (services.validate_brand); here anything missing or malformed falls back to the defaults, so a
 hand-edited row can never break a page.
 """
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -43,7 +44,7 @@ class Brand:
     descriptions: Mapping[str, str] = field(default_factory=lambda: _EMPTY)  # a short description
     support_hours_text: Mapping[str, str] = field(default_factory=lambda: _EMPTY)  # support working hours
     site_menus: Mapping[str, tuple[Link, ...]] = field(default_factory=lambda: _EMPTY)  # the company's menu, in order
-    logo_file: str = ""          # stored upload names ("" = none): see the *_url methods
+    logo_file: str = ""  # stored upload names ("" = none): see the *_url methods
     favicon_file: str = ""
     touch_icon_file: str = ""
     primary_color: str = DEFAULT_PRIMARY
@@ -131,8 +132,11 @@ class Brand:
             out = {}
             for lang, items in raw.items():
                 if lang in LANGUAGES and isinstance(items, list):
-                    links = tuple(Link(str(i.get("label", "")), str(i.get("url", "")))
-                                  for i in items if isinstance(i, dict) and is_link_url(str(i.get("url", ""))))
+                    links = tuple(
+                        Link(str(i.get("label", "")), str(i.get("url", "")))
+                        for i in items
+                        if isinstance(i, dict) and is_link_url(str(i.get("url", "")))
+                    )
                     if links:
                         out[lang] = links
             return MappingProxyType(out)
@@ -145,12 +149,20 @@ class Brand:
 
         origins = value.get("widget_origins") if isinstance(value.get("widget_origins"), list) else []
         return cls(
-            version=version, names=texts("name"), descriptions=texts("description"),
-            support_hours_text=texts("support_hours"), site_menus=menus(),
-            logo_file=text("logo_file"), favicon_file=text("favicon_file"), touch_icon_file=text("touch_icon_file"),
-            primary_color=colour("primary_color", DEFAULT_PRIMARY), accent_color=colour("accent_color", DEFAULT_ACCENT),
-            privacy_url=_safe_url(text("privacy_url")), terms_url=_safe_url(text("terms_url")),
-            contacts_url=_safe_url(text("contacts_url")), support_phone=text("support_phone"),
+            version=version,
+            names=texts("name"),
+            descriptions=texts("description"),
+            support_hours_text=texts("support_hours"),
+            site_menus=menus(),
+            logo_file=text("logo_file"),
+            favicon_file=text("favicon_file"),
+            touch_icon_file=text("touch_icon_file"),
+            primary_color=colour("primary_color", DEFAULT_PRIMARY),
+            accent_color=colour("accent_color", DEFAULT_ACCENT),
+            privacy_url=_safe_url(text("privacy_url")),
+            terms_url=_safe_url(text("terms_url")),
+            contacts_url=_safe_url(text("contacts_url")),
+            support_phone=text("support_phone"),
             email_sender_name=text("email_sender_name"),
             widget_origins=tuple(o for o in map(str, origins) if normalise_origin(o) == o),
         )
@@ -171,7 +183,7 @@ def _safe_url(url: str) -> str:
 
 
 def normalise_origin(text: str) -> str | None:
-    """"https://www.bank.example" (scheme://host[:port], nothing else) lower-cased, or None if it is not one."""
+    """ "https://www.bank.example" (scheme://host[:port], nothing else) lower-cased, or None if it is not one."""
     text = text.strip()
     try:
         parts = urlsplit(text)
@@ -186,4 +198,3 @@ def normalise_origin(text: str) -> str | None:
     if ":" in host:
         host = f"[{host}]"
     return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
-

@@ -1,4 +1,5 @@
 """WCAG 2.x contrast: relative luminance of sRGB colours and the contrast ratio of two colours."""
+
 import re
 
 HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -12,7 +13,7 @@ def _channel(value: int) -> float:
 
 
 def relative_luminance(hex_colour: str) -> float:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
 
 
@@ -23,5 +24,5 @@ def contrast_ratio(first: str, second: str) -> float:
 
 def darker(hex_colour: str, factor: float = 0.8) -> str:
     """The same hue, darker (hover states)."""
-    r, g, b = (int(int(hex_colour[i:i + 2], 16) * factor) for i in (1, 3, 5))
+    r, g, b = (int(int(hex_colour[i : i + 2], 16) * factor) for i in (1, 3, 5))
     return f"#{r:02x}{g:02x}{b:02x}"

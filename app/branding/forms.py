@@ -8,8 +8,16 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.branding.brand import LANGUAGES
 
 LANGUAGE_NAMES = {"ru": "Русский", "uk": "Українська", "en": "English"}
-TEXT_FIELDS = ("privacy_url", "terms_url", "contacts_url", "support_phone", "email_sender_name", "widget_origins",
-               "primary_color", "accent_color")
+TEXT_FIELDS = (
+    "privacy_url",
+    "terms_url",
+    "contacts_url",
+    "support_phone",
+    "email_sender_name",
+    "widget_origins",
+    "primary_color",
+    "accent_color",
+)
 MENU_HINT = _l("One item per line, in order: Label | https://www.bank.example/page")
 
 
@@ -25,8 +33,9 @@ class BrandingForm(FlaskForm):
     contacts_url = StringField(_l("Contacts"), validators=[Optional(), Length(max=500)])
     support_phone = StringField(_l("Support phone"), validators=[Optional(), Length(max=30)])
     email_sender_name = StringField(_l("Sender name of e-mails"), validators=[Optional(), Length(max=80)])
-    widget_origins = TextAreaField(_l("Sites that may show the \"Ask us!\" widget"),
-                                   validators=[Optional(), Length(max=4000)])
+    widget_origins = TextAreaField(
+        _l('Sites that may show the "Ask us!" widget'), validators=[Optional(), Length(max=4000)]
+    )
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))
 
@@ -58,9 +67,18 @@ class BrandingForm(FlaskForm):
 
 for _lang in LANGUAGES:
     setattr(BrandingForm, f"name_{_lang}", StringField(_l("Community name"), validators=[Optional(), Length(max=80)]))
-    setattr(BrandingForm, f"description_{_lang}",
-            TextAreaField(_l("Short description"), validators=[Optional(), Length(max=300)]))
-    setattr(BrandingForm, f"hours_{_lang}",
-            StringField(_l("Support working hours"), validators=[Optional(), Length(max=200)]))
-    setattr(BrandingForm, f"menu_{_lang}",
-            TextAreaField(_l("The company's site menu"), validators=[Optional(), Length(max=4000)]))
+    setattr(
+        BrandingForm,
+        f"description_{_lang}",
+        TextAreaField(_l("Short description"), validators=[Optional(), Length(max=300)]),
+    )
+    setattr(
+        BrandingForm,
+        f"hours_{_lang}",
+        StringField(_l("Support working hours"), validators=[Optional(), Length(max=200)]),
+    )
+    setattr(
+        BrandingForm,
+        f"menu_{_lang}",
+        TextAreaField(_l("The company's site menu"), validators=[Optional(), Length(max=4000)]),
+    )

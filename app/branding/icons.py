@@ -1,5 +1,6 @@
 """Brand images: the logo (re-encoded like every upload), the favicon (ICO 16/32/48) and the 180x180
 apple-touch-icon generated from one uploaded square image, and the drawn default Otklik icon."""
+
 import io
 
 from flask_babel import lazy_gettext as _l
@@ -34,7 +35,7 @@ def _is_logo_format(data: bytes) -> bool:
     try:
         with Image.open(io.BytesIO(data), formats=("PNG", "JPEG", "WEBP")):
             return True
-    except Exception:  # noqa: BLE001  anything Pillow cannot identify as one of them
+    except Exception:
         return False
 
 
@@ -49,16 +50,18 @@ def clean_logo(data: bytes):
     frame.thumbnail(LOGO_MAX, Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     frame.save(buffer, format="PNG", optimize=True)
-    return type(image)(data=buffer.getvalue(), extension="png", content_type="image/png",
-                       width=frame.width, height=frame.height)
+    return type(image)(
+        data=buffer.getvalue(), extension="png", content_type="image/png", width=frame.width, height=frame.height
+    )
 
 
 def make_icons(data: bytes) -> tuple[bytes, bytes]:
     """(favicon.ico bytes, apple-touch-icon PNG bytes) from an uploaded square image."""
     image = _decode(data, "icon")
     if abs(image.width - image.height) > max(1, image.width // 50):
-        raise DomainError(_l("The icon must be square (it is %(w)d×%(h)d pixels).", w=image.width, h=image.height),
-                          field="icon")
+        raise DomainError(
+            _l("The icon must be square (it is %(w)d×%(h)d pixels).", w=image.width, h=image.height), field="icon"
+        )
     if image.width < ICON_MIN:
         raise DomainError(_l("The icon must be at least %(n)d×%(n)d pixels.", n=ICON_MIN), field="icon")
     with Image.open(io.BytesIO(image.data)) as opened:

@@ -1,5 +1,6 @@
 """/admin/branding (the form, with a preview), the generated brand stylesheet, brand images, /favicon.ico and
 /apple-touch-icon.png."""
+
 from flask import (
     Blueprint,
     Response,
@@ -42,8 +43,14 @@ def edit():
             if form.preview.data:
                 preview = services.preview_brand(form.values())
             else:
-                services.save_brand(current_user, form.values(), logo=form.logo.data, icon=form.icon.data,
-                                    remove_logo=form.remove_logo.data, remove_icon=form.remove_icon.data)
+                services.save_brand(
+                    current_user,
+                    form.values(),
+                    logo=form.logo.data,
+                    icon=form.icon.data,
+                    remove_logo=form.remove_logo.data,
+                    remove_icon=form.remove_icon.data,
+                )
         except DomainError as error:
             db.session.rollback()
             field = getattr(form, error.field or "", None) or form.primary_color
@@ -63,8 +70,9 @@ def _defaults() -> dict:
 
 
 def _css(selector: str, primary: str, accent: str) -> Response:
-    body = render_template("branding/brand.css", selector=selector, primary=primary, accent=accent,
-                           primary_dark=darker(primary))
+    body = render_template(
+        "branding/brand.css", selector=selector, primary=primary, accent=accent, primary_dark=darker(primary)
+    )
     return Response(body, mimetype="text/css")
 
 

@@ -1,4 +1,5 @@
 """Saving the brand: validate the submitted values, store uploaded images, write the "brand" setting."""
+
 import re
 
 from flask import current_app
@@ -22,28 +23,42 @@ PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{3,30}$")
 def check_colours(primary: str, accent: str) -> None:
     """WCAG AA for text: white text on each colour (buttons, the header bar), the same colour as text on a white
     page (links) - the ratio is symmetric, so one number per colour answers both. Below 4.5:1 is refused."""
-    for field, colour, label in (("primary_color", primary, _l("Primary colour")),
-                                 ("accent_color", accent, _l("Accent colour"))):
+    for field, colour, label in (
+        ("primary_color", primary, _l("Primary colour")),
+        ("accent_color", accent, _l("Accent colour")),
+    ):
         if not HEX_RE.match(colour or ""):
             raise DomainError(_l("Enter a colour as #rrggbb."), field=field)
         ratio = contrast_ratio(colour, WHITE)
         if ratio < AA_TEXT:
-            raise DomainError(_l(
-                "%(label)s %(colour)s has a contrast of %(ratio)s:1 with white (white text on it, and it as text "
-                "on a white page); WCAG AA needs at least 4.5:1. Choose a darker shade.",
-                label=label, colour=colour.lower(), ratio=f"{int(ratio * 100) / 100:.2f}"), field=field)
+            raise DomainError(
+                _l(
+                    "%(label)s %(colour)s has a contrast of %(ratio)s:1 with white (white text on it, and it as text "
+                    "on a white page); WCAG AA needs at least 4.5:1. Choose a darker shade.",
+                    label=label,
+                    colour=colour.lower(),
+                    ratio=f"{int(ratio * 100) / 100:.2f}",
+                ),
+                field=field,
+            )
 
 
 def parse_menu(text: str, field: str) -> list[dict]:
-    """"Label | URL" per line, in order."""
+    """ "Label | URL" per line, in order."""
     items = []
     for number, line in enumerate((line.strip() for line in (text or "").splitlines()), start=1):
         if not line:
             continue
         label, sep, url = (part.strip() for part in line.rpartition("|"))
         if not sep or not label or not is_link_url(url) or len(label) > 60 or len(url) > 500:
-            raise DomainError(_l("Line %(n)d: write \"Label | https://address\" (a web address, a path starting "
-                                 "with /, mailto: or tel:).", n=number), field=field)
+            raise DomainError(
+                _l(
+                    'Line %(n)d: write "Label | https://address" (a web address, a path starting '
+                    "with /, mailto: or tel:).",
+                    n=number,
+                ),
+                field=field,
+            )
         items.append({"label": label, "url": url})
     if len(items) > MAX_MENU_ITEMS:
         raise DomainError(_l("At most %(n)d menu items.", n=MAX_MENU_ITEMS), field=field)
@@ -57,9 +72,14 @@ def parse_origins(text: str) -> list[str]:
             continue
         origin = normalise_origin(line)
         if origin is None or origin != line.rstrip("/").lower():
-            raise DomainError(_l("%(value)s is not an origin: write only scheme://host[:port], for example "
-                                 "https://www.bank.example (no path, no wildcard).", value=line[:200]),
-                              field="widget_origins")
+            raise DomainError(
+                _l(
+                    "%(value)s is not an origin: write only scheme://host[:port], for example "
+                    "https://www.bank.example (no path, no wildcard).",
+                    value=line[:200],
+                ),
+                field="widget_origins",
+            )
         if origin not in origins:
             origins.append(origin)
     return origins
@@ -71,18 +91,22 @@ def validate_brand(form: dict, current: dict) -> dict:
     check_colours(form["primary_color"], form["accent_color"])
     for field in ("privacy_url", "terms_url", "contacts_url"):
         if form[field] and not is_link_url(form[field]):
-            raise DomainError(_l("Enter a web address (https://...), a path starting with /, mailto: or tel:."),
-                              field=field)
+            raise DomainError(
+                _l("Enter a web address (https://...), a path starting with /, mailto: or tel:."), field=field
+            )
     if form["support_phone"] and not PHONE_RE.match(form["support_phone"]):
-        raise DomainError(_l("Enter a phone number: digits, spaces, brackets, dashes and a leading +."),
-                          field="support_phone")
+        raise DomainError(
+            _l("Enter a phone number: digits, spaces, brackets, dashes and a leading +."), field="support_phone"
+        )
     value = {
         "name": {lang: form[f"name_{lang}"].strip() for lang in LANGUAGES if form[f"name_{lang}"].strip()},
-        "description": {lang: form[f"description_{lang}"].strip() for lang in LANGUAGES
-                        if form[f"description_{lang}"].strip()},
+        "description": {
+            lang: form[f"description_{lang}"].strip() for lang in LANGUAGES if form[f"description_{lang}"].strip()
+        },
         "support_hours": {lang: form[f"hours_{lang}"].strip() for lang in LANGUAGES if form[f"hours_{lang}"].strip()},
         "site_menu": {lang: items for lang in LANGUAGES if (items := parse_menu(form[f"menu_{lang}"], f"menu_{lang}"))},
-        "primary_color": form["primary_color"].lower(), "accent_color": form["accent_color"].lower(),
+        "primary_color": form["primary_color"].lower(),
+        "accent_color": form["accent_color"].lower(),
         "widget_origins": parse_origins(form["widget_origins"]),
     }
     for field in ("privacy_url", "terms_url", "contacts_url", "support_phone", "email_sender_name"):
@@ -93,8 +117,16 @@ def validate_brand(form: dict, current: dict) -> dict:
 
 
 def _store_asset(actor, data: bytes, extension: str, content_type: str, width: int, height: int) -> str:
-    upload = Upload(name=new_name(extension), owner_id=actor.id, content_type=content_type, width=width,
-                    height=height, size_bytes=len(data), attached_kind=ASSET_KIND, attached_id=0)
+    upload = Upload(
+        name=new_name(extension),
+        owner_id=actor.id,
+        content_type=content_type,
+        width=width,
+        height=height,
+        size_bytes=len(data),
+        attached_kind=ASSET_KIND,
+        attached_id=0,
+    )
     get_storage().save(upload.name, data)
     db.session.add(upload)
     return upload.name

@@ -11,6 +11,7 @@ transaction commits, the Redis counter of the key is incremented (INCR), so a re
 before the new row is visible. If Redis cannot be reached, or holds no counter yet, a reader asks the database.
 Every process that saves settings (web workers, `flask` commands) must use the same REDIS_URL as the readers.
 """
+
 import logging
 import threading
 from collections.abc import Callable
@@ -80,7 +81,7 @@ def _stamp(key: str) -> tuple:
             changes = client.get(redis_key(key))
             if changes is not None:  # never saved while Redis was on (or Redis was emptied): ask the database
                 return ("redis", changes)
-        except Exception as error:  # noqa: BLE001  Redis down: the database answers instead
+        except Exception as error:
             log.warning("settings: Redis unreachable (%s); reading the version from the database", error)
     return ("db", db_version(key))
 
@@ -124,7 +125,7 @@ def _after_commit(session) -> None:
     try:
         for key in keys:
             client.incr(redis_key(key))
-    except Exception as error:  # noqa: BLE001  the save stands; readers of a reachable Redis see it on the next save
+    except Exception as error:
         log.error("settings: could not announce the change of %s in Redis: %s", ", ".join(keys), error)
 
 

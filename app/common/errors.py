@@ -1,4 +1,5 @@
 """Domain errors raised by services and the HTTP error pages."""
+
 import logging
 
 from flask import jsonify, render_template, request
@@ -44,6 +45,7 @@ def _rollback() -> None:
     """A failed request may leave the session mid-transaction (a failed flush): the error page, and the same
     user's next request, must start clean. Every error handler calls this before rendering."""
     from app.extensions import db
+
     try:
         db.session.rollback()
     except Exception:  # a dead connection must not turn the error page into another error
@@ -62,6 +64,7 @@ def _render(code: int, message, headers=None, error_code: str | None = None):
 
 def _too_many_requests(_error):
     from app.common.ratelimit import retry_after_seconds
+
     return _render(429, MESSAGES[429], {"Retry-After": str(retry_after_seconds())})
 
 
@@ -83,7 +86,9 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return _render(400, _l("Your session expired or the form was sent from elsewhere. Reload the page and try again."))
+        return _render(
+            400, _l("Your session expired or the form was sent from elsewhere. Reload the page and try again.")
+        )
 
     @app.errorhandler(DomainError)
     def domain_error(e):

@@ -3,6 +3,7 @@
 A view (the "Ask us!" widget panel, the VK and Facebook apps) calls `allow_framing_by(origins)`; the response's
 Content-Security-Policy then lists exactly those origins in `frame-ancestors`, and no X-Frame-Options is sent.
 """
+
 from flask import g
 
 

@@ -1,4 +1,5 @@
 """Request guards for every blueprint: input the database cannot take is a 4xx, never a 500."""
+
 import re
 
 from flask import abort, request
@@ -32,16 +33,19 @@ def _json_has_control_characters(value, depth: int = 0) -> bool:
     if isinstance(value, str):
         return has_control_characters(value)
     if isinstance(value, dict):
-        return any(has_control_characters(key) or _json_has_control_characters(item, depth + 1)
-                   for key, item in value.items())
+        return any(
+            has_control_characters(key) or _json_has_control_characters(item, depth + 1) for key, item in value.items()
+        )
     if isinstance(value, list):
         return any(_json_has_control_characters(item, depth + 1) for item in value)
     return False
 
 
 def _multidict_has_control_characters(values) -> bool:
-    return any(has_control_characters(key) or any(has_control_characters(item) for item in items)
-               for key, items in values.lists())
+    return any(
+        has_control_characters(key) or any(has_control_characters(item) for item in items)
+        for key, items in values.lists()
+    )
 
 
 def _request_has_control_characters() -> bool:
@@ -61,8 +65,10 @@ def _request_has_control_characters() -> bool:
         return _json_has_control_characters(payload)
     if _multidict_has_control_characters(request.form):
         return True
-    return any(has_control_characters(key) or has_control_characters(file.filename)
-               for key, file in request.files.items(multi=True))
+    return any(
+        has_control_characters(key) or has_control_characters(file.filename)
+        for key, file in request.files.items(multi=True)
+    )
 
 
 def reject_control_characters():

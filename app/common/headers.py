@@ -5,6 +5,7 @@ Scripts run only from our own origin or with this request's nonce: templates wri
 stylesheets or a `<style nonce="{{ csp_nonce() }}">` element (brand colours); never `style=` attributes. A view that sends its own Content-Security-Policy (an image, the e-mail
 preview) keeps it. Framing: see app/common/framing.py.
 """
+
 import secrets
 from urllib.parse import urlsplit
 
@@ -12,8 +13,10 @@ from flask import current_app, g, request
 
 from app.common.framing import frame_ancestors
 
-PERMISSIONS_POLICY = ("accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
-                      "magnetometer=(), microphone=(), midi=(), payment=(), usb=()")
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 
 
 def csp_nonce() -> str:

@@ -3,17 +3,46 @@
 Markdown is rendered with raw HTML disabled, then the result goes through bleach
 with an allow-list, so nothing script-capable can reach a template.
 """
+
 import re
 from html import unescape
 
 import bleach
 from markdown_it import MarkdownIt
 
-ALLOWED_TAGS = frozenset({
-    "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th",
-    "td", "img",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "strong",
+        "em",
+        "b",
+        "i",
+        "u",
+        "s",
+        "del",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "img",
+    }
+)
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
     "img": ["src", "alt", "title"],

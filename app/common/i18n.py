@@ -1,5 +1,6 @@
 """Locale choice: `?lang=` on the URL, then the user's setting, then the visitor's language cookie (set by the
 language switcher and by `?lang=`), then Accept-Language, then the configured default."""
+
 from functools import lru_cache
 from zoneinfo import available_timezones
 
@@ -23,9 +24,11 @@ def select_locale() -> str:
     user = current_user
     if user is not None and getattr(user, "is_authenticated", False) and _known(user.locale):
         return user.locale
-    return (_known(request.cookies.get(LANG_COOKIE))
-            or request.accept_languages.best_match(current_app.config["LANGUAGES"])
-            or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return (
+        _known(request.cookies.get(LANG_COOKIE))
+        or request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 @lru_cache(maxsize=1)
@@ -48,8 +51,14 @@ def select_timezone() -> str | None:
 
 
 def set_language_cookie(response, lang: str):
-    response.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_AGE, samesite="Lax", httponly=True,
-                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    response.set_cookie(
+        LANG_COOKIE,
+        lang,
+        max_age=LANG_COOKIE_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
     return response
 
 

@@ -8,6 +8,7 @@ PostgreSQL locks that one row (SELECT ... FOR UPDATE); a second request for the 
 the first committed (READ COMMITTED takes a new snapshot per statement). SQLite has no row locks: a write
 statement that changes nothing takes the database's write lock, which every writer needs anyway.
 """
+
 from sqlalchemy import select, update
 
 from app.extensions import db

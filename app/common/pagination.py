@@ -1,12 +1,13 @@
 """Pagination. Lists of rows use Flask-SQLAlchemy's `db.paginate(stmt, page=, per_page=, error_out=False)`;
 `Page` is the same shape for what is not a select() (search hits come from a search backend)."""
-from dataclasses import dataclass
 
+from dataclasses import dataclass
 
 
 @dataclass
 class Page:
     """A page of items that are not rows of a select() (search hits): the attributes of db.paginate's."""
+
     items: list
     page: int
     per_page: int
@@ -31,4 +32,3 @@ def parse_page(value) -> int:
     except (TypeError, ValueError):
         return 1
     return min(max(page, 1), 100000)
-

@@ -13,6 +13,7 @@ The official answer: a representative or an administrator answers officially on 
 whatever its department (the badge names the department they speak for); a moderator's comment is not
 official. Department membership decides who WORKS a topic (queues, taking it, waiting for the customer).
 """
+
 from functools import wraps
 
 from flask import abort, current_app
@@ -26,7 +27,7 @@ ADMIN = "admin"
 MARKETING = "marketing"  # writes news; not staff (sees topics as a customer does)
 ROLES = (CUSTOMER, REPRESENTATIVE, MODERATOR, ADMIN, MARKETING)
 STAFF_ROLES = frozenset({REPRESENTATIVE, MODERATOR, ADMIN})
-OFFICIAL_ROLES = frozenset({REPRESENTATIVE, ADMIN})      # answer officially; write FAQ articles
+OFFICIAL_ROLES = frozenset({REPRESENTATIVE, ADMIN})  # answer officially; write FAQ articles
 MODERATOR_ROLES = frozenset({MODERATOR, ADMIN})
 NEWS_WRITER_ROLES = frozenset({ADMIN, MARKETING})
 
@@ -36,18 +37,22 @@ _CLAUSES: dict = {}
 
 def rule(action: str):
     """Register the rule for `action`: fn(user, obj) -> bool; `user` is None for visitors and blocked users."""
+
     def register(fn):
         _RULES[action] = fn
         return fn
+
     return register
 
 
 def clause(action: str):
     """Register the SQL condition of `action`: fn(user, model) -> a SQLAlchemy condition on `model`'s columns
     (the model is passed in, so this module imports no feature)."""
+
     def register(fn):
         _CLAUSES[action] = fn
         return fn
+
     return register
 
 
@@ -99,11 +104,14 @@ def role_required(*roles):
             if current_user.role not in roles:
                 abort(404)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorator
 
 
 # --- topics and comments -----------------------------------------------------------------------------
+
 
 @rule("view_topic")
 def _view_topic(user, topic) -> bool:
@@ -169,8 +177,11 @@ def _mark_solution(user, topic) -> bool:
 
 @rule("edit_topic")
 def _edit_topic(user, topic) -> bool:
-    return (user is not None and _view_topic(user, topic)
-            and (user.id == topic.author_id or has_role(user, *MODERATOR_ROLES)))
+    return (
+        user is not None
+        and _view_topic(user, topic)
+        and (user.id == topic.author_id or has_role(user, *MODERATOR_ROLES))
+    )
 
 
 rule("delete_topic")(_edit_topic)
@@ -194,6 +205,7 @@ def _moderate(user, _obj=None) -> bool:
 
 # --- the staff workflow (department leads are registered by app.staff) --------------------------------
 
+
 @rule("see_staff_panel")
 def _see_staff_panel(user, _topic=None) -> bool:
     return is_staff(user)
@@ -211,6 +223,7 @@ def _work_on_topic(user, topic) -> bool:
 
 
 # --- knowledge base and news -------------------------------------------------------------------------
+
 
 @rule("write_articles")
 def _write_articles(user, _obj=None) -> bool:

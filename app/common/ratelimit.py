@@ -19,6 +19,7 @@ separated by ";"). Usage in a blueprint:
 
 Breaking a limit is a 429 with `Retry-After` (seconds) and the translated error page, or JSON under /api/.
 """
+
 import time
 from datetime import timedelta
 
@@ -43,8 +44,9 @@ def _is_new_account() -> bool:
 
 
 def _scaled(value: str, factor: int) -> str:
-    return ";".join(f"{item.amount * factor} per {item.multiples} {item.GRANULARITY.name}"
-                    for item in parse_many(value))
+    return ";".join(
+        f"{item.amount * factor} per {item.multiples} {item.GRANULARITY.name}" for item in parse_many(value)
+    )
 
 
 def limit_string(name: str) -> str:
@@ -87,7 +89,9 @@ def rate_limit(name: str, key="ip", methods=("POST",)):
     """Decorator: the named limit, counted per `key`, for requests with one of `methods` (None: all)."""
     key_func = KEYS[key] if isinstance(key, str) else key
     return limiter.shared_limit(
-        lambda: limit_string(name), scope=name, key_func=key_func,
+        lambda: limit_string(name),
+        scope=name,
+        key_func=key_func,
         methods=[m.lower() for m in methods] if methods else None,
     )
 

@@ -7,8 +7,6 @@ def include_object_for(dialect_name: str):
 
     def include_object(obj, name, type_, reflected, compare_to):
         ddl_if = getattr(obj, "_ddl_if", None)
-        if ddl_if is not None and ddl_if.dialect and ddl_if.dialect != dialect_name:
-            return False
-        return True
+        return not (ddl_if is not None and ddl_if.dialect and ddl_if.dialect != dialect_name)
 
     return include_object

@@ -8,6 +8,7 @@
   (mod 97): kept are the country, the check digits and the last four characters.
 Phone numbers, contract numbers failing Luhn, dates and amounts do not match and stay as they are.
 """
+
 import re
 from dataclasses import dataclass, field
 
@@ -18,13 +19,17 @@ DOT = "•"
 CARD, CVC, IBAN = "card", "cvc", "iban"
 
 # Written together, in groups of four (4-4-4-4, 4-4-4-4-3 ...), or 4-6-5 (American Express).
-_PAN = re.compile(r"(?<![\w.,/-])(?:\d{13,19}|\d{4}(?:([ -])\d{4}){2}(?:\1\d{4})?(?:\1\d{3,4})?|\d{4}([ -])\d{6}\2\d{4,5})"
-                  r"(?![\w]|[.,]\d)")
+_PAN = re.compile(
+    r"(?<![\w.,/-])(?:\d{13,19}|\d{4}(?:([ -])\d{4}){2}(?:\1\d{4})?(?:\1\d{3,4})?|\d{4}([ -])\d{6}\2\d{4,5})"
+    r"(?![\w]|[.,]\d)"
+)
 _CODE_WORD = r"(?:cvc2?|cvv2?|cvn|csc|cid|cav2|код(?:\s+безопасности|\s+безпеки)?|код\s+cvv)"
 _CVC_BY_WORD = re.compile(rf"(?i)(?<!\w)({_CODE_WORD})(\s*[:=\-]?\s*)(\d{{3,4}})(?!\d)")
 # Right after a masked card number: optional expiry (MM/YY or MM/YYYY), then a bare 3-4 digit code.
 _END = "\u2060"  # WORD JOINER closes each masked card number while masking, so codes right after one are found
-_CVC_AFTER_PAN = re.compile(r"(\d{4})\u2060((?:[\s,;]+(?:0[1-9]|1[0-2])/(?:\d{2}|\d{4}))?[\s,;/]+)(\d{3,4})(?![\d/.,]\d|\d)")
+_CVC_AFTER_PAN = re.compile(
+    r"(\d{4})\u2060((?:[\s,;]+(?:0[1-9]|1[0-2])/(?:\d{2}|\d{4}))?[\s,;/]+)(\d{3,4})(?![\d/.,]\d|\d)"
+)
 _IBAN = re.compile(r"(?<![\w])([A-Z]{2}\d{2})((?:[ ]?[A-Z0-9]){11,30})(?!\w)")
 
 
@@ -78,8 +83,11 @@ def notice(found: set) -> str | None:
         return None
     names = {CARD: _("a card number"), CVC: _("a card security code (CVC/CVV)"), IBAN: _("an account number (IBAN)")}
     what = ", ".join(str(names[kind]) for kind in (CARD, CVC, IBAN) if kind in found)
-    return _("For your safety we hid %(what)s in what you posted: everyone can read it, and we never need these "
-             "numbers here. Never share them publicly.", what=what)
+    return _(
+        "For your safety we hid %(what)s in what you posted: everyone can read it, and we never need these "
+        "numbers here. Never share them publicly.",
+        what=what,
+    )
 
 
 def mask_into(text: str, found: set) -> str:

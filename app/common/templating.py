@@ -1,12 +1,13 @@
 """Template globals and filters."""
+
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from babel import Locale
 from flask import request, url_for
 from flask_babel import format_datetime, get_locale, get_timezone
-from markupsafe import Markup
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.common.db import utcnow
 from app.common.policy import can, is_staff
@@ -20,14 +21,18 @@ def _page_url(page: int) -> str:
 
 def _timeago(value: datetime) -> str:
     from flask_babel import format_timedelta
+
     return format_timedelta(value - utcnow(), add_direction=True)
 
 
 @lru_cache(maxsize=16)
 def _datetime_pattern(locale: Locale) -> str:
     """The locale's medium date with its short time (minutes, no seconds): "22 нояб. 2026 г., 19:49"."""
-    return (str(locale.datetime_formats["medium"]).replace("{1}", locale.date_formats["medium"].pattern)
-            .replace("{0}", locale.time_formats["short"].pattern))
+    return (
+        str(locale.datetime_formats["medium"])
+        .replace("{1}", locale.date_formats["medium"].pattern)
+        .replace("{0}", locale.time_formats["short"].pattern)
+    )
 
 
 def _datetime(value: datetime | None) -> str:
@@ -42,7 +47,8 @@ def _when(value: datetime | None, relative_for: timedelta = timedelta(days=2)) -
     zone = get_timezone().zone if hasattr(get_timezone(), "zone") else str(get_timezone())
     recent = abs(utcnow() - value) < relative_for
     return Markup('<time datetime="{}Z" title="{} ({})">{}</time>').format(
-        value.isoformat(timespec="seconds"), absolute, zone, _timeago(value) if recent else absolute)
+        value.isoformat(timespec="seconds"), absolute, zone, _timeago(value) if recent else absolute
+    )
 
 
 def init_app(app) -> None:

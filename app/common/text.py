@@ -1,4 +1,5 @@
 """Checks of user text shared by the services."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.common.errors import DomainError

@@ -1,4 +1,5 @@
 """Answers whose duration must not tell anything (is this e-mail registered?): pad them to a floor."""
+
 import contextlib
 import time
 

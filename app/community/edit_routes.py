@@ -1,4 +1,5 @@
 """Editing, hiding and deleting topics."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required

@@ -1,7 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField,
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length
 
@@ -10,15 +17,20 @@ from app.community.services import BODY_MAX, COMMENT_MAX, TITLE_MAX
 
 
 class TopicForm(FlaskForm):
-    type = RadioField(_l("What is it?"),
-                      choices=[SelectChoice(t, kinds.TYPE_LABELS[t]) for t in kinds.TOPIC_TYPES],
-                      default=kinds.QUESTION, validate_choice=False)
+    type = RadioField(
+        _l("What is it?"),
+        choices=[SelectChoice(t, kinds.TYPE_LABELS[t]) for t in kinds.TOPIC_TYPES],
+        default=kinds.QUESTION,
+        validate_choice=False,
+    )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(min=5, max=TITLE_MAX)])
     body = TextAreaField(_l("Details"), validators=[Length(max=BODY_MAX)])
     category_id = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
-    mood = RadioField(_l("How do you feel about it?"),
-                      choices=[SelectChoice(m, kinds.MOOD_LABELS[m]) for m in kinds.MOODS],
-                      validate_choice=False)
+    mood = RadioField(
+        _l("How do you feel about it?"),
+        choices=[SelectChoice(m, kinds.MOOD_LABELS[m]) for m in kinds.MOODS],
+        validate_choice=False,
+    )
     is_private = BooleanField(_l("Private: only you and our staff can see it"))
     # Set by the ask form's script (or the "post anyway" button) once similar topics were offered.
     confirmed = HiddenField()

@@ -1,4 +1,5 @@
 """Topic types, their statuses and moods: the vocabulary of the community."""
+
 from flask_babel import lazy_gettext as _l
 
 QUESTION, PROBLEM, IDEA, PRAISE = "question", "problem", "idea", "praise"
@@ -53,13 +54,14 @@ VOTABLE = frozenset({PROBLEM, IDEA})
 def initial_status(topic_type: str) -> str:
     return STATUSES[topic_type][0]
 
+
 # Where a topic came from: the site itself, the "Ask us!" widget on the company's site, the VK and Facebook apps,
 # an e-mail, or an import of a public social post.
 SITE, WIDGET, VK, FACEBOOK, EMAIL, IMPORT = "site", "widget", "vk", "facebook", "email", "import"
 CHANNELS = (SITE, WIDGET, VK, FACEBOOK, EMAIL, IMPORT)
 CHANNEL_LABELS = {
     SITE: _l("Community site"),
-    WIDGET: _l("\"Ask us!\" widget"),
+    WIDGET: _l('"Ask us!" widget'),
     VK: _l("VK app"),
     FACEBOOK: _l("Facebook app"),
     EMAIL: _l("E-mail"),

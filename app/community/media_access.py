@@ -1,4 +1,5 @@
 """Images in topics and comments are visible to whoever may see the topic (and the comment)."""
+
 from app.common.policy import can
 from app.community.models import Comment, Topic
 from app.extensions import db

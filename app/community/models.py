@@ -30,9 +30,7 @@ class Category(TimestampMixin, db.Model):
 
 class Topic(TimestampMixin, db.Model):
     __tablename__ = "topics"
-    __table_args__ = (
-        Index("ix_topics_listing", "is_deleted", "is_hidden", "last_activity_at"),
-    )
+    __table_args__ = (Index("ix_topics_listing", "is_deleted", "is_hidden", "last_activity_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
@@ -71,9 +69,7 @@ class Topic(TimestampMixin, db.Model):
     author = relationship("User", foreign_keys=[author_id])
     category = relationship("Category")
     department = relationship("Department")
-    comments = relationship(
-        "Comment", back_populates="topic", foreign_keys="Comment.topic_id", order_by="Comment.id"
-    )
+    comments = relationship("Comment", back_populates="topic", foreign_keys="Comment.topic_id", order_by="Comment.id")
     solution = relationship("Comment", foreign_keys=[solution_comment_id], post_update=True)
     merged_into = relationship("Topic", remote_side=[id], foreign_keys=[merged_into_id])
     edited_by = relationship("User", foreign_keys=[edited_by_id])

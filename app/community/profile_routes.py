@@ -1,4 +1,5 @@
 """Profile pages: /u/<id> lists a user's topics and comments the viewer may see."""
+
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
@@ -20,5 +21,7 @@ def profile(user_id: int):
     if tab == "comments":
         page = queries.user_comments(current_user, user.id, page_number, per_page=current_app.config["TOPICS_PER_PAGE"])
     else:
-        page = queries.topic_list(current_user, page_number, per_page=current_app.config["TOPICS_PER_PAGE"], author_id=user.id)
+        page = queries.topic_list(
+            current_user, page_number, per_page=current_app.config["TOPICS_PER_PAGE"], author_id=user.id
+        )
     return render_template("community/profile.html", user=user, tab=tab, page=page)

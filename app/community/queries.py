@@ -1,14 +1,14 @@
 """Reads shared by routes, widget and analytics. Every list loads its rows in a fixed number of queries."""
+
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
-from flask_sqlalchemy.pagination import Pagination
 
 from app.common.errors import NotFound
 from app.common.policy import can, where
 from app.community import kinds
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
-from flask_babel import lazy_gettext as _l
-
 from app.extensions import db
 
 
@@ -21,8 +21,15 @@ def category_by_slug(slug: str) -> Category | None:
     return next((c for c in categories_with_departments() if c.slug == slug), None)
 
 
-def topic_list(viewer, page: int, per_page: int, topic_type: str | None = None,
-               category_id: int | None = None, status: str | None = None, author_id: int | None = None) -> Pagination:
+def topic_list(
+    viewer,
+    page: int,
+    per_page: int,
+    topic_type: str | None = None,
+    category_id: int | None = None,
+    status: str | None = None,
+    author_id: int | None = None,
+) -> Pagination:
     stmt = (
         select(Topic)
         .where(where(viewer, "view_topic", Topic))
@@ -45,14 +52,14 @@ def type_counts(viewer, category_id: int | None = None) -> dict[str, int]:
     if category_id is not None:
         stmt = stmt.where(Topic.category_id == category_id)
     rows = db.session.execute(stmt)
-    return {topic_type: count for topic_type, count in rows}
+    return dict(rows.all())
 
 
 def get_topic(topic_id: int) -> Topic | None:
     return db.session.scalar(
-        select(Topic).where(Topic.id == topic_id).options(
-            joinedload(Topic.author), joinedload(Topic.category), joinedload(Topic.department)
-        )
+        select(Topic)
+        .where(Topic.id == topic_id)
+        .options(joinedload(Topic.author), joinedload(Topic.category), joinedload(Topic.department))
     )
 
 
@@ -65,27 +72,36 @@ def load_visible_topic(viewer, topic_id) -> Topic:
 
 
 def topic_comments(viewer, topic: Topic) -> list[Comment]:
-    return list(db.session.scalars(
-        select(Comment)
-        .where(Comment.topic_id == topic.id, where(viewer, "view_comment", Comment))
-        .options(joinedload(Comment.author), joinedload(Comment.department))
-        .order_by(Comment.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .where(Comment.topic_id == topic.id, where(viewer, "view_comment", Comment))
+            .options(joinedload(Comment.author), joinedload(Comment.department))
+            .order_by(Comment.id)
+        )
+    )
 
 
 def status_history(topic: Topic) -> list[StatusChange]:
-    return list(db.session.scalars(
-        select(StatusChange).where(StatusChange.topic_id == topic.id)
-        .options(joinedload(StatusChange.actor)).order_by(StatusChange.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(StatusChange)
+            .where(StatusChange.topic_id == topic.id)
+            .options(joinedload(StatusChange.actor))
+            .order_by(StatusChange.id)
+        )
+    )
 
 
 def has_voted(user, topic: Topic) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return db.session.scalar(
-        select(func.count()).select_from(Vote).where(Vote.topic_id == topic.id, Vote.user_id == user.id)
-    ) > 0
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Vote).where(Vote.topic_id == topic.id, Vote.user_id == user.id)
+        )
+        > 0
+    )
 
 
 def user_comments(viewer, user_id: int, page: int, per_page: int) -> Pagination:

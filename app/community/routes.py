@@ -41,12 +41,21 @@ def _topic_list_page(category=None):
     filters = _list_filters()
     categories = queries.categories_with_departments()
     page = queries.topic_list(
-        current_user, parse_page(request.args.get("page")), per_page=current_app.config["TOPICS_PER_PAGE"],
-        topic_type=filters["type"], category_id=category.id if category else None, status=filters["status"],
+        current_user,
+        parse_page(request.args.get("page")),
+        per_page=current_app.config["TOPICS_PER_PAGE"],
+        topic_type=filters["type"],
+        category_id=category.id if category else None,
+        status=filters["status"],
     )
     return render_template(
-        "community/home.html", page=page, topic_type=filters["type"], status=filters["status"], category=category,
-        category_id=category.id if category else None, categories=categories,
+        "community/home.html",
+        page=page,
+        topic_type=filters["type"],
+        status=filters["status"],
+        category=category,
+        category_id=category.id if category else None,
+        categories=categories,
         counts=queries.type_counts(current_user, category.id if category else None),
     )
 
@@ -94,16 +103,23 @@ def new_topic():
             return _sign_in_to_post()
         try:
             topic = services.create_topic(
-                current_user, form.type.data, form.title.data, form.body.data, form.category_id.data,
-                mood=form.mood.data, is_private=form.is_private.data,
+                current_user,
+                form.type.data,
+                form.title.data,
+                form.body.data,
+                form.category_id.data,
+                mood=form.mood.data,
+                is_private=form.is_private.data,
             )
         except DomainError as error:
             getattr(form, error.field or "title").errors.append(str(error.message))
         else:
             analytics.record_event(analytics.TOPIC_POSTED, current_user.id, form.draft_id.data, "topic", topic.id)
             db.session.commit()
-            flash(_("Your topic is published. %(department)s will answer it.", department=topic.department.name),
-                  "success")
+            flash(
+                _("Your topic is published. %(department)s will answer it.", department=topic.department.name),
+                "success",
+            )
             _flash_masked(topic)
             return redirect(topic_url(topic))
     return render_template("community/new.html", form=form, categories=categories), 422 if form.errors else 200

@@ -1,4 +1,5 @@
 """How topics enter the search index: what is indexed, which changes touch it, how hits are shown."""
+
 import math
 
 from flask import url_for
@@ -6,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.common.html import plain_text
-from app.community.models import Comment, Topic
 from app.common.policy import topic_clause
+from app.community.models import Comment, Topic
 from app.extensions import db
 from app.search import outbox
 from app.search.documents import HIDDEN, PRIVATE, PUBLIC, Kind, Scope, SearchDoc, register_kind
@@ -38,8 +39,12 @@ def load(session: Session, ids: list[int]) -> dict[int, SearchDoc | None]:
     also_asked: dict[int, list[str]] = {}
     for original_id, title in session.execute(
         select(Topic.merged_into_id, Topic.title)
-        .where(Topic.merged_into_id.in_(ids), Topic.is_deleted.is_(False), Topic.is_hidden.is_(False),
-               Topic.is_private.is_(False))
+        .where(
+            Topic.merged_into_id.in_(ids),
+            Topic.is_deleted.is_(False),
+            Topic.is_hidden.is_(False),
+            Topic.is_private.is_(False),
+        )
         .order_by(Topic.id)
     ):
         also_asked.setdefault(original_id, []).append(title)
@@ -50,10 +55,18 @@ def load(session: Session, ids: list[int]) -> dict[int, SearchDoc | None]:
             docs[topic_id] = None
             continue
         docs[topic_id] = SearchDoc(
-            kind=KIND, id=topic.id, title=topic.title, body="\n\n".join([topic.body, *also_asked.get(topic_id, [])]),
-            answers="\n\n".join(answers.get(topic_id, [])), type=topic.type, status=topic.status,
-            category_id=topic.category_id, department_id=topic.department_id, author_id=topic.author_id,
-            visibility=_visibility(topic), has_answer=topic.has_official_answer or topic.is_solved,
+            kind=KIND,
+            id=topic.id,
+            title=topic.title,
+            body="\n\n".join([topic.body, *also_asked.get(topic_id, [])]),
+            answers="\n\n".join(answers.get(topic_id, [])),
+            type=topic.type,
+            status=topic.status,
+            category_id=topic.category_id,
+            department_id=topic.department_id,
+            author_id=topic.author_id,
+            visibility=_visibility(topic),
+            has_answer=topic.has_official_answer or topic.is_solved,
             popularity=math.log1p((topic.vote_count or 0) + (topic.comment_count or 0)),
             updated_at=topic.updated_at,
         )

@@ -1,4 +1,5 @@
 """The search page /search?q=: every visible topic, with filters, highlighted snippets and "did you mean"."""
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
@@ -20,6 +21,11 @@ def search_page():
     filters = Filters(type=topic_type, status=status, category_id=category_id)
     results = service.search(query, service.scope_for(current_user), filters, page=parse_page(request.args.get("page")))
     return render_template(
-        "search/results.html", results=results, query=query, topic_type=topic_type, status=status,
-        category_id=category_id, categories=queries.categories_with_departments(),
+        "search/results.html",
+        results=results,
+        query=query,
+        topic_type=topic_type,
+        status=status,
+        category_id=category_id,
+        categories=queries.categories_with_departments(),
     )

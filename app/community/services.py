@@ -1,17 +1,18 @@
 """Community writes and rules: take the actor and plain data, flush, never commit."""
+
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.common.db import utcnow
 from app.auth.rules import ensure_may_post
-from app.common.errors import DomainError, Forbidden, NotFound
-from app.common.names import strip_invisible
-from app.common.sensitive import mask_into
-from app.common.html import plain_text, render_markdown
 from app.common import signals
+from app.common.db import utcnow
+from app.common.errors import DomainError, Forbidden, NotFound
+from app.common.html import plain_text, render_markdown
+from app.common.names import strip_invisible
 from app.common.policy import can
+from app.common.sensitive import mask_into
 from app.common.text import clean_text
 from app.community import kinds, search_docs
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
@@ -39,8 +40,16 @@ def _get_category(category_id) -> Category:
     return category
 
 
-def create_topic(author, topic_type: str, title: str, body: str, category_id: int,
-                 mood: str | None = None, is_private: bool = False, channel: str = kinds.SITE) -> Topic:
+def create_topic(
+    author,
+    topic_type: str,
+    title: str,
+    body: str,
+    category_id: int,
+    mood: str | None = None,
+    is_private: bool = False,
+    channel: str = kinds.SITE,
+) -> Topic:
     if topic_type not in kinds.TOPIC_TYPES:
         raise DomainError(_l("Choose the type of your topic."), field="type")
     mood = mood or None

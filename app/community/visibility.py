@@ -1,4 +1,5 @@
 """Kept importable for code written before app.common.policy (the rules themselves live there)."""
+
 from app.common import policy
 from app.community.models import Comment, Topic
 

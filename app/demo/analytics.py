@@ -2,6 +2,7 @@
 written through the real roll-up (visits._write, the path the buffer's flush takes), ask-form events, CSAT and
 NPS answers through the satisfaction services, and six months of call-centre requests. Idempotent: each part is
 skipped when it is there already."""
+
 import random
 from datetime import datetime, time, timedelta
 
@@ -22,29 +23,51 @@ from app.extensions import db
 
 DAYS = 90
 REFERRERS = [  # (real referrer, query string, weight)
-    ("https://www.google.com/", "", 22), ("https://yandex.ru/search/?text=%D0%BA%D0%B0%D1%80%D1%82%D0%B0", "", 14),
-    ("https://www.bing.com/search?q=bank+card", "", 3), ("https://duckduckgo.com/", "", 2),
-    ("https://vk.com/feed", "", 6), ("https://t.me/", "", 3), ("https://www.facebook.com/", "", 2),
-    ("https://www.bank.example/help", "", 9), ("", "utm_source=newsletter&utm_medium=email", 5),
+    ("https://www.google.com/", "", 22),
+    ("https://yandex.ru/search/?text=%D0%BA%D0%B0%D1%80%D1%82%D0%B0", "", 14),
+    ("https://www.bing.com/search?q=bank+card", "", 3),
+    ("https://duckduckgo.com/", "", 2),
+    ("https://vk.com/feed", "", 6),
+    ("https://t.me/", "", 3),
+    ("https://www.facebook.com/", "", 2),
+    ("https://www.bank.example/help", "", 9),
+    ("", "utm_source=newsletter&utm_medium=email", 5),
     ("", "", 30),
 ]
 
 
 def _items_for(day, rng: random.Random, company: tuple[str, ...]) -> list[dict]:
     weekday_factor = 0.6 if day.weekday() >= 5 else 1.0
-    trend = 1 + (DAYS - (utcnow().date() - day).days) / DAYS / 2     # slowly growing
+    trend = 1 + (DAYS - (utcnow().date() - day).days) / DAYS / 2  # slowly growing
     items = []
     for number in range(int(rng.randint(35, 55) * weekday_factor * trend)):
         referrer, query, _weight = rng.choices(REFERRERS, weights=[r[2] for r in REFERRERS])[0]
         source = sources.classify(referrer or None, query, community_hosts=("localhost",), company_hosts=company)
         at = datetime.combine(day, time(8)) + timedelta(minutes=rng.randint(0, 780))
-        for page in range(rng.randint(1, 4)):   # a few pages per visit, the later ones internal
-            items.append({"at": (at + timedelta(minutes=page)).isoformat(), "path": "/" if page == 0 else f"/t/{page}",
-                          "v": f"demo{day.toordinal()}x{number}", "s": source.kind if page == 0 else sources.INTERNAL,
-                          "n": source.name if page == 0 else "", "bot": False, "u": None})
+        for page in range(rng.randint(1, 4)):  # a few pages per visit, the later ones internal
+            items.append(
+                {
+                    "at": (at + timedelta(minutes=page)).isoformat(),
+                    "path": "/" if page == 0 else f"/t/{page}",
+                    "v": f"demo{day.toordinal()}x{number}",
+                    "s": source.kind if page == 0 else sources.INTERNAL,
+                    "n": source.name if page == 0 else "",
+                    "bot": False,
+                    "u": None,
+                }
+            )
         if number % 10 == 0:
-            items.append({"at": at.isoformat(), "path": "/", "v": f"bot{day.toordinal()}x{number}",
-                          "s": sources.DIRECT, "n": "", "bot": True, "u": None})
+            items.append(
+                {
+                    "at": at.isoformat(),
+                    "path": "/",
+                    "v": f"bot{day.toordinal()}x{number}",
+                    "s": sources.DIRECT,
+                    "n": "",
+                    "bot": True,
+                    "u": None,
+                }
+            )
     return items
 
 
@@ -71,9 +94,9 @@ def load_events(rng: random.Random) -> int:
             steps = [SUGGESTIONS_SHOWN]
             roll = rng.random()
             if roll < 0.55:
-                steps.append(SUGGESTION_CLICKED)                # followed a suggestion, left (deflected)
+                steps.append(SUGGESTION_CLICKED)  # followed a suggestion, left (deflected)
             elif roll < 0.65:
-                steps += [SUGGESTION_CLICKED, TOPIC_POSTED]     # read one, posted anyway
+                steps += [SUGGESTION_CLICKED, TOPIC_POSTED]  # read one, posted anyway
             elif roll < 0.8:
                 steps.append(TOPIC_POSTED)
             for step, name in enumerate(steps):
@@ -88,7 +111,7 @@ def load_satisfaction(rng: random.Random) -> int:
     rated = 0
     for topic in db.session.scalars(select(Topic).where(Topic.is_deleted.is_(False)).order_by(Topic.id)):
         if satisfaction.csat_open(topic.author, topic):
-            score = rng.choices([3, 4, 5], weights=[1, 3, 4])[0]   # no low ratings: the demo sends no mail
+            score = rng.choices([3, 4, 5], weights=[1, 3, 4])[0]  # no low ratings: the demo sends no mail
             response = satisfaction.rate_topic(topic.author, topic, score >= 4, score)
             response.created_at = topic.last_activity_at + timedelta(hours=rng.randint(1, 30))
             rated += 1

@@ -1,4 +1,5 @@
 """The demo bank's brand: every field of /admin/branding filled in, a logo and an icon drawn with Pillow."""
+
 import io
 import math
 
@@ -20,24 +21,40 @@ BRAND = {
         "uk": "Питання, ідеї та відгуки клієнтів Північного банку з офіційними відповідями співробітників.",
         "en": "Questions, ideas and feedback from Severny Bank customers, with official answers from our staff.",
     },
-    "support_hours": {"ru": "Круглосуточно, чат в приложении — 8:00–22:00",
-                      "uk": "Цілодобово, чат у застосунку — 8:00–22:00",
-                      "en": "24/7; in-app chat 8:00–22:00"},
-    "site_menu": {
-        "ru": [{"label": "Частным лицам", "url": f"{SITE}/private"}, {"label": "Бизнесу", "url": f"{SITE}/business"},
-               {"label": "Вклады", "url": f"{SITE}/deposits"}, {"label": "Офисы", "url": f"{SITE}/offices"}],
-        "uk": [{"label": "Приватним особам", "url": f"{SITE}/uk/private"},
-               {"label": "Бізнесу", "url": f"{SITE}/uk/business"},
-               {"label": "Відділення", "url": f"{SITE}/uk/offices"}],
-        "en": [{"label": "Personal", "url": f"{SITE}/en/personal"}, {"label": "Business", "url": f"{SITE}/en/business"},
-               {"label": "Branches", "url": f"{SITE}/en/branches"}],
+    "support_hours": {
+        "ru": "Круглосуточно, чат в приложении — 8:00–22:00",
+        "uk": "Цілодобово, чат у застосунку — 8:00–22:00",
+        "en": "24/7; in-app chat 8:00–22:00",
     },
-    "primary_color": PRIMARY, "accent_color": ACCENT,
-    "privacy_url": f"{SITE}/privacy", "terms_url": f"{SITE}/terms", "contacts_url": f"{SITE}/contacts",
+    "site_menu": {
+        "ru": [
+            {"label": "Частным лицам", "url": f"{SITE}/private"},
+            {"label": "Бизнесу", "url": f"{SITE}/business"},
+            {"label": "Вклады", "url": f"{SITE}/deposits"},
+            {"label": "Офисы", "url": f"{SITE}/offices"},
+        ],
+        "uk": [
+            {"label": "Приватним особам", "url": f"{SITE}/uk/private"},
+            {"label": "Бізнесу", "url": f"{SITE}/uk/business"},
+            {"label": "Відділення", "url": f"{SITE}/uk/offices"},
+        ],
+        "en": [
+            {"label": "Personal", "url": f"{SITE}/en/personal"},
+            {"label": "Business", "url": f"{SITE}/en/business"},
+            {"label": "Branches", "url": f"{SITE}/en/branches"},
+        ],
+    },
+    "primary_color": PRIMARY,
+    "accent_color": ACCENT,
+    "privacy_url": f"{SITE}/privacy",
+    "terms_url": f"{SITE}/terms",
+    "contacts_url": f"{SITE}/contacts",
     "support_phone": "+7 800 100-20-30",
     "email_sender_name": "Северный банк — поддержка",
     "widget_origins": [SITE, "http://localhost:8000"],
-    "logo_file": "", "favicon_file": "", "touch_icon_file": "",
+    "logo_file": "",
+    "favicon_file": "",
+    "touch_icon_file": "",
 }
 
 

@@ -1,11 +1,12 @@
 """The demo knowledge base and news, built through app.kb and app.news services (revisions, FAQ positions and
 the search outbox come from them); like app.demo.loader, what already exists is left alone."""
+
 from sqlalchemy import func, select
 
+from app.common.policy import can
 from app.community.models import Topic
 from app.demo import kb_content
 from app.extensions import db
-from app.common.policy import can
 from app.kb import services as kb_services
 from app.kb.models import PUBLISHED, Article
 from app.news import services as news_services
@@ -15,8 +16,10 @@ from app.news.models import NewsPost
 def _promote(author) -> None:
     """'Add to FAQ' on the demo question, as the editor does it: the pre-filled draft, its answer edited."""
     topic = db.session.scalar(
-        select(Topic).where(Topic.title == kb_content.PROMOTED["topic_title"], Topic.is_deleted.is_(False))
-        .order_by(Topic.id).limit(1)
+        select(Topic)
+        .where(Topic.title == kb_content.PROMOTED["topic_title"], Topic.is_deleted.is_(False))
+        .order_by(Topic.id)
+        .limit(1)
     )
     if topic is None or kb_services.article_from_topic(topic.id) is not None:
         return
@@ -24,8 +27,13 @@ def _promote(author) -> None:
         return
     draft = kb_services.draft_from_topic(author, topic)
     kb_services.create_article(
-        author, draft["title"], kb_content.PROMOTED["body"], draft["category_id"],
-        department_id=draft["department_id"], source_topic_id=draft["source_topic_id"], publish=True,
+        author,
+        draft["title"],
+        kb_content.PROMOTED["body"],
+        draft["category_id"],
+        department_id=draft["department_id"],
+        source_topic_id=draft["source_topic_id"],
+        publish=True,
     )
 
 

@@ -1,4 +1,5 @@
 """Builds the demo community through the real services; running it twice changes nothing."""
+
 import random
 from datetime import timedelta
 
@@ -11,7 +12,8 @@ from app.common.db import utcnow
 from app.community import services as community_services
 from app.community.models import Category, Topic
 from app.demo import analytics as demo_analytics
-from app.demo import brand as demo_brand, content, kb_loader
+from app.demo import brand as demo_brand
+from app.demo import content, kb_loader
 from app.extensions import db
 from app.staff import access as staff_access
 from app.staff import services as staff_services
@@ -52,8 +54,9 @@ def _working_hours(key: str, department: Department, admin: User, lead: User | N
     """Only departments still on the defaults: an administrator's own settings survive another `flask demo`."""
     if department.time_zone == DEFAULT_TIME_ZONE and key in DEPARTMENT_HOURS:
         days, start, end, first_response, resolution = DEPARTMENT_HOURS[key]
-        staff_services.update_department_hours(admin, department, "Europe/Moscow", days, start, end,
-                                               first_response, resolution)
+        staff_services.update_department_hours(
+            admin, department, "Europe/Moscow", days, start, end, first_response, resolution
+        )
     if lead is not None and not staff_access.leads_of(department.id):
         staff_services.set_department_leads(admin, department, [lead.id])
 
@@ -61,14 +64,18 @@ def _working_hours(key: str, department: Department, admin: User, lead: User | N
 def _staff_work(topics: list, users: dict, private: Department) -> None:
     """Some work in progress for the queues: Private clients' answered, unsolved topics are assigned to
     rep.private by the administrator, the latest of them waits for the customer and carries an internal note."""
-    open_answered = [t for t in topics if t.department_id == private.id and t.has_official_answer
-                     and sla.work_for(t).resolved_at is None]
+    open_answered = [
+        t
+        for t in topics
+        if t.department_id == private.id and t.has_official_answer and sla.work_for(t).resolved_at is None
+    ]
     for topic in open_answered:
         staff_services.assign_topic(users["admin"], topic, users["rep_private"], "Ольга, это ваша тема.")
     if open_answered:
         staff_services.set_waiting_for_customer(users["rep_private"], open_answered[-1], True)
-        staff_services.add_internal_note(users["rep_private"], open_answered[-1],
-                                         "Попросили у клиента номер операции, ждём ответа.")
+        staff_services.add_internal_note(
+            users["rep_private"], open_answered[-1], "Попросили у клиента номер операции, ждём ответа."
+        )
 
 
 def _backdate(topic: Topic, comments: list, when) -> None:
@@ -105,8 +112,13 @@ def load_demo() -> str:
         if item["title"] in existing_titles:
             continue
         topic = community_services.create_topic(
-            users[item["author"]], item["type"], item["title"], item["body"], categories[item["category"]].id,
-            mood=item.get("mood"), is_private=item.get("private", False),
+            users[item["author"]],
+            item["type"],
+            item["title"],
+            item["body"],
+            categories[item["category"]].id,
+            mood=item.get("mood"),
+            is_private=item.get("private", False),
         )
         posted = []
         for author_key, text in item.get("comments", []):
@@ -126,7 +138,9 @@ def load_demo() -> str:
     kb_loader.load_news(users["admin"])  # the demo has no marketing account; news is the administrator's
     demo_brand.load_brand(users["admin"])
     db.session.flush()
-    history = demo_analytics.load(users["admin"])   # after the topics: ratings need solved topics
+    history = demo_analytics.load(users["admin"])  # after the topics: ratings need solved topics
     topics = db.session.scalar(select(func.count()).select_from(Topic))
-    return (f"{len(departments)} departments, {len(categories)} categories, {len(users)} users, {topics} topics, "
-            f"{history}, {kb_loader.summary()}")
+    return (
+        f"{len(departments)} departments, {len(categories)} categories, {len(users)} users, {topics} topics, "
+        f"{history}, {kb_loader.summary()}"
+    )

@@ -1,4 +1,5 @@
 """/healthz: 200 when the database answers, 503 otherwise."""
+
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError

@@ -7,6 +7,7 @@
 | facebook | Facebook Login (OAuth 2)     | -    | never                                  |
 | oidc     | any OpenID Connect provider  | S256 | when the ID token says email_verified |
 """
+
 import os
 from dataclasses import dataclass
 
@@ -25,20 +26,37 @@ class Provider:
 
 
 STATIC = {
-    "vk": {"label": "VK ID", "authorize_url": "https://id.vk.com/authorize",
-           "access_token_url": "https://id.vk.com/oauth2/auth",
-           "client_kwargs": {"scope": "email", "code_challenge_method": "S256",
-                             "token_endpoint_auth_method": "client_secret_post"}},
-    "yandex": {"label": "Yandex ID", "authorize_url": "https://oauth.yandex.ru/authorize",
-               "access_token_url": "https://oauth.yandex.ru/token",
-               "client_kwargs": {"scope": "login:info login:email", "code_challenge_method": "S256",
-                                 "token_endpoint_auth_method": "client_secret_post"}},
-    "google": {"label": "Google", "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration",
-               "client_kwargs": {"scope": "openid email profile", "code_challenge_method": "S256"}},
-    "facebook": {"label": "Facebook", "authorize_url": "https://www.facebook.com/v19.0/dialog/oauth",
-                 "access_token_url": f"{FB_GRAPH}/oauth/access_token",
-                 "client_kwargs": {"scope": "email public_profile",
-                                   "token_endpoint_auth_method": "client_secret_post"}},
+    "vk": {
+        "label": "VK ID",
+        "authorize_url": "https://id.vk.com/authorize",
+        "access_token_url": "https://id.vk.com/oauth2/auth",
+        "client_kwargs": {
+            "scope": "email",
+            "code_challenge_method": "S256",
+            "token_endpoint_auth_method": "client_secret_post",
+        },
+    },
+    "yandex": {
+        "label": "Yandex ID",
+        "authorize_url": "https://oauth.yandex.ru/authorize",
+        "access_token_url": "https://oauth.yandex.ru/token",
+        "client_kwargs": {
+            "scope": "login:info login:email",
+            "code_challenge_method": "S256",
+            "token_endpoint_auth_method": "client_secret_post",
+        },
+    },
+    "google": {
+        "label": "Google",
+        "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration",
+        "client_kwargs": {"scope": "openid email profile", "code_challenge_method": "S256"},
+    },
+    "facebook": {
+        "label": "Facebook",
+        "authorize_url": "https://www.facebook.com/v19.0/dialog/oauth",
+        "access_token_url": f"{FB_GRAPH}/oauth/access_token",
+        "client_kwargs": {"scope": "email public_profile", "token_endpoint_auth_method": "client_secret_post"},
+    },
 }
 ORDER = ("vk", "yandex", "google", "facebook", "oidc")
 
@@ -62,10 +80,13 @@ def init_oauth(app) -> None:
             issuer = app.config["OIDC_ISSUER"].rstrip("/")
             if not (issuer and app.config["OIDC_CLIENT_ID"]):
                 continue
-            oauth.register("oidc", client_id=app.config["OIDC_CLIENT_ID"],
-                           client_secret=app.config["OIDC_CLIENT_SECRET"],
-                           server_metadata_url=f"{issuer}/.well-known/openid-configuration",
-                           client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256"})
+            oauth.register(
+                "oidc",
+                client_id=app.config["OIDC_CLIENT_ID"],
+                client_secret=app.config["OIDC_CLIENT_SECRET"],
+                server_metadata_url=f"{issuer}/.well-known/openid-configuration",
+                client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256"},
+            )
             enabled.append(Provider("oidc", app.config["OIDC_NAME"], True))
             continue
         client_id = app.config[f"OAUTH_{key.upper()}_CLIENT_ID"]
@@ -73,8 +94,9 @@ def init_oauth(app) -> None:
             continue
         options = dict(STATIC[key])
         label = options.pop("label")
-        oauth.register(key, client_id=client_id, client_secret=app.config[f"OAUTH_{key.upper()}_CLIENT_SECRET"],
-                       **options)
+        oauth.register(
+            key, client_id=client_id, client_secret=app.config[f"OAUTH_{key.upper()}_CLIENT_SECRET"], **options
+        )
         enabled.append(Provider(key, label, "server_metadata_url" in options))
     app.extensions["otklik.oauth"] = oauth
     app.extensions["otklik.sign_in_providers"] = tuple(enabled)
@@ -103,17 +125,29 @@ def profile_from(key: str, client, token: dict) -> Profile:
             extra = client.userinfo(token=token)  # many providers keep name and e-mail out of the ID token
             if str(extra.get("sub")) == str(claims["sub"]):
                 claims = {**extra, **claims}
-        return Profile(key, str(claims.get("sub") or ""), claims.get("name") or claims.get("preferred_username") or "",
-                       claims.get("email") or "", claims.get("email_verified") is True)
+        return Profile(
+            key,
+            str(claims.get("sub") or ""),
+            claims.get("name") or claims.get("preferred_username") or "",
+            claims.get("email") or "",
+            claims.get("email_verified") is True,
+        )
     if key == "vk":
-        data = client.post("https://id.vk.com/oauth2/user_info", token=token,
-                           data={"client_id": client.client_id, "access_token": token["access_token"]}).json()
+        data = client.post(
+            "https://id.vk.com/oauth2/user_info",
+            token=token,
+            data={"client_id": client.client_id, "access_token": token["access_token"]},
+        ).json()
         user = data.get("user") or {}
         name = " ".join(part for part in (user.get("first_name"), user.get("last_name")) if part)
         return Profile("vk", str(user.get("user_id") or token.get("user_id") or ""), name, user.get("email") or "")
     if key == "yandex":
         data = client.get("https://login.yandex.ru/info", params={"format": "json"}, token=token).json()
-        return Profile("yandex", str(data.get("id") or ""), data.get("real_name") or data.get("login") or "",
-                       data.get("default_email") or "")
+        return Profile(
+            "yandex",
+            str(data.get("id") or ""),
+            data.get("real_name") or data.get("login") or "",
+            data.get("default_email") or "",
+        )
     data = client.get(f"{FB_GRAPH}/me", params={"fields": "id,name,email"}, token=token).json()
     return Profile("facebook", str(data.get("id") or ""), data.get("name") or "", data.get("email") or "")

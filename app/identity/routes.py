@@ -1,4 +1,5 @@
 """Sign in with VK ID, Yandex ID, Google, Facebook or a company's OpenID Connect provider; link and unlink."""
+
 from dataclasses import asdict
 
 import requests
@@ -38,9 +39,12 @@ def _client_or_404(provider: str):
 
 
 def _forget_abandoned_logins() -> None:
-    pending = sorted((key for key in session if key.startswith("_state_")),
-                     key=lambda key: (session[key] or {}).get("exp", 0), reverse=True)
-    for key in pending[KEEP_PENDING_LOGINS - 1:]:
+    pending = sorted(
+        (key for key in session if key.startswith("_state_")),
+        key=lambda key: (session[key] or {}).get("exp", 0),
+        reverse=True,
+    )
+    for key in pending[KEEP_PENDING_LOGINS - 1 :]:
         session.pop(key, None)
 
 
@@ -73,13 +77,15 @@ def link(provider: str):
 def callback(provider: str):
     client = _client_or_404(provider)
     try:
-        token = client.authorize_access_token(leeway=current_app.config["OIDC_LEEWAY"],
-                                              **providers.token_extras(provider, request.args))
+        token = client.authorize_access_token(
+            leeway=current_app.config["OIDC_LEEWAY"], **providers.token_extras(provider, request.args)
+        )
         profile = providers.profile_from(provider, client, token)
     except (OAuthError, JoseError, ValueError, KeyError) as error:
         current_app.logger.info("sign-in with %s refused: %s", provider, type(error).__name__)
-        raise DomainError(_("Sign-in with %(provider)s failed or was cancelled. Please try again.",
-                            provider=provider)) from None
+        raise DomainError(
+            _("Sign-in with %(provider)s failed or was cancelled. Please try again.", provider=provider)
+        ) from None
     except requests.RequestException:
         raise DomainError(_("%(provider)s could not be reached. Please try again later.", provider=provider)) from None
     target = session.pop(NEXT, None) or url_for("community.home")
@@ -104,8 +110,11 @@ def callback(provider: str):
 @login_required
 def account():
     return render_template(
-        "identity/account.html", identities=services.identities_of(current_user),
-        providers=providers.enabled_providers(current_app), link_form=LinkForm(), unlink_form=UnlinkForm(),
+        "identity/account.html",
+        identities=services.identities_of(current_user),
+        providers=providers.enabled_providers(current_app),
+        link_form=LinkForm(),
+        unlink_form=UnlinkForm(),
     )
 
 

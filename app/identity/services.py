@@ -1,4 +1,5 @@
 """Identities: sign-in through a provider, linking and unlinking. Services take the actor; no request, no commit."""
+
 import secrets
 from dataclasses import dataclass
 
@@ -81,9 +82,12 @@ def sign_in_with(profile: Profile) -> User:
         _refresh(identity, profile)
         return identity.user
     if profile.email and profile.email_verified and auth_services.get_user_by_email(profile.email) is not None:
-        raise EmailBelongsToAccount(_l(
-            "An account with the e-mail %(email)s already exists. Sign in to it, and then confirm the link.",
-            email=profile.email))
+        raise EmailBelongsToAccount(
+            _l(
+                "An account with the e-mail %(email)s already exists. Sign in to it, and then confirm the link.",
+                email=profile.email,
+            )
+        )
     user = _new_user(profile)
     _attach(user, profile)
     return user
@@ -97,8 +101,12 @@ def link_identity(actor: User, profile: Profile) -> Identity:
             _refresh(identity, profile)
             return identity
         raise DomainError(_l("This account is already linked to another user."), field="provider")
-    if db.session.scalar(select(Identity.id).where(Identity.user_id == actor.id,
-                                                   Identity.provider == profile.provider)) is not None:
+    if (
+        db.session.scalar(
+            select(Identity.id).where(Identity.user_id == actor.id, Identity.provider == profile.provider)
+        )
+        is not None
+    ):
         raise DomainError(_l("Unlink your current account at this provider first."), field="provider")
     return _attach(actor, profile)
 

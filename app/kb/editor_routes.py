@@ -1,5 +1,6 @@
 """Writing the knowledge base (representatives and administrators): create, edit, publish, order the FAQ,
 revisions and restore, 'Add to FAQ' from a community topic."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,9 +10,9 @@ from app.common.policy import OFFICIAL_ROLES, role_required
 from app.community import queries as community_queries
 from app.extensions import db
 from app.kb import queries, services
-from app.staff import queries as staff_queries
 from app.kb.forms import ActionForm, ArticleForm, MoveForm
 from app.kb.routes import article_url
+from app.staff import queries as staff_queries
 
 bp = Blueprint("kb_editor", __name__, url_prefix="/kb")
 
@@ -67,8 +68,12 @@ def new():
     if form.validate_on_submit():
         try:
             article = services.create_article(
-                current_user, form.title.data, form.body.data, form.category_id.data,
-                department_id=form.department_id.data or None, source_topic_id=source_id,
+                current_user,
+                form.title.data,
+                form.body.data,
+                form.category_id.data,
+                department_id=form.department_id.data or None,
+                source_topic_id=source_id,
                 publish="publish" in request.form,
             )
         except DomainError as error:
@@ -90,19 +95,24 @@ def edit(article_id: int):
     if form.validate_on_submit():
         try:
             services.edit_article(
-                current_user, article, form.title.data, form.body.data, form.category_id.data,
-                department_id=form.department_id.data or None, base_revision=form.base_revision.data,
+                current_user,
+                article,
+                form.title.data,
+                form.body.data,
+                form.category_id.data,
+                department_id=form.department_id.data or None,
+                base_revision=form.base_revision.data,
                 publish="publish" in request.form,
             )
         except DomainError as error:
             _form_error(form, error)
         else:
             db.session.commit()
-            flash(_("The article is published.") if "publish" in request.form else _("Your changes are saved."),
-                  "success")
+            flash(
+                _("The article is published.") if "publish" in request.form else _("Your changes are saved."), "success"
+            )
             return redirect(article_url(article))
-    return _render_editor(form, article=article, source_topic=article.source_topic,
-                          code=422 if form.errors else 200)
+    return _render_editor(form, article=article, source_topic=article.source_topic, code=422 if form.errors else 200)
 
 
 def _action(article_id: int, service, message: str):
@@ -124,8 +134,7 @@ def publish(article_id: int):
 @bp.route("/<int:article_id>/unpublish", methods=["POST"])
 @writers_only
 def unpublish(article_id: int):
-    return _action(article_id, services.unpublish_article,
-                   _("The article is unpublished: only staff can see it now."))
+    return _action(article_id, services.unpublish_article, _("The article is unpublished: only staff can see it now."))
 
 
 @bp.route("/<int:article_id>/move", methods=["POST"])
@@ -144,8 +153,9 @@ def move(article_id: int):
 @writers_only
 def revisions(article_id: int):
     article = _load(article_id)
-    return render_template("kb/revisions.html", article=article, revisions=queries.revisions(article),
-                           action_form=ActionForm())
+    return render_template(
+        "kb/revisions.html", article=article, revisions=queries.revisions(article), action_form=ActionForm()
+    )
 
 
 @bp.route("/<int:article_id>/revisions/<int:number>")
@@ -155,8 +165,13 @@ def revision(article_id: int, number: int):
     revision = queries.get_revision(article, number)
     if revision is None:
         abort(404)
-    return render_template("kb/revision.html", article=article, revision=revision, action_form=ActionForm(),
-                           diff=queries.revision_diff(revision, article))
+    return render_template(
+        "kb/revision.html",
+        article=article,
+        revision=revision,
+        action_form=ActionForm(),
+        diff=queries.revision_diff(revision, article),
+    )
 
 
 @bp.route("/<int:article_id>/revisions/<int:number>/restore", methods=["POST"])

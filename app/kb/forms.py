@@ -29,9 +29,11 @@ class CommentForm(FlaskForm):
 
 
 class FeedbackForm(FlaskForm):
-    helpful = RadioField(_l("Was this helpful?"),
-                         choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
-                         validators=[DataRequired()])
+    helpful = RadioField(
+        _l("Was this helpful?"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[DataRequired()],
+    )
     comment = TextAreaField(_l("What was missing?"), validators=[Length(max=FEEDBACK_MAX)])
 
 

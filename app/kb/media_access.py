@@ -1,4 +1,5 @@
 """Images in articles and article comments are visible to whoever may see the article (and the comment)."""
+
 from app.common.policy import can
 from app.extensions import db
 from app.kb.models import Article, ArticleComment

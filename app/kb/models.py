@@ -1,4 +1,5 @@
 """Knowledge base: articles (FAQ entries) with their revisions, comments and helpfulness feedback."""
+
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -16,9 +17,7 @@ class Article(TimestampMixin, db.Model):
     """One knowledge-base article. Published articles form their category's FAQ list, ordered by `position`."""
 
     __tablename__ = "articles"
-    __table_args__ = (
-        Index("ix_articles_faq", "status", "category_id", "position"),
-    )
+    __table_args__ = (Index("ix_articles_faq", "status", "category_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -66,7 +65,7 @@ class ArticleRevision(db.Model):
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     body_html: Mapped[str] = mapped_column(Text, nullable=False, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
-    restored_from: Mapped[int | None] = mapped_column(Integer)   # the revision number this one restored
+    restored_from: Mapped[int | None] = mapped_column(Integer)  # the revision number this one restored
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
     article = relationship("Article")
@@ -104,7 +103,7 @@ class ArticleFeedback(TimestampMixin, db.Model):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), nullable=False)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     is_helpful: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")   # "what was missing", plain text
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")  # "what was missing", plain text
 
     article = relationship("Article")
     user = relationship("User")

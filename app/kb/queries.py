@@ -1,15 +1,16 @@
 """Knowledge-base reads shared by pages, the topic partial and (later) the widget. Lists load their rows in a
 fixed number of queries, whatever their length."""
+
 import difflib
 import logging
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.common.errors import NotFound
-from flask_sqlalchemy.pagination import Pagination
 from app.common.policy import can, where
 from app.community.models import Category
 from app.community.search_docs import KIND as TOPIC_KIND
@@ -36,10 +37,14 @@ def faq_sections(page: int = 1, per_page: int = FAQ_PER_PAGE) -> tuple[list[FaqS
     """One page of the published articles in the categories' order, each category's FAQ in staff's order,
     grouped by category (a category that runs over a page boundary continues on the next page)."""
     found = db.paginate(
-        select(Article).join(Article.category).where(Article.status == PUBLISHED)
+        select(Article)
+        .join(Article.category)
+        .where(Article.status == PUBLISHED)
         .options(joinedload(Article.category), joinedload(Article.department))
         .order_by(Category.position, Category.name, Article.position, Article.id),
-        page=page, per_page=per_page, error_out=False,
+        page=page,
+        per_page=per_page,
+        error_out=False,
     )
     sections: dict[int, FaqSection] = {}
     for article in found.items:
@@ -48,25 +53,37 @@ def faq_sections(page: int = 1, per_page: int = FAQ_PER_PAGE) -> tuple[list[FaqS
 
 
 def most_read(limit: int = 5) -> list[Article]:
-    return list(db.session.scalars(
-        select(Article).where(Article.status == PUBLISHED, Article.view_count > 0)
-        .options(joinedload(Article.category))
-        .order_by(Article.view_count.desc(), Article.id).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Article)
+            .where(Article.status == PUBLISHED, Article.view_count > 0)
+            .options(joinedload(Article.category))
+            .order_by(Article.view_count.desc(), Article.id)
+            .limit(limit)
+        )
+    )
 
 
 def drafts(limit: int = 50) -> list[Article]:
-    return list(db.session.scalars(
-        select(Article).where(Article.status == DRAFT)
-        .options(joinedload(Article.category), joinedload(Article.author))
-        .order_by(Article.edited_at.desc(), Article.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Article)
+            .where(Article.status == DRAFT)
+            .options(joinedload(Article.category), joinedload(Article.author))
+            .order_by(Article.edited_at.desc(), Article.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def get_article(article_id: int) -> Article | None:
     return db.session.scalar(
-        select(Article).where(Article.id == article_id).options(
-            joinedload(Article.category), joinedload(Article.department), joinedload(Article.author),
+        select(Article)
+        .where(Article.id == article_id)
+        .options(
+            joinedload(Article.category),
+            joinedload(Article.department),
+            joinedload(Article.author),
             joinedload(Article.source_topic),
         )
     )
@@ -81,10 +98,14 @@ def load_visible_article(viewer, article_id) -> Article:
 
 
 def article_comments(viewer, article: Article) -> list[ArticleComment]:
-    return list(db.session.scalars(
-        select(ArticleComment).where(ArticleComment.article_id == article.id, where(viewer, "view_comment", ArticleComment))
-        .options(joinedload(ArticleComment.author)).order_by(ArticleComment.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(ArticleComment)
+            .where(ArticleComment.article_id == article.id, where(viewer, "view_comment", ArticleComment))
+            .options(joinedload(ArticleComment.author))
+            .order_by(ArticleComment.id)
+        )
+    )
 
 
 def get_comment(comment_id: int) -> ArticleComment | None:
@@ -94,22 +115,28 @@ def get_comment(comment_id: int) -> ArticleComment | None:
 
 
 def revisions(article: Article) -> list[ArticleRevision]:
-    return list(db.session.scalars(
-        select(ArticleRevision).where(ArticleRevision.article_id == article.id)
-        .options(joinedload(ArticleRevision.author)).order_by(ArticleRevision.number.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ArticleRevision)
+            .where(ArticleRevision.article_id == article.id)
+            .options(joinedload(ArticleRevision.author))
+            .order_by(ArticleRevision.number.desc())
+        )
+    )
 
 
 def get_revision(article: Article, number: int) -> ArticleRevision | None:
     return db.session.scalar(
-        select(ArticleRevision).where(ArticleRevision.article_id == article.id, ArticleRevision.number == number)
+        select(ArticleRevision)
+        .where(ArticleRevision.article_id == article.id, ArticleRevision.number == number)
         .options(joinedload(ArticleRevision.author))
     )
 
 
 def feedback_counts(article: Article) -> dict[bool, int]:
     rows = db.session.execute(
-        select(ArticleFeedback.is_helpful, func.count()).where(ArticleFeedback.article_id == article.id)
+        select(ArticleFeedback.is_helpful, func.count())
+        .where(ArticleFeedback.article_id == article.id)
         .group_by(ArticleFeedback.is_helpful)
     )
     counts = {True: 0, False: 0}
@@ -119,17 +146,23 @@ def feedback_counts(article: Article) -> dict[bool, int]:
 
 def feedback_comments(article: Article, limit: int = 50) -> list[ArticleFeedback]:
     """What readers said was missing (for staff), newest first."""
-    return list(db.session.scalars(
-        select(ArticleFeedback).where(ArticleFeedback.article_id == article.id, ArticleFeedback.comment != "")
-        .options(joinedload(ArticleFeedback.user)).order_by(ArticleFeedback.updated_at.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(ArticleFeedback)
+            .where(ArticleFeedback.article_id == article.id, ArticleFeedback.comment != "")
+            .options(joinedload(ArticleFeedback.user))
+            .order_by(ArticleFeedback.updated_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def user_feedback(user, article: Article) -> ArticleFeedback | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return db.session.scalar(select(ArticleFeedback).where(
-        ArticleFeedback.article_id == article.id, ArticleFeedback.user_id == user.id))
+    return db.session.scalar(
+        select(ArticleFeedback).where(ArticleFeedback.article_id == article.id, ArticleFeedback.user_id == user.id)
+    )
 
 
 def article_for_topic(viewer, topic_id: int) -> Article | None:
@@ -147,15 +180,21 @@ def related_topics(viewer, article: Article, limit: int = 5) -> list[dict]:
     scope = search_service.scope_for(viewer)
     text = text_of(article.body_html)[:2000]
     try:
-        found = get_backend().search(f"{article.title}\n{article.title}\n{text}", scope, mode="suggest",
-                                     filters=Filters(kinds=(TOPIC_KIND,)), limit=limit + 1)
+        found = get_backend().search(
+            f"{article.title}\n{article.title}\n{text}",
+            scope,
+            mode="suggest",
+            filters=Filters(kinds=(TOPIC_KIND,)),
+            limit=limit + 1,
+        )
         kind = get_kind(TOPIC_KIND)
         shown = kind.present(scope, [hit.id for hit in found.hits]) if kind is not None and found.hits else {}
     except Exception:  # a sidebar: a search failure must not take the article down with it
         log.exception("kb: related topics of article %s could not be searched", article.id)
         return []
-    return [{"id": hit.id, **shown[hit.id]} for hit in found.hits
-            if hit.id in shown and hit.id != article.source_topic_id][:limit]
+    return [
+        {"id": hit.id, **shown[hit.id]} for hit in found.hits if hit.id in shown and hit.id != article.source_topic_id
+    ][:limit]
 
 
 def revision_diff(revision: ArticleRevision, article: Article) -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
 """Reading the knowledge base: the FAQ index, article pages, comments, 'Was this helpful?', article search."""
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -39,7 +40,10 @@ def _topic_faq(topic) -> dict:
 def index():
     sections, page = queries.faq_sections(parse_page(request.args.get("page")))
     return render_template(
-        "kb/index.html", sections=sections, page=page, most_read=queries.most_read(),
+        "kb/index.html",
+        sections=sections,
+        page=page,
+        most_read=queries.most_read(),
         drafts=queries.drafts() if can(current_user, "write_articles") else [],
         faq_articles=[article for section in sections for article in section.articles],
     )
@@ -48,8 +52,12 @@ def index():
 @bp.route("/search")
 def search():
     query = (request.args.get("q") or "").strip()
-    results = search_service.search(query, search_service.scope_for(current_user),
-                                    Filters(kinds=("article",)), page=parse_page(request.args.get("page")))
+    results = search_service.search(
+        query,
+        search_service.scope_for(current_user),
+        Filters(kinds=("article",)),
+        page=parse_page(request.args.get("page")),
+    )
     return render_template("kb/search.html", results=results, query=query)
 
 
@@ -140,8 +148,10 @@ def hide_comment(comment_id: int):
         abort(400)
     services.set_article_comment_hidden(current_user, comment, not comment.is_hidden)
     db.session.commit()
-    flash(_("The comment is hidden from customers.") if comment.is_hidden else _("The comment is visible again."),
-          "success")
+    flash(
+        _("The comment is hidden from customers.") if comment.is_hidden else _("The comment is visible again."),
+        "success",
+    )
     return redirect(article_url(comment.article, _anchor=f"c{comment.id}"))
 
 

@@ -1,4 +1,5 @@
 """How articles enter the search index: only published ones, ranked above topics when equally relevant."""
+
 import html
 import math
 import re
@@ -36,10 +37,19 @@ def load(session: Session, ids: list[int]) -> dict[int, SearchDoc | None]:
             docs[article_id] = None
             continue
         docs[article_id] = SearchDoc(
-            kind=KIND, id=article.id, title=article.title, body=text_of(article.body_html),
-            type=KIND, status=None, category_id=article.category_id, department_id=article.department_id,
-            author_id=None, visibility=PUBLIC, has_answer=True,
-            popularity=math.log1p((article.view_count or 0) / 20), updated_at=article.edited_at,
+            kind=KIND,
+            id=article.id,
+            title=article.title,
+            body=text_of(article.body_html),
+            type=KIND,
+            status=None,
+            category_id=article.category_id,
+            department_id=article.department_id,
+            author_id=None,
+            visibility=PUBLIC,
+            has_answer=True,
+            popularity=math.log1p((article.view_count or 0) / 20),
+            updated_at=article.edited_at,
         )
     return docs
 

@@ -1,4 +1,5 @@
 """Knowledge-base writes and rules: take the actor and plain data, flush, raise DomainError, never commit."""
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -10,10 +11,10 @@ from app.common.policy import can
 from app.common.text import clean_text
 from app.community.models import Category, Comment, Topic
 from app.extensions import db
-from app.media.services import attach_images
 from app.kb import rules, search_docs
 from app.kb.media_access import ARTICLE, ARTICLE_COMMENT
 from app.kb.models import DRAFT, PUBLISHED, Article, ArticleComment, ArticleFeedback, ArticleRevision
+from app.media.services import attach_images
 from app.staff.models import Department
 
 TITLE_MIN, TITLE_MAX = 5, 200
@@ -23,6 +24,7 @@ FEEDBACK_MAX = 2_000
 
 
 # ---------------------------------------------------------------- checks
+
 
 def _require_writer(actor) -> None:
     if not can(actor, "write_articles"):
@@ -74,8 +76,13 @@ def _add_revision(article: Article, actor, restored_from: int | None = None) -> 
     db.session.flush()
     db.session.refresh(article, ["revision_count"])
     revision = ArticleRevision(
-        article_id=article.id, number=article.revision_count, title=article.title, body=article.body,
-        body_html=article.body_html, author_id=actor.id, restored_from=restored_from,
+        article_id=article.id,
+        number=article.revision_count,
+        title=article.title,
+        body=article.body,
+        body_html=article.body_html,
+        author_id=actor.id,
+        restored_from=restored_from,
     )
     db.session.add(revision)
     article.edited_at = utcnow()
@@ -84,11 +91,13 @@ def _add_revision(article: Article, actor, restored_from: int | None = None) -> 
 
 # ---------------------------------------------------------------- from a community topic
 
+
 def source_answer_text(topic: Topic) -> str:
     """The answer a topic got: its solution if one is marked, else its official answers, oldest first."""
     rows = db.session.scalars(
-        select(Comment).where(Comment.topic_id == topic.id, Comment.is_deleted.is_(False),
-                              Comment.is_hidden.is_(False)).order_by(Comment.id)
+        select(Comment)
+        .where(Comment.topic_id == topic.id, Comment.is_deleted.is_(False), Comment.is_hidden.is_(False))
+        .order_by(Comment.id)
     ).all()
     solution = [c for c in rows if c.id == topic.solution_comment_id]
     chosen = solution or [c for c in rows if c.is_official]
@@ -132,16 +141,30 @@ def _source_topic(actor, source_topic_id) -> Topic | None:
 
 # ---------------------------------------------------------------- articles
 
-def create_article(author, title: str, body: str, category_id: int, department_id: int | None = None,
-                   source_topic_id: int | None = None, publish: bool = False) -> Article:
+
+def create_article(
+    author,
+    title: str,
+    body: str,
+    category_id: int,
+    department_id: int | None = None,
+    source_topic_id: int | None = None,
+    publish: bool = False,
+) -> Article:
     _require_writer(author)
     category = _category(category_id)
     source = _source_topic(author, source_topic_id)
     body = clean_text(body, BODY_MAX, "body")
     article = Article(
-        title=_clean_title(title), body=body, body_html=render_markdown(body), status=DRAFT,
-        category_id=category.id, department_id=_department_id(department_id, category),
-        author_id=author.id, source_topic_id=source.id if source else None, edited_at=utcnow(),
+        title=_clean_title(title),
+        body=body,
+        body_html=render_markdown(body),
+        status=DRAFT,
+        category_id=category.id,
+        department_id=_department_id(department_id, category),
+        author_id=author.id,
+        source_topic_id=source.id if source else None,
+        edited_at=utcnow(),
     )
     db.session.add(article)
     db.session.flush()
@@ -154,8 +177,16 @@ def create_article(author, title: str, body: str, category_id: int, department_i
     return article
 
 
-def edit_article(actor, article: Article, title: str, body: str, category_id: int, department_id: int | None = None,
-                 base_revision: int | None = None, publish: bool = False) -> ArticleRevision | None:
+def edit_article(
+    actor,
+    article: Article,
+    title: str,
+    body: str,
+    category_id: int,
+    department_id: int | None = None,
+    base_revision: int | None = None,
+    publish: bool = False,
+) -> ArticleRevision | None:
     """Save new text; a changed title or body becomes a new revision. Returns it (None when the text is the same).
     With `publish`, a draft is published in the same step.
 
@@ -163,8 +194,13 @@ def edit_article(actor, article: Article, title: str, body: str, category_id: in
     is refused rather than silently overwriting their work."""
     _require_writer(actor)
     if base_revision is not None and base_revision != article.revision_count:
-        raise DomainError(_l("Someone saved a newer version while you were editing. Open the article again "
-                             "and compare with its revisions."), field="body")
+        raise DomainError(
+            _l(
+                "Someone saved a newer version while you were editing. Open the article again "
+                "and compare with its revisions."
+            ),
+            field="body",
+        )
     title = _clean_title(title)
     body = clean_text(body, BODY_MAX, "body")
     category = _category(category_id)
@@ -233,10 +269,13 @@ def move_article(actor, article: Article, direction: str) -> Article:
         raise DomainError(_l("Choose up or down."))
     if not article.is_published:
         raise DomainError(_l("Only published articles are in the FAQ."))
-    siblings = list(db.session.scalars(
-        select(Article).where(Article.category_id == article.category_id, Article.status == PUBLISHED)
-        .order_by(Article.position, Article.id)
-    ))
+    siblings = list(
+        db.session.scalars(
+            select(Article)
+            .where(Article.category_id == article.category_id, Article.status == PUBLISHED)
+            .order_by(Article.position, Article.id)
+        )
+    )
     index = siblings.index(article)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(siblings):
@@ -251,13 +290,15 @@ def move_article(actor, article: Article, direction: str) -> Article:
 def record_view(article: Article) -> None:
     """Count a reading of a published article (one UPDATE; the text's dates do not move)."""
     db.session.execute(
-        update(Article).where(Article.id == article.id, Article.status == PUBLISHED)
+        update(Article)
+        .where(Article.id == article.id, Article.status == PUBLISHED)
         .values(view_count=Article.view_count + 1, updated_at=Article.updated_at)
         .execution_options(synchronize_session=False)
     )
 
 
 # ---------------------------------------------------------------- comments
+
 
 def post_article_comment(author, article: Article, body: str) -> ArticleComment:
     if not article.is_published:
@@ -292,6 +333,7 @@ def delete_article_comment(actor, comment: ArticleComment) -> ArticleComment:
 
 # ---------------------------------------------------------------- was this helpful?
 
+
 def give_feedback(user, article: Article, is_helpful: bool, comment: str = "") -> ArticleFeedback:
     """One answer per user and article: answering again replaces the earlier answer."""
     if not article.is_published:
@@ -299,15 +341,17 @@ def give_feedback(user, article: Article, is_helpful: bool, comment: str = "") -
     comment = clean_text(comment, FEEDBACK_MAX, "comment")
 
     def existing() -> ArticleFeedback | None:
-        return db.session.scalar(select(ArticleFeedback).where(
-            ArticleFeedback.article_id == article.id, ArticleFeedback.user_id == user.id))
+        return db.session.scalar(
+            select(ArticleFeedback).where(ArticleFeedback.article_id == article.id, ArticleFeedback.user_id == user.id)
+        )
 
     feedback = existing()
     if feedback is None:
         try:
-            with db.session.begin_nested():   # two clicks at once: the second finds the first one's row
-                feedback = ArticleFeedback(article_id=article.id, user_id=user.id, is_helpful=bool(is_helpful),
-                                           comment=comment)
+            with db.session.begin_nested():  # two clicks at once: the second finds the first one's row
+                feedback = ArticleFeedback(
+                    article_id=article.id, user_id=user.id, is_helpful=bool(is_helpful), comment=comment
+                )
                 db.session.add(feedback)
                 db.session.flush()
             return feedback

@@ -1,4 +1,5 @@
 """flask media prune: remove abandoned uploads (never attached to content) and files without a row."""
+
 from datetime import timedelta
 
 import click
@@ -11,8 +12,13 @@ from app.media.storage import get_storage
 
 def register(bp) -> None:
     @bp.cli.command("prune")
-    @click.option("--hours", default=24, show_default=True, type=click.IntRange(min=1),
-                  help="Only touch uploads and files older than this.")
+    @click.option(
+        "--hours",
+        default=24,
+        show_default=True,
+        type=click.IntRange(min=1),
+        help="Only touch uploads and files older than this.",
+    )
     def prune_command(hours: int):
         """Delete uploads never attached to a topic, comment or article, and files no upload row names."""
         cutoff = utcnow() - timedelta(hours=hours)

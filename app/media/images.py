@@ -6,6 +6,7 @@ comments cannot survive; colours in another ICC profile are first converted to s
 applied to the pixels before the EXIF block is dropped. Animated GIF, PNG and WebP stay animated (each
 frame re-encoded), within a budget of frames and decoded pixels.
 """
+
 import io
 import logging
 from dataclasses import dataclass
@@ -84,7 +85,7 @@ def clean_image(data: bytes, limits: Limits) -> CleanImage:
         raise _unsupported() from None
     except MemoryError:
         raise _too_many_pixels(limits) from None
-    except Exception as error:  # noqa: BLE001  hostile input: any decoder failure is the file's fault
+    except Exception as error:
         log.info("rejected an undecodable image: %s: %s", type(error).__name__, error)
         raise _damaged() from None
 
@@ -108,9 +109,12 @@ def _clean(data: bytes, limits: Limits) -> CleanImage:
         if frames > 1:
             if frames > MAX_FRAMES or frames * image.width * image.height > limits.max_animation_pixels:
                 raise DomainError(
-                    _l("The animation is too long or too large: at most %(n)d frames and %(mp)s megapixels "
-                       "in all frames together are allowed.",
-                       n=MAX_FRAMES, mp=_megapixels(limits.max_animation_pixels)),
+                    _l(
+                        "The animation is too long or too large: at most %(n)d frames and %(mp)s megapixels "
+                        "in all frames together are allowed.",
+                        n=MAX_FRAMES,
+                        mp=_megapixels(limits.max_animation_pixels),
+                    ),
                     field="file",
                 )
             encoded, size = _encode_animation(image, out_format)
@@ -120,8 +124,9 @@ def _clean(data: bytes, limits: Limits) -> CleanImage:
             frame = _fresh(_to_output_mode(_to_srgb(upright), out_format))
             encoded, size = _encode_still(frame, out_format), frame.size
     if len(encoded) > 2 * limits.max_bytes:
-        raise DomainError(_l("The image is too large after processing. Try a smaller or simpler picture."),
-                          field="file")
+        raise DomainError(
+            _l("The image is too large after processing. Try a smaller or simpler picture."), field="file"
+        )
     return CleanImage(data=encoded, extension=extension, content_type=content_type, width=size[0], height=size[1])
 
 
@@ -129,7 +134,7 @@ def _upright(image: Image.Image) -> Image.Image:
     """Apply the EXIF orientation to the pixels (the EXIF block itself is dropped); a corrupt block is ignored."""
     try:
         return ImageOps.exif_transpose(image) or image
-    except Exception:  # noqa: BLE001  corrupt EXIF must not refuse an otherwise good photo
+    except Exception:
         return image
 
 
@@ -203,8 +208,12 @@ def _encode_animation(image: Image.Image, out_format: str) -> tuple[bytes, tuple
         durations.append(max(20, int(frame.info.get("duration") or 100)))
         frames.append(_fresh(frame.convert("RGBA")))
     buffer = io.BytesIO()
-    options = {"save_all": True, "append_images": frames[1:], "duration": durations,
-               "loop": int(image.info.get("loop", 0) or 0)}
+    options = {
+        "save_all": True,
+        "append_images": frames[1:],
+        "duration": durations,
+        "loop": int(image.info.get("loop", 0) or 0),
+    }
     if out_format == "GIF":
         options.update(disposal=2, comment=b"")
     elif out_format == "WEBP":

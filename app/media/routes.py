@@ -1,4 +1,5 @@
 """POST /uploads (JSON, for the editor's paste and drop) and GET /media/<name> (the image, if you may see it)."""
+
 from flask import Blueprint, abort, jsonify, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -6,7 +7,8 @@ from flask_login import current_user
 from app.common.errors import DomainError
 from app.common.ratelimit import rate_limit
 from app.extensions import db
-from app.media import cli as media_cli, services
+from app.media import cli as media_cli
+from app.media import services
 from app.media.storage import NAME_RE, get_storage
 
 bp = Blueprint("media", __name__)
@@ -40,7 +42,10 @@ def upload():
     db.session.commit()
     url = url_for("media.show", name=stored.name)
     return jsonify(
-        url=url, markdown=services.image_markdown(file.filename, url), width=stored.width, height=stored.height,
+        url=url,
+        markdown=services.image_markdown(file.filename, url),
+        width=stored.width,
+        height=stored.height,
     ), 201
 
 
@@ -57,8 +62,13 @@ def show(name: str):
         abort(404)
     public = services.is_public(stored)
     response = send_file(
-        source, mimetype=stored.content_type, as_attachment=False, download_name=stored.name,
-        conditional=True, etag=stored.name, last_modified=stored.created_at,
+        source,
+        mimetype=stored.content_type,
+        as_attachment=False,
+        download_name=stored.name,
+        conditional=True,
+        etag=stored.name,
+        last_modified=stored.created_at,
         max_age=PUBLIC_MAX_AGE if public else PRIVATE_MAX_AGE,
     )
     response.cache_control.public = public

@@ -1,16 +1,17 @@
 """Image uploads: store a cleaned copy, attach it to the content that shows it, decide who may fetch it."""
+
 import re
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.common.db import utcnow
 from app.auth.rules import ensure_may_post
+from app.common.db import utcnow
 from app.common.errors import DomainError
 from app.common.locks import lock_row
 from app.common.policy import is_staff
@@ -96,13 +97,11 @@ def _check_hourly_limit(owner, hourly: int) -> None:
     lock_row(User, owner.id)
     since = utcnow() - timedelta(hours=1)
     recent, oldest = db.session.execute(
-        select(func.count(), func.min(Upload.created_at))
-        .where(Upload.owner_id == owner.id, Upload.created_at >= since)
+        select(func.count(), func.min(Upload.created_at)).where(Upload.owner_id == owner.id, Upload.created_at >= since)
     ).one()
     if recent >= hourly:
         retry_after = max(1, int((oldest - since).total_seconds()) + 1) if oldest else 3600
-        raise TooManyUploads(_l("You have uploaded many images in the last hour. Please try again later."),
-                             retry_after)
+        raise TooManyUploads(_l("You have uploaded many images in the last hour. Please try again later."), retry_after)
 
 
 def alt_text(filename: str | None) -> str:
@@ -129,9 +128,11 @@ def attach_images(owner, text: str, kind: str, attached_id: int) -> list[Upload]
     names = referenced_names(text)
     if not names or owner is None:
         return []
-    uploads = list(db.session.scalars(
-        select(Upload).where(Upload.name.in_(names), Upload.owner_id == owner.id, Upload.attached_kind.is_(None))
-    ))
+    uploads = list(
+        db.session.scalars(
+            select(Upload).where(Upload.name.in_(names), Upload.owner_id == owner.id, Upload.attached_kind.is_(None))
+        )
+    )
     now = utcnow()
     for upload in uploads:
         upload.attached_kind = kind
@@ -165,9 +166,7 @@ def is_public(upload: Upload) -> bool:
 def delete_unattached(cutoff) -> list[str]:
     """Delete the rows of uploads never attached to content (abandoned drafts) created before `cutoff`.
     Returns their names: the caller removes the files after commit."""
-    stale = list(db.session.scalars(
-        select(Upload).where(Upload.attached_kind.is_(None), Upload.created_at < cutoff)
-    ))
+    stale = list(db.session.scalars(select(Upload).where(Upload.attached_kind.is_(None), Upload.created_at < cutoff)))
     for upload in stale:
         db.session.delete(upload)
     db.session.flush()

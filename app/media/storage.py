@@ -1,10 +1,12 @@
 """Where image bytes live. Routes and services talk to `Storage`, never to the file system, so a shared
 volume or an object store can replace the local directory by configuration (UPLOAD_STORAGE)."""
+
+import contextlib
 import os
 import re
 import tempfile
 from abc import ABC, abstractmethod
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -74,15 +76,13 @@ class LocalStorage(Storage):
         return str(path) if path.is_file() else None
 
     def delete(self, name: str) -> None:
-        try:
+        with contextlib.suppress(ValueError):
             self._path(name).unlink(missing_ok=True)
-        except ValueError:
-            pass
 
     def names(self, older_than: datetime):
         if not self.root.is_dir():
             return
-        limit = older_than.replace(tzinfo=timezone.utc).timestamp()
+        limit = older_than.replace(tzinfo=UTC).timestamp()
         for path in self.root.glob("*/*"):
             if NAME_RE.match(path.name) and path.stat().st_mtime < limit:
                 yield path.name

@@ -42,6 +42,7 @@ class MergeForm(FlaskForm):
 
 class BlockForm(FlaskForm):
     """Block a person from posting: a reason they will see, an optional last day."""
+
     reason = StringField(_l("Reason (the person sees it)"), validators=[DataRequired(), Length(max=500)])
     until = DateField(_l("Blocked until (empty: until unblocked)"), validators=[Optional()])
     submit = SubmitField(_l("Block from posting"))

@@ -1,6 +1,8 @@
 """Moderator actions on a topic: close, reopen, move, merge. Moderators and administrators only (404 for others)."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.common.errors import DomainError
@@ -74,8 +76,10 @@ def move(topic_id: int):
             getattr(form, error.field or "category_id").errors.append(str(error.message))
         else:
             db.session.commit()
-            flash(_("The topic is moved. %(department)s is responsible for it now.",
-                    department=topic.department.name), "success")
+            flash(
+                _("The topic is moved. %(department)s is responsible for it now.", department=topic.department.name),
+                "success",
+            )
             return redirect(_topic_url(topic))
     return render_template("moderation/move.html", form=form, topic=topic), 422 if form.errors else 200
 
@@ -98,17 +102,25 @@ def merge(topic_id: int):
                 form.target.errors.append(str(error.message))
             else:
                 db.session.commit()
-                flash(ngettext("Merged into this topic; %(num)d vote moved here.",
-                               "Merged into this topic; %(num)d votes moved here.", gained), "success")
+                flash(
+                    ngettext(
+                        "Merged into this topic; %(num)d vote moved here.",
+                        "Merged into this topic; %(num)d votes moved here.",
+                        gained,
+                    ),
+                    "success",
+                )
                 return redirect(_topic_url(original))
     candidates = [] if form.errors else _candidates(topic)
-    return render_template("moderation/merge.html", form=form, topic=topic, candidates=candidates), \
-        422 if form.errors else 200
+    return render_template(
+        "moderation/merge.html", form=form, topic=topic, candidates=candidates
+    ), 422 if form.errors else 200
 
 
 def _candidates(topic) -> list[dict]:
     """Topics that look like the original of this one. The full search, not the ask form's suggestions: those
     keep only hits close to the best one, and the best one is this topic itself."""
-    found = search_service.search(f"{topic.title}\n{topic.body}", search_service.scope_for(current_user),
-                                  Filters(kinds=(TOPIC_KIND,)), per_page=6)
+    found = search_service.search(
+        f"{topic.title}\n{topic.body}", search_service.scope_for(current_user), Filters(kinds=(TOPIC_KIND,)), per_page=6
+    )
     return [item for item in found.items if item["id"] != topic.id][:5]

@@ -8,6 +8,7 @@ Choices (see the report in the pull request):
   its votes to the original without double votes, counts the duplicate's author as one more "me too" on the
   original, and sends `topic_merged` so notifications can move the subscribers.
 """
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
@@ -77,11 +78,19 @@ def move_topic(actor, topic: Topic, category_id, topic_type: str) -> Topic:
     topic_search.touch(topic.id)
     if topic.status not in kinds.STATUSES[topic_type]:
         community_services.change_status(actor, topic, kinds.initial_status(topic_type))
-    _log(actor, topic, MOVE, from_category=old_category.name, to_category=category.name,
-         from_type=old_type, to_type=topic_type)
+    _log(
+        actor,
+        topic,
+        MOVE,
+        from_category=old_category.name,
+        to_category=category.name,
+        from_type=old_type,
+        to_type=topic_type,
+    )
     db.session.flush()
-    signals.topic_moved.send(topic, actor=actor, old_category_id=old_category.id,
-                             old_department_id=old_department_id, old_type=old_type)
+    signals.topic_moved.send(
+        topic, actor=actor, old_category_id=old_category.id, old_department_id=old_department_id, old_type=old_type
+    )
     return topic
 
 
@@ -96,8 +105,9 @@ def check_merge(duplicate: Topic, original: Topic) -> None:
     if original.merged_into_id is not None:
         raise DomainError(_l("That topic was itself merged into another one: merge into that one."), field="target")
     if original.is_private and not (duplicate.is_private and duplicate.author_id == original.author_id):
-        raise DomainError(_l("Only a private topic by the same author can be merged into a private topic."),
-                          field="target")
+        raise DomainError(
+            _l("Only a private topic by the same author can be merged into a private topic."), field="target"
+        )
 
 
 def merge_topic(actor, duplicate: Topic, original: Topic) -> int:
@@ -108,15 +118,17 @@ def merge_topic(actor, duplicate: Topic, original: Topic) -> int:
     voted_on_original = select(Vote.user_id).where(Vote.topic_id == original.id).scalar_subquery()
     db.session.execute(
         update(Vote)
-        .where(Vote.topic_id == duplicate.id, Vote.user_id.not_in(voted_on_original),
-               Vote.user_id != original.author_id)
+        .where(
+            Vote.topic_id == duplicate.id, Vote.user_id.not_in(voted_on_original), Vote.user_id != original.author_id
+        )
         .values(topic_id=original.id)
         .execution_options(synchronize_session="fetch")
     )
     db.session.execute(delete(Vote).where(Vote.topic_id == duplicate.id).execution_options(synchronize_session="fetch"))
     if original.type in kinds.VOTABLE and duplicate.author_id != original.author_id:
         already = db.session.scalar(
-            select(func.count()).select_from(Vote)
+            select(func.count())
+            .select_from(Vote)
             .where(Vote.topic_id == original.id, Vote.user_id == duplicate.author_id)
         )
         if not already:
@@ -124,11 +136,13 @@ def merge_topic(actor, duplicate: Topic, original: Topic) -> int:
             db.session.flush()
     original.vote_count = _vote_count(original.id)
     duplicate.vote_count = 0
-    topic_search.touch(original.id)    # gains the duplicate's title and votes
-    topic_search.touch(duplicate.id)   # leaves the index
+    topic_search.touch(original.id)  # gains the duplicate's title and votes
+    topic_search.touch(duplicate.id)  # leaves the index
     # Earlier duplicates of the duplicate now point straight at the original (no chains to follow).
     db.session.execute(
-        update(Topic).where(Topic.merged_into_id == duplicate.id).values(merged_into_id=original.id)
+        update(Topic)
+        .where(Topic.merged_into_id == duplicate.id)
+        .values(merged_into_id=original.id)
         .execution_options(synchronize_session="fetch")
     )
     duplicate.merged_into_id = original.id
@@ -168,8 +182,14 @@ def block_user(actor, user, reason: str, until=None):
     if until is not None and until <= now:
         raise DomainError(_l("The end of the block must be in the future."), field="until")
     user.posting_blocked_at, user.posting_blocked_until, user.posting_block_reason = now, until, reason
-    db.session.add(ModerationAction(user_id=user.id, actor_id=actor.id, action=BLOCK,
-                                    detail={"reason": reason, "until": until.isoformat() if until else None}))
+    db.session.add(
+        ModerationAction(
+            user_id=user.id,
+            actor_id=actor.id,
+            action=BLOCK,
+            detail={"reason": reason, "until": until.isoformat() if until else None},
+        )
+    )
     db.session.flush()
     return user
 

@@ -1,4 +1,5 @@
 """Moderators block and unblock a person (from their profile). Same blueprint and guard as routes.py."""
+
 from datetime import datetime, time
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -19,8 +20,12 @@ def moderation_user_panel(user) -> dict | None:
     """What the profile shows moderators: the block form or the current block, and the history."""
     if not getattr(current_user, "is_moderator", False) or user.is_staff:
         return None
-    return {"blocked": posting_block_active(user), "block_form": BlockForm(), "unblock_form": ActionForm(),
-            "actions": queries.user_actions(user.id)}
+    return {
+        "blocked": posting_block_active(user),
+        "block_form": BlockForm(),
+        "unblock_form": ActionForm(),
+        "actions": queries.user_actions(user.id),
+    }
 
 
 def _load_user(user_id: int) -> User:
@@ -39,8 +44,9 @@ def block(user_id: int):
     user = _load_user(user_id)
     form = BlockForm()
     if not form.validate_on_submit():
-        message = "; ".join(f"{form[name].label.text}: {error}" for name, errors in form.errors.items()
-                            for error in errors)
+        message = "; ".join(
+            f"{form[name].label.text}: {error}" for name, errors in form.errors.items() for error in errors
+        )
         return render_template("errors/error.html", code=400, message=message), 400
     until = datetime.combine(form.until.data, time.min) if form.until.data else None
     try:

@@ -8,8 +8,9 @@ from app.news.services import BODY_MAX, TITLE_MAX
 
 class NewsForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(min=3, max=TITLE_MAX)])
-    body = TextAreaField(_l("Text (Markdown; images as ![description](link))"),
-                         validators=[DataRequired(), Length(max=BODY_MAX)])
+    body = TextAreaField(
+        _l("Text (Markdown; images as ![description](link))"), validators=[DataRequired(), Length(max=BODY_MAX)]
+    )
     is_pinned = BooleanField(_l("Pin on the community home"))
     is_published = BooleanField(_l("Published (uncheck to keep it as a draft)"), default=True)
     submit = SubmitField(_l("Save"))

@@ -1,4 +1,5 @@
 """Images in news posts are visible to whoever may see the post: everyone once published, writers before."""
+
 from app.common.policy import can
 from app.extensions import db
 from app.media.services import register_guard

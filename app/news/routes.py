@@ -1,4 +1,5 @@
 """News pages: the list, one post, the Atom feed; writing for administrators and the marketing team."""
+
 from flask import Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user

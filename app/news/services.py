@@ -1,4 +1,5 @@
 """News writes: take the writer and plain data, flush, never commit."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.common.db import utcnow

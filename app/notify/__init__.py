@@ -1,4 +1,5 @@
 """Notifications: topic subscriptions, e-mail settings, the mail outbox, sending after commit, digests."""
+
 from urllib.parse import urlsplit
 
 MAIL_BACKENDS = ("outbox", "smtp")

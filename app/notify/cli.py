@@ -1,11 +1,11 @@
 """`flask notify send` drains the mail queue; `flask notify digest` queues (and sends) the overdue digest."""
+
 import click
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.notify import queries
-from app.notify import sender
+from app.notify import queries, sender
 
 
 @click.group("notify", help="E-mail notifications.")
@@ -14,8 +14,10 @@ def notify_cli():
 
 
 def _echo_report(report) -> None:
-    click.echo(f"sent {report.sent}, retrying later {report.retrying}, failed {report.failed}, "
-               f"cancelled {report.cancelled}, released stale claims {report.released}")
+    click.echo(
+        f"sent {report.sent}, retrying later {report.retrying}, failed {report.failed}, "
+        f"cancelled {report.cancelled}, released stale claims {report.released}"
+    )
     if report.stopped:
         click.echo(f"stopped early, the mail server could not be reached: {report.stopped}", err=True)
 

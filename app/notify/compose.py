@@ -12,6 +12,7 @@ Rules (one place, also re-checked just before sending, see `still_wanted`):
 Everything one request does to one topic becomes one e-mail per person (an official answer that also
 changes the status is one e-mail, not two).
 """
+
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -38,8 +39,12 @@ INSERT_CHUNK = 500  # rows per INSERT (SQLite takes at most 32766 bound values p
 
 # Which setting turns each kind of mail off.
 SETTING_OF_EVENT = {
-    NEW_TOPIC: "new_topics", COMMENT: "topic_activity", OFFICIAL_ANSWER: "topic_activity",
-    STATUS: "topic_activity", SOLUTION: "topic_activity", DIGEST: "digest",
+    NEW_TOPIC: "new_topics",
+    COMMENT: "topic_activity",
+    OFFICIAL_ANSWER: "topic_activity",
+    STATUS: "topic_activity",
+    SOLUTION: "topic_activity",
+    DIGEST: "digest",
     HAND_OFF: "new_topics",  # a topic arriving in my department, like a new or moved one
 }
 # Mail to staff about their departments' work: it does not depend on following the topic.
@@ -64,6 +69,7 @@ def wants(settings, event: str) -> bool:
 @dataclass
 class Activity:
     """What happened to one topic in one transaction."""
+
     topic: Topic
     comments: list = field(default_factory=list)
     old_status: str | None = None
@@ -125,8 +131,11 @@ def insert_mail(session, rows: list[dict]) -> set[str]:
         row.update(status=QUEUED, attempts=0, next_attempt_at=now, created_at=now)
     inserted: set[str] = set()
     for start in range(0, len(rows), INSERT_CHUNK):
-        inserted.update(insert_ignoring_duplicates(session, MailMessage.__table__, rows[start:start + INSERT_CHUNK],
-                                                   ["dedup_key"], returning="dedup_key"))
+        inserted.update(
+            insert_ignoring_duplicates(
+                session, MailMessage.__table__, rows[start : start + INSERT_CHUNK], ["dedup_key"], returning="dedup_key"
+            )
+        )
     return inserted
 
 
@@ -141,15 +150,23 @@ def _new_topic_mails(session, topic: Topic, moved_by=None) -> list[dict]:
         if not wants(settings[member.id], NEW_TOPIC):
             continue
         row = render_mail(
-            member, "new_topic", links.NEW_TOPICS,
-            lambda: (_("Moved to %(department)s: %(title)s", department=department.name, title=topic.title)
-                     if moved_by is not None else
-                     _("New in %(department)s: %(title)s", department=department.name, title=topic.title)),
-            topic=topic, topic_url=_topic_url(topic), moved=moved_by is not None,
-            type_label=kinds.TYPE_LABELS[topic.type], department=department,
+            member,
+            "new_topic",
+            links.NEW_TOPICS,
+            lambda: (
+                _("Moved to %(department)s: %(title)s", department=department.name, title=topic.title)
+                if moved_by is not None
+                else _("New in %(department)s: %(title)s", department=department.name, title=topic.title)
+            ),
+            topic=topic,
+            topic_url=_topic_url(topic),
+            moved=moved_by is not None,
+            type_label=kinds.TYPE_LABELS[topic.type],
+            department=department,
         )
-        row.update(dedup_key=f"{key}:to:{member.id}", event=NEW_TOPIC,
-                   thread_id=topic_thread_id(topic.id), topic_id=topic.id)
+        row.update(
+            dedup_key=f"{key}:to:{member.id}", event=NEW_TOPIC, thread_id=topic_thread_id(topic.id), topic_id=topic.id
+        )
         rows.append(row)
     return rows
 
@@ -157,13 +174,15 @@ def _new_topic_mails(session, topic: Topic, moved_by=None) -> list[dict]:
 def _department_staff(department: Department, topic: Topic, skip: set) -> list:
     """The department's representatives who may see the topic, except the people in `skip`."""
     return [
-        member for member in department.members
+        member
+        for member in department.members
         if can(member, "see_staff_panel") and member.id not in skip and can(member, "view_topic", topic)
     ]
 
 
-def _hand_off_mails(session, topic: Topic, actor, from_department: Department, to_department: Department,
-                    note: str, assignment) -> list[dict]:
+def _hand_off_mails(
+    session, topic: Topic, actor, from_department: Department, to_department: Department, note: str, assignment
+) -> list[dict]:
     """To the representatives of the department the topic was handed to (not whoever handed it over).
     The note is written for staff: only staff members are candidates, and `still_wanted` checks it again."""
     candidates = _department_staff(to_department, topic, {actor.id if actor is not None else None})
@@ -173,13 +192,24 @@ def _hand_off_mails(session, topic: Topic, actor, from_department: Department, t
         if not wants(settings[member.id], HAND_OFF):
             continue
         row = render_mail(
-            member, "hand_off", links.NEW_TOPICS,
+            member,
+            "hand_off",
+            links.NEW_TOPICS,
             lambda: _("Handed over to %(department)s: %(title)s", department=to_department.name, title=topic.title),
-            topic=topic, topic_url=_topic_url(topic), type_label=kinds.TYPE_LABELS[topic.type],
-            department=to_department, from_department=from_department, actor=actor, note=note,
+            topic=topic,
+            topic_url=_topic_url(topic),
+            type_label=kinds.TYPE_LABELS[topic.type],
+            department=to_department,
+            from_department=from_department,
+            actor=actor,
+            note=note,
         )
-        row.update(dedup_key=f"topic:{topic.id}:handoff:{assignment.id}:to:{member.id}", event=HAND_OFF,
-                   thread_id=topic_thread_id(topic.id), topic_id=topic.id)
+        row.update(
+            dedup_key=f"topic:{topic.id}:handoff:{assignment.id}:to:{member.id}",
+            event=HAND_OFF,
+            thread_id=topic_thread_id(topic.id),
+            topic_id=topic.id,
+        )
         rows.append(row)
     return rows
 
@@ -209,7 +239,8 @@ def _activity_mails(session, activity: Activity) -> list[dict]:
     topic = activity.topic
     status_changed = activity.new_status is not None and activity.new_status != activity.old_status
     candidates = [
-        user for user in queries.followers(session, topic.id)
+        user
+        for user in queries.followers(session, topic.id)
         if user.id not in activity.actor_ids and can(user, "view_topic", topic)
     ]
     settings = queries.settings_for(session, [u.id for u in candidates])
@@ -224,15 +255,25 @@ def _activity_mails(session, activity: Activity) -> list[dict]:
         if not wants(settings[user.id], event):
             continue
         row = render_mail(
-            user, "activity", links.topic_scope(topic.id),
-            lambda: _activity_subject(event, activity, comments),
-            topic=topic, topic_url=_topic_url(topic), comments=comments, solution=solution,
+            user,
+            "activity",
+            links.topic_scope(topic.id),
+            lambda event=event, activity=activity, comments=comments: _activity_subject(event, activity, comments),
+            topic=topic,
+            topic_url=_topic_url(topic),
+            comments=comments,
+            solution=solution,
             old_status=activity.old_status if status_changed else None,
             new_status=activity.new_status if status_changed else None,
             comment_url=lambda c: _topic_url(topic, f"c{c.id}"),
         )
-        row.update(dedup_key=f"{key}:to:{user.id}", event=event, thread_id=topic_thread_id(topic.id),
-                   topic_id=topic.id, comment_id=comments[0].id if comments else (solution.id if solution else None))
+        row.update(
+            dedup_key=f"{key}:to:{user.id}",
+            event=event,
+            thread_id=topic_thread_id(topic.id),
+            topic_id=topic.id,
+            comment_id=comments[0].id if comments else (solution.id if solution else None),
+        )
         rows.append(row)
     return rows
 
@@ -260,8 +301,7 @@ def still_wanted(session, message: MailMessage) -> str | None:
         if not can(user, "view_topic", topic):
             return "topic not visible to the recipient"
         if event not in STAFF_EVENTS and not session.scalar(
-            select(Subscription.is_following).where(Subscription.topic_id == topic.id,
-                                                    Subscription.user_id == user.id)
+            select(Subscription.is_following).where(Subscription.topic_id == topic.id, Subscription.user_id == user.id)
         ):
             return "recipient unfollowed the topic"
     if message.comment_id is not None:

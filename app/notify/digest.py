@@ -1,6 +1,7 @@
 """The daily overdue digest: one e-mail a day to each department lead, listing the overdue topics of the
 departments they lead (app.staff decides what is overdue). Run by `flask notify digest` (cron, once a day);
 running it again the same day queues nothing new (the dedup key holds the date)."""
+
 from datetime import date, datetime
 
 from flask_babel import ngettext
@@ -40,9 +41,13 @@ def queue_digests(now: datetime | None = None) -> set[str]:
             continue
         total = sum(len(works) for _, works in sections)
         row = render_mail(
-            lead, "digest", links.DIGEST,
-            lambda: ngettext("%(num)d overdue topic", "%(num)d overdue topics", total),
-            sections=sections, now=now, total=total,
+            lead,
+            "digest",
+            links.DIGEST,
+            lambda total=total: ngettext("%(num)d overdue topic", "%(num)d overdue topics", total),
+            sections=sections,
+            now=now,
+            total=total,
             topic_url=lambda topic: links.public_url("community.topic", topic_id=topic.id, slug=topic.slug),
             queue_url=_queue_url(),
         )
@@ -53,6 +58,7 @@ def queue_digests(now: datetime | None = None) -> set[str]:
 
 def _queue_url() -> str | None:
     from flask import current_app
+
     if "staff.queues" not in current_app.view_functions:
         return None
     return links.public_url("staff.queues")

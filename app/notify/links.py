@@ -1,4 +1,5 @@
 """Absolute links for e-mails (built from PUBLIC_URL, with or without a request) and signed unsubscribe tokens."""
+
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -55,8 +56,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
         value = _serializer().loads(token)
     except BadSignature:
         return None
-    if (not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], int)
-            or not isinstance(value[1], str)):
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], int) or not isinstance(value[1], str):
         return None
     user_id, scope = value
     if scope not in (*SETTINGS_SCOPES, ALL) and parse_topic_scope(scope) is None:

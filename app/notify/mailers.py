@@ -6,6 +6,7 @@ A mailer raises:
 - `TemporaryFailure` for a 4xx answer about this message: retried later with backoff;
 - `PermanentFailure` for a 5xx answer: the message is marked failed (kept, can be queued again).
 """
+
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -51,8 +52,16 @@ class OutboxMailer(Mailer):
 class SmtpMailer(Mailer):
     name = "smtp"
 
-    def __init__(self, host: str, port: int, username: str = "", password: str = "", use_tls: bool = False,
-                 use_ssl: bool = False, timeout: float = 10.0):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        username: str = "",
+        password: str = "",
+        use_tls: bool = False,
+        use_ssl: bool = False,
+        timeout: float = 10.0,
+    ):
         self.host, self.port = host, port
         self.username, self.password = username, password
         self.use_tls, self.use_ssl, self.timeout = use_tls, use_ssl, timeout
@@ -63,8 +72,9 @@ class SmtpMailer(Mailer):
             return self._smtp
         try:
             if self.use_ssl:
-                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                        context=ssl.create_default_context())
+                smtp = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+                )
             else:
                 smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             try:
@@ -131,8 +141,12 @@ def get_mailer() -> Mailer:
         return OutboxMailer()
     if backend == "smtp":
         return SmtpMailer(
-            config["MAIL_SERVER"], int(config["MAIL_PORT"]), config.get("MAIL_USERNAME", ""),
-            config.get("MAIL_PASSWORD", ""), bool(config.get("MAIL_USE_TLS")), bool(config.get("MAIL_USE_SSL")),
+            config["MAIL_SERVER"],
+            int(config["MAIL_PORT"]),
+            config.get("MAIL_USERNAME", ""),
+            config.get("MAIL_PASSWORD", ""),
+            bool(config.get("MAIL_USE_TLS")),
+            bool(config.get("MAIL_USE_SSL")),
             float(config.get("MAIL_TIMEOUT", 10)),
         )
     raise RuntimeError(f"MAIL_BACKEND must be 'smtp' or 'outbox', not {backend!r}")

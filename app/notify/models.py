@@ -1,4 +1,5 @@
 """Notification rows: who follows which topic, what each person wants by e-mail, and the mail outbox."""
+
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -9,14 +10,19 @@ from app.common.db import TimestampMixin, utcnow
 from app.extensions import db
 
 # MailMessage.status
-QUEUED = "queued"        # waiting to be sent (next_attempt_at says from when)
-SENDING = "sending"      # claimed by one sender (claim_token); back to queued if that sender died
-SENT = "sent"            # the SMTP server accepted it (MAIL_BACKEND=outbox: it was kept in the outbox)
-FAILED = "failed"        # refused for good (5xx) or out of attempts; `flask notify send --requeue-failed` retries
+QUEUED = "queued"  # waiting to be sent (next_attempt_at says from when)
+SENDING = "sending"  # claimed by one sender (claim_token); back to queued if that sender died
+SENT = "sent"  # the SMTP server accepted it (MAIL_BACKEND=outbox: it was kept in the outbox)
+FAILED = "failed"  # refused for good (5xx) or out of attempts; `flask notify send --requeue-failed` retries
 CANCELLED = "cancelled"  # not to be sent any more: content hidden or deleted, recipient may not see it
 MAIL_STATUSES = (QUEUED, SENDING, SENT, FAILED, CANCELLED)
-MAIL_STATUS_LABELS = {QUEUED: _l("queued"), SENDING: _l("sending"), SENT: _l("sent"), FAILED: _l("failed"),
-                      CANCELLED: _l("cancelled")}
+MAIL_STATUS_LABELS = {
+    QUEUED: _l("queued"),
+    SENDING: _l("sending"),
+    SENT: _l("sent"),
+    FAILED: _l("failed"),
+    CANCELLED: _l("cancelled"),
+}
 
 # Subscription.reason
 AUTHOR = "author"

@@ -1,6 +1,7 @@
 """Reads: who follows what, what each person wants by e-mail, the outbox for admins."""
-from sqlalchemy import func, select
+
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.extensions import db
@@ -10,25 +11,35 @@ from app.notify.models import MAIL_STATUSES, MailMessage, NotificationSettings, 
 def is_following(user, topic) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return bool(db.session.scalar(
-        select(Subscription.is_following).where(Subscription.topic_id == topic.id, Subscription.user_id == user.id)
-    ))
+    return bool(
+        db.session.scalar(
+            select(Subscription.is_following).where(Subscription.topic_id == topic.id, Subscription.user_id == user.id)
+        )
+    )
 
 
 def followers(session, topic_id: int) -> list[User]:
-    return list(session.scalars(
-        select(User).join(Subscription, Subscription.user_id == User.id)
-        .where(Subscription.topic_id == topic_id, Subscription.is_following.is_(True))
-        .order_by(User.id)
-    ))
+    return list(
+        session.scalars(
+            select(User)
+            .join(Subscription, Subscription.user_id == User.id)
+            .where(Subscription.topic_id == topic_id, Subscription.is_following.is_(True))
+            .order_by(User.id)
+        )
+    )
 
 
 def settings_for(session, user_ids) -> dict[int, NotificationSettings]:
     """Settings of each user id; users without a row get the defaults (an unsaved object)."""
     ids = sorted(set(user_ids))
-    found = {s.user_id: s for s in session.scalars(
-        select(NotificationSettings).where(NotificationSettings.user_id.in_(ids))
-    )} if ids else {}
+    found = (
+        {
+            s.user_id: s
+            for s in session.scalars(select(NotificationSettings).where(NotificationSettings.user_id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
     return {uid: found.get(uid) or default_settings(uid) for uid in ids}
 
 
@@ -49,6 +60,6 @@ def outbox_page(page: int, per_page: int = 50, status: str | None = None) -> Pag
 
 def outbox_counts() -> dict[str, int]:
     rows = db.session.execute(select(MailMessage.status, func.count()).group_by(MailMessage.status))
-    counts = {status: 0 for status in MAIL_STATUSES}
-    counts.update({status: count for status, count in rows})
+    counts = dict.fromkeys(MAIL_STATUSES, 0)
+    counts.update(dict(rows.all()))
     return counts

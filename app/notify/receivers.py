@@ -7,6 +7,7 @@
 - After the commit, the rows this transaction queued are sent (MAIL_SEND=inline) in their own session.
   A failure there is logged and left for `flask notify send`: it never turns a saved request into an error.
 """
+
 import logging
 
 from flask import current_app, has_app_context
@@ -66,8 +67,15 @@ def _on_topic_moved(topic, actor=None, old_department_id=None, **_kwargs) -> Non
 
 def _on_topic_handed_off(topic, actor, from_department, to_department, note, assignment, **_kwargs) -> None:
     """Staff handed the topic to another department (app.staff): its representatives get the topic and the note."""
-    _note(compose.HAND_OFF, topic=topic, actor=actor, from_department=from_department,
-          to_department=to_department, note=note, assignment=assignment)
+    _note(
+        compose.HAND_OFF,
+        topic=topic,
+        actor=actor,
+        from_department=from_department,
+        to_department=to_department,
+        note=note,
+        assignment=assignment,
+    )
 
 
 def _on_topic_merged(duplicate, original, **_kwargs) -> None:
@@ -95,6 +103,7 @@ def _send_after_commit(session: Session) -> None:
     if not keys or not has_app_context() or current_app.config.get("MAIL_SEND", "inline") != "inline":
         return
     from app.notify.sender import send_queued
+
     try:
         # At most MAIL_INLINE_LIMIT messages in the request; the rest (an answer in a topic with many
         # followers) are left to `flask notify send`, so a request never waits for hundreds of SMTP round trips.

@@ -1,7 +1,8 @@
 """Rendering one e-mail for one recipient: their language, the community's name, absolute links, and a
 signed unsubscribe link. The templates live in templates/email/ (a .txt and an .html for each mail)."""
+
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app, render_template
 from flask_babel import force_locale

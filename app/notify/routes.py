@@ -60,8 +60,9 @@ def settings():
         db.session.commit()
         flash(_("Your e-mail settings are saved."), "success")
         return redirect(url_for("notify.settings"))
-    return render_template("notify/settings.html", form=form, staff=can(current_user, "see_staff_panel")), \
-        422 if form.errors else 200
+    return render_template(
+        "notify/settings.html", form=form, staff=can(current_user, "see_staff_panel")
+    ), 422 if form.errors else 200
 
 
 def _token_user(token: str) -> tuple[User, str]:
@@ -82,8 +83,13 @@ def unsubscribe(token: str):
     """A confirmation page: GET never changes anything (link scanners and previews open links)."""
     user, scope = _token_user(token)
     topic = _scope_topic(scope)
-    return render_template("notify/unsubscribe.html", token=token, scope=scope, user=user,
-                           topic_title=topic.title if can(user, "view_topic", topic) else None)
+    return render_template(
+        "notify/unsubscribe.html",
+        token=token,
+        scope=scope,
+        user=user,
+        topic_title=topic.title if can(user, "view_topic", topic) else None,
+    )
 
 
 # RFC 8058 one-click unsubscribe: mail clients POST "List-Unsubscribe=One-Click" to the List-Unsubscribe URL
@@ -99,8 +105,12 @@ def unsubscribe_confirm(token: str):
     topic = _scope_topic(scope)
     services.unsubscribe(user, scope)
     db.session.commit()
-    return render_template("notify/unsubscribed.html", scope=scope, user=user,
-                           topic_title=topic.title if can(user, "view_topic", topic) else None)
+    return render_template(
+        "notify/unsubscribed.html",
+        scope=scope,
+        user=user,
+        topic_title=topic.title if can(user, "view_topic", topic) else None,
+    )
 
 
 @bp.route("/admin/outbox")
@@ -108,8 +118,14 @@ def unsubscribe_confirm(token: str):
 def outbox():
     status = request.args.get("status") if request.args.get("status") in MAIL_STATUSES else None
     page = queries.outbox_page(parse_page(request.args.get("page")), status=status)
-    return render_template("notify/outbox.html", page=page, status=status, counts=queries.outbox_counts(),
-                           statuses=MAIL_STATUSES, status_labels=MAIL_STATUS_LABELS)
+    return render_template(
+        "notify/outbox.html",
+        page=page,
+        status=status,
+        counts=queries.outbox_counts(),
+        statuses=MAIL_STATUSES,
+        status_labels=MAIL_STATUS_LABELS,
+    )
 
 
 @bp.route("/admin/outbox/<int:message_id>")
@@ -123,8 +139,9 @@ def outbox_message(message_id: int):
 
 # The HTML part as its own document for the preview's sandboxed iframe: e-mail HTML needs inline styles, which the
 # site's policy forbids, so it gets a policy of its own that allows styles and nothing that runs or connects.
-MAIL_PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:; " \
-                   "frame-ancestors 'self'; sandbox"
+MAIL_PREVIEW_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:; frame-ancestors 'self'; sandbox"
+)
 
 
 @bp.route("/admin/outbox/<int:message_id>/html")

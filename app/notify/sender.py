@@ -10,10 +10,11 @@
    That is the one case where a message may go out twice (the server accepted it, the process died before
    marking it): it keeps its Message-ID, so the copy can be recognised.
 """
+
 import email.policy
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
@@ -54,7 +55,7 @@ def build_message(row: MailMessage) -> EmailMessage:
     message["Subject"] = row.subject
     message["From"] = formataddr((current_brand().sender_name, config["MAIL_FROM"]))
     message["To"] = row.recipient
-    message["Date"] = format_datetime(row.created_at.replace(tzinfo=timezone.utc))
+    message["Date"] = format_datetime(row.created_at.replace(tzinfo=UTC))
     message["Message-ID"] = row.message_id
     if row.thread_id:
         message["In-Reply-To"] = row.thread_id
@@ -88,7 +89,8 @@ def release_stale(session: Session, now=None) -> int:
 
 def requeue_failed(session: Session) -> int:
     result = session.execute(
-        update(MailMessage).where(MailMessage.status == FAILED)
+        update(MailMessage)
+        .where(MailMessage.status == FAILED)
         .values(status=QUEUED, attempts=0, next_attempt_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -116,16 +118,21 @@ def _claim(session: Session, keys, retry_now: bool, after_id: int, size: int):
     )
     session.commit()
     # Rows another sender took meanwhile are not in this list: they are theirs.
-    rows = list(session.scalars(
-        select(MailMessage).where(MailMessage.claim_token == token).order_by(MailMessage.id)
-        .execution_options(populate_existing=True)
-    ))
+    rows = list(
+        session.scalars(
+            select(MailMessage)
+            .where(MailMessage.claim_token == token)
+            .order_by(MailMessage.id)
+            .execution_options(populate_existing=True)
+        )
+    )
     return token, rows, ids[-1]
 
 
 def _mark(session: Session, row: MailMessage, token: str, **values) -> None:
     session.execute(
-        update(MailMessage).where(MailMessage.id == row.id, MailMessage.claim_token == token)
+        update(MailMessage)
+        .where(MailMessage.id == row.id, MailMessage.claim_token == token)
         .values(claim_token=None, claimed_at=None, **values)
         .execution_options(synchronize_session=False)
     )
@@ -140,8 +147,15 @@ def _failed_attempt(session, row, token, error: Exception, report: SendReport, p
         _mark(session, row, token, status=FAILED, attempts=attempts, last_error=text)
         report.failed += 1
     else:
-        _mark(session, row, token, status=QUEUED, attempts=attempts, last_error=text,
-              next_attempt_at=utcnow() + backoff(attempts))
+        _mark(
+            session,
+            row,
+            token,
+            status=QUEUED,
+            attempts=attempts,
+            last_error=text,
+            next_attempt_at=utcnow() + backoff(attempts),
+        )
         report.retrying += 1
 
 
@@ -176,7 +190,7 @@ def send_queued(keys=None, *, retry_now: bool = False, limit: int | None = None)
                         mailer.send(build_message(row), sender, row.recipient)
                     except ConnectionFailure as error:
                         _failed_attempt(session, row, token, error, report, permanent=False)
-                        for rest in rows[index + 1:]:  # not attempted: back to the queue as they were
+                        for rest in rows[index + 1 :]:  # not attempted: back to the queue as they were
                             _mark(session, rest, token, status=QUEUED)
                         report.stopped = str(error)
                         return report
@@ -185,8 +199,15 @@ def send_queued(keys=None, *, retry_now: bool = False, limit: int | None = None)
                     except PermanentFailure as error:
                         _failed_attempt(session, row, token, error, report, permanent=True)
                     else:
-                        _mark(session, row, token, status=SENT, attempts=row.attempts + 1, sent_at=utcnow(),
-                              transport=mailer.name)
+                        _mark(
+                            session,
+                            row,
+                            token,
+                            status=SENT,
+                            attempts=row.attempts + 1,
+                            sent_at=utcnow(),
+                            transport=mailer.name,
+                        )
                         report.sent += 1
         finally:
             mailer.close()

@@ -1,11 +1,12 @@
 """Notification writes: follow and unfollow, e-mail settings, unsubscribe. Take the actor, flush, never commit."""
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from app.common.db import utcnow
 from app.common.errors import DomainError, NotFound
-from app.community.models import Topic
 from app.common.policy import can
+from app.community.models import Topic
 from app.extensions import db
 from app.notify import links
 from app.notify.models import AUTHOR, COMMENTER, MANUAL, NotificationSettings, Subscription
@@ -20,9 +21,18 @@ def subscribe_automatically(user_id: int, topic_id: int, reason: str) -> None:
         raise ValueError(reason)
     now = utcnow()
     insert_ignoring_duplicates(
-        db.session, Subscription.__table__,
-        [{"topic_id": topic_id, "user_id": user_id, "is_following": True, "reason": reason,
-          "created_at": now, "updated_at": now}],
+        db.session,
+        Subscription.__table__,
+        [
+            {
+                "topic_id": topic_id,
+                "user_id": user_id,
+                "is_following": True,
+                "reason": reason,
+                "created_at": now,
+                "updated_at": now,
+            }
+        ],
         ["topic_id", "user_id"],
     )
 
@@ -30,13 +40,23 @@ def subscribe_automatically(user_id: int, topic_id: int, reason: str) -> None:
 def _set_following(user_id: int, topic_id: int, following: bool) -> None:
     now = utcnow()
     insert_ignoring_duplicates(
-        db.session, Subscription.__table__,
-        [{"topic_id": topic_id, "user_id": user_id, "is_following": following, "reason": MANUAL,
-          "created_at": now, "updated_at": now}],
+        db.session,
+        Subscription.__table__,
+        [
+            {
+                "topic_id": topic_id,
+                "user_id": user_id,
+                "is_following": following,
+                "reason": MANUAL,
+                "created_at": now,
+                "updated_at": now,
+            }
+        ],
         ["topic_id", "user_id"],
     )
     db.session.execute(
-        update(Subscription).where(Subscription.topic_id == topic_id, Subscription.user_id == user_id)
+        update(Subscription)
+        .where(Subscription.topic_id == topic_id, Subscription.user_id == user_id)
         .values(is_following=following, updated_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -60,8 +80,9 @@ def unfollow_topic(user, topic: Topic) -> None:
 def _settings_row(user_id: int) -> NotificationSettings:
     row = db.session.get(NotificationSettings, user_id)
     if row is None:
-        row = NotificationSettings(user_id=user_id, email_enabled=True, topic_activity=True, new_topics=True,
-                                   digest=True)
+        row = NotificationSettings(
+            user_id=user_id, email_enabled=True, topic_activity=True, new_topics=True, digest=True
+        )
         db.session.add(row)
     return row
 
@@ -98,12 +119,21 @@ def move_followers(from_topic_id: int, to_topic_id: int) -> None:
     Someone who explicitly stopped following the original stays unsubscribed."""
     now = utcnow()
     user_ids = db.session.scalars(
-        select(Subscription.user_id)
-        .where(Subscription.topic_id == from_topic_id, Subscription.is_following.is_(True))
+        select(Subscription.user_id).where(Subscription.topic_id == from_topic_id, Subscription.is_following.is_(True))
     ).all()
     insert_ignoring_duplicates(
-        db.session, Subscription.__table__,
-        [{"topic_id": to_topic_id, "user_id": user_id, "is_following": True, "reason": MANUAL,
-          "created_at": now, "updated_at": now} for user_id in user_ids],
+        db.session,
+        Subscription.__table__,
+        [
+            {
+                "topic_id": to_topic_id,
+                "user_id": user_id,
+                "is_following": True,
+                "reason": MANUAL,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for user_id in user_ids
+        ],
         ["topic_id", "user_id"],
     )

@@ -1,10 +1,12 @@
 """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL: concurrent requests that queue the same mail
 (or subscribe the same person) never turn into an IntegrityError and a 500."""
+
 from sqlalchemy import Table, insert
 
 
-def insert_ignoring_duplicates(session, table: Table, rows: list[dict], unique_columns: list[str],
-                               returning: str | None = None) -> list:
+def insert_ignoring_duplicates(
+    session, table: Table, rows: list[dict], unique_columns: list[str], returning: str | None = None
+) -> list:
     """Insert the rows that do not exist yet. With `returning`, the values of that column for the rows
     actually inserted."""
     if not rows:
@@ -16,6 +18,7 @@ def insert_ignoring_duplicates(session, table: Table, rows: list[dict], unique_c
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     else:  # pragma: no cover - other databases: one row at a time in a savepoint
         from sqlalchemy.exc import IntegrityError
+
         inserted = []
         for row in rows:
             try:

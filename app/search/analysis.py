@@ -33,30 +33,63 @@ Public API (stable; both backends and the service layer rely on it):
 Beside it: morphology.py (lemmas and stems), translation.py (Ukrainian -> Russian), typos.py (typo
 tolerance: budgets, distances, corrections).
 """
+
 from __future__ import annotations
 
 import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from app.search import translation
-from app.search.morphology import known as _known, lemma as _lemma, stem_en as _stem_en
-from app.search.stopwords import ALL as _STOP_ALL, EN as _STOP_EN, NOT_HIGHLIGHTED
+from app.search.morphology import known as _known
+from app.search.morphology import lemma as _lemma
+from app.search.morphology import stem_en as _stem_en
+from app.search.stopwords import ALL as _STOP_ALL
+from app.search.stopwords import EN as _STOP_EN
+from app.search.stopwords import NOT_HIGHLIGHTED
 from app.search.synonyms import CYRILLIC_TO_LATIN
 
-__all__ = ["analyse", "analyse_query", "analyse_spans", "words", "highlight", "word_terms",
-           "is_dictionary_word", "normalise_word", "is_long_request", "request_spans", "fingerprint",
-           "reset_translations", "replace_words", "MAX_QUERY_CHARS", "LONG_REQUEST_TERMS"]
+__all__ = [
+    "analyse",
+    "analyse_query",
+    "analyse_spans",
+    "words",
+    "highlight",
+    "word_terms",
+    "is_dictionary_word",
+    "normalise_word",
+    "is_long_request",
+    "request_spans",
+    "fingerprint",
+    "reset_translations",
+    "replace_words",
+    "MAX_QUERY_CHARS",
+    "LONG_REQUEST_TERMS",
+]
 
 # A word: letters/digits (plus combining marks, e.g. stress accents), joined by inner hyphens or apostrophes.
 # Apostrophes seen inside Ukrainian words: ' ’ ʼ ‘ ` ” ′ ʹ (typed with whatever the keyboard offers).
-_WORD_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+"
-                      r"(?:[-\u2010\u2011'\u2019\u02bc\u2018`\u201d\u2032\u02b9](?:[^\W_]|[\u0300-\u036f])+)*")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'", "\u201d": "'",
-                              "\u2032": "'", "\u02b9": "'", "\u2010": "-", "\u2011": "-", "ё": "е"})
+_WORD_RE = re.compile(
+    r"(?:[^\W_]|[\u0300-\u036f])+"
+    r"(?:[-\u2010\u2011'\u2019\u02bc\u2018`\u201d\u2032\u02b9](?:[^\W_]|[\u0300-\u036f])+)*"
+)
+_APOSTROPHES = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u02bc": "'",
+        "\u2018": "'",
+        "`": "'",
+        "\u201d": "'",
+        "\u2032": "'",
+        "\u02b9": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "ё": "е",
+    }
+)
 _STRESS_RE = re.compile(r"[\u0300\u0301]")
 
 _UK_ONLY = frozenset("іїєґ")
@@ -135,13 +168,13 @@ def _terms_for(form: str, cls: str, lang: str | None) -> tuple[str, ...]:
     """Terms of one word part; `lang` is the text's language for ambiguous words (None: undecided)."""
     if cls == _STOP:
         return ()
-    if cls == _NUM or cls == _MIXED:
+    if cls in (_NUM, _MIXED):
         return (form,)
     if cls == _LATIN:
         return (_stem_en(form),)
     # (lemma, its language): only Ukrainian lemmas are translated, so a Russian word that happens to be
     # spelt like a Ukrainian one ("час": hour / time) keeps its own meaning
-    if cls == _RU or cls == _UK:
+    if cls in (_RU, _UK):
         lemmas: tuple[tuple[str, str], ...] = ((_lemma(form, cls), cls),)
     elif lang is not None:
         lemmas = ((_lemma(form, lang), lang),)
@@ -156,10 +189,10 @@ def _terms_for(form: str, cls: str, lang: str | None) -> tuple[str, ...]:
     out = []
     for t, t_lang in lemmas:
         t = t.replace("'", "")
-        for t in (translation.russian_equivalents(t) if t_lang == "uk" else (t,)):
-            if t not in _STOP_ALL and len(t) > 1 and t not in out:
-                out.append(t)
-            latin = CYRILLIC_TO_LATIN.get(t) or CYRILLIC_TO_LATIN.get(form)
+        for term in translation.russian_equivalents(t) if t_lang == "uk" else (t,):
+            if term not in _STOP_ALL and len(term) > 1 and term not in out:
+                out.append(term)
+            latin = CYRILLIC_TO_LATIN.get(term) or CYRILLIC_TO_LATIN.get(form)
             if latin and _stem_en(latin) not in out:  # "смс" also as "sms": one script finds the other
                 out.append(_stem_en(latin))
     return tuple(out)
@@ -229,6 +262,7 @@ def _highlight_terms(query: str) -> frozenset[str]:
 
 # ---------------------------------------------------------------- text level
 
+
 def words(text: str) -> list[tuple[int, int, str]]:
     """Raw words of `text` with their character spans: [(start, end, word), ...]."""
     if not text:
@@ -289,11 +323,11 @@ def analyse_query(text: str, max_terms: int = 64) -> list[str]:
     return terms[:max_terms]
 
 
-LONG_REQUEST_TERMS = 24   # distinct terms from which a suggest query is a whole request, not a title
+LONG_REQUEST_TERMS = 24  # distinct terms from which a suggest query is a whole request, not a title
 
 
 def _is_number_term(term: str) -> bool:
-    """"15", "2019", "22а", "15/2": a number with at most one letter (house, flat, date, sum)."""
+    """ "15", "2019", "22а", "15/2": a number with at most one letter (house, flat, date, sum)."""
     return any(c.isdigit() for c in term) and sum(c.isalpha() for c in term) <= 1
 
 
@@ -366,7 +400,7 @@ def highlight(text: str, query: str, max_chars: int = 240, *, scan_chars: int = 
             k = max(k, i)
             while k + 1 < len(matched) and ws[matched[k + 1][0]][1] - start_char <= max_chars:
                 k += 1
-            distinct = len(frozenset().union(*(m[1] for m in matched[i:k + 1])))
+            distinct = len(frozenset().union(*(m[1] for m in matched[i : k + 1])))
             score = (distinct, k - i + 1, -i)
             if best is None or score > best[0]:
                 best = (score, i, k)
@@ -391,7 +425,7 @@ def highlight(text: str, query: str, max_chars: int = 240, *, scan_chars: int = 
         s, e, w = ws[idx]
         out.append(_esc(text[pos:s]))
         if len(w) > max_chars:  # one enormous "word": show its beginning
-            w = w[:max(max_chars, 1)] + "…"
+            w = w[: max(max_chars, 1)] + "…"
         out.append(f"<mark>{html.escape(w)}</mark>" if idx in mset else html.escape(w))
         pos = e
     tail = text[end:]

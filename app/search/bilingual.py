@@ -15,6 +15,7 @@ measured no better on the kyiv-1551 benchmark and worse at hit@1).
 Without the packages (or with OTKLIK_BILINGUAL_DICT=off) this yields nothing and the analyser falls back
 to our own hand-written list (synonyms.py). OTKLIK_BILINGUAL_DICT may also name another `*.autobil.bin`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -78,13 +79,14 @@ def parse_att(text: str) -> list[tuple[str, str]]:
             for target, a, b in reversed(arcs.get(state, ())):
                 if target in seen:
                     continue
-                stack.append((target, inp + ("" if a == _EPSILON else a), out + ("" if b == _EPSILON else b),
-                              seen | {target}))
+                stack.append(
+                    (target, inp + ("" if a == _EPSILON else a), out + ("" if b == _EPSILON else b), seen | {target})
+                )
     return pairs
 
 
 def _split(entry: str) -> tuple[str, tuple[str, ...]]:
-    """"опалення<n><nt>" -> ("опалення", ("n", "nt"))."""
+    """ "опалення<n><nt>" -> ("опалення", ("n", "nt"))."""
     head, _, tags = entry.partition("<")
     return head, tuple(t for t in ("<" + tags).replace(">", "").split("<") if t)
 
@@ -111,9 +113,11 @@ def load_pairs() -> dict[str, list[str]]:
     path = bidix_path()
     if path is None:
         if not switched_off():
-            log.warning("Apertium's rus-ukr dictionary is not installed (apt-get install apertium-rus-ukr "
-                        "lttoolbox-dev): Ukrainian words outside our own list will not meet Russian ones. "
-                        "Install it on every server that indexes or searches, then run `flask search reindex`.")
+            log.warning(
+                "Apertium's rus-ukr dictionary is not installed (apt-get install apertium-rus-ukr "
+                "lttoolbox-dev): Ukrainian words outside our own list will not meet Russian ones. "
+                "Install it on every server that indexes or searches, then run `flask search reindex`."
+            )
         return {}
     try:
         done = subprocess.run(["lt-print", path], capture_output=True, text=True, timeout=60, check=True)

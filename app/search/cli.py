@@ -1,4 +1,5 @@
 """flask search sync | reindex | verify"""
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ def _expected_keys(session: Session) -> set[tuple[str, int]]:
         registered = get_kind(kind)
         ids = list(registered.all_ids(session))
         for start in range(0, len(ids), BATCH):
-            chunk = ids[start:start + BATCH]
+            chunk = ids[start : start + BATCH]
             docs = registered.loader(session, chunk)
             keys.update((kind, ref_id) for ref_id, doc in docs.items() if doc is not None)
     return keys
@@ -44,7 +45,7 @@ def reindex_command():
             ids = list(get_kind(kind).all_ids(session))
             with click.progressbar(length=len(ids), label=f"Indexing {kind}s") as bar:
                 for start in range(0, len(ids), BATCH):
-                    chunk = ids[start:start + BATCH]
+                    chunk = ids[start : start + BATCH]
                     outbox.apply_kind(session, backend, kind, chunk)
                     bar.update(len(chunk))
     click.echo(f"Indexed {len(backend.keys())} documents.")

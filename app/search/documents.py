@@ -1,7 +1,8 @@
 """What goes into the index, what comes out, and the registry of searchable kinds."""
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable
 
 PUBLIC, PRIVATE, HIDDEN = "public", "private", "hidden"
 
@@ -14,7 +15,7 @@ class SearchDoc:
     id: int
     title: str
     body: str = ""
-    answers: str = ""          # text of official answers and the solution
+    answers: str = ""  # text of official answers and the solution
     type: str | None = None
     status: str | None = None
     category_id: int | None = None
@@ -22,7 +23,7 @@ class SearchDoc:
     author_id: int | None = None
     visibility: str = PUBLIC
     has_answer: bool = False
-    popularity: float = 0.0    # votes, comments, views folded into one number >= 0
+    popularity: float = 0.0  # votes, comments, views folded into one number >= 0
     updated_at: datetime | None = None
 
     @property

@@ -3,6 +3,7 @@
 The analysers are created once, lazily (~1 s for both dictionaries), and every answer is cached, so warm
 words cost microseconds. analysis.py decides which language a word is in; this module only answers.
 """
+
 from __future__ import annotations
 
 import threading
@@ -20,6 +21,7 @@ def analyzer(lang: str):
             m = _morph.get(lang)
             if m is None:
                 import pymorphy3
+
                 m = pymorphy3.MorphAnalyzer(lang=lang)
                 _morph[lang] = m
     return m
@@ -29,6 +31,7 @@ def _stemmer():
     s = getattr(_local, "stemmer", None)
     if s is None:
         import snowballstemmer
+
         s = _local.stemmer = snowballstemmer.stemmer("english")
     return s
 

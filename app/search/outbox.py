@@ -7,6 +7,7 @@ and applied to the backend after commit. Nothing is lost: rows stay until the ba
 - after commit, `drain()` applies them (unless SEARCH_SYNC is "deferred": a worker or `flask search sync`);
 - a rollback discards the rows with everything else, so nothing is indexed.
 """
+
 import logging
 from collections import defaultdict
 
@@ -38,7 +39,8 @@ def enqueue(kind: str, ref_id: int | None, session: Session | None = None) -> No
     if (kind, ref_id) in queued:
         return
     session.connection().execute(
-        insert(SearchOutbox.__table__), [{"kind": kind, "ref_id": ref_id, "attempts": 0, "created_at": utcnow()}],
+        insert(SearchOutbox.__table__),
+        [{"kind": kind, "ref_id": ref_id, "attempts": 0, "created_at": utcnow()}],
     )
     queued.add((kind, ref_id))
 
@@ -86,8 +88,7 @@ def drain(max_rows: int | None = None) -> int:
             except Exception:
                 session.rollback()
                 session.execute(
-                    update(SearchOutbox).where(SearchOutbox.id.in_(row_ids))
-                    .values(attempts=SearchOutbox.attempts + 1)
+                    update(SearchOutbox).where(SearchOutbox.id.in_(row_ids)).values(attempts=SearchOutbox.attempts + 1)
                 )
                 session.commit()
                 raise
@@ -114,4 +115,5 @@ def apply_kind(session: Session, backend, kind: str, ids: list[int]) -> None:
 
 def pending_count() -> int:
     from sqlalchemy import func
+
     return db.session.scalar(select(func.count()).select_from(SearchOutbox)) or 0

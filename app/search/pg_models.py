@@ -13,6 +13,7 @@ for ranking and, through a pg_trgm index, typo correction and "did you mean".
 On SQLite (the default database; `db.create_all()` runs on it in tests) `tsv` is plain TEXT and the
 PostgreSQL-only indexes and the pg_trgm extension are skipped: the backend is only used on PostgreSQL.
 """
+
 from datetime import datetime
 
 from sqlalchemy import DDL, Boolean, DateTime, Float, Index, Integer, String, Text, event
@@ -31,9 +32,9 @@ class SearchDocument(db.Model):
     __tablename__ = "search_documents"
     __table_args__ = (
         # fastupdate off: no pending list to scan on every query (writes are few, reads are many).
-        Index(
-            "ix_search_documents_tsv", "tsv", postgresql_using="gin", postgresql_with={"fastupdate": "off"}
-        ).ddl_if(dialect="postgresql"),
+        Index("ix_search_documents_tsv", "tsv", postgresql_using="gin", postgresql_with={"fastupdate": "off"}).ddl_if(
+            dialect="postgresql"
+        ),
         Index("ix_search_documents_visibility", "visibility", "author_id"),
         Index("ix_search_documents_filters", "kind", "category_id", "status", "type"),
     )
@@ -67,7 +68,10 @@ class SearchTerm(db.Model):
     __tablename__ = "search_terms"
     __table_args__ = (
         Index(
-            "ix_search_terms_trgm", "term", postgresql_using="gin", postgresql_ops={"term": "gin_trgm_ops"},
+            "ix_search_terms_trgm",
+            "term",
+            postgresql_using="gin",
+            postgresql_ops={"term": "gin_trgm_ops"},
             postgresql_with={"fastupdate": "off"},
         ).ddl_if(dialect="postgresql"),
     )

@@ -1,4 +1,5 @@
 """JSON API of smart search: GET /api/v1/suggest?title=...&body=..."""
+
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
@@ -16,8 +17,10 @@ def _limit(value, default: int = 5, ceiling: int = 10) -> int:
 @rate_limit("suggest", methods=("GET",))
 def suggest():
     items = service.suggest(
-        request.args.get("title", ""), request.args.get("body", ""),
-        service.scope_for(current_user), limit=_limit(request.args.get("limit")),
+        request.args.get("title", ""),
+        request.args.get("body", ""),
+        service.scope_for(current_user),
+        limit=_limit(request.args.get("limit")),
     )
     keys = ("kind", "id", "title", "url", "type", "status", "answered")
     response = jsonify([{**{key: item[key] for key in keys}, "snippet": item["snippet_html"]} for item in items])

@@ -1,5 +1,6 @@
 """Search and suggestions as the pages and the API use them: backend hits, visibility re-checked
 against the database, snippets highlighted by the shared analyser."""
+
 from dataclasses import dataclass
 
 from app.common.pagination import Page
@@ -32,18 +33,20 @@ def _present(hits, scope: Scope, query: str) -> list[dict]:
         if data is None:
             continue
         text = data.get("text") or ""
-        items.append({
-            "kind": hit.kind,
-            "id": hit.id,
-            "title": data["title"],
-            "title_html": analysis.highlight(data["title"], query, max_chars=300),
-            "url": data["url"],
-            "snippet_html": analysis.highlight(text, query) if text else "",
-            "type": data.get("type"),
-            "status": data.get("status"),
-            "answered": bool(data.get("answered")),
-            "score": round(hit.score, 4),
-        })
+        items.append(
+            {
+                "kind": hit.kind,
+                "id": hit.id,
+                "title": data["title"],
+                "title_html": analysis.highlight(data["title"], query, max_chars=300),
+                "url": data["url"],
+                "snippet_html": analysis.highlight(text, query) if text else "",
+                "type": data.get("type"),
+                "status": data.get("status"),
+                "answered": bool(data.get("answered")),
+                "score": round(hit.score, 4),
+            }
+        )
     return items
 
 
@@ -62,6 +65,7 @@ def suggest(title: str, body: str, scope: Scope, limit: int = 5) -> list[dict]:
 @dataclass
 class SearchPage(Page):
     """A page of search results (pages, has_prev, has_next as for any list) with the query and a spelling hint."""
+
     query: str
     spelling: str | None = None
 

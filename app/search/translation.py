@@ -6,6 +6,7 @@ regular letter changes that the Russian dictionary knows (горіти -> гор
 friend (synonyms.FALSE_FRIENDS). The table is built once per process with the analysers themselves
 (~1.6 s with the dictionary), so its entries follow pymorphy3's lemmas.
 """
+
 from __future__ import annotations
 
 import threading

@@ -6,11 +6,12 @@ vocabulary term within it, and dictionary words one edit away from an unknown in
     correct_term(term, candidates, freq=None) -> str|None   best vocabulary term within typo_budget
     dictionary_corrections(word) -> tuple[str, ...]         dictionary words one edit away (ru/uk)
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import Callable, Iterable, Mapping
 
 from app.search.analysis import is_dictionary_word, normalise_word
 from app.search.morphology import known
@@ -36,8 +37,9 @@ def dictionary_corrections(word: str, thorough: bool = False) -> tuple[str, ...]
     cheap = {a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     found = [c for c in sorted(cheap) if _known_any(c)]
     if not found and thorough:
-        rest = {a + ch + b[1:] for a, b in splits if b for ch in _CYR_ALPHABET} | \
-               {a + ch + b for a, b in splits for ch in _CYR_ALPHABET}
+        rest = {a + ch + b[1:] for a, b in splits if b for ch in _CYR_ALPHABET} | {
+            a + ch + b for a, b in splits for ch in _CYR_ALPHABET
+        }
         found = [c for c in sorted(rest - {w}) if _known_any(c)]
     return tuple(found[:8])
 
@@ -80,8 +82,9 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     return min(prev[lb], limit + 1)
 
 
-def correct_term(term: str, candidates: Iterable[str],
-                 freq: Mapping[str, float] | Callable[[str], float] | None = None) -> str | None:
+def correct_term(
+    term: str, candidates: Iterable[str], freq: Mapping[str, float] | Callable[[str], float] | None = None
+) -> str | None:
     """The closest candidate within typo_budget(term) (ties: the more frequent one), or None.
 
     `candidates` is any iterable of vocabulary terms (a backend passes a prefix-narrowed slice of its

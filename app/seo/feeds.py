@@ -4,6 +4,7 @@ Entries carry the sanitised HTML of the post with root-relative links made absol
 show them outside the site. Entry ids are tag: URIs (RFC 4151) that stay the same when a title (and so
 the slug) changes.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit

@@ -9,6 +9,7 @@ Builders return plain dicts; templates emit them with `|tojson` (which escapes <
 in user text cannot end the script element). Only public content gets structured data: callers check
 `topic_is_public` / `article.is_published` first, and hidden or deleted comments are always left out.
 """
+
 from flask import url_for
 
 from app.branding import current_brand
@@ -35,15 +36,22 @@ def _text(post, fallback: str = "") -> str:
 
 
 def _person(user) -> dict:
-    return {"@type": "Person", "name": user.display_name,
-            "url": url_for("profile.profile", user_id=user.id, _external=True)}
+    return {
+        "@type": "Person",
+        "name": user.display_name,
+        "url": url_for("profile.profile", user_id=user.id, _external=True),
+    }
 
 
 def _organization() -> dict:
     brand = current_brand()
     logo = brand.logo_url(external=True) or brand.touch_icon_url(external=True)
-    return {"@type": "Organization", "name": brand.name, "url": url_for("community.home", _external=True),
-            "logo": {"@type": "ImageObject", "url": logo}}
+    return {
+        "@type": "Organization",
+        "name": brand.name,
+        "url": url_for("community.home", _external=True),
+        "logo": {"@type": "ImageObject", "url": logo},
+    }
 
 
 def topic_url(topic, **kwargs) -> str:
@@ -115,21 +123,35 @@ def _forum_posting(topic, comments) -> dict:
         "dateModified": iso(topic.edited_at if getattr(topic, "edited_at", None) else topic.updated_at),
         "commentCount": len(comments),
         "interactionStatistic": [
-            {"@type": "InteractionCounter", "interactionType": "https://schema.org/CommentAction",
-             "userInteractionCount": len(comments)},
-            {"@type": "InteractionCounter", "interactionType": "https://schema.org/LikeAction",
-             "userInteractionCount": topic.vote_count or 0},
+            {
+                "@type": "InteractionCounter",
+                "interactionType": "https://schema.org/CommentAction",
+                "userInteractionCount": len(comments),
+            },
+            {
+                "@type": "InteractionCounter",
+                "interactionType": "https://schema.org/LikeAction",
+                "userInteractionCount": topic.vote_count or 0,
+            },
         ],
-        "isPartOf": {"@type": "WebPage", "url": url_for("community.home", category=topic.category_id, _external=True),
-                     "name": topic.category.name},
+        "isPartOf": {
+            "@type": "WebPage",
+            "url": url_for("community.home", category=topic.category_id, _external=True),
+            "name": topic.category.name,
+        },
     }
     image = first_image(topic.body_html, _root())
     if image:
         posting["image"] = image
     if comments:
         posting["comment"] = [
-            {"@type": "Comment", "text": _text(c, "…"), "author": _person(c.author),
-             "datePublished": iso(c.created_at), "url": topic_url(topic, _anchor=f"c{c.id}")}
+            {
+                "@type": "Comment",
+                "text": _text(c, "…"),
+                "author": _person(c.author),
+                "datePublished": iso(c.created_at),
+                "url": topic_url(topic, _anchor=f"c{c.id}"),
+            }
             for c in comments[:MAX_COMMENTS]
         ]
     return posting
@@ -150,7 +172,7 @@ def article_jsonld(article) -> dict:
     data = {
         "@context": CONTEXT,
         "@type": "Article",
-        "headline": article.title if len(article.title) <= HEADLINE_MAX else article.title[:HEADLINE_MAX - 1] + "…",
+        "headline": article.title if len(article.title) <= HEADLINE_MAX else article.title[: HEADLINE_MAX - 1] + "…",
         "description": plain(article.body_html)[:300],
         "datePublished": iso(article.published_at or article.created_at),
         "dateModified": iso(article_modified(article)),
@@ -169,9 +191,14 @@ def article_jsonld(article) -> dict:
 def faq_jsonld(articles) -> dict | None:
     """FAQPage for a list of published articles (None when there are none: an empty FAQPage is invalid)."""
     questions = [
-        {"@type": "Question", "name": a.title, "url": article_url(a),
-         "acceptedAnswer": {"@type": "Answer", "text": _text(a, a.title), "url": article_url(a)}}
-        for a in articles if a.is_published
+        {
+            "@type": "Question",
+            "name": a.title,
+            "url": article_url(a),
+            "acceptedAnswer": {"@type": "Answer", "text": _text(a, a.title), "url": article_url(a)},
+        }
+        for a in articles
+        if a.is_published
     ]
     if not questions:
         return None

@@ -3,11 +3,12 @@
 Public topic = not private, not hidden, not deleted (and not merged into another topic: the original is the
 page to index). Article = published. Sitemap rows are plain tuples streamed in batches (no ORM objects).
 """
+
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
-from app.community.models import Category, Topic
 from app.common.policy import where
+from app.community.models import Category, Topic
 from app.extensions import db
 
 STREAM_BATCH = 2000
@@ -45,6 +46,7 @@ def has_articles() -> bool:
 
 # --- sitemaps ---------------------------------------------------------------------------------------------
 
+
 def count_public_topics() -> int:
     return db.session.scalar(select(func.count()).select_from(Topic).where(public_topics_clause())) or 0
 
@@ -60,7 +62,10 @@ def topic_rows(offset: int, limit: int):
     """(id, title, updated_at, last_activity_at) of public topics by id, streamed in batches."""
     stmt = (
         select(Topic.id, Topic.title, Topic.updated_at, Topic.last_activity_at)
-        .where(public_topics_clause()).order_by(Topic.id).offset(offset).limit(limit)
+        .where(public_topics_clause())
+        .order_by(Topic.id)
+        .offset(offset)
+        .limit(limit)
         .execution_options(yield_per=STREAM_BATCH)
     )
     return db.session.execute(stmt)
@@ -71,7 +76,10 @@ def article_rows(offset: int, limit: int):
     Article = _kb_models().Article
     stmt = (
         select(Article.id, Article.title, Article.edited_at, Article.published_at)
-        .where(published_articles_clause()).order_by(Article.id).offset(offset).limit(limit)
+        .where(published_articles_clause())
+        .order_by(Article.id)
+        .offset(offset)
+        .limit(limit)
         .execution_options(yield_per=STREAM_BATCH)
     )
     return db.session.execute(stmt)
@@ -94,8 +102,7 @@ def topic_chunk_lastmods(chunk: int) -> dict[int, tuple]:
 
 def article_chunk_lastmods(chunk: int) -> dict[int, tuple]:
     Article = _kb_models().Article
-    return _chunk_lastmods([Article.edited_at, Article.published_at], published_articles_clause(), Article.id,
-                           chunk)
+    return _chunk_lastmods([Article.edited_at, Article.published_at], published_articles_clause(), Article.id, chunk)
 
 
 def latest_topic_activity():
@@ -105,11 +112,18 @@ def latest_topic_activity():
 def category_pages() -> list[tuple[str, object]]:
     """(name, latest public activity) of every category, in the categories' order, in one query."""
     from app.community.models import Category
-    latest = (select(Topic.category_id, func.max(Topic.last_activity_at).label("at"))
-              .where(public_topics_clause()).group_by(Topic.category_id).subquery())
-    rows = db.session.execute(select(Category.id, Category.name, latest.c.at)
-                              .outerjoin(latest, latest.c.category_id == Category.id)
-                              .order_by(Category.position, Category.name))
+
+    latest = (
+        select(Topic.category_id, func.max(Topic.last_activity_at).label("at"))
+        .where(public_topics_clause())
+        .group_by(Topic.category_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Category.id, Category.name, latest.c.at)
+        .outerjoin(latest, latest.c.category_id == Category.id)
+        .order_by(Category.position, Category.name)
+    )
     return [(row.id, row.name, row.at) for row in rows]
 
 
@@ -121,11 +135,14 @@ def latest_article_change():
 
 # --- feeds ------------------------------------------------------------------------------------------------
 
+
 def newest_topics(limit: int, category_id: int | None = None) -> list[Topic]:
     stmt = (
-        select(Topic).where(public_topics_clause())
+        select(Topic)
+        .where(public_topics_clause())
         .options(joinedload(Topic.author), joinedload(Topic.category))
-        .order_by(Topic.created_at.desc(), Topic.id.desc()).limit(limit)
+        .order_by(Topic.created_at.desc(), Topic.id.desc())
+        .limit(limit)
     )
     if category_id is not None:
         stmt = stmt.where(Topic.category_id == category_id)
@@ -139,8 +156,12 @@ def get_category(category_id: int) -> Category | None:
 def recently_changed_articles(limit: int) -> list:
     """Published articles, the most recently published or edited first."""
     Article = _kb_models().Article
-    return list(db.session.scalars(
-        select(Article).where(published_articles_clause())
-        .options(joinedload(Article.category), joinedload(Article.author))
-        .order_by(_article_changed().desc(), Article.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Article)
+            .where(published_articles_clause())
+            .options(joinedload(Article.category), joinedload(Article.author))
+            .order_by(_article_changed().desc(), Article.id.desc())
+            .limit(limit)
+        )
+    )

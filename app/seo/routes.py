@@ -1,4 +1,5 @@
 """/robots.txt, /sitemap.xml (+ numbered parts), feeds; template helpers for meta tags and JSON-LD."""
+
 import re
 from html import unescape
 
@@ -13,8 +14,15 @@ SITEMAP_MAX_AGE = 3600
 FEED_MAX_AGE = 600
 # Pages with nothing to index (forms, personal pages, result lists); only those whose endpoint exists.
 ROBOTS_DISALLOW = (
-    "auth.login", "auth.register", "auth.settings", "community.new_topic", "search.search_page", "kb.search",
-    "admin.index", "staff.queues", "media.upload",
+    "auth.login",
+    "auth.register",
+    "auth.settings",
+    "community.new_topic",
+    "search.search_page",
+    "kb.search",
+    "admin.index",
+    "staff.queues",
+    "media.upload",
 )
 FEED_TYPES = {"atom": "application/atom+xml; charset=utf-8", "rss": "application/rss+xml; charset=utf-8"}
 
@@ -88,12 +96,16 @@ def kb_feed(fmt: str):
 
 # --- template helpers (used by templates/seo/*.html) -----------------------------------------------------
 
+
 def _feed_links() -> list[tuple[str, str, str]]:
     """(type, title, href) of the site-wide feeds, for <link rel="alternate"> autodiscovery."""
     from flask_babel import gettext as _
+
     links = [(FEED_TYPES["atom"].split(";")[0], _("New topics"), url_for("seo.topics_feed", fmt="atom"))]
     if sitemap.kb_enabled():
-        links.append((FEED_TYPES["atom"].split(";")[0], _("Knowledge base updates"), url_for("seo.kb_feed", fmt="atom")))
+        links.append(
+            (FEED_TYPES["atom"].split(";")[0], _("Knowledge base updates"), url_for("seo.kb_feed", fmt="atom"))
+        )
     return links
 
 

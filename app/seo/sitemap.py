@@ -6,8 +6,9 @@ limit) public URLs; past that it becomes a <sitemapindex> listing /sitemap-pages
 files are served in both modes. Rows are streamed from the database in batches and written as they come,
 so a sitemap of 50,000 topics costs a handful of queries and little memory.
 """
+
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from flask import current_app, url_for
@@ -44,6 +45,7 @@ def _topic_entries(offset: int, limit: int) -> Iterator[Entry]:
 
 def _article_entries(offset: int, limit: int) -> Iterator[Entry]:
     from app.kb.models import Article
+
     make_url = _url_builder("kb.article", "article_id", Article.slug.fget)
     for row in queries.article_rows(offset, limit):
         yield make_url(row), iso(_later(row.edited_at, row.published_at))
@@ -59,12 +61,15 @@ def _news_entries() -> list[Entry]:
     if not {"news.index", "news.post"} <= current_app.view_functions.keys():
         return []
     from app.news import queries as news_queries
+
     posts = news_queries.published_for_sitemap(current_app.config["SITEMAP_MAX_URLS"] - 2)
     if not posts:
         return []
     entries = [(url_for("news.index", _external=True), iso(posts[0][2]))]
-    return entries + [(url_for("news.post", post_id=post_id, slug=slug, _external=True), iso(changed))
-                      for post_id, slug, changed in posts]
+    return entries + [
+        (url_for("news.post", post_id=post_id, slug=slug, _external=True), iso(changed))
+        for post_id, slug, changed in posts
+    ]
 
 
 def _page_entries() -> list[Entry]:
@@ -73,8 +78,11 @@ def _page_entries() -> list[Entry]:
     if kb_enabled():
         pages.append((url_for("kb.index", _external=True), iso(queries.latest_article_change())))
     from app.community.models import Category
-    pages += [(url_for("community.category_page", slug=Category(id=category_id, name=name).slug, _external=True),
-               iso(latest)) for category_id, name, latest in queries.category_pages()]
+
+    pages += [
+        (url_for("community.category_page", slug=Category(id=category_id, name=name).slug, _external=True), iso(latest))
+        for category_id, name, latest in queries.category_pages()
+    ]
     return pages + _news_entries()
 
 
@@ -91,7 +99,7 @@ class Section:
 def sections() -> list[Section]:
     pages = _page_entries()
     found = [
-        Section("pages", len(pages), lambda offset, limit: pages[offset:offset + limit]),
+        Section("pages", len(pages), lambda offset, limit: pages[offset : offset + limit]),
         Section("topics", queries.count_public_topics(), _topic_entries),
     ]
     if kb_enabled():
@@ -121,6 +129,7 @@ def full_urlset(found: list[Section], per_file: int) -> Iterator[str]:
     def entries():
         for section in found:
             yield from section.entries(0, per_file)
+
     return urlset(entries())
 
 
@@ -130,8 +139,10 @@ def _chunk_lastmods(section: Section, per_file: int) -> dict[int, str | None]:
     elif section.name == "kb":
         raw = queries.article_chunk_lastmods(per_file)
     else:
-        return {number: _later(*(lastmod for _, lastmod in section.entries((number - 1) * per_file, per_file)))
-                for number in range(1, section.chunks(per_file) + 1)}
+        return {
+            number: _later(*(lastmod for _, lastmod in section.entries((number - 1) * per_file, per_file)))
+            for number in range(1, section.chunks(per_file) + 1)
+        }
     return {number: iso(_later(*values)) for number, values in raw.items()}
 
 
@@ -144,8 +155,11 @@ def sitemap_index(found: list[Section], per_file: int) -> Iterator[str]:
         for number in range(1, section.chunks(per_file) + 1):
             loc = url_for("seo.sitemap_part", section=section.name, number=number, _external=True)
             lastmod = lastmods.get(number)
-            yield (f"<sitemap><loc>{escape(loc)}</loc>" + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "")
-                   + "</sitemap>\n")
+            yield (
+                f"<sitemap><loc>{escape(loc)}</loc>"
+                + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "")
+                + "</sitemap>\n"
+            )
     yield "</sitemapindex>\n"
 
 

@@ -1,6 +1,7 @@
 """Small text helpers shared by meta tags, JSON-LD and feeds."""
+
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime as rfc822
 
 from app.common.html import plain_text
@@ -66,14 +67,14 @@ def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 def rfc822_date(value: datetime) -> str:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return rfc822(value.astimezone(timezone.utc), usegmt=True)
+        value = value.replace(tzinfo=UTC)
+    return rfc822(value.astimezone(UTC), usegmt=True)
 
 
 _XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

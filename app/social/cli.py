@@ -1,4 +1,5 @@
 """flask import tweets FILE | flask import tweets --recent"""
+
 import json
 from datetime import timedelta
 
@@ -82,8 +83,10 @@ def _import_page(page, category_id: int, topic_type: str, tally: Tally) -> None:
 
 def _since_id() -> str | None:
     newest = db.session.execute(
-        select(SocialImport.external_id, SocialImport.posted_at).where(SocialImport.network == X)
-        .order_by(SocialImport.posted_at.desc().nulls_last(), SocialImport.id.desc()).limit(1)
+        select(SocialImport.external_id, SocialImport.posted_at)
+        .where(SocialImport.network == X)
+        .order_by(SocialImport.posted_at.desc().nulls_last(), SocialImport.id.desc())
+        .limit(1)
     ).first()
     if newest is None or newest.posted_at is None or newest.posted_at < utcnow() - SINCE_ID_WINDOW:
         return None
@@ -94,8 +97,12 @@ def _since_id() -> str | None:
 @click.argument("file", type=click.File("rb"), required=False)
 @click.option("--recent", is_flag=True, help="Fetch recent posts matching X_QUERY through the X API (X_BEARER_TOKEN).")
 @click.option("--category", help="Category id or name for the new topics (default: SOCIAL_IMPORT_CATEGORY).")
-@click.option("--type", "topic_type", type=click.Choice(["problem", "question", "auto"]),
-              help="Type of the new topics (default: SOCIAL_IMPORT_TYPE); auto: question if the post asks something.")
+@click.option(
+    "--type",
+    "topic_type",
+    type=click.Choice(["problem", "question", "auto"]),
+    help="Type of the new topics (default: SOCIAL_IMPORT_TYPE); auto: question if the post asks something.",
+)
 @click.option("--max-pages", type=click.IntRange(1, 100), help="Pages to fetch with --recent (default: X_MAX_PAGES).")
 def tweets_command(file, recent, category, topic_type, max_pages):
     """Import tweets from FILE (an X API v2 search response, or a JSON list of them) or, with --recent, from the
@@ -108,7 +115,7 @@ def tweets_command(file, recent, category, topic_type, max_pages):
         try:
             data = json.load(file)
         except (ValueError, UnicodeDecodeError) as error:
-            raise click.ClickException(f"{file.name} is not JSON: {error}")
+            raise click.ClickException(f"{file.name} is not JSON: {error}") from error
         for response in data if isinstance(data, list) else [data]:
             _import_page(parse_search_response(response), category_id, topic_type, tally)
         tally.report()
@@ -116,14 +123,18 @@ def tweets_command(file, recent, category, topic_type, max_pages):
     config = current_app.config
     query = config.get("X_QUERY") or ""
     if not query:
-        raise click.ClickException("Set X_QUERY (the X search query, e.g. \"@yourbank -is:retweet\").")
+        raise click.ClickException('Set X_QUERY (the X search query, e.g. "@yourbank -is:retweet").')
     try:
-        client = XClient(config.get("X_BEARER_TOKEN") or "", config.get("X_API_BASE_URL") or "https://api.x.com",
-                         timeout=float(config.get("X_API_TIMEOUT", 10)))
-        for response in client.search_recent(query, max_pages=max_pages or int(config.get("X_MAX_PAGES", 5)),
-                                             since_id=_since_id()):
+        client = XClient(
+            config.get("X_BEARER_TOKEN") or "",
+            config.get("X_API_BASE_URL") or "https://api.x.com",
+            timeout=float(config.get("X_API_TIMEOUT", 10)),
+        )
+        for response in client.search_recent(
+            query, max_pages=max_pages or int(config.get("X_MAX_PAGES", 5)), since_id=_since_id()
+        ):
             _import_page(parse_search_response(response), category_id, topic_type, tally)
     except XApiError as error:
         tally.report()
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     tally.report()

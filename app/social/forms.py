@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, URL
+from wtforms.validators import URL, DataRequired, Length, Optional
 
 from app.community import kinds
 from app.social.services import IMPORT_TYPES, TEXT_MAX
@@ -15,10 +15,14 @@ class ImportForm(FlaskForm):
     posted_at = DateTimeLocalField(_l("Posted at (UTC)"), validators=[Optional()])
     category_id = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
     topic_type = SelectField(_l("Type"), choices=[SelectChoice(t, kinds.TYPE_LABELS[t]) for t in IMPORT_TYPES])
-    mood = SelectField(_l("Mood"), default="", choices=[
-        SelectChoice("", _l("By type: upset for a problem, indifferent for a question")),
-        *(SelectChoice(m, kinds.MOOD_LABELS[m]) for m in kinds.MOODS),
-    ])
+    mood = SelectField(
+        _l("Mood"),
+        default="",
+        choices=[
+            SelectChoice("", _l("By type: upset for a problem, indifferent for a question")),
+            *(SelectChoice(m, kinds.MOOD_LABELS[m]) for m in kinds.MOODS),
+        ],
+    )
     submit = SubmitField(_l("Import"))
 
     def set_categories(self, categories) -> None:

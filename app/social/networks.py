@@ -1,4 +1,5 @@
 """The networks we import from: names, profile links, and the identity of a post given its link."""
+
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -12,10 +13,18 @@ _PROFILE_URLS = {
     TELEGRAM: "https://t.me/{handle}",
 }
 _HOSTS = {
-    "x.com": X, "twitter.com": X, "mobile.twitter.com": X, "mobile.x.com": X,
-    "vk.com": VK, "m.vk.com": VK, "vk.ru": VK,
-    "facebook.com": FACEBOOK, "m.facebook.com": FACEBOOK, "fb.com": FACEBOOK,
-    "t.me": TELEGRAM, "telegram.me": TELEGRAM,
+    "x.com": X,
+    "twitter.com": X,
+    "mobile.twitter.com": X,
+    "mobile.x.com": X,
+    "vk.com": VK,
+    "m.vk.com": VK,
+    "vk.ru": VK,
+    "facebook.com": FACEBOOK,
+    "m.facebook.com": FACEBOOK,
+    "fb.com": FACEBOOK,
+    "t.me": TELEGRAM,
+    "telegram.me": TELEGRAM,
 }
 _X_STATUS = re.compile(r"^/([A-Za-z0-9_]{1,15})/status(?:es)?/(\d{1,25})/?$")
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")

@@ -1,4 +1,5 @@
 """Reads: where an imported topic came from."""
+
 from sqlalchemy import select
 
 from app.extensions import db

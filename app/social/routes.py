@@ -1,4 +1,5 @@
 """Staff import one public post by hand; the topic page shows where an imported topic came from."""
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -43,14 +44,20 @@ def _default_category_id(categories) -> int | None:
 def import_post():
     categories = community_queries.categories_with_departments()
     setting = current_app.config.get("SOCIAL_IMPORT_TYPE")
-    form = ImportForm(category_id=_default_category_id(categories),
-                      topic_type=setting if setting in services.IMPORT_TYPES else services.IMPORT_TYPES[0])
+    form = ImportForm(
+        category_id=_default_category_id(categories),
+        topic_type=setting if setting in services.IMPORT_TYPES else services.IMPORT_TYPES[0],
+    )
     form.set_categories(categories)
     if form.validate_on_submit():
         record, created = _import(form)
         if record is not None:
-            flash(_("The post is imported as a topic.") if created
-                  else _("This post was imported before: here is its topic."), "success" if created else "info")
+            flash(
+                _("The post is imported as a topic.")
+                if created
+                else _("This post was imported before: here is its topic."),
+                "success" if created else "info",
+            )
             return redirect(_topic_url(record.topic))
     return render_template("social/import.html", form=form), 422 if form.errors else 200
 
@@ -69,12 +76,18 @@ def _import(form):
         form.handle.errors.append(_("The link is to a post by @%(handle)s.", handle=ref.handle))
         return None, False
     post = services.ExternalPost(
-        network=ref.network, external_id=ref.external_id, url=form.url.data.strip(), text=form.text.data,
-        handle=handle, name=form.name.data or "", posted_at=form.posted_at.data,
+        network=ref.network,
+        external_id=ref.external_id,
+        url=form.url.data.strip(),
+        text=form.text.data,
+        handle=handle,
+        name=form.name.data or "",
+        posted_at=form.posted_at.data,
     )
     try:
-        record, created = services.import_post(current_user, post, form.category_id.data, form.topic_type.data,
-                                               form.mood.data)
+        record, created = services.import_post(
+            current_user, post, form.category_id.data, form.topic_type.data, form.mood.data
+        )
         db.session.commit()
     except DomainError as error:
         db.session.rollback()

@@ -1,5 +1,6 @@
 """Importing a public post as a topic: take the importer (None for the command line) and plain data, flush,
 never commit. Importing the same post twice returns the first import."""
+
 import html
 import re
 import secrets
@@ -62,9 +63,9 @@ def title_from_text(text: str, handle: str) -> str:
         return str(_l("Post by @%(handle)s", handle=handle))
     if len(words) <= TITLE_LENGTH:
         return words
-    cut = words[:TITLE_LENGTH - 1]
-    if " " in cut[TITLE_LENGTH // 2:]:
-        cut = cut[:cut.rindex(" ")]
+    cut = words[: TITLE_LENGTH - 1]
+    if " " in cut[TITLE_LENGTH // 2 :]:
+        cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,.;:-") + "…"
 
 
@@ -104,16 +105,26 @@ def _external_author(network: str, handle: str, name: str, external_id: str | No
             f"{network}-{secrets.token_hex(8)}@imported.invalid", (name or f"@{handle}")[:80]
         )
         notify_services.update_settings(user, email_enabled=False)  # nobody reads that mailbox
-        author = ExternalAuthor(network=network, handle=handle, name=name, profile_url=profile_url(network, handle),
-                                external_id=external_id, user=user)
+        author = ExternalAuthor(
+            network=network,
+            handle=handle,
+            name=name,
+            profile_url=profile_url(network, handle),
+            external_id=external_id,
+            user=user,
+        )
         db.session.add(author)
         db.session.flush()
         return author
     if external_id and author.external_id is None:
         author.external_id = external_id
-    if author.handle != handle and db.session.scalar(
-        select(ExternalAuthor.id).where(ExternalAuthor.network == network, ExternalAuthor.handle == handle)
-    ) is None:  # renamed on the network
+    if (
+        author.handle != handle
+        and db.session.scalar(
+            select(ExternalAuthor.id).where(ExternalAuthor.network == network, ExternalAuthor.handle == handle)
+        )
+        is None
+    ):  # renamed on the network
         author.handle = handle
         author.profile_url = profile_url(network, handle)
     if name and name != author.name:
@@ -122,8 +133,9 @@ def _external_author(network: str, handle: str, name: str, external_id: str | No
     return author
 
 
-def import_post(actor, post: ExternalPost, category_id: int, topic_type: str,
-                mood: str | None = None) -> tuple[SocialImport, bool]:
+def import_post(
+    actor, post: ExternalPost, category_id: int, topic_type: str, mood: str | None = None
+) -> tuple[SocialImport, bool]:
     """Make a topic of `post` attributed to its external author. Returns (the import, whether it is new).
 
     `actor` is the staff member importing it, or None for the command line. Everything is checked before anything
@@ -145,11 +157,25 @@ def import_post(actor, post: ExternalPost, category_id: int, topic_type: str,
         raise DomainError(_l("Choose one of the listed categories."), field="category_id")
 
     author = _external_author(post.network, handle, name, post.author_external_id)
-    topic = community_services.create_topic(author.user, topic_type, title_from_text(text, handle),
-                                            body_from_text(text), category_id, mood=mood, channel=kinds.IMPORT)
-    record = SocialImport(network=post.network, external_id=post.external_id, url=post.url, text=text,
-                          posted_at=post.posted_at, external_author=author, topic_id=topic.id,
-                          imported_by_id=actor.id if actor is not None else None)
+    topic = community_services.create_topic(
+        author.user,
+        topic_type,
+        title_from_text(text, handle),
+        body_from_text(text),
+        category_id,
+        mood=mood,
+        channel=kinds.IMPORT,
+    )
+    record = SocialImport(
+        network=post.network,
+        external_id=post.external_id,
+        url=post.url,
+        text=text,
+        posted_at=post.posted_at,
+        external_author=author,
+        topic_id=topic.id,
+        imported_by_id=actor.id if actor is not None else None,
+    )
     db.session.add(record)
     db.session.flush()
     return record, True

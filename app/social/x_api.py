@@ -3,12 +3,13 @@
 The client is deliberately small: urllib, a timeout on every request, no redirects (the bearer token must never
 be sent to another host), a cap on the response size and on the number of pages (`meta.next_token`).
 """
+
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Iterator
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from app.social.networks import X, x_post_url
@@ -39,7 +40,7 @@ def _parse_time(value) -> datetime | None:
     except ValueError:
         return None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
 
 
@@ -54,7 +55,8 @@ def parse_search_response(data) -> ParsedPage:
     page.next_token = token if isinstance(token, str) and token else None
     includes = data.get("includes") if isinstance(data.get("includes"), dict) else {}
     users = {
-        user.get("id"): user for user in includes.get("users") or []
+        user.get("id"): user
+        for user in includes.get("users") or []
         if isinstance(user, dict) and isinstance(user.get("username"), str)
     }
     tweets = data.get("data") or []
@@ -81,11 +83,18 @@ def parse_search_response(data) -> ParsedPage:
         if user is None:
             page.skipped.append(f"tweet {tweet_id}: its author is not in includes.users")
             continue
-        page.posts.append(ExternalPost(
-            network=X, external_id=tweet_id, url=x_post_url(user["username"], tweet_id), text=text,
-            handle=user["username"], name=user.get("name") if isinstance(user.get("name"), str) else "",
-            posted_at=_parse_time(tweet.get("created_at")), author_external_id=str(user.get("id")),
-        ))
+        page.posts.append(
+            ExternalPost(
+                network=X,
+                external_id=tweet_id,
+                url=x_post_url(user["username"], tweet_id),
+                text=text,
+                handle=user["username"],
+                name=user.get("name") if isinstance(user.get("name"), str) else "",
+                posted_at=_parse_time(tweet.get("created_at")),
+                author_external_id=str(user.get("id")),
+            )
+        )
     return page
 
 
@@ -95,8 +104,13 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 class XClient:
-    def __init__(self, bearer_token: str, base_url: str = "https://api.x.com", timeout: float = 10.0,
-                 user_agent: str = "Otklik-social-import"):
+    def __init__(
+        self,
+        bearer_token: str,
+        base_url: str = "https://api.x.com",
+        timeout: float = 10.0,
+        user_agent: str = "Otklik-social-import",
+    ):
         if not bearer_token:
             raise XApiError("X_BEARER_TOKEN is not set.")
         self.bearer_token = bearer_token
@@ -108,8 +122,11 @@ class XClient:
     def _get(self, path: str, params: dict) -> dict:
         request = urllib.request.Request(
             f"{self.base_url}{path}?{urlencode(params)}",
-            headers={"Authorization": f"Bearer {self.bearer_token}", "User-Agent": self.user_agent,
-                     "Accept": "application/json"},
+            headers={
+                "Authorization": f"Bearer {self.bearer_token}",
+                "User-Agent": self.user_agent,
+                "Accept": "application/json",
+            },
         )
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
@@ -136,8 +153,11 @@ class XClient:
             return "X API refused the bearer token (401): check X_BEARER_TOKEN."
         if error.code == 429:
             reset = error.headers.get("x-rate-limit-reset") if error.headers else None
-            when = f" until {datetime.fromtimestamp(int(reset), timezone.utc):%Y-%m-%d %H:%M} UTC" \
-                if reset and reset.isdigit() else ""
+            when = (
+                f" until {datetime.fromtimestamp(int(reset), UTC):%Y-%m-%d %H:%M} UTC"
+                if reset and reset.isdigit()
+                else ""
+            )
             return f"X API rate limit reached (429){when}; try again later."
         detail = ""
         try:
@@ -147,11 +167,17 @@ class XClient:
             pass
         return f"X API answered {error.code}" + (f": {detail}" if detail else ".")
 
-    def search_recent(self, query: str, max_pages: int = 5, max_results: int = 100,
-                      since_id: str | None = None) -> Iterator[dict]:
+    def search_recent(
+        self, query: str, max_pages: int = 5, max_results: int = 100, since_id: str | None = None
+    ) -> Iterator[dict]:
         """The raw pages of a recent search, newest first, following `meta.next_token` up to max_pages."""
-        params = {"query": query, "max_results": str(max(10, min(max_results, 100))),
-                  "tweet.fields": TWEET_FIELDS, "expansions": "author_id", "user.fields": USER_FIELDS}
+        params = {
+            "query": query,
+            "max_results": str(max(10, min(max_results, 100))),
+            "tweet.fields": TWEET_FIELDS,
+            "expansions": "author_id",
+            "user.fields": USER_FIELDS,
+        }
         if since_id:
             params["since_id"] = since_id
         for _ in range(max_pages):

@@ -7,6 +7,7 @@ app.staff.init_app imports it). Ask them with `policy.can(user, action, obj)`.
 - leads (and admins) change their department's working hours and targets ("manage_department");
   only admins choose leads ("choose_leads").
 """
+
 from sqlalchemy import select
 
 from app.common import policy
@@ -18,20 +19,27 @@ def lead_department_ids(user) -> set[int]:
     user = policy.actor(user)
     if user is None:
         return set()
-    return set(db.session.scalars(
-        select(department_members.c.department_id)
-        .where(department_members.c.user_id == user.id, department_members.c.is_lead.is_(True))
-    ))
+    return set(
+        db.session.scalars(
+            select(department_members.c.department_id).where(
+                department_members.c.user_id == user.id, department_members.c.is_lead.is_(True)
+            )
+        )
+    )
 
 
 def leads_of(department_id: int) -> list:
     """The leads of a department (for the overdue digest and the settings page)."""
     from app.auth.models import User
-    return list(db.session.scalars(
-        select(User).join(department_members, department_members.c.user_id == User.id)
-        .where(department_members.c.department_id == department_id, department_members.c.is_lead.is_(True))
-        .order_by(User.display_name)
-    ))
+
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(department_members, department_members.c.user_id == User.id)
+            .where(department_members.c.department_id == department_id, department_members.c.is_lead.is_(True))
+            .order_by(User.display_name)
+        )
+    )
 
 
 def queue_department_ids(user) -> list[int] | None:

@@ -1,4 +1,5 @@
 """flask staff backfill | overdue"""
+
 import click
 from flask.cli import AppGroup
 

@@ -1,11 +1,13 @@
 """How the staff workflow is shown: working hours, due times in the department's zone, time left or
 overdue, and what the ask form promises. Template helpers, registered by the staff blueprint."""
+
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_skeleton, get_day_names, get_timezone_location
-from flask_babel import get_locale, gettext as _, ngettext
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 
 from app.common.db import utcnow
 from app.staff import hours, sla
@@ -20,7 +22,7 @@ def clock(minute: int) -> str:
 
 
 def _aware(cal: hours.Calendar, instant: datetime) -> datetime:
-    return instant.replace(tzinfo=timezone.utc).astimezone(cal.tz)
+    return instant.replace(tzinfo=UTC).astimezone(cal.tz)
 
 
 def days_text(days) -> str:
@@ -56,12 +58,17 @@ def zone_label(cal: hours.Calendar, at: datetime | None = None) -> str:
 
 
 def hours_text(department) -> str:
-    """"9:00–18:00, Mon–Fri (Moscow time, UTC+3)"."""
+    """ "9:00–18:00, Mon–Fri (Moscow time, UTC+3)"."""
     cal = sla.calendar_of(department)
     if cal.is_round_the_clock:
         return _("round the clock")
-    return _("%(start)s–%(end)s, %(days)s (%(zone)s)", start=clock(cal.open_minute), end=clock(cal.close_minute),
-             days=days_text(cal.days), zone=zone_label(cal))
+    return _(
+        "%(start)s–%(end)s, %(days)s (%(zone)s)",
+        start=clock(cal.open_minute),
+        end=clock(cal.close_minute),
+        days=days_text(cal.days),
+        zone=zone_label(cal),
+    )
 
 
 def when(cal: hours.Calendar, instant: datetime, now: datetime | None = None) -> str:
@@ -94,10 +101,10 @@ def duration(amount: timedelta) -> str:
 
 @dataclass
 class Deadline:
-    label: str           # what is due
-    due_at: datetime     # UTC naive
-    due_text: str        # in the department's zone
-    left: timedelta      # working time left; negative when overdue
+    label: str  # what is due
+    due_at: datetime  # UTC naive
+    due_text: str  # in the department's zone
+    left: timedelta  # working time left; negative when overdue
     met_at: datetime | None = None
 
     @property
@@ -154,9 +161,15 @@ def ask_expectation(department, now: datetime | None = None) -> dict:
     if due is None:
         result["text"] = _("Our representatives answer %(hours)s.", hours=result["hours"])
     elif open_now or cal.is_round_the_clock:
-        result["text"] = _("Our representatives are at work now (%(hours)s); expect an answer by %(due)s.",
-                           hours=result["hours"], due=result["due"])
+        result["text"] = _(
+            "Our representatives are at work now (%(hours)s); expect an answer by %(due)s.",
+            hours=result["hours"],
+            due=result["due"],
+        )
     else:
-        result["text"] = _("Our representatives answer %(hours)s; expect an answer by %(due)s.",
-                           hours=result["hours"], due=result["due"])
+        result["text"] = _(
+            "Our representatives answer %(hours)s; expect an answer by %(due)s.",
+            hours=result["hours"],
+            due=result["due"],
+        )
     return result

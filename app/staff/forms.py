@@ -1,19 +1,33 @@
 """Field shapes of the staff forms (CSRF through Flask-WTF). They validate, never save."""
+
 import re
 from functools import lru_cache
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.staff.services import HAND_OFF_NOTE_MAX, MAX_TARGET_HOURS, NOTE_MAX
 
 DAY_LABELS = {
-    1: _l("Monday"), 2: _l("Tuesday"), 3: _l("Wednesday"), 4: _l("Thursday"), 5: _l("Friday"),
-    6: _l("Saturday"), 7: _l("Sunday"),
+    1: _l("Monday"),
+    2: _l("Tuesday"),
+    3: _l("Wednesday"),
+    4: _l("Thursday"),
+    5: _l("Friday"),
+    6: _l("Saturday"),
+    7: _l("Sunday"),
 }
 _CLOCK = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*$")
 
@@ -24,7 +38,7 @@ def time_zone_names() -> tuple[str, ...]:
 
 
 def parse_clock(text: str | None) -> int | None:
-    """"9:00" -> 540; "24:00" -> 1440; anything else -> None."""
+    """ "9:00" -> 540; "24:00" -> 1440; anything else -> None."""
     match = _CLOCK.match(text or "")
     if not match:
         return None
@@ -49,16 +63,18 @@ class AssignForm(FlaskForm):
 
 class HandOffForm(FlaskForm):
     department_id = SelectField(_l("Hand over to"), coerce=int, validate_choice=True)
-    note = TextAreaField(_l("Why (staff will see this note)"),
-                         validators=[DataRequired(), Length(max=HAND_OFF_NOTE_MAX)])
+    note = TextAreaField(
+        _l("Why (staff will see this note)"), validators=[DataRequired(), Length(max=HAND_OFF_NOTE_MAX)]
+    )
 
     def set_departments(self, departments, current_id: int) -> None:
         self.department_id.choices = [SelectChoice(d.id, d.name) for d in departments if d.id != current_id]
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField(_l("Internal note (customers never see it)"),
-                         validators=[DataRequired(), Length(max=NOTE_MAX)])
+    body = TextAreaField(
+        _l("Internal note (customers never see it)"), validators=[DataRequired(), Length(max=NOTE_MAX)]
+    )
 
 
 class WaitingForm(FlaskForm):
@@ -68,19 +84,25 @@ class WaitingForm(FlaskForm):
 class DepartmentSettingsForm(FlaskForm):
     time_zone = SelectField(_l("Time zone"), validate_choice=True)
     working_days = SelectMultipleField(
-        _l("Working days"), coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+        _l("Working days"),
+        coerce=int,
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
         choices=[SelectChoice(n, label) for n, label in DAY_LABELS.items()],
     )
     open_time = StringField(_l("Opens at"), validators=[InputRequired(), _clock])
     close_time = StringField(_l("Closes at"), validators=[InputRequired(), _clock])
     first_response_hours = IntegerField(
         _l("First official answer within (working hours)"),
-        validators=[InputRequired(), NumberRange(min=1, max=MAX_TARGET_HOURS)])
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_TARGET_HOURS)],
+    )
     resolution_hours = IntegerField(
         _l("Solution within (working hours; empty: no target)"),
-        validators=[Optional(), NumberRange(min=1, max=MAX_TARGET_HOURS)])
+        validators=[Optional(), NumberRange(min=1, max=MAX_TARGET_HOURS)],
+    )
     lead_ids = SelectMultipleField(
-        _l("Leads"), coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+        _l("Leads"), coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False)
+    )
 
     def set_choices(self, members) -> None:
         self.time_zone.choices = [SelectChoice(name, name) for name in time_zone_names()]

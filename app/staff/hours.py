@@ -8,8 +8,9 @@ Each working day's window is turned into a UTC interval through the zone, so nig
 saving changes and zones far from UTC all come out right: a window of 9:00–18:00 is 9 hours of work on
 the day the clocks change, while 0:00–24:00 on that day is 23 or 25 real hours.
 """
+
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MINUTES_PER_DAY = 24 * 60
@@ -52,7 +53,7 @@ class Calendar:
 
 
 def _to_utc_naive(local: datetime) -> datetime:
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def _local_at(cal: Calendar, day: date, minute: int) -> datetime:
@@ -66,7 +67,7 @@ def _local_at(cal: Calendar, day: date, minute: int) -> datetime:
 
 
 def _local_date(cal: Calendar, instant: datetime) -> date:
-    return instant.replace(tzinfo=timezone.utc).astimezone(cal.tz).date()
+    return instant.replace(tzinfo=UTC).astimezone(cal.tz).date()
 
 
 def window(cal: Calendar, day: date) -> tuple[datetime, datetime] | None:

@@ -1,9 +1,19 @@
 """Departments, their representatives and leads, and the work on topics: assignment, hand-offs,
 response targets, internal notes."""
+
 from datetime import datetime
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, false,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,22 +49,24 @@ class Department(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, default="", nullable=False)
     # Working hours: an IANA zone, the ISO weekdays worked ("12345"), one window in local minutes (0..1440).
     time_zone: Mapped[str] = mapped_column(
-        String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE, nullable=False)
+        String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE, nullable=False
+    )
     working_days: Mapped[str] = mapped_column(
-        String(7), default=DEFAULT_WORKING_DAYS, server_default=DEFAULT_WORKING_DAYS, nullable=False)
+        String(7), default=DEFAULT_WORKING_DAYS, server_default=DEFAULT_WORKING_DAYS, nullable=False
+    )
     open_minute: Mapped[int] = mapped_column(
-        Integer, default=DEFAULT_OPEN_MINUTE, server_default=str(DEFAULT_OPEN_MINUTE), nullable=False)
+        Integer, default=DEFAULT_OPEN_MINUTE, server_default=str(DEFAULT_OPEN_MINUTE), nullable=False
+    )
     close_minute: Mapped[int] = mapped_column(
-        Integer, default=DEFAULT_CLOSE_MINUTE, server_default=str(DEFAULT_CLOSE_MINUTE), nullable=False)
+        Integer, default=DEFAULT_CLOSE_MINUTE, server_default=str(DEFAULT_CLOSE_MINUTE), nullable=False
+    )
     # Targets in working hours: the first official answer, and the solution (None: no target).
     first_response_hours: Mapped[int] = mapped_column(
-        Integer, default=DEFAULT_FIRST_RESPONSE_HOURS, server_default=str(DEFAULT_FIRST_RESPONSE_HOURS),
-        nullable=False)
+        Integer, default=DEFAULT_FIRST_RESPONSE_HOURS, server_default=str(DEFAULT_FIRST_RESPONSE_HOURS), nullable=False
+    )
     resolution_hours: Mapped[int | None] = mapped_column(Integer, default=DEFAULT_RESOLUTION_HOURS)
 
-    members = relationship(
-        "User", secondary=department_members, backref="departments", order_by="User.display_name"
-    )
+    members = relationship("User", secondary=department_members, backref="departments", order_by="User.display_name")
 
     @property
     def day_numbers(self) -> frozenset:
@@ -92,12 +104,19 @@ class TopicWork(TimestampMixin, db.Model):
         return bool(self.first_response_at is None and self.first_response_due_at and self.first_response_due_at <= now)
 
     def resolution_overdue(self, now: datetime) -> bool:
-        return bool(self.resolved_at is None and not self.waiting_for_customer
-                    and self.resolution_due_at and self.resolution_due_at <= now)
+        return bool(
+            self.resolved_at is None
+            and not self.waiting_for_customer
+            and self.resolution_due_at
+            and self.resolution_due_at <= now
+        )
 
     def is_overdue(self, now: datetime) -> bool:
-        return self.resolved_at is None and not self.waiting_for_customer and (
-            self.first_response_overdue(now) or self.resolution_overdue(now))
+        return (
+            self.resolved_at is None
+            and not self.waiting_for_customer
+            and (self.first_response_overdue(now) or self.resolution_overdue(now))
+        )
 
     def __repr__(self) -> str:
         return f"<TopicWork {self.topic_id}>"

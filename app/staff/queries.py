@@ -3,12 +3,13 @@
 A queue page loads its rows in a fixed number of statements (count, page with topic, author, category,
 department and assignee joined), and the counts of all five queues come from one statement.
 """
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
-from flask_sqlalchemy.pagination import Pagination
 
 from app.auth.models import User
 from app.common.db import utcnow
@@ -33,10 +34,13 @@ def _active():
 
 
 def overdue_clause(now: datetime):
-    return and_(_active(), or_(
-        and_(TopicWork.first_response_at.is_(None), TopicWork.first_response_due_at <= now),
-        TopicWork.resolution_due_at <= now,
-    ))
+    return and_(
+        _active(),
+        or_(
+            and_(TopicWork.first_response_at.is_(None), TopicWork.first_response_due_at <= now),
+            TopicWork.resolution_due_at <= now,
+        ),
+    )
 
 
 def queue_clause(queue: str, user, now: datetime):
@@ -70,24 +74,34 @@ def _scope(user, department_id: int | None, channel: str | None = None):
     return select(Topic.id).where(*conditions).exists()
 
 
-def queue_counts(user, department_id: int | None = None, now: datetime | None = None,
-                 channel: str | None = None) -> dict[str, int]:
+def queue_counts(
+    user, department_id: int | None = None, now: datetime | None = None, channel: str | None = None
+) -> dict[str, int]:
     now = now or utcnow()
     columns = [func.coalesce(func.sum(case((queue_clause(q, user, now), 1), else_=0)), 0).label(q) for q in QUEUES]
     row = db.session.execute(
-        select(*columns).select_from(TopicWork)
+        select(*columns)
+        .select_from(TopicWork)
         # Only open and recently solved work can count: the rest of the history stays out of the scan.
         .where(_scope(user, department_id, channel), or_(_open(), TopicWork.resolved_at >= now - RECENTLY_SOLVED))
     ).one()
     return {queue: int(row._mapping[queue] or 0) for queue in QUEUES}
 
 
-def queue_page(user, queue: str, page: int, per_page: int, department_id: int | None = None,
-               now: datetime | None = None, channel: str | None = None) -> Pagination:
+def queue_page(
+    user,
+    queue: str,
+    page: int,
+    per_page: int,
+    department_id: int | None = None,
+    now: datetime | None = None,
+    channel: str | None = None,
+) -> Pagination:
     now = now or utcnow()
     # (waiting_since, topic_id) is the tail of the index on (resolved_at, waiting_since): open work comes sorted.
     order = ((TopicWork.resolved_at.desc(),) if queue == SOLVED else (TopicWork.waiting_since.asc(),)) + (
-        TopicWork.topic_id,)
+        TopicWork.topic_id,
+    )
     stmt = (
         select(TopicWork)
         .where(_scope(user, department_id, channel), queue_clause(queue, user, now))
@@ -116,30 +130,44 @@ def departments() -> list[Department]:
 
 def department_representatives(department_id: int) -> list[User]:
     """Members who can be assigned topics of the department."""
-    return list(db.session.scalars(
-        select(User).join(department_members, department_members.c.user_id == User.id)
-        .where(department_members.c.department_id == department_id, User.role.in_((REPRESENTATIVE, ADMIN)),
-               User.is_blocked == false())
-        .order_by(User.display_name)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(department_members, department_members.c.user_id == User.id)
+            .where(
+                department_members.c.department_id == department_id,
+                User.role.in_((REPRESENTATIVE, ADMIN)),
+                User.is_blocked == false(),
+            )
+            .order_by(User.display_name)
+        )
+    )
 
 
 def department_members_with_lead_flag(department_id: int) -> list[tuple[User, bool]]:
-    return [(user, bool(is_lead)) for user, is_lead in db.session.execute(
-        select(User, department_members.c.is_lead).join(department_members, department_members.c.user_id == User.id)
-        .where(department_members.c.department_id == department_id).order_by(User.display_name)
-    )]
+    return [
+        (user, bool(is_lead))
+        for user, is_lead in db.session.execute(
+            select(User, department_members.c.is_lead)
+            .join(department_members, department_members.c.user_id == User.id)
+            .where(department_members.c.department_id == department_id)
+            .order_by(User.display_name)
+        )
+    ]
 
 
 def overdue_topics(department_id: int, now: datetime | None = None) -> list[TopicWork]:
     """Overdue work of one department (for a lead's digest), longest waiting first."""
     now = now or utcnow()
-    return list(db.session.scalars(
-        select(TopicWork).join(TopicWork.topic)
-        .where(Topic.is_deleted == false(), Topic.department_id == department_id, overdue_clause(now))
-        .options(contains_eager(TopicWork.topic), joinedload(TopicWork.assignee))
-        .order_by(TopicWork.waiting_since, TopicWork.topic_id)
-    ))
+    return list(
+        db.session.scalars(
+            select(TopicWork)
+            .join(TopicWork.topic)
+            .where(Topic.is_deleted == false(), Topic.department_id == department_id, overdue_clause(now))
+            .options(contains_eager(TopicWork.topic), joinedload(TopicWork.assignee))
+            .order_by(TopicWork.waiting_since, TopicWork.topic_id)
+        )
+    )
 
 
 @dataclass
@@ -151,16 +179,27 @@ class TopicPanel:
 
 def topic_panel(topic: Topic) -> TopicPanel:
     work = db.session.scalar(
-        select(TopicWork).where(TopicWork.topic_id == topic.id).options(joinedload(TopicWork.assignee)))
-    history = list(db.session.scalars(
-        select(Assignment).where(Assignment.topic_id == topic.id)
-        .options(*(joinedload(getattr(Assignment, name)) for name in
-                   ("actor", "from_user", "to_user", "from_department", "to_department")))
-        .order_by(Assignment.id)
-    ))
-    notes = list(db.session.scalars(
-        select(InternalNote).where(InternalNote.topic_id == topic.id)
-        .options(joinedload(InternalNote.author)).order_by(InternalNote.id)
-    ))
+        select(TopicWork).where(TopicWork.topic_id == topic.id).options(joinedload(TopicWork.assignee))
+    )
+    history = list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.topic_id == topic.id)
+            .options(
+                *(
+                    joinedload(getattr(Assignment, name))
+                    for name in ("actor", "from_user", "to_user", "from_department", "to_department")
+                )
+            )
+            .order_by(Assignment.id)
+        )
+    )
+    notes = list(
+        db.session.scalars(
+            select(InternalNote)
+            .where(InternalNote.topic_id == topic.id)
+            .options(joinedload(InternalNote.author))
+            .order_by(InternalNote.id)
+        )
+    )
     return TopicPanel(work=work, history=history, notes=notes)
-

@@ -3,6 +3,7 @@
 The receivers run inside the sender's transaction and only change rows in the session. Connecting is
 idempotent (blinker keys receivers by identity), so every app created in the process can call connect().
 """
+
 from app.common import signals
 from app.staff import services, sla
 

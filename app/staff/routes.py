@@ -1,6 +1,8 @@
 """Staff pages: the queues at /staff/, department settings, and the actions of the topic's staff panel."""
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.models import User
@@ -8,7 +10,8 @@ from app.common.db import utcnow
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
 from app.common.policy import ADMIN, MODERATOR, REPRESENTATIVE, can, role_required
-from app.community import kinds, queries as community_queries
+from app.community import kinds
+from app.community import queries as community_queries
 from app.extensions import db
 from app.staff import display, queries, services
 from app.staff.forms import AssignForm, DepartmentSettingsForm, HandOffForm, NoteForm, WaitingForm, parse_clock
@@ -23,6 +26,8 @@ QUEUE_LABELS = {
     queries.WAITING: _l("Waiting for the customer"),
     queries.SOLVED: _l("Recently solved"),
 }
+
+
 # The response clock follows what the community announces (topic posted, answered, solved).
 @bp.before_request
 @role_required(REPRESENTATIVE, MODERATOR, ADMIN)
@@ -31,6 +36,7 @@ def guard():
 
 
 # --- template helpers: the nav link, the topic panel, the ask form -----------------------------------
+
 
 @bp.app_template_global("staff_nav_counts")
 def nav_counts():
@@ -55,14 +61,19 @@ def topic_panel(topic):
     if can(current_user, "hand_off_topic", topic):
         hand_off_form.set_departments(queries.departments(), topic.department_id)
     return {
-        "work": data.work, "history": data.history, "notes": data.notes,
+        "work": data.work,
+        "history": data.history,
+        "notes": data.notes,
         "deadlines": display.deadlines(data.work, topic.department),
         "took": display.took(data.work, topic, topic.department),
-        "can_assign": can_assign, "can_work": can_work,
+        "can_assign": can_assign,
+        "can_work": can_work,
         "can_take": can_work and not can_assign and (data.work is None or data.work.assignee_id != current_user.id),
         "can_hand_off": can(current_user, "hand_off_topic", topic),
-        "assign_form": assign_form, "hand_off_form": hand_off_form,
-        "note_form": NoteForm(formdata=None), "action_form": WaitingForm(formdata=None),
+        "assign_form": assign_form,
+        "hand_off_form": hand_off_form,
+        "note_form": NoteForm(formdata=None),
+        "action_form": WaitingForm(formdata=None),
         "calendar_text": display.hours_text(topic.department),
     }
 
@@ -82,6 +93,7 @@ def ask_expectations(categories) -> dict:
 
 # --- queues ------------------------------------------------------------------------------------------
 
+
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
     return int(value) if value.isdigit() and len(value) < 10 else None
@@ -98,19 +110,34 @@ def queues():
         department_id = None
     channel = request.args.get("channel") if request.args.get("channel") in kinds.CHANNELS else None
     now = utcnow()
-    page = queries.queue_page(current_user, queue, parse_page(request.args.get("page")), PER_PAGE,
-                              department_id=department_id, now=now, channel=channel)
+    page = queries.queue_page(
+        current_user,
+        queue,
+        parse_page(request.args.get("page")),
+        PER_PAGE,
+        department_id=department_id,
+        now=now,
+        channel=channel,
+    )
     rows = [(work, display.deadlines(work, work.topic.department, now)) for work in page.items]
     return render_template(
-        "staff/queues.html", queue=queue, page=page, rows=rows, now=now,
-        counts=queries.queue_counts(current_user, department_id, now, channel), queue_labels=QUEUE_LABELS,
-        departments=departments, department_id=department_id, channel=channel,
+        "staff/queues.html",
+        queue=queue,
+        page=page,
+        rows=rows,
+        now=now,
+        counts=queries.queue_counts(current_user, department_id, now, channel),
+        queue_labels=QUEUE_LABELS,
+        departments=departments,
+        department_id=department_id,
+        channel=channel,
         manageable={d.id for d in departments if can(current_user, "manage_department", d)},
         hours_text=display.hours_text,
     )
 
 
 # --- department settings -----------------------------------------------------------------------------
+
 
 @bp.route("/departments/<int:department_id>/settings", methods=["GET", "POST"])
 def department_settings(department_id: int):
@@ -129,9 +156,14 @@ def department_settings(department_id: int):
     if form.validate_on_submit():
         try:
             services.update_department_hours(
-                current_user, department, form.time_zone.data, form.working_days.data,
-                parse_clock(form.open_time.data), parse_clock(form.close_time.data),
-                form.first_response_hours.data, form.resolution_hours.data,
+                current_user,
+                department,
+                form.time_zone.data,
+                form.working_days.data,
+                parse_clock(form.open_time.data),
+                parse_clock(form.close_time.data),
+                form.first_response_hours.data,
+                form.resolution_hours.data,
             )
             if is_admin:
                 services.set_department_leads(current_user, department, form.lead_ids.data)
@@ -142,12 +174,17 @@ def department_settings(department_id: int):
             flash(_("Settings of %(department)s saved.", department=department.name), "success")
             return redirect(url_for("staff.department_settings", department_id=department.id))
     return render_template(
-        "staff/department_settings.html", form=form, department=department, members=members, is_admin=is_admin,
+        "staff/department_settings.html",
+        form=form,
+        department=department,
+        members=members,
+        is_admin=is_admin,
         hours_text=display.hours_text(department),
     ), 422 if form.errors else 200
 
 
 # --- actions on a topic ------------------------------------------------------------------------------
+
 
 def _topic(topic_id: int):
     topic = community_queries.get_topic(topic_id)
@@ -185,8 +222,12 @@ def assign(topic_id: int):
         else:
             db.session.commit()
             if entry is not None:
-                flash(_("Assigned to %(name)s.", name=assignee.display_name) if assignee
-                      else _("Nobody is assigned now."), "success")
+                flash(
+                    _("Assigned to %(name)s.", name=assignee.display_name)
+                    if assignee
+                    else _("Nobody is assigned now."),
+                    "success",
+                )
             return _back(topic)
     return _form_error(topic, form, _("Assign the topic"))
 
@@ -251,6 +292,10 @@ def waiting(topic_id: int):
         abort(400)
     services.set_waiting_for_customer(current_user, topic, form.waiting.data == "1")
     db.session.commit()
-    flash(_("Waiting for the customer: the topic is back when they answer.") if form.waiting.data == "1"
-          else _("The topic is back in the queue."), "success")
+    flash(
+        _("Waiting for the customer: the topic is back when they answer.")
+        if form.waiting.data == "1"
+        else _("The topic is back in the queue."),
+        "success",
+    )
     return _back(topic)

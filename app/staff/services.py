@@ -1,5 +1,6 @@
 """Staff writes and rules: departments and their settings, assignment, hand-offs, internal notes,
 waiting for the customer. Take the actor and plain data, flush, never commit."""
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -9,10 +10,10 @@ from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import render_markdown
 from app.common.policy import can
-from app.common.text import clean_text
 from app.common.sensitive import mask
-from app.extensions import db
+from app.common.text import clean_text
 from app.community import search_docs as topic_search
+from app.extensions import db
 from app.staff import hours, sla
 from app.staff.models import Assignment, Department, InternalNote, department_members
 
@@ -51,6 +52,7 @@ def set_members(department: Department, users: list) -> Department:
 
 # --- department settings: working hours, targets, leads ------------------------------------------------
 
+
 def _parse_days(days) -> str:
     numbers = sorted({int(d) for d in (days or []) if str(d).isdigit() and 1 <= int(d) <= 7})
     if not numbers:
@@ -66,8 +68,16 @@ def _target(value, field: str, required: bool) -> int | None:
     return value
 
 
-def update_department_hours(actor, department: Department, time_zone: str, working_days, open_minute: int,
-                            close_minute: int, first_response_hours: int, resolution_hours: int | None) -> Department:
+def update_department_hours(
+    actor,
+    department: Department,
+    time_zone: str,
+    working_days,
+    open_minute: int,
+    close_minute: int,
+    first_response_hours: int,
+    resolution_hours: int | None,
+) -> Department:
     """Working hours and targets. Topics already posted keep their due times; new ones use the new calendar."""
     if not can(actor, "manage_department", department):
         raise Forbidden(_l("Only administrators and the department's leads can change its settings."))
@@ -76,8 +86,11 @@ def update_department_hours(actor, department: Department, time_zone: str, worki
     except hours.CalendarError:
         raise DomainError(_l("Choose one of the listed time zones."), field="time_zone") from None
     days = _parse_days(working_days)
-    if not (isinstance(open_minute, int) and isinstance(close_minute, int)
-            and 0 <= open_minute < close_minute <= hours.MINUTES_PER_DAY):
+    if not (
+        isinstance(open_minute, int)
+        and isinstance(close_minute, int)
+        and 0 <= open_minute < close_minute <= hours.MINUTES_PER_DAY
+    ):
         raise DomainError(_l("The working day must start before it ends."), field="close_minute")
     department.time_zone = time_zone
     department.working_days = days
@@ -99,13 +112,15 @@ def set_department_leads(actor, department: Department, user_ids) -> Department:
         raise DomainError(_l("Leads must be members of the department."), field="lead_ids")
     db.session.flush()  # membership rows first, then their flags
     db.session.execute(
-        update(department_members).where(department_members.c.department_id == department.id)
+        update(department_members)
+        .where(department_members.c.department_id == department.id)
         .values(is_lead=department_members.c.user_id.in_(wanted) if wanted else False)
     )
     return department
 
 
 # --- work on topics ----------------------------------------------------------------------------------
+
 
 def _check_visible(actor, topic) -> None:
     if not can(actor, "see_staff_panel") or not can(actor, "view_topic", topic):
@@ -114,8 +129,14 @@ def _check_visible(actor, topic) -> None:
 
 def _record(actor, topic, from_user_id, to_user_id, from_department_id, to_department_id, note="") -> Assignment:
     entry = Assignment(
-        topic_id=topic.id, actor_id=actor.id, from_user_id=from_user_id, to_user_id=to_user_id,
-        from_department_id=from_department_id, to_department_id=to_department_id, note=note, created_at=utcnow(),
+        topic_id=topic.id,
+        actor_id=actor.id,
+        from_user_id=from_user_id,
+        to_user_id=to_user_id,
+        from_department_id=from_department_id,
+        to_department_id=to_department_id,
+        note=note,
+        created_at=utcnow(),
     )
     db.session.add(entry)
     return entry
@@ -168,8 +189,9 @@ def hand_off_topic(actor, topic, department: Department | None, note: str) -> As
     topic_search.touch(topic.id)
     db.session.flush()
     # Inside the transaction, like every domain signal: the receiving department's mail commits with the hand-off.
-    signals.topic_handed_off.send(topic, actor=actor, from_department=from_department, to_department=department,
-                                  note=note, assignment=entry)
+    signals.topic_handed_off.send(
+        topic, actor=actor, from_department=from_department, to_department=department, note=note, assignment=entry
+    )
     return entry
 
 
@@ -211,9 +233,16 @@ def record_move(topic, actor, old_department_id: int | None) -> None:
     if old_department_id is None or old_department_id == topic.department_id:
         return
     work = sla.work_for(topic)
-    db.session.add(Assignment(
-        topic_id=topic.id, actor_id=actor.id if actor is not None else None, from_user_id=work.assignee_id,
-        to_user_id=None, from_department_id=old_department_id, to_department_id=topic.department_id, note="",
-        created_at=utcnow(),
-    ))
+    db.session.add(
+        Assignment(
+            topic_id=topic.id,
+            actor_id=actor.id if actor is not None else None,
+            from_user_id=work.assignee_id,
+            to_user_id=None,
+            from_department_id=old_department_id,
+            to_department_id=topic.department_id,
+            note="",
+            created_at=utcnow(),
+        )
+    )
     work.assignee_id = None

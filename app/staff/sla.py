@@ -4,6 +4,7 @@ official answer and by the solution, paused while staff wait for the customer.
 Due times are computed in the department's working hours (app.staff.hours). These functions only add
 and change rows in the session; the caller's transaction commits them.
 """
+
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -51,7 +52,8 @@ def _set_dues(work: TopicWork, topic: Topic, start: datetime) -> None:
     work.first_response_due_at = first_response_due(department, start)
     work.resolution_due_at = (
         _due(department, start, department.resolution_hours if department else None)
-        if topic.type in RESOLUTION_TYPES else None
+        if topic.type in RESOLUTION_TYPES
+        else None
     )
 
 
@@ -103,6 +105,7 @@ def reopen(work: TopicWork, now: datetime) -> None:
 
 # --- signal receivers (connected in app.staff.receivers) ----------------------------------------------
 
+
 def on_topic_created(topic: Topic, **_kwargs) -> None:
     if db.session.get(TopicWork, topic.id) is None:
         start_clock(topic)
@@ -138,6 +141,7 @@ def on_topic_merged(duplicate: Topic, original=None, actor=None, **_kwargs) -> N
 
 # --- rebuilding from history (demo data, topics older than the workflow) -------------------------------
 
+
 def rebuild(topic: Topic) -> TopicWork:
     """Recompute the clock from what the topic shows: when it was posted, its first official answer, its
     status and solution. Keeps the assignee. Used for backdated demo topics and by `flask staff backfill`."""
@@ -149,9 +153,11 @@ def rebuild(topic: Topic) -> TopicWork:
     work.waiting_since = created
     work.waiting_for_customer = False
     _set_dues(work, topic, created)
-    comments = list(db.session.scalars(
-        select(Comment).where(Comment.topic_id == topic.id, Comment.is_deleted.is_(False)).order_by(Comment.id)
-    ))
+    comments = list(
+        db.session.scalars(
+            select(Comment).where(Comment.topic_id == topic.id, Comment.is_deleted.is_(False)).order_by(Comment.id)
+        )
+    )
     official = [c for c in comments if c.is_official]
     work.first_response_at = official[0].created_at if official else None
     solution = next((c for c in comments if c.id == topic.solution_comment_id), None)
@@ -167,10 +173,15 @@ def backfill(batch: int = 500) -> int:
     """Create the missing TopicWork rows; returns how many were created."""
     created = 0
     while True:
-        ids = list(db.session.scalars(
-            select(Topic.id).outerjoin(TopicWork, TopicWork.topic_id == Topic.id)
-            .where(TopicWork.topic_id.is_(None)).order_by(Topic.id).limit(batch)
-        ))
+        ids = list(
+            db.session.scalars(
+                select(Topic.id)
+                .outerjoin(TopicWork, TopicWork.topic_id == Topic.id)
+                .where(TopicWork.topic_id.is_(None))
+                .order_by(Topic.id)
+                .limit(batch)
+            )
+        )
         if not ids:
             return created
         for topic in db.session.scalars(select(Topic).where(Topic.id.in_(ids))):

@@ -1,4 +1,5 @@
 """The "Ask us!" widget: the embeddable loader /widget.js, the panel a company's site frames, and its sign-in."""
+
 import os
 
 

@@ -1,11 +1,12 @@
 """Which sites may frame the "Ask us!" panel: one function, read by the routes, the CSP and the panel's script."""
+
 from urllib.parse import urlsplit
 
 from flask import current_app
 
 
 def normalise_origin(value) -> str | None:
-    """"https://Bank.example/" -> "https://bank.example"; anything that is not an http(s) origin -> None."""
+    """ "https://Bank.example/" -> "https://bank.example"; anything that is not an http(s) origin -> None."""
     if not isinstance(value, str) or len(value) > 300:
         return None
     try:

@@ -7,6 +7,7 @@ origins. The panel accepts messages only from them and answers only its parent's
 `host` and called `app.common.framing.allow_framing_by(...)` with the same origins. With `user` (signed in by
 the caller, e.g. through VK or Facebook) the panel gets its posting credential at once and needs no sign-in popup.
 """
+
 import secrets
 
 from flask import current_app, render_template, url_for
@@ -25,11 +26,18 @@ def panel_config(host, channel: str = kinds.WIDGET, user=None) -> dict:
     draft = secrets.token_hex(12)
     hosts = [host] if isinstance(host, str) else list(host)
     config = {
-        "hosts": hosts, "draft": draft, "channel": channel, "panelToken": tokens.issue_panel_token(draft, channel),
-        "suggestUrl": url_for("search_api.suggest"), "eventsUrl": url_for("widget.events"),
-        "postUrl": url_for("widget.post_topic"), "signinUrl": url_for("widget.signin"),
-        "threadUrl": url_for("widget.thread", topic_id=0), "types": dict(kinds.TYPE_LABELS),
-        "statuses": dict(kinds.STATUS_LABELS), "credential": None,
+        "hosts": hosts,
+        "draft": draft,
+        "channel": channel,
+        "panelToken": tokens.issue_panel_token(draft, channel),
+        "suggestUrl": url_for("search_api.suggest"),
+        "eventsUrl": url_for("widget.events"),
+        "postUrl": url_for("widget.post_topic"),
+        "signinUrl": url_for("widget.signin"),
+        "threadUrl": url_for("widget.thread", topic_id=0),
+        "types": dict(kinds.TYPE_LABELS),
+        "statuses": dict(kinds.STATUS_LABELS),
+        "credential": None,
         # An app entry's address carries its signed launch parameters: the script takes them out of the address bar.
         "cleanAddress": channel != kinds.WIDGET,
     }
@@ -41,8 +49,14 @@ def panel_config(host, channel: str = kinds.WIDGET, user=None) -> dict:
 
 def panel_response(host, channel: str = kinds.WIDGET, user=None, category=None):
     categories = queries.categories()
-    response = current_app.make_response(render_template(
-        "widget/panel.html", config=panel_config(host, channel, user), categories=categories,
-        category_id=_category_id(categories, category), kinds=kinds))
+    response = current_app.make_response(
+        render_template(
+            "widget/panel.html",
+            config=panel_config(host, channel, user),
+            categories=categories,
+            category_id=_category_id(categories, category),
+            kinds=kinds,
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

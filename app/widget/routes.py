@@ -3,6 +3,7 @@
 The panel lives in a cross-site iframe, where the session cookie (SameSite=Lax) is not sent: its reads are
 anonymous (public content only) and its writes carry the widget's own signed credentials (see tokens.py).
 """
+
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +45,7 @@ def framing():
 
 # --- the loader ---------------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _loader_source(languages: tuple[str, ...]) -> str:
     labels = {}
@@ -55,8 +57,9 @@ def _loader_source(languages: tuple[str, ...]) -> str:
 
 @bp.route("/widget.js")
 def loader():
-    response = current_app.response_class(_loader_source(tuple(current_app.config["LANGUAGES"])),
-                                          mimetype="text/javascript")
+    response = current_app.response_class(
+        _loader_source(tuple(current_app.config["LANGUAGES"])), mimetype="text/javascript"
+    )
     response.cache_control.public = True
     response.cache_control.max_age = 3600
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"  # loaded by the company's pages
@@ -74,6 +77,7 @@ def example():
 
 
 # --- the panel ----------------------------------------------------------------------------------------
+
 
 def _host_origin() -> str:
     host = normalise_origin(request.args.get("host", ""))
@@ -102,13 +106,18 @@ def thread(topic_id: int):
 
 # --- signing in: a popup on the community's own origin ------------------------------------------------
 
+
 @bp.route("/widget/signin")
 def signin():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=url_for("widget.signin")))
     token = tokens.issue_post_token(current_user)
-    handoff = {"type": "otklik:widget-token", "token": token, "csrf": tokens.csrf_for(token),
-               "name": current_user.display_name}
+    handoff = {
+        "type": "otklik:widget-token",
+        "token": token,
+        "csrf": tokens.csrf_for(token),
+        "name": current_user.display_name,
+    }
     response = current_app.make_response(render_template("widget/signin.html", handoff=handoff))
     response.headers["Cache-Control"] = "no-store"
     # The popup must keep its opener (the panel) to hand it the token.
@@ -117,6 +126,7 @@ def signin():
 
 
 # --- the JSON API of the panel ------------------------------------------------------------------------
+
 
 def _json_error(message, code: int, **extra):
     return jsonify(error=str(message), **extra), code
@@ -135,8 +145,9 @@ def events():
         return _json_error(_("The panel has expired. Reload it and try again."), 401)
     if payload.get("draft") != draft or payload.get("event") not in CLIENT_EVENTS:
         return _json_error(_("Unknown event."), 400)
-    services.record_panel_event(payload["event"], draft, payload.get("kind"), payload.get("id"), payload.get("count"),
-                                channel=channel)
+    services.record_panel_event(
+        payload["event"], draft, payload.get("kind"), payload.get("id"), payload.get("count"), channel=channel
+    )
     db.session.commit()
     return jsonify(status="recorded"), 201
 
@@ -174,16 +185,28 @@ def post_topic():
     if not isinstance(payload, dict):
         return _json_error(_("Send a JSON object."), 400)
     category = payload.get("category_id")
-    text = {key: payload.get(key) if isinstance(payload.get(key), str) else "" for key in ("type", "mood", "title", "body")}
+    text = {
+        key: payload.get(key) if isinstance(payload.get(key), str) else "" for key in ("type", "mood", "title", "body")
+    }
     try:
         topic = services.post_widget_request(
-            user, text["type"], text["title"], text["body"],
+            user,
+            text["type"],
+            text["title"],
+            text["body"],
             int(category) if str(category).isdecimal() and len(str(category)) < 10 else None,
-            mood=text["mood"] or None, source_url=payload.get("source_url"), source_title=payload.get("source_title"),
-            draft_id=payload.get("draft"), allowed=allowed_origins(), channel=channel,
+            mood=text["mood"] or None,
+            source_url=payload.get("source_url"),
+            source_title=payload.get("source_title"),
+            draft_id=payload.get("draft"),
+            allowed=allowed_origins(),
+            channel=channel,
         )
     except DomainError as failure:
         return _json_error(failure.message, 422, field=failure.field)
     db.session.commit()
-    return jsonify(id=topic.id, title=topic.title,
-                   url=url_for("community.topic", topic_id=topic.id, slug=topic.slug, _external=True)), 201
+    return jsonify(
+        id=topic.id,
+        title=topic.title,
+        url=url_for("community.topic", topic_id=topic.id, slug=topic.slug, _external=True),
+    ), 201

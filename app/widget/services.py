@@ -1,4 +1,5 @@
 """Writes of the widget: a request posted from the panel, the panel's deflection events. Never commit."""
+
 from urllib.parse import urlsplit
 
 from app.analytics import services as analytics
@@ -24,9 +25,19 @@ def clean_source(url, title, allowed: tuple[str, ...]) -> tuple[str | None, str 
     return url, title or None
 
 
-def post_widget_request(author, topic_type: str, title: str, body: str, category_id, mood=None,
-                        source_url=None, source_title=None, draft_id=None, allowed: tuple[str, ...] = (),
-                        channel: str = kinds.WIDGET):
+def post_widget_request(
+    author,
+    topic_type: str,
+    title: str,
+    body: str,
+    category_id,
+    mood=None,
+    source_url=None,
+    source_title=None,
+    draft_id=None,
+    allowed: tuple[str, ...] = (),
+    channel: str = kinds.WIDGET,
+):
     """A new topic from a panel (the "Ask us!" widget, or the VK/Facebook app), with the page it was asked from."""
     topic = community.create_topic(author, topic_type, title, body, category_id, mood=mood, channel=channel)
     topic.source_url, topic.source_title = clean_source(source_url, source_title, allowed)
@@ -36,5 +47,6 @@ def post_widget_request(author, topic_type: str, title: str, body: str, category
 
 def record_panel_event(name, draft_id, subject_kind=None, subject_id=None, count=None, channel: str = kinds.WIDGET):
     """A suggestion shown or clicked in the panel (same events as the ask form, with the panel's channel)."""
-    return analytics.record_client_event(name, None, draft_id, subject_kind=subject_kind, subject_id=subject_id,
-                                         count=count, channel=channel)
+    return analytics.record_client_event(
+        name, None, draft_id, subject_kind=subject_kind, subject_id=subject_id, count=count, channel=channel
+    )

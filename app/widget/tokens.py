@@ -6,6 +6,7 @@
 - its CSRF token: an HMAC of the post token, sent as `X-Widget-CSRF` on every JSON POST;
 - panel token ("widget-panel", 2 hours): issued with the anonymous panel page; gates its analytics events.
 """
+
 import hashlib
 import hmac
 
@@ -40,7 +41,8 @@ def session_generation(user) -> int:
 def issue_post_token(user, channel: str = kinds.WIDGET) -> str:
     """The credential to post from a panel: the topic gets `channel` (the widget; the VK or Facebook app)."""
     return _serializer(POST_PURPOSE).dumps(
-        {"uid": user.id, "gen": session_generation(user), "ch": channel, "p": POST_PURPOSE})
+        {"uid": user.id, "gen": session_generation(user), "ch": channel, "p": POST_PURPOSE}
+    )
 
 
 def read_post_token(token) -> tuple[int, int, str]:

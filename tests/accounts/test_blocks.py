@@ -1,5 +1,6 @@
 """Moderators block a person from posting (with a reason and an optional end): they read, but every write is
 refused with the reason; the block and the unblock are in the moderation log; a block ends by itself."""
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -46,8 +47,9 @@ def test_a_moderator_blocks_from_the_profile_and_it_is_logged(client_as, custome
     moderator.post(f"/u/{customer.id}/unblock")
     db.session.refresh(customer)
     assert not posting_block_active(customer)
-    actions = db.session.scalars(select(ModerationAction.action).where(ModerationAction.user_id == customer.id)
-                                 .order_by(ModerationAction.id)).all()
+    actions = db.session.scalars(
+        select(ModerationAction.action).where(ModerationAction.user_id == customer.id).order_by(ModerationAction.id)
+    ).all()
     assert actions == ["block", "unblock"]
 
 
@@ -75,8 +77,14 @@ def test_a_blocked_person_reads_but_cannot_post_and_sees_why(client_as, blocked,
     notice = page(client.get("/new")).find("div", class_="blocked-notice")
     assert REASON in notice.text and "until" in notice.text
 
-    form = {"type": "question", "title": "Where is my money?", "body": "Please answer.",
-            "category_id": str(community["cards"].id), "mood": "indifferent", "confirmed": "1"}
+    form = {
+        "type": "question",
+        "title": "Where is my money?",
+        "body": "Please answer.",
+        "category_id": str(community["cards"].id),
+        "mood": "indifferent",
+        "confirmed": "1",
+    }
     refused = client.post("/new", form)
     assert refused.status_code == 422 and any(REASON in error for error in form_errors(refused))
     comment = client.post(f"/t/{topic.id}/comments", {"body": "Hello"})
@@ -95,11 +103,12 @@ def test_every_write_is_refused_in_the_service(blocked, make_topic, make_upload,
         moderation_services.block_user(community["moderator"], blocked, REASON)
         db.session.commit()
     calls = {
-        "topic": lambda: community_services.create_topic(blocked, "question", "A new question", "Text",
-                                                         community["cards"].id, mood="indifferent"),
-        "private topic": lambda: community_services.create_topic(blocked, "question", "A new question", "Text",
-                                                                 community["cards"].id, mood="indifferent",
-                                                                 is_private=True),
+        "topic": lambda: community_services.create_topic(
+            blocked, "question", "A new question", "Text", community["cards"].id, mood="indifferent"
+        ),
+        "private topic": lambda: community_services.create_topic(
+            blocked, "question", "A new question", "Text", community["cards"].id, mood="indifferent", is_private=True
+        ),
         "comment": lambda: community_services.post_comment(blocked, topic, "Hello"),
         "vote": lambda: community_services.toggle_vote(blocked, topic),
         "upload": lambda: make_upload(owner=blocked),
@@ -116,6 +125,7 @@ def test_a_block_ends_by_itself(blocked, make_topic, community):
     assert not posting_block_active(blocked, now=utcnow() + timedelta(days=3, seconds=1))
     blocked.posting_blocked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    topic = community_services.create_topic(blocked, "question", "Back again now", "Text", community["cards"].id,
-                                            mood="indifferent")
+    topic = community_services.create_topic(
+        blocked, "question", "Back again now", "Text", community["cards"].id, mood="indifferent"
+    )
     assert topic.id

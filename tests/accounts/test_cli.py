@@ -1,4 +1,5 @@
 """`flask users create-admin` and `flask users set-role` on a fresh install."""
+
 from sqlalchemy import select
 
 from app.auth.models import User
@@ -14,8 +15,7 @@ def _user(email: str) -> User | None:
 
 
 def test_create_admin_reads_the_password_from_stdin(runner, client):
-    result = runner.invoke(args=["users", "create-admin", "Boss@Bank.example", "--password-stdin"],
-                           input=SECRET + "\n")
+    result = runner.invoke(args=["users", "create-admin", "Boss@Bank.example", "--password-stdin"], input=SECRET + "\n")
     assert result.exit_code == 0, result.output
     admin = _user("boss@bank.example")
     assert admin.role == "admin" and verify_password(admin.password_hash, SECRET)

@@ -1,4 +1,5 @@
 """Display names and titles: no bidi overrides or zero-width characters; customers cannot look like staff."""
+
 import pytest
 from sqlalchemy import select
 
@@ -12,20 +13,36 @@ from tests.helpers import form_errors
 REFUSED = "This name looks like a staff member's or the organisation's: please choose another one."
 
 
-@pytest.mark.parametrize("raw, clean", [
-    ("Nina\u202e evil", "Nina evil"),
-    ("\u2067Ni\u200bna\u2069", "Nina"),
-    ("Ni\u200dna\ufeff", "Nina"),
-    ("Ольга\u200f  Петрова", "Ольга Петрова"),
-])
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("Nina\u202e evil", "Nina evil"),
+        ("\u2067Ni\u200bna\u2069", "Nina"),
+        ("Ni\u200dna\ufeff", "Nina"),
+        ("Ольга\u200f  Петрова", "Ольга Петрова"),
+    ],
+)
 def test_invisible_and_direction_characters_are_removed(raw, clean):
     assert strip_invisible(raw) == clean
 
 
-@pytest.mark.parametrize("name", [
-    "Official Support", "Оfficial Suppоrt", "Bank supp0rt", "Admin", "Представитель банка", "Поддержка",
-    "Офіційний акаунт", "Представник", "ОФИЦИАЛЬНЫЙ", "Sup\u200bport", "Служба поддержки", "Підтримка клієнтів",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Official Support",
+        "Оfficial Suppоrt",
+        "Bank supp0rt",
+        "Admin",
+        "Представитель банка",
+        "Поддержка",
+        "Офіційний акаунт",
+        "Представник",
+        "ОФИЦИАЛЬНЫЙ",
+        "Sup\u200bport",
+        "Служба поддержки",
+        "Підтримка клієнтів",
+    ],
+)
 def test_staff_words_in_any_script_are_recognised(name):
     assert claims_staff(name)
 
@@ -42,8 +59,15 @@ def test_homoglyphs_of_a_staff_name_match():
 
 def test_registration_refuses_a_staff_look_alike_name(client, make_user):
     make_user(role="representative", name="Olga Petrova")
-    response = client.post("/register", {"display_name": "Оlgа Реtrоvа", "email": "eve@test.example",
-                                         "password": "violet-lantern-42", "password2": "violet-lantern-42"})
+    response = client.post(
+        "/register",
+        {
+            "display_name": "Оlgа Реtrоvа",
+            "email": "eve@test.example",
+            "password": "violet-lantern-42",
+            "password2": "violet-lantern-42",
+        },
+    )
     assert response.status_code == 422 and REFUSED in form_errors(response)
     assert db.session.scalar(select(User).where(User.email == "eve@test.example")) is None
 

@@ -1,4 +1,5 @@
 """Forgot password: the same answer for every address, a mail with a link that works once for one hour."""
+
 import re
 import time
 
@@ -17,8 +18,9 @@ LINK = re.compile(r"http://127\.0\.0\.1:5000(/password/reset/[A-Za-z0-9_.\-]+)")
 
 
 def _mails(address: str) -> list[MailMessage]:
-    return db.session.scalars(select(MailMessage).where(MailMessage.recipient == address)
-                              .order_by(MailMessage.id)).all()
+    return db.session.scalars(
+        select(MailMessage).where(MailMessage.recipient == address).order_by(MailMessage.id)
+    ).all()
 
 
 def _ask_for_link(client, email: str):
@@ -84,6 +86,7 @@ def test_a_link_stops_working_once_the_password_changed_otherwise(client, custom
     path = _link_for(client, customer)
     user = db.session.get(User, customer.id)
     from app.auth.passwords import hash_password
+
     user.password_hash = hash_password("changed-elsewhere-1")
     db.session.commit()
     assert client.get(path).status_code == 400

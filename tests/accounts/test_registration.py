@@ -1,4 +1,5 @@
 """Registration never says an address is taken; confirming the address; EMAIL_VERIFICATION=required."""
+
 import re
 
 import pytest
@@ -10,14 +11,19 @@ from app.extensions import db
 from app.notify.models import MailMessage
 from tests.helpers import flashes, form_errors, page
 
-NEW = {"display_name": "Nina New", "email": "nina@test.example", "password": "violet-lantern-42",
-       "password2": "violet-lantern-42"}
+NEW = {
+    "display_name": "Nina New",
+    "email": "nina@test.example",
+    "password": "violet-lantern-42",
+    "password2": "violet-lantern-42",
+}
 VERIFY = re.compile(r"http://127\.0\.0\.1:5000(/verify/[A-Za-z0-9_.\-]+)")
 
 
 def _mails(address: str) -> list[MailMessage]:
-    return db.session.scalars(select(MailMessage).where(MailMessage.recipient == address)
-                              .order_by(MailMessage.id)).all()
+    return db.session.scalars(
+        select(MailMessage).where(MailMessage.recipient == address).order_by(MailMessage.id)
+    ).all()
 
 
 @pytest.fixture
@@ -45,7 +51,8 @@ def test_required_mode_answers_a_new_and_a_taken_address_alike(app, client, clie
     assert (taken.status_code, taken.headers["Location"]) == (fresh.status_code, fresh.headers["Location"])
     taken_flash, fresh_flash = flashes(client.get("/")), flashes(fresh_client.get("/"))
     assert [text.replace(customer.email, "@") for text in taken_flash] == [
-        text.replace("nina@test.example", "@") for text in fresh_flash]
+        text.replace("nina@test.example", "@") for text in fresh_flash
+    ]
     assert client.get("/settings").status_code == fresh_client.get("/settings").status_code == 302
     [mail] = _mails("nina@test.example")
     assert mail.subject == "Confirm your e-mail address"
@@ -63,8 +70,14 @@ def test_unverified_customers_cannot_post_publicly_until_they_confirm(app, clien
     new_page = page(client.get("/new"))
     notice = new_page.find("div", class_="verify-notice")
     assert notice is not None and "confirm your e-mail address" in notice.text
-    form = {"type": "question", "title": "How do I close my account?", "body": "Please help.",
-            "category_id": str(community["cards"].id), "mood": "indifferent", "confirmed": "1"}
+    form = {
+        "type": "question",
+        "title": "How do I close my account?",
+        "body": "Please help.",
+        "category_id": str(community["cards"].id),
+        "mood": "indifferent",
+        "confirmed": "1",
+    }
     refused = client.post("/new", form)
     assert refused.status_code == 422
     assert any("confirm your e-mail address" in error for error in form_errors(refused))

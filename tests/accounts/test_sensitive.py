@@ -1,4 +1,5 @@
 """Card numbers, their codes and IBANs are masked before they are stored, shown or indexed."""
+
 import pytest
 
 from app.common.sensitive import CARD, CVC, IBAN, mask
@@ -9,31 +10,40 @@ from app.staff import services as staff_services
 from tests.helpers import flashes, page_text, with_search_backend
 
 
-@pytest.mark.parametrize("text, expected, found", [
-    ("My card 4276 3800 1234 5679 cvc 123 please", "My card 4276 •••• •••• 5679 cvc ••• please", {CARD, CVC}),
-    ("4276380012345679 12/27 123", "4276 •••• •••• 5679 12/27 •••", {CARD, CVC}),
-    ("card 4276-3800-1234-5679, CVV2: 9876", "card 4276 •••• •••• 5679, CVV2: •••", {CARD, CVC}),
-    ("код безопасности 321 от карты 5555555555554444", "код безопасности ••• от карты 5555 •••• •••• 4444",
-     {CARD, CVC}),
-    ("Visa 4111 1111 1111 1111 exp 12/27", "Visa 4111 •••• •••• 1111 exp 12/27", {CARD}),
-    ("amex 3782 822463 10005", "amex 3782 •••• •••• 0005", {CARD}),
-    ("IBAN DE89 3704 0044 0532 0130 00, thanks", "IBAN DE89 •••• 3000, thanks", {IBAN}),
-    ("to UA213223130000026007233566001", "to UA21 •••• 6001", {IBAN}),
-])
+@pytest.mark.parametrize(
+    "text, expected, found",
+    [
+        ("My card 4276 3800 1234 5679 cvc 123 please", "My card 4276 •••• •••• 5679 cvc ••• please", {CARD, CVC}),
+        ("4276380012345679 12/27 123", "4276 •••• •••• 5679 12/27 •••", {CARD, CVC}),
+        ("card 4276-3800-1234-5679, CVV2: 9876", "card 4276 •••• •••• 5679, CVV2: •••", {CARD, CVC}),
+        (
+            "код безопасности 321 от карты 5555555555554444",
+            "код безопасности ••• от карты 5555 •••• •••• 4444",
+            {CARD, CVC},
+        ),
+        ("Visa 4111 1111 1111 1111 exp 12/27", "Visa 4111 •••• •••• 1111 exp 12/27", {CARD}),
+        ("amex 3782 822463 10005", "amex 3782 •••• •••• 0005", {CARD}),
+        ("IBAN DE89 3704 0044 0532 0130 00, thanks", "IBAN DE89 •••• 3000, thanks", {IBAN}),
+        ("to UA213223130000026007233566001", "to UA21 •••• 6001", {IBAN}),
+    ],
+)
 def test_real_looking_numbers_are_masked(text, expected, found):
     result = mask(text)
     assert (result.text, result.found) == (expected, found)
 
 
-@pytest.mark.parametrize("text", [
-    "Call me at +7 916 123-45-67 or 8 (800) 555-35-35",
-    "Contract 4276380012345678 (fails Luhn)",
-    "Contract No. 1234567890123",
-    "Paid 150 000,00 RUB on 2024-01-15 at 12:30, order 20240115123045",
-    "Sum 1,234,567,890,123.45 and 4111 1111 1111 1111.50 rubles",
-    "IBAN DE00 3704 0044 0532 0130 00 (wrong check digits)",
-    "My code is 123 and the year 2027",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call me at +7 916 123-45-67 or 8 (800) 555-35-35",
+        "Contract 4276380012345678 (fails Luhn)",
+        "Contract No. 1234567890123",
+        "Paid 150 000,00 RUB on 2024-01-15 at 12:30, order 20240115123045",
+        "Sum 1,234,567,890,123.45 and 4111 1111 1111 1111.50 rubles",
+        "IBAN DE00 3704 0044 0532 0130 00 (wrong check digits)",
+        "My code is 123 and the year 2027",
+    ],
+)
 def test_ordinary_numbers_stay(text):
     result = mask(text)
     assert (result.text, result.found) == (text, set())
@@ -46,10 +56,17 @@ def app(app):
 
 def test_a_public_topic_is_stored_and_indexed_masked_and_the_author_is_told(client_as, customer, community):
     client = client_as(customer)
-    response = client.post("/new", {
-        "type": "question", "title": "Card 4276 3800 1234 5679 blocked", "category_id": str(community["cards"].id),
-        "body": "Number 4276 3800 1234 5679, CVC 123. Why was it blocked?", "mood": "indifferent",
-        "confirmed": "1"})
+    response = client.post(
+        "/new",
+        {
+            "type": "question",
+            "title": "Card 4276 3800 1234 5679 blocked",
+            "category_id": str(community["cards"].id),
+            "body": "Number 4276 3800 1234 5679, CVC 123. Why was it blocked?",
+            "mood": "indifferent",
+            "confirmed": "1",
+        },
+    )
     assert response.status_code == 302
     topic_page = client.get(response.headers["Location"])
     [notice] = [text for text in flashes(topic_page) if "we hid" in text]

@@ -1,5 +1,6 @@
 """A tolerant check that answer time does not tell a known address from an unknown one (the precise figures
 come from bench/auth_timing.py: ratio < 1.2 with production Argon2 parameters)."""
+
 import statistics
 import time
 
@@ -26,10 +27,13 @@ def _post_ms(client_as, path, data) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-@pytest.mark.parametrize("path, data", [
-    ("/login", lambda email: {"email": email, "password": "wrong-password-1"}),
-    ("/password/forgot", lambda email: {"email": email}),
-])
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/login", lambda email: {"email": email, "password": "wrong-password-1"}),
+        ("/password/forgot", lambda email: {"email": email}),
+    ],
+)
 def test_known_and_unknown_addresses_take_about_the_same_time(client_as, known, path, data):
     _post_ms(client_as, path, data(known.email))  # warm-up
     known_ms, unknown_ms = [], []

@@ -1,4 +1,5 @@
 """Administration: only for administrators; departments, categories, roles and departments of users."""
+
 import pytest
 from sqlalchemy import select
 
@@ -7,13 +8,24 @@ from app.extensions import db
 from app.staff.models import Department
 from tests.helpers import db_snapshot, form_errors, page
 
-PAGES = ["/admin/", "/admin/users", "/admin/users?q=ada", "/admin/users/{user}", "/admin/departments/new",
-         "/admin/departments/{department}", "/admin/categories/new", "/admin/categories/{category}"]
+PAGES = [
+    "/admin/",
+    "/admin/users",
+    "/admin/users?q=ada",
+    "/admin/users/{user}",
+    "/admin/departments/new",
+    "/admin/departments/{department}",
+    "/admin/categories/new",
+    "/admin/categories/{category}",
+]
 
 
 def _urls(community) -> list[str]:
-    ids = {"user": community["rep_private"].id, "department": community["private"].id,
-           "category": community["cards"].id}
+    ids = {
+        "user": community["rep_private"].id,
+        "department": community["private"].id,
+        "category": community["cards"].id,
+    }
     return [url.format(**ids) for url in PAGES]
 
 
@@ -23,7 +35,10 @@ def _posts(community) -> list[tuple[str, dict]]:
         ("/admin/departments/new", {"name": "Mortgages"}),
         (f"/admin/departments/{community['private'].id}", {"name": "Renamed"}),
         ("/admin/categories/new", {"name": "Loans", "department_id": str(community["private"].id)}),
-        (f"/admin/categories/{community['cards'].id}", {"name": "Renamed", "department_id": str(community["business"].id)}),
+        (
+            f"/admin/categories/{community['cards'].id}",
+            {"name": "Renamed", "department_id": str(community["business"].id)},
+        ),
         (f"/admin/users/{community['rep_private'].id}", {"role": "admin"}),
     ]
 
@@ -91,8 +106,9 @@ def test_a_duplicate_department_name_is_a_form_error(admin, community, url):
 
 
 def test_create_a_category_with_its_department(admin, community):
-    response = admin.post("/admin/categories/new",
-                          {"name": "Loans", "department_id": str(community["business"].id), "position": "3"})
+    response = admin.post(
+        "/admin/categories/new", {"name": "Loans", "department_id": str(community["business"].id), "position": "3"}
+    )
 
     assert response.status_code == 302
     category = db.session.scalar(select(Category).where(Category.name == "Loans"))
@@ -104,21 +120,26 @@ def test_create_a_category_with_its_department(admin, community):
 def test_move_a_category_to_another_department(admin, community):
     cards = community["cards"]
 
-    response = admin.post(f"/admin/categories/{cards.id}", {"name": "Cards", "department_id": str(community["business"].id)})
+    response = admin.post(
+        f"/admin/categories/{cards.id}", {"name": "Cards", "department_id": str(community["business"].id)}
+    )
 
     assert response.status_code == 302
     db.session.refresh(cards)
     assert cards.department_id == community["business"].id
 
 
-@pytest.mark.parametrize("url, data, message", [
-    ("/admin/categories/new", {"name": "Cards"}, "A category with this name already exists."),
-    ("/admin/categories/{acquiring}", {"name": "Cards"}, "A category with this name already exists."),
-    ("/admin/categories/new", {"name": "Loans", "department_id": "999999"}, "Not a valid choice."),
-    ("/admin/categories/new", {"name": "Loans", "department_id": "abc"}, None),
-    ("/admin/categories/new", {"name": "Loans", "department_id": "{private}", "position": "-1"}, None),
-    ("/admin/categories/new", {"name": "", "department_id": "{private}"}, "This field is required."),
-])
+@pytest.mark.parametrize(
+    "url, data, message",
+    [
+        ("/admin/categories/new", {"name": "Cards"}, "A category with this name already exists."),
+        ("/admin/categories/{acquiring}", {"name": "Cards"}, "A category with this name already exists."),
+        ("/admin/categories/new", {"name": "Loans", "department_id": "999999"}, "Not a valid choice."),
+        ("/admin/categories/new", {"name": "Loans", "department_id": "abc"}, None),
+        ("/admin/categories/new", {"name": "Loans", "department_id": "{private}", "position": "-1"}, None),
+        ("/admin/categories/new", {"name": "", "department_id": "{private}"}, "This field is required."),
+    ],
+)
 def test_bad_category_forms_are_form_errors(admin, community, url, data, message):
     ids = {key: community[key].id for key in ("private", "acquiring")}
     data = {"department_id": "{private}", **data}
@@ -136,9 +157,13 @@ def test_bad_category_forms_are_form_errors(admin, community, url, data, message
 def test_change_the_role_and_departments_of_a_user(admin, make_user, community):
     user = make_user()
 
-    response = admin.post(f"/admin/users/{user.id}", {
-        "role": "representative", "department_ids": [str(community["private"].id), str(community["business"].id)],
-    })
+    response = admin.post(
+        f"/admin/users/{user.id}",
+        {
+            "role": "representative",
+            "department_ids": [str(community["private"].id), str(community["business"].id)],
+        },
+    )
 
     assert response.status_code == 302
     db.session.refresh(user)
@@ -153,11 +178,14 @@ def test_change_the_role_and_departments_of_a_user(admin, make_user, community):
     assert (user.role, user.departments) == ("customer", [])
 
 
-@pytest.mark.parametrize("data", [
-    {"role": "superuser"},
-    {"role": "representative", "department_ids": "999999"},
-    {"role": "representative", "department_ids": "abc"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"role": "superuser"},
+        {"role": "representative", "department_ids": "999999"},
+        {"role": "representative", "department_ids": "abc"},
+    ],
+)
 def test_bad_user_forms_are_form_errors(admin, community, data):
     before = db_snapshot()
 

@@ -1,5 +1,6 @@
 """Community vs call centre: an administrator enters or uploads the call centre's months; the dashboard shows
 the community's share of all requests solved."""
+
 import io
 
 from sqlalchemy import select
@@ -15,8 +16,9 @@ def _months():
 
 
 def _upload(client, content: bytes, name="calls.csv"):
-    return client.post("/admin/analytics/call-centre/upload", {"file": (io.BytesIO(content), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/admin/analytics/call-centre/upload", {"file": (io.BytesIO(content), name)}, content_type="multipart/form-data"
+    )
 
 
 def test_admin_enters_and_uploads_months(app, client_as, community):
@@ -47,7 +49,7 @@ def test_bad_input_is_a_clear_4xx_and_saves_nothing(app, client_as, community):
     assert _months() == {}
     assert _upload(admin, "\xff\xfe2026".encode("latin-1")).status_code == 400
     assert _upload(admin, b"month,requests\n").status_code == 400
-    assert _upload(admin, b"2026-09,1\n" * 30000).status_code == 400       # too large
+    assert _upload(admin, b"2026-09,1\n" * 30000).status_code == 400  # too large
     manual = admin.post("/admin/analytics/call-centre/", {"month": "09/2026", "requests": "-4"})
     assert manual.status_code == 400 and "Enter a month like 2026-09." in manual.get_data(as_text=True)
     assert _months() == {}
@@ -73,6 +75,6 @@ def test_dashboard_shows_the_community_share(app, client_as, community, make_top
     month = utcnow().strftime("%Y-%m")
     admin.post("/admin/analytics/call-centre/", {"month": month, "requests": "8"})
     page = admin.get(f"/admin/analytics/?period=month&month={month}").get_data(as_text=True)
-    assert '<td id="community-share">20.0 %</td>' in page     # 2 solved / (2 + 8)
+    assert '<td id="community-share">20.0 %</td>' in page  # 2 solved / (2 + 8)
     csv = admin.get(f"/admin/analytics/activity.csv?period=month&month={month}").get_data().decode("utf-8-sig")
     assert "Community share of all requests solved (%),20.0" in csv and "Requests handled by the call centre,8" in csv

@@ -1,4 +1,5 @@
 """Deflection: suggestions shown, clicked, posted anyway; the admin page shows the month's figures."""
+
 from sqlalchemy import select
 
 from app.analytics.models import Event
@@ -6,8 +7,9 @@ from app.extensions import db
 
 
 def event(client, name, draft, **extra):
-    return client.post_raw("/api/v1/events", json={"event": name, "draft": draft, **extra},
-                       headers={"X-CSRFToken": client.csrf_token()})
+    return client.post_raw(
+        "/api/v1/events", json={"event": name, "draft": draft, **extra}, headers={"X-CSRFToken": client.csrf_token()}
+    )
 
 
 def test_events_are_recorded_and_reported(client, auth, customer, community, make_topic):
@@ -17,9 +19,17 @@ def test_events_are_recorded_and_reported(client, auth, customer, community, mak
         assert event(client, "suggestion_clicked", f"draft-went-{n}", kind="topic", id=topic.id).status_code == 201
     auth.login()
     assert event(client, "suggestions_shown", "draft-posted-1", count=2).status_code == 201
-    response = client.post("/new", {"type": "idea", "title": "Please add Apple Pay for business cards",
-                                    "body": "", "category_id": community["cards"].id, "confirmed": "1",
-                                    "draft_id": "draft-posted-1"})
+    response = client.post(
+        "/new",
+        {
+            "type": "idea",
+            "title": "Please add Apple Pay for business cards",
+            "body": "",
+            "category_id": community["cards"].id,
+            "confirmed": "1",
+            "draft_id": "draft-posted-1",
+        },
+    )
     assert response.status_code == 302
     posted = db.session.scalars(select(Event).where(Event.name == "topic_posted")).all()
     assert [(e.draft_id, e.user_id) for e in posted] == [("draft-posted-1", customer.id)]
@@ -32,12 +42,28 @@ def test_events_are_recorded_and_reported(client, auth, customer, community, mak
 
 def test_bad_events_get_a_4xx(client):
     token = {"X-CSRFToken": client.csrf_token()}
-    assert client.post_raw("/api/v1/events", json={"event": "hack", "draft": "draft-0001"}, headers=token).status_code == 400
-    assert client.post_raw("/api/v1/events", json={"event": "suggestions_shown", "draft": "<x>"}, headers=token).status_code == 400
+    assert (
+        client.post_raw("/api/v1/events", json={"event": "hack", "draft": "draft-0001"}, headers=token).status_code
+        == 400
+    )
+    assert (
+        client.post_raw(
+            "/api/v1/events", json={"event": "suggestions_shown", "draft": "<x>"}, headers=token
+        ).status_code
+        == 400
+    )
     assert client.post_raw("/api/v1/events", data="not json", headers=token).status_code == 400
-    assert client.post_raw("/api/v1/events", json={"event": "suggestion_clicked", "draft": "draft-0001", "kind": "topic",
-                                               "id": "1; drop"}, headers=token).status_code == 400
-    assert client.post_raw("/api/v1/events", json={"event": "suggestions_shown", "draft": "draft-0001"}).status_code == 400
+    assert (
+        client.post_raw(
+            "/api/v1/events",
+            json={"event": "suggestion_clicked", "draft": "draft-0001", "kind": "topic", "id": "1; drop"},
+            headers=token,
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post_raw("/api/v1/events", json={"event": "suggestions_shown", "draft": "draft-0001"}).status_code == 400
+    )
     assert db.session.scalars(select(Event)).all() == []
 
 
@@ -52,12 +78,28 @@ def test_each_visit_to_the_ask_form_is_its_own_draft_in_the_funnel(client, auth,
         event(client, "suggestions_shown", draft, count=3)
         event(client, "suggestion_clicked", draft, kind="topic", id=topic.id)
     event(client, "suggestions_shown", "visit-three-cc", count=3)
-    assert client.post("/new", {"type": "question", "title": "My new card still has not arrived", "mood": "upset",
-                                "body": "It has been three weeks.", "category_id": community["cards"].id,
-                                "confirmed": "1", "draft_id": "visit-three-cc"}).status_code == 302
+    assert (
+        client.post(
+            "/new",
+            {
+                "type": "question",
+                "title": "My new card still has not arrived",
+                "mood": "upset",
+                "body": "It has been three weeks.",
+                "category_id": community["cards"].id,
+                "confirmed": "1",
+                "draft_id": "visit-three-cc",
+            },
+        ).status_code
+        == 302
+    )
     auth.logout()
     auth.login("admin@test.example")
     csv = client.get("/admin/analytics/funnel.csv?period=7").get_data().decode("utf-8-sig").splitlines()
-    assert csv[1:] == ["Typing produced suggestions,3", "A suggestion was opened,2",
-                       "Left without posting (deflected),2", "Posted a new request after suggestions,1",
-                       "Posted from the ask form,1"]
+    assert csv[1:] == [
+        "Typing produced suggestions,3",
+        "A suggestion was opened,2",
+        "Left without posting (deflected),2",
+        "Posted a new request after suggestions,1",
+        "Posted from the ask form,1",
+    ]

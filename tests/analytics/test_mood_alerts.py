@@ -1,4 +1,5 @@
 """Mood alerts: a sharp rise of the upset share in a category reaches the department's leads once per rise."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -27,21 +28,21 @@ def test_alert_fires_once_per_rise_and_again_after_a_fall(app, community, make_t
     lead = community["rep_private"]
     staff_services.set_department_leads(community["admin"], community["private"], [lead.id])
     cards, acquiring = community["cards"], community["acquiring"]
-    _topics(make_topic, cards, "satisfied", 8, 20)           # baseline: 1 upset of 9 (11 %)
+    _topics(make_topic, cards, "satisfied", 8, 20)  # baseline: 1 upset of 9 (11 %)
     _topics(make_topic, cards, "upset", 1, 30)
-    _topics(make_topic, acquiring, "upset", 5, 2)            # no lead in Business: raised, nobody mailed
-    _topics(make_topic, acquiring, "upset", 5, 30)           # ... and not a rise: always upset
-    _topics(make_topic, cards, "upset", 2, 1, title="Card blocked")   # 2 upset of 2: too few topics yet
+    _topics(make_topic, acquiring, "upset", 5, 2)  # no lead in Business: raised, nobody mailed
+    _topics(make_topic, acquiring, "upset", 5, 30)  # ... and not a rise: always upset
+    _topics(make_topic, cards, "upset", 2, 1, title="Card blocked")  # 2 upset of 2: too few topics yet
     now = utcnow()
     assert check_mood_alerts(now) == [] and _alert_mail() == []
-    _topics(make_topic, cards, "upset", 1, 2, title="Card blocked")   # 3 of 3 upset: +89 points
+    _topics(make_topic, cards, "upset", 1, 2, title="Card blocked")  # 3 of 3 upset: +89 points
     result = runner.invoke(args=["analytics", "alerts"])
     assert "1 mood alerts raised." in result.output
     mail = _alert_mail()
     assert [m.recipient_id for m in mail] == [lead.id]
     assert "More upset customers in Cards: 100 % (was 11 %)" in mail[0].subject
     assert mail[0].body_text.count("Card blocked upset") == 3 and "/t/" in mail[0].body_text
-    for _ in range(3):                                       # every later check, page view or not: no new mail
+    for _ in range(3):  # every later check, page view or not: no new mail
         assert runner.invoke(args=["analytics", "alerts"]).output.startswith("0 mood alerts")
     assert len(_alert_mail()) == 1
     # It falls back (many satisfied topics this week) ...
@@ -65,6 +66,6 @@ def test_the_threshold_comes_from_the_settings(app, community, make_topic):
     _topics(make_topic, cards, "satisfied", 10, 20)
     _topics(make_topic, cards, "upset", 1, 1)
     _topics(make_topic, cards, "satisfied", 1, 1)
-    assert check_mood_alerts(utcnow()) == []                 # +50 points: below 95
+    assert check_mood_alerts(utcnow()) == []  # +50 points: below 95
     app.config.update(MOOD_ALERT_POINTS=40)
     assert len(check_mood_alerts(utcnow())) == 1

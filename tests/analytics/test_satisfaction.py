@@ -1,4 +1,5 @@
 """CSAT on solved topics and NPS once a quarter: asked of the right person, answered once, reported."""
+
 from sqlalchemy import func, select
 
 from app.analytics.models import CsatResponse, NpsResponse
@@ -41,8 +42,9 @@ def test_the_author_rates_a_solved_topic_once(app, client_as, community, make_to
     assert "rated it already" in author.get(f"/t/{topic.id}-{topic.slug}").get_data(as_text=True)
 
 
-def test_nobody_else_rates_and_unsolved_topics_are_not_rated(app, client_as, community, make_topic, customer,
-                                                            make_user):
+def test_nobody_else_rates_and_unsolved_topics_are_not_rated(
+    app, client_as, community, make_topic, customer, make_user
+):
     topic = _solved_topic(community, make_topic, customer)
     stranger = client_as(make_user())
     assert _rate(stranger, topic).status_code == 404
@@ -70,7 +72,7 @@ def test_nps_once_a_quarter_for_active_customers(app, client_as, community, make
     make_topic(author=customer, title="A question of mine", category=community["cards"])
     active = client_as(customer)
     assert 'id="nps"' in active.get("/").get_data(as_text=True)
-    assert 'id="nps"' not in client_as(make_user()).get("/").get_data(as_text=True)   # never posted
+    assert 'id="nps"' not in client_as(make_user()).get("/").get_data(as_text=True)  # never posted
     assert 'id="nps"' not in client_as(community["admin"]).get("/").get_data(as_text=True)
     assert active.post("/feedback/recommend", {"score": "9", "comment": "Fast answers"}).status_code == 302
     assert active.post("/feedback/recommend", {"score": "0"}).status_code == 302

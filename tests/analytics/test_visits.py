@@ -1,4 +1,5 @@
 """Page views counted through real requests, written in batches, and shown on the dashboard and in its CSVs."""
+
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -26,19 +27,22 @@ def view(client, path="/", referrer=None, agent=BROWSER, ip="203.0.113.7"):
 def test_views_are_counted_by_source_and_visitor(app, client, community, make_topic):
     topic = make_topic(title="Card blocked abroad", category=community["cards"])
     view(client, "/", "https://yandex.ru/search/?text=bank", ip="198.51.100.1")
-    view(client, f"/t/{topic.id}-{topic.slug}", "http://localhost/", ip="198.51.100.1")   # the same person, next page
+    view(client, f"/t/{topic.id}-{topic.slug}", "http://localhost/", ip="198.51.100.1")  # the same person, next page
     view(client, "/", "https://www.google.com/", agent=PHONE, ip="198.51.100.2")
     view(client, "/", "https://vk.com/", ip="198.51.100.3")
     view(client, "/", None, ip="198.51.100.4")
     view(client, "/", "https://www.google.com/", agent=GOOGLEBOT, ip="66.249.66.1")
-    assert db.session.scalar(select(func.count()).select_from(PageView)) == 0   # write-behind: nothing yet
+    assert db.session.scalar(select(func.count()).select_from(PageView)) == 0  # write-behind: nothing yet
     assert visits.flush() == 6
     assert db.session.scalar(select(func.count()).select_from(PageView)) == 6
     assert db.session.scalar(select(func.sum(DailyVisits.visitors))) == 4
     assert db.session.scalar(select(func.sum(DailyVisits.page_views))) == 5
     assert db.session.scalar(select(func.sum(DailyVisits.bot_views))) == 1
-    by_source = dict(db.session.execute(select(DailyVisits.source, func.sum(DailyVisits.visitors))
-                                        .group_by(DailyVisits.source)).all())
+    by_source = dict(
+        db.session.execute(
+            select(DailyVisits.source, func.sum(DailyVisits.visitors)).group_by(DailyVisits.source)
+        ).all()
+    )
     assert by_source == {"search": 2, "social": 1, "direct": 1, "internal": 0}
     assert not any(view.path.startswith("/static") for view in db.session.scalars(select(PageView)))
     assert "198.51.100" not in " ".join(v.visitor for v in db.session.scalars(select(PageView)))
@@ -80,8 +84,8 @@ def test_dashboard_shows_the_period_and_compares(app, client, client_as, communi
     admin = client_as(community["admin"])
     page = admin.get("/admin/analytics/?period=7").get_data(as_text=True)
     assert "Analytics" in page
-    assert '<strong>4</strong>\n  visitors' in page
-    assert '<strong>50 %</strong>\n  of visitors came from search engines' in page
+    assert "<strong>4</strong>\n  visitors" in page
+    assert "<strong>50 %</strong>\n  of visitors came from search engines" in page
     assert "Search engines</th><td>2</td>" in page
     csv = admin.get("/admin/analytics/visits-by-source.csv?period=7")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
@@ -111,6 +115,7 @@ def test_custom_and_month_periods(app, client_as, community):
 
 def test_who_may_see_the_dashboard(app, client_as, community, make_user, make_topic):
     from app.staff import services as staff_services
+
     lead = community["rep_business"]
     staff_services.set_department_leads(community["admin"], community["business"], [lead.id])
     db.session.commit()
@@ -122,7 +127,7 @@ def test_who_may_see_the_dashboard(app, client_as, community, make_user, make_to
     assert client_as(community["rep_private"]).get("/admin/analytics/").status_code == 404
     lead_csv = client_as(lead).get("/admin/analytics/activity.csv").get_data().decode("utf-8-sig").splitlines()
     admin_csv = client_as(community["admin"]).get("/admin/analytics/activity.csv").get_data().decode("utf-8-sig")
-    assert "Questions,1" in lead_csv          # only the Business department's topic
+    assert "Questions,1" in lead_csv  # only the Business department's topic
     assert "Questions,3" in admin_csv.splitlines()
     assert client_as(community["admin"]).get("/admin/analytics/nothing.csv").status_code == 404
 
@@ -134,14 +139,18 @@ def test_export_and_purge_commands(app, client, runner, tmp_path):
     result = runner.invoke(args=["analytics", "export", "--from", today, "--to", today, "--out", str(tmp_path / "x")])
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (tmp_path / "x").iterdir())
-    assert written == sorted(f"otklik-{n}-{today}-{today}.csv" for n in
-                             ("visits-by-day", "visits-by-source", "activity", "funnel", "service-levels", "satisfaction"))
-    assert "Search engines,,1" in (tmp_path / "x" / f"otklik-visits-by-source-{today}-{today}.csv").read_text("utf-8-sig")
+    assert written == sorted(
+        f"otklik-{n}-{today}-{today}.csv"
+        for n in ("visits-by-day", "visits-by-source", "activity", "funnel", "service-levels", "satisfaction")
+    )
+    assert "Search engines,,1" in (tmp_path / "x" / f"otklik-visits-by-source-{today}-{today}.csv").read_text(
+        "utf-8-sig"
+    )
     db.session.execute(PageView.__table__.update().values(day=utcnow().date() - timedelta(days=500)))
     db.session.commit()
     assert "1 raw page views" in runner.invoke(args=["analytics", "purge"]).output
     assert db.session.scalar(select(func.count()).select_from(PageView)) == 0
-    assert db.session.scalar(select(func.sum(DailyVisits.visitors))) == 1   # the roll-up stays
+    assert db.session.scalar(select(func.sum(DailyVisits.visitors))) == 1  # the roll-up stays
 
 
 def test_service_levels_in_working_hours(app, client_as, community, make_topic, make_user):
@@ -152,11 +161,12 @@ def test_service_levels_in_working_hours(app, client_as, community, make_topic, 
     from app.staff import hours
     from app.staff import services as staff_services
     from app.staff.models import TopicWork
+
     admin = community["admin"]
     staff_services.update_department_hours(admin, community["private"], "UTC", hours.ALL_DAYS, 0, 24 * 60, 6, 40)
     db.session.commit()
     created = datetime.combine(utcnow().date() - timedelta(days=2), datetime.min.time()).replace(hour=8)
-    answered_in = [1, 3, 10]   # hours: two within the 6-hour target, one late
+    answered_in = [1, 3, 10]  # hours: two within the 6-hour target, one late
     for n, delay in enumerate(answered_in):
         topic = make_topic(title=f"Card question {n}", category=community["cards"])
         topic.created_at = created

@@ -1,4 +1,5 @@
 """/apps/vk and /apps/facebook: signature-gated entries into the widget's panel, replay, data deletion, framing."""
+
 import json
 import logging
 import re
@@ -17,8 +18,8 @@ from app.community.models import Topic
 from app.extensions import db, limiter
 from app.identity import services as identity_services
 from app.identity.models import Identity
-from tests.helpers import frame_ancestors_of
 from tests.apps.vectors import facebook_vectors, vk_vectors
+from tests.helpers import frame_ancestors_of
 
 VK_SECRET, FB_SECRET = "vk-test-secret", "fb-test-secret"
 
@@ -48,17 +49,27 @@ def fb_request(user_id="1001", issued_at=None, **extra):
 
 def config_of(page: str) -> dict:
     """The widget panel's data block: what its script gets (origins, channel, the posting credential)."""
-    return json.loads(re.search(r'<script type="application/json" id="widget-config">(.*?)</script>', page,
-                                re.DOTALL).group(1))
+    return json.loads(
+        re.search(r'<script type="application/json" id="widget-config">(.*?)</script>', page, re.DOTALL).group(1)
+    )
 
 
 def post_from(page: str, category_id, title="How do I block my card?", **changes):
     """What the panel's script does on "Post": the widget API, with the credential the panel received and no
     cookies (the framed panel never has the site's session)."""
     credential = config_of(page)["credential"]
-    return current_app.test_client().post("/api/v1/widget/topics", json={
-        "type": "question", "mood": "upset", "title": title, "body": "Lost it today.", "category_id": category_id,
-        **changes}, headers={"Authorization": f"Bearer {credential['token']}", "X-Widget-CSRF": credential["csrf"]})
+    return current_app.test_client().post(
+        "/api/v1/widget/topics",
+        json={
+            "type": "question",
+            "mood": "upset",
+            "title": title,
+            "body": "Lost it today.",
+            "category_id": category_id,
+            **changes,
+        },
+        headers={"Authorization": f"Bearer {credential['token']}", "X-Widget-CSRF": credential["csrf"]},
+    )
 
 
 def identity(provider, subject):
@@ -146,8 +157,11 @@ def test_posting_from_the_vk_panel_carries_channel_vk(client, community):
     posted = db.session.scalars(select(Event).where(Event.name == "topic_posted")).one()
     assert posted.channel == "vk"
     config = config_of(page)
-    shown = panel.post("/api/v1/widget/events", json={"event": "suggestions_shown", "draft": config["draft"]},
-                       headers={"X-Widget-Panel": config["panelToken"]})
+    shown = panel.post(
+        "/api/v1/widget/events",
+        json={"event": "suggestions_shown", "draft": config["draft"]},
+        headers={"X-Widget-Panel": config["panelToken"]},
+    )
     assert shown.status_code == 201
     assert db.session.scalars(select(Event.channel).where(Event.name == "suggestions_shown")).one() == "vk"
 
@@ -156,8 +170,12 @@ def test_the_panel_credential_is_checked_and_the_old_ask_route_is_gone(client, c
     page = client.get(f"/apps/vk?{vk_query(user_id='78')}").get_data(as_text=True)
     credential = config_of(page)["credential"]
     forged = {"Authorization": f"Bearer {credential['token'][:-3]}abc", "X-Widget-CSRF": credential["csrf"]}
-    request = {"type": "question", "mood": "upset", "title": "How do I block my card?",
-               "category_id": community["cards"].id}
+    request = {
+        "type": "question",
+        "mood": "upset",
+        "title": "How do I block my card?",
+        "category_id": community["cards"].id,
+    }
     assert client.post_raw("/api/v1/widget/topics", json=request, headers=forged).status_code == 401
     no_csrf = {"Authorization": f"Bearer {credential['token']}"}
     assert client.post_raw("/api/v1/widget/topics", json=request, headers=no_csrf).status_code == 403
@@ -182,15 +200,16 @@ def test_facebook_entry(client, community):
     config = config_of(page.get_data(as_text=True))
     assert config["channel"] == "facebook" and config["hosts"] == list(FRAMERS)
     assert client.post_raw("/apps/facebook", data={"signed_request": signed}).status_code == 403  # replay
-    response = post_from(page.get_data(as_text=True), community["cards"].id, type="idea", mood="",
-                         title="Dark theme for the app")
+    response = post_from(
+        page.get_data(as_text=True), community["cards"].id, type="idea", mood="", title="Dark theme for the app"
+    )
     assert response.status_code == 201
     assert db.session.scalar(select(Topic)).channel == "facebook"
 
 
 def test_public_facebook_vector_through_the_entry(app, client):
     app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"] = 0
-    (signed, secret, _valid), = facebook_vectors()
+    ((signed, secret, _valid),) = facebook_vectors()
     app.config["FACEBOOK_APP_SECRET"] = secret
     assert client.post_raw("/apps/facebook", data={"signed_request": signed}).status_code == 200
     assert identity("facebook", "123") is not None
@@ -203,12 +222,14 @@ def test_facebook_data_deletion(client):
     user_id = identity("facebook", "2002").user_id
     bad = client.post_raw("/apps/facebook/data-deletion", data={"signed_request": "nope"})
     assert bad.status_code == 400 and "error" in bad.get_json()
-    response = client.post_raw("/apps/facebook/data-deletion",
-                               data={"signed_request": fb_request(user_id="2002", code="deletion")})
+    response = client.post_raw(
+        "/apps/facebook/data-deletion", data={"signed_request": fb_request(user_id="2002", code="deletion")}
+    )
     data = response.get_json()
     assert response.status_code == 200 and set(data) == {"url", "confirmation_code"}
     assert identity("facebook", "2002") is None
     from app.auth.models import User
+
     user = db.session.get(User, user_id)
     assert user.display_name == "Former Facebook user" and user.email.endswith("@users.invalid")
     status = client.get(urlsplit(data["url"]).path)
@@ -235,15 +256,18 @@ def test_one_customer_across_channels(client_as, customer, community, make_topic
 
 def test_launch_parameters_are_redacted_from_access_logs(caplog):
     from app.apps import logfilter
+
     logfilter.install()
     with caplog.at_level(logging.INFO, logger="werkzeug"):
-        logging.getLogger("werkzeug").info('%s - - "%s" %s -', "127.0.0.1",
-                                           f"GET /apps/vk?{vk_query()} HTTP/1.1", "200")
+        logging.getLogger("werkzeug").info(
+            '%s - - "%s" %s -', "127.0.0.1", f"GET /apps/vk?{vk_query()} HTTP/1.1", "200"
+        )
     assert "sign=" not in caplog.text and "vk_user_id" not in caplog.text and "/apps/vk?[redacted]" in caplog.text
 
 
 def test_gunicorn_style_access_log_is_redacted_too():
     from app.apps.logfilter import RedactAppLaunch
+
     record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(r)s" %(s)s', (), None)
     record.args = {"h": "10.0.0.1", "r": f"GET /apps/vk?{vk_query()} HTTP/1.1", "s": "200"}
     assert RedactAppLaunch().filter(record)

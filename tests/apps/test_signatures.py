@@ -1,4 +1,5 @@
 """VK launch parameters and Facebook signed_request: the public vectors, and vectors made here."""
+
 import base64
 import hashlib
 import hmac
@@ -57,16 +58,19 @@ def test_made_vk_vector_verifies_and_only_vk_params_are_trusted():
     assert params["vk_user_id"] == "42" and "utm_source" not in params and "sign" not in params
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (lambda q: q.replace("vk_user_id=42", "vk_user_id=43"), "signature is wrong"),
-    (lambda q: q.replace("sign=", "sign=x"), "signature is wrong"),
-    (lambda q: q.split("&sign=")[0] + "&utm=1", "not signed"),
-    (lambda q: q + "&sign=again", "repeated"),
-    (lambda q: q + "&vk_extra=1", "signature is wrong"),
-    (lambda q: "", "missing"),
-    (lambda q: q[:20], "not signed"),
-    (lambda q: "x" * 100_000, "missing"),
-])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda q: q.replace("vk_user_id=42", "vk_user_id=43"), "signature is wrong"),
+        (lambda q: q.replace("sign=", "sign=x"), "signature is wrong"),
+        (lambda q: q.split("&sign=")[0] + "&utm=1", "not signed"),
+        (lambda q: q + "&sign=again", "repeated"),
+        (lambda q: q + "&vk_extra=1", "signature is wrong"),
+        (lambda q: "", "missing"),
+        (lambda q: q[:20], "not signed"),
+        (lambda q: "x" * 100_000, "missing"),
+    ],
+)
 def test_tampered_vk_launches_are_refused(mutate, message):
     with pytest.raises(SignatureError, match=message):
         verify_vk_launch_params(mutate(_vk_query()), "s3cret", max_age=3600, now=NOW)
@@ -91,7 +95,7 @@ def test_vk_launch_without_user_is_refused():
 
 
 def test_public_facebook_vector():
-    (signed, secret, valid), = facebook_vectors()
+    ((signed, secret, valid),) = facebook_vectors()
     assert valid
     payload = verify_facebook_signed_request(signed, secret, max_age=None)
     assert payload["user_id"] == 123 and payload["algorithm"] == "HMAC-SHA256"
@@ -101,7 +105,7 @@ def test_public_facebook_vector():
 
 
 def test_public_facebook_vector_hashes_the_payload_exactly_as_received():
-    (signed, secret, _valid), = facebook_vectors()
+    ((signed, secret, _valid),) = facebook_vectors()
     assert signed.endswith("=")
     with pytest.raises(SignatureError, match="signature is wrong"):
         verify_facebook_signed_request(signed.rstrip("="), secret, max_age=None)
@@ -126,17 +130,20 @@ def test_made_facebook_vector_verifies_any_case_algorithm():
     assert verify_facebook_signed_request(signed, "fb-secret", max_age=3600, now=NOW)["user_id"] == "77"
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda s: s[:-2] + ("A" if s[-2] != "A" else "B") + s[-1], "signature is wrong"),
-    (lambda s: ("A" if s[0] != "A" else "B") + s[1:], "signature is wrong"),
-    (lambda s: s.replace(".", ""), "no “.”"),
-    (lambda s: s.split(".")[0] + ".", "base64url"),
-    (lambda s: "!!!." + s.split(".")[1], "base64url"),
-    (lambda s: s.split(".")[0] + ".eyJ@@", "base64url"),
-    (lambda s: "", "missing"),
-    (lambda s: "A" * 1_000_000 + "." + s, "too long"),
-    (lambda s: s[: len(s) // 2], "signature is wrong|base64url"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda s: s[:-2] + ("A" if s[-2] != "A" else "B") + s[-1], "signature is wrong"),
+        (lambda s: ("A" if s[0] != "A" else "B") + s[1:], "signature is wrong"),
+        (lambda s: s.replace(".", ""), "no “.”"),
+        (lambda s: s.split(".")[0] + ".", "base64url"),
+        (lambda s: "!!!." + s.split(".")[1], "base64url"),
+        (lambda s: s.split(".")[0] + ".eyJ@@", "base64url"),
+        (lambda s: "", "missing"),
+        (lambda s: "A" * 1_000_000 + "." + s, "too long"),
+        (lambda s: s[: len(s) // 2], "signature is wrong|base64url"),
+    ],
+)
 def test_tampered_facebook_requests_are_refused(make, message):
     signed = _fb({"algorithm": "HMAC-SHA256", "issued_at": NOW, "user_id": "77"})
     with pytest.raises(SignatureError, match=message):
@@ -165,4 +172,3 @@ def test_facebook_freshness():
         else:
             with pytest.raises(SignatureError):
                 verify_facebook_signed_request(signed, "fb-secret", max_age=3600, now=NOW)
-

@@ -2,6 +2,7 @@
 
 Looked for at <repo>/../shared (where the project keeps shared data), or in $OTKLIK_SHARED_DIR.
 """
+
 import os
 import re
 from pathlib import Path
@@ -21,8 +22,10 @@ def readme_path() -> Path:
 def _text() -> str:
     path = readme_path()
     if not path.is_file():
-        pytest.skip(f"the signature test vectors are not there: {path} (copy /work/shared/data/signatures from "
-                    "the project's shared data to ../shared next to the repository, or set OTKLIK_SHARED_DIR)")
+        pytest.skip(
+            f"the signature test vectors are not there: {path} (copy /work/shared/data/signatures from "
+            "the project's shared data to ../shared next to the repository, or set OTKLIK_SHARED_DIR)"
+        )
     return path.read_text(encoding="utf-8")
 
 
@@ -38,7 +41,6 @@ def vk_vectors() -> list[tuple[str, str, bool]]:
 
 
 def facebook_vectors() -> list[tuple[str, str, bool]]:
-    rows = [(m.group(1), m.group(2), m.group(3) == "valid")
-            for m in map(_FB_ROW.match, _text().splitlines()) if m]
+    rows = [(m.group(1), m.group(2), m.group(3) == "valid") for m in map(_FB_ROW.match, _text().splitlines()) if m]
     assert rows, "no Facebook vectors found in the README's table"
     return rows

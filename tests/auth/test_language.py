@@ -1,4 +1,5 @@
 """The language choice sticks: a cookie for visitors (switcher or ?lang=), the profile for signed-in users."""
+
 import pytest
 
 from app.auth.models import User

@@ -1,4 +1,5 @@
 """Register, log in, log out, settings: what a person sees and what is stored."""
+
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,8 +11,12 @@ from app.extensions import db
 from tests.factories import PASSWORD
 from tests.helpers import flashes, form_errors, page
 
-NEW = {"display_name": "Nina New", "email": "nina@test.example", "password": "violet-lantern-42",
-       "password2": "violet-lantern-42"}
+NEW = {
+    "display_name": "Nina New",
+    "email": "nina@test.example",
+    "password": "violet-lantern-42",
+    "password2": "violet-lantern-42",
+}
 
 
 def _user_count() -> int:
@@ -51,12 +56,15 @@ def test_register_with_a_taken_email_does_not_say_so(client, customer):
     assert not _is_logged_in(client)
 
 
-@pytest.mark.parametrize("password, message", [
-    ("short-1", "Use at least 10 characters."),
-    ("password12", "This password is too easy to guess."),
-    ("abababababab", "This password is too easy to guess."),
-    ("my-nina-password", "The password must not contain your e-mail address."),
-])
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("short-1", "Use at least 10 characters."),
+        ("password12", "This password is too easy to guess."),
+        ("abababababab", "This password is too easy to guess."),
+        ("my-nina-password", "The password must not contain your e-mail address."),
+    ],
+)
 def test_register_with_a_weak_password_shows_why(client, password, message):
     response = client.post("/register", {**NEW, "password": password, "password2": password})
 
@@ -80,10 +88,13 @@ def test_login_with_the_right_password(client, customer):
     assert _is_logged_in(client)
 
 
-@pytest.mark.parametrize("email, password", [
-    ("customer@test.example", "wrong-horse-battery"),
-    ("nobody@test.example", PASSWORD),
-])
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        ("customer@test.example", "wrong-horse-battery"),
+        ("nobody@test.example", PASSWORD),
+    ],
+)
 def test_login_with_a_wrong_email_or_password_is_refused(client, customer, email, password):
     response = client.post("/login", {"email": email, "password": password})
 

@@ -1,4 +1,5 @@
 """Account rules in app.auth.services."""
+
 import pytest
 
 from app.auth import services

@@ -1,5 +1,6 @@
 """Server-side sign-ins (app/auth/sessions.py): cookies flags, a fresh remember token per login, and copied
 cookies that stop working after logout, "sign out everywhere" or an administrator's revocation."""
+
 import re
 
 import pytest
@@ -48,13 +49,18 @@ def test_https_sites_use_secure_host_prefixed_cookies(tmp_path):
     with app.app_context():
         db.create_all()
         from app.auth import services
+
         services.register_user("https@test.example", PASSWORD, "Secure Sam")
         db.session.commit()
         client, site = app.test_client(), "https://community.bank.example"
         form = client.get("/login", base_url=site).get_data(as_text=True)
         token = re.search(r'name="csrf-token" content="([^"]+)"', form)[1]
-        response = client.post("/login", data={"email": "https@test.example", "password": PASSWORD,
-                                               "csrf_token": token}, base_url=site, headers={"Referer": site + "/login"})
+        response = client.post(
+            "/login",
+            data={"email": "https@test.example", "password": PASSWORD, "csrf_token": token},
+            base_url=site,
+            headers={"Referer": site + "/login"},
+        )
         assert response.status_code == 302
         for name in ("__Host-session", "__Host-remember_token"):
             [header] = _set_cookie_headers(response, name)
@@ -115,8 +121,9 @@ def test_the_settings_page_offers_sign_out_everywhere(client_as, customer):
 def test_an_admin_signs_a_user_out_everywhere(client_as, customer, community):
     victim_browser = client_as(customer)
     admin = client_as(community["admin"])
-    assert f'/admin/users/{customer.id}/sign-out-everywhere' in admin.get(f"/admin/users/{customer.id}").get_data(
-        as_text=True)
+    assert f"/admin/users/{customer.id}/sign-out-everywhere" in admin.get(f"/admin/users/{customer.id}").get_data(
+        as_text=True
+    )
 
     response = admin.post(f"/admin/users/{customer.id}/sign-out-everywhere")
 
@@ -141,6 +148,7 @@ def test_revoke_keeps_the_browser_it_is_told_to_keep(app, client_as, customer):
     first, second = client_as(customer), client_as(customer)
     with app.test_request_context():
         from app.auth import sessions
+
         kept = sessions.start_session(customer)[0]
         assert revoke_sessions(customer, except_token=kept) == 2
     db.session.commit()

@@ -1,4 +1,5 @@
 """`flask demo` brands the community with every field; a second run keeps an administrator's own brand."""
+
 import lxml.html
 
 from app.branding import current_brand, store
@@ -9,8 +10,10 @@ def test_flask_demo_sets_a_complete_brand(app, runner, client):
     assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
     brand = current_brand()
     assert brand.name_for("ru") == "Северный банк" and brand.name_for("en") == "Severny Bank"
-    assert all(brand.description_for(lang) and brand.support_hours_for(lang) and brand.site_menu_for(lang)
-               for lang in ("ru", "uk", "en"))
+    assert all(
+        brand.description_for(lang) and brand.support_hours_for(lang) and brand.site_menu_for(lang)
+        for lang in ("ru", "uk", "en")
+    )
     assert brand.logo_file and brand.favicon_file and brand.touch_icon_file
     assert brand.privacy_url and brand.terms_url and brand.contacts_url and brand.support_phone
     assert brand.email_sender_name and "http://localhost:8000" in brand.widget_origins

@@ -1,5 +1,6 @@
 """The saved brand outside the pages: e-mails (sender display name, community name, colour), feeds and the
 JSON-LD publisher."""
+
 import json
 from email.utils import parseaddr
 
@@ -11,8 +12,14 @@ from tests.notify.conftest import mail, smtp_server  # noqa: F401  (the real SMT
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def test_emails_use_the_sender_name_and_the_brand(mail, save_brand, client_as, community, customer,  # noqa: F811
-                                                 make_topic):
+def test_emails_use_the_sender_name_and_the_brand(
+    mail,
+    save_brand,
+    client_as,
+    community,
+    customer,
+    make_topic,
+):
     save_brand()
     topic = make_topic(author=customer, category=community["cards"])
     response = client_as(community["rep_private"]).post(f"/t/{topic.id}/comments", {"body": "Try again now."})
@@ -25,8 +32,14 @@ def test_emails_use_the_sender_name_and_the_brand(mail, save_brand, client_as, c
     assert "background:#0b4f8a" in html
 
 
-def test_without_a_sender_name_emails_come_from_the_community_name(mail, save_brand, client_as,  # noqa: F811
-                                                                    community, customer, make_topic):
+def test_without_a_sender_name_emails_come_from_the_community_name(
+    mail,
+    save_brand,
+    client_as,
+    community,
+    customer,
+    make_topic,
+):
     save_brand(email_sender_name="")
     topic = make_topic(author=customer, category=community["cards"])
     client_as(community["rep_private"]).post(f"/t/{topic.id}/comments", {"body": "Try again now."})
@@ -54,5 +67,9 @@ def test_json_ld_publisher_is_the_brand_with_its_logo(client, save_brand, make_a
     save_brand()
     page = lxml.html.fromstring(client.get(f"/kb/{article.id}-{article.slug}?lang=en").get_data(as_text=True))
     [data] = [json.loads(s.text) for s in page.xpath("//script[@type='application/ld+json']")]
-    assert data["publisher"] == {"@type": "Organization", "name": "Zenit Bank Community", "url": "http://localhost/",
-                                 "logo": {"@type": "ImageObject", "url": "http://localhost/apple-touch-icon.png"}}
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "Zenit Bank Community",
+        "url": "http://localhost/",
+        "logo": {"@type": "ImageObject", "url": "http://localhost/apple-touch-icon.png"},
+    }

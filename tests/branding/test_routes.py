@@ -1,4 +1,5 @@
 """/admin/branding as an administrator uses it, and every page showing the saved brand."""
+
 import io
 
 import lxml.html
@@ -56,9 +57,11 @@ def test_a_saved_brand_shows_on_every_page(client, save_brand, make_topic, custo
         assert menu == [("Personal", "https://www.zenit.example/en/personal")], url
         footer = one(page, "//footer")
         links = {a.text: a.get("href") for a in footer.xpath(f".//*[{c('brand-links')}]//a")}
-        assert links == {"Privacy policy": "https://www.zenit.example/privacy",
-                         "Terms of use": "https://www.zenit.example/terms",
-                         "Contacts": "https://www.zenit.example/contacts"}, url
+        assert links == {
+            "Privacy policy": "https://www.zenit.example/privacy",
+            "Terms of use": "https://www.zenit.example/terms",
+            "Contacts": "https://www.zenit.example/contacts",
+        }, url
         assert "+7 800 555-35-35" in footer.text_content() and "Mon–Fri 9:00–20:00" in footer.text_content(), url
         assert footer.xpath(".//a[@href='tel:+78005553535']"), url
         assert [h for h in stylesheets(page) if h.startswith("/brand.css?v=")], url
@@ -123,13 +126,15 @@ def test_bad_values_get_clear_messages(admin_client):
 def test_widget_origins_are_normalised_and_stored(app, save_brand):
     save_brand(widget_origins="https://WWW.Bank.example/\nhttp://localhost:8000, https://www.bank.example")
     from app.branding import current_brand
+
     assert current_brand().widget_origins == ("https://www.bank.example", "http://localhost:8000")
 
 
 def test_preview_shows_the_values_without_saving(admin_client, save_brand):
     save_brand()
-    response = admin_client.post("/admin/branding", form_data(name_en="Preview Name", primary_color="#5b2a86",
-                                                               save="", preview="Preview"))
+    response = admin_client.post(
+        "/admin/branding", form_data(name_en="Preview Name", primary_color="#5b2a86", save="", preview="Preview")
+    )
     assert response.status_code == 200
     page = soup(response)
     assert brand_name(page, f"//*[{c('brand-preview')}]") == "Preview Name"

@@ -1,5 +1,6 @@
 """The cached brand sees a save made by another application instance (another worker or node) on its next
 request, through the database version or its Redis mirror; unchanged, it costs one tiny query (or a Redis GET)."""
+
 import os
 import uuid
 

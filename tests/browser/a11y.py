@@ -1,4 +1,5 @@
 """Run the vendored axe-core (tests/browser/vendor/axe-core) over the page a Playwright Page shows."""
+
 from pathlib import Path
 
 AXE_SOURCE = (Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")

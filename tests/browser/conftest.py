@@ -7,6 +7,7 @@ the tests fail instead.
 The plain context managers `live_app()`, `live_app_server()` and `browser_session()` are what the fixtures use;
 they can also be used from a script (for example to take screenshots of a page).
 """
+
 import contextlib
 import os
 import threading
@@ -78,6 +79,7 @@ def pytest_runtest_makereport(item, call):
 
 # --- live server ---------------------------------------------------------------------------------------
 
+
 class _QuietHandler(WSGIRequestHandler):
     """The werkzeug handler without the access log on stderr (errors are still logged)."""
 
@@ -138,6 +140,7 @@ def live_server(tmp_path):
     # The Ukrainian->Russian table is built once per process on the first search or indexing (seconds on a busy
     # machine): build it before the browser waits on a click, as a production worker warms it at start.
     from app.search import translation
+
     translation.table()
     # A subdirectory, so a test that also uses the `app` fixture does not share its SQLite file.
     with live_app(tmp_path / "live") as app, live_app_server(app) as server:
@@ -145,6 +148,7 @@ def live_server(tmp_path):
 
 
 # --- browser sessions ----------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def _playwright():
@@ -217,7 +221,7 @@ def _save_failure_screenshots(pages, directory: Path) -> None:
         target = directory / f"{name}.png"
         try:
             page.screenshot(path=str(target), full_page=True)
-        except Exception as error:  # noqa: BLE001 - a screenshot must never hide the real failure
+        except Exception as error:
             print(f"could not save screenshot {target}: {error}")
         else:
             print(f"screenshot of {page.url} saved to {target}")

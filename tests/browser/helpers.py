@@ -3,6 +3,7 @@
 Each step waits for the page the server answers with and checks the visible outcome, so a test that
 chains them fails at the step that went wrong.
 """
+
 import re
 
 try:

@@ -1,5 +1,6 @@
 """axe-core over the main pages, as a visitor, a representative and an administrator: no serious or critical
 violations (missing labels, a label pointing at the wrong field, contrast, names of buttons and links ...)."""
+
 import pytest
 
 from app.admin import services as admin_services
@@ -24,11 +25,18 @@ def site(live_server):
         rep.departments = [department]
         admin = auth_services.register_user("admin@test.example", PASSWORD, "Ada Admin", role="admin")
         customer = auth_services.register_user("carol@test.example", PASSWORD, "Carol Customer")
-        topic = community_services.create_topic(customer, "question", "My card does not work abroad",
-                                                "I paid in **Riga** and it was declined.", category.id, mood="upset")
+        topic = community_services.create_topic(
+            customer,
+            "question",
+            "My card does not work abroad",
+            "I paid in **Riga** and it was declined.",
+            category.id,
+            mood="upset",
+        )
         community_services.post_comment(rep, topic, "Please enable payments abroad in the app.")
-        article = kb_services.create_article(admin, "How to raise the card limit", "Open *Cards*, then Limits.",
-                                             category.id, publish=True)
+        article = kb_services.create_article(
+            admin, "How to raise the card limit", "Open *Cards*, then Limits.", category.id, publish=True
+        )
         db.session.commit()
         urls = {"topic": f"/t/{topic.id}-{topic.slug}", "article": f"/kb/{article.id}-{article.slug}"}
         db.session.remove()
@@ -48,19 +56,51 @@ def _check(page, base_url: str, paths: list[str]) -> dict:
 
 def test_main_pages_have_no_serious_or_critical_axe_violations(live_server, site, new_session):
     visitor = new_session("visitor")
-    found = _check(visitor, live_server.url, [
-        "/", site["topic"], "/search?q=card", "/kb/", site["article"], "/login", "/register",
-    ])
+    found = _check(
+        visitor,
+        live_server.url,
+        [
+            "/",
+            site["topic"],
+            "/search?q=card",
+            "/kb/",
+            site["article"],
+            "/login",
+            "/register",
+        ],
+    )
 
     representative = new_session("representative")
     log_in(representative, live_server.url, "rep@test.example", PASSWORD)
-    found.update({f"rep {path}": v for path, v in _check(representative, live_server.url, [
-        "/staff/", site["topic"], "/new",
-    ]).items()})
+    found.update(
+        {
+            f"rep {path}": v
+            for path, v in _check(
+                representative,
+                live_server.url,
+                [
+                    "/staff/",
+                    site["topic"],
+                    "/new",
+                ],
+            ).items()
+        }
+    )
 
     admin = new_session("admin")
     log_in(admin, live_server.url, "admin@test.example", PASSWORD)
-    found.update({f"admin {path}": v for path, v in _check(admin, live_server.url, [
-        "/admin/", "/admin/users", "/settings",
-    ]).items()})
+    found.update(
+        {
+            f"admin {path}": v
+            for path, v in _check(
+                admin,
+                live_server.url,
+                [
+                    "/admin/",
+                    "/admin/users",
+                    "/settings",
+                ],
+            ).items()
+        }
+    )
     assert found == {}

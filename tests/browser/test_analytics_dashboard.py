@@ -1,5 +1,6 @@
 """The analytics dashboard in a real Chromium on the demo community: charts are drawn from their JSON blocks,
 the period switches, a table downloads as CSV (UTF-8 with BOM), and the page fits a 360 px phone."""
+
 import re
 
 import pytest
@@ -58,7 +59,7 @@ def test_dashboard_charts_period_and_csv(demo, browser_page, tmp_path):
     assert sum(int(line.split(",")[1]) for line in lines[1:]) > 0
 
     page.set_viewport_size({"width": 360, "height": 800})
-    page.wait_for_timeout(400)   # the charts resize after a short pause
+    page.wait_for_timeout(400)  # the charts resize after a short pause
     width = page.evaluate("document.querySelector('[data-chart=chart-visits] canvas').getBoundingClientRect().width")
     assert 0 < width <= 360
     wide = page.evaluate("""() => Array.from(document.querySelectorAll('body *')).filter(

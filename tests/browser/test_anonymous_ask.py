@@ -1,5 +1,6 @@
 """A visitor types a question without an account, sees suggestions (counted), posts, is sent to register or log
 in, and comes back to the same draft (title, body, type, mood, category), which then posts as theirs."""
+
 import pytest
 from sqlalchemy import select
 
@@ -27,8 +28,14 @@ def community(live_server):
         category = admin_services.create_category("Карты", department.id)
         author = auth_services.register_user("author@test.example", PASSWORD, "Анна")
         auth_services.register_user("boris@test.example", PASSWORD, "Борис")
-        community_services.create_topic(author, "question", "Как разблокировать карту после неверных ПИН-кодов",
-                                        "Ввёл ПИН три раза неправильно.", category.id, mood="upset")
+        community_services.create_topic(
+            author,
+            "question",
+            "Как разблокировать карту после неверных ПИН-кодов",
+            "Ввёл ПИН три раза неправильно.",
+            category.id,
+            mood="upset",
+        )
         db.session.commit()
         db.session.remove()
 
@@ -43,7 +50,8 @@ def _write_draft(page, base_url: str) -> None:
     form.get_by_role("radio", name="Upset", exact=True).check()
     form.locator("input[name=title]").press_sequentially(TITLE, delay=20)
     expect(page.locator("#suggestions .suggestion-title").first).to_have_text(
-        "Как разблокировать карту после неверных ПИН-кодов", timeout=10_000)
+        "Как разблокировать карту после неверных ПИН-кодов", timeout=10_000
+    )
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(f"{base_url}/login?next=/new?resume%3D1")
     expect(page.locator(".flash")).to_contain_text("your draft is kept")
@@ -66,10 +74,15 @@ def _post_restored_draft(page, base_url: str) -> None:
 def _events_of_posted_topic(app, author_email: str):
     with app.app_context():
         topic = db.session.scalars(select(Topic).where(Topic.title == TITLE)).one()
-        assert (topic.author.email, topic.type, topic.mood, topic.category.name) == (author_email, "problem",
-                                                                                     "upset", "Карты")
-        posted = db.session.scalars(select(Event).where(Event.name == "topic_posted",
-                                                        Event.subject_id == topic.id)).one()
+        assert (topic.author.email, topic.type, topic.mood, topic.category.name) == (
+            author_email,
+            "problem",
+            "upset",
+            "Карты",
+        )
+        posted = db.session.scalars(
+            select(Event).where(Event.name == "topic_posted", Event.subject_id == topic.id)
+        ).one()
         draft = db.session.scalars(select(Event).where(Event.draft_id == posted.draft_id)).all()
         db.session.remove()
     return {(e.name, e.user_id is None) for e in draft}
@@ -87,7 +100,8 @@ def test_visitor_drafts_then_registers_and_posts_the_same_draft(live_server, com
     _post_restored_draft(page, live_server.url)
     # The anonymous draft's "suggestions shown" is tied to the posted topic (deflection counts visitors too).
     assert {("suggestions_shown", True), ("topic_posted", False)} <= _events_of_posted_topic(
-        live_server.app, "vera@test.example")
+        live_server.app, "vera@test.example"
+    )
 
 
 def test_visitor_drafts_then_logs_in_and_posts_the_same_draft(live_server, community, new_session):

@@ -1,4 +1,5 @@
 """A customer asks in the browser, a department's representative answers, the customer sees the badge."""
+
 import pytest
 
 from app.admin import services as admin_services
@@ -32,9 +33,13 @@ def test_customer_asks_and_sees_the_official_answer(live_server, private_clients
     customer = new_session("customer")
     register(customer, live_server.url, "Carol Customer", "carol@test.example", "a-long-enough-secret-42")
     topic_url = ask(
-        customer, live_server.url, type_label="Question", title=title,
+        customer,
+        live_server.url,
+        type_label="Question",
+        title=title,
         body="I paid in a shop in Riga and the payment was **declined**.",
-        category="Cards", mood_label="Upset",
+        category="Cards",
+        mood_label="Upset",
     )
     expect(customer.locator(".flash")).to_contain_text("Your topic is published. Private clients will answer it.")
     expect(customer.locator("#topic")).to_contain_text("Responsible: Private clients")

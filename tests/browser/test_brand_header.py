@@ -1,5 +1,6 @@
 """The branded header at 360 px: the logo, the name and the company's site menu fit without horizontal scrolling,
 the colours come from /brand.css, and the site menu is reachable by keyboard."""
+
 from app.auth import services as auth_services
 from app.demo import brand as demo_brand
 from app.extensions import db

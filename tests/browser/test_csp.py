@@ -1,6 +1,7 @@
 """Every page type in real Chromium with the Content-Security-Policy in force: no violation is reported (neither a
 `securitypolicyviolation` event nor a CSP error on the console, in any frame), and the behaviours that used to be
 inline handlers still work from static JS."""
+
 import re
 
 import pytest
@@ -39,15 +40,23 @@ def site(live_server):
         cards = admin_services.create_category("Cards", private.id)
         admin.departments = [private, business]
         db.session.flush()
-        topic = community_services.create_topic(customer, "question", "Card blocked after a trip",
-                                                "It stopped working in **Riga**.", cards.id, mood="upset")
+        topic = community_services.create_topic(
+            customer, "question", "Card blocked after a trip", "It stopped working in **Riga**.", cards.id, mood="upset"
+        )
         community_services.post_comment(admin, topic, "Unblocked: try again, please.")
-        article = kb_services.create_article(admin, "How to unblock a card", "Call us or use the app.", cards.id,
-                                             publish=True)
+        article = kb_services.create_article(
+            admin, "How to unblock a card", "Call us or use the app.", cards.id, publish=True
+        )
         news_services.create_news(admin, "New card design", "Our cards look new.", is_pinned=True)
         db.session.commit()
-        data = {"topic": topic.id, "article": article.id, "department": private.id, "category": cards.id,
-                "customer": customer.id, "mail": db.session.scalar(db.select(MailMessage.id))}
+        data = {
+            "topic": topic.id,
+            "article": article.id,
+            "department": private.id,
+            "category": cards.id,
+            "customer": customer.id,
+            "mail": db.session.scalar(db.select(MailMessage.id)),
+        }
         db.session.remove()
     return data
 
@@ -55,8 +64,14 @@ def site(live_server):
 def _watch(page):
     problems = []
     page.add_init_script(COLLECT)
-    page.on("console", lambda msg: problems.append(f"console: {msg.text}")
-            if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console: {msg.text}")
+            if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text
+            else None
+        ),
+    )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     return problems
 
@@ -74,18 +89,37 @@ def _visit(page, problems, url, status=200):
 def test_no_page_type_violates_the_policy(live_server, site, new_session):
     visitor = new_session("visitor")
     problems = _watch(visitor)
-    for path, status in [("/", 200), (f"/t/{site['topic']}", 200), ("/search?q=card", 200), ("/kb/", 200),
-                         (f"/kb/{site['article']}", 200), ("/kb/search?q=card", 200), ("/news/", 200),
-                         ("/login", 200), ("/register", 200), ("/no/such/page", 404)]:
+    for path, status in [
+        ("/", 200),
+        (f"/t/{site['topic']}", 200),
+        ("/search?q=card", 200),
+        ("/kb/", 200),
+        (f"/kb/{site['article']}", 200),
+        ("/kb/search?q=card", 200),
+        ("/news/", 200),
+        ("/login", 200),
+        ("/register", 200),
+        ("/no/such/page", 404),
+    ]:
         _visit(visitor, problems, live_server(path), status)
 
     admin = new_session("admin")
     problems += _watch(admin)
     log_in(admin, live_server.url, "admin@test.example", PASSWORD)
-    for path in ["/new", f"/t/{site['topic']}", "/staff/", "/admin/", "/admin/users",
-                 f"/admin/users/{site['customer']}", f"/admin/departments/{site['department']}",
-                 f"/admin/categories/{site['category']}", "/admin/outbox", "/settings", "/news/new",
-                 f"/admin/outbox/{site['mail']}"]:
+    for path in [
+        "/new",
+        f"/t/{site['topic']}",
+        "/staff/",
+        "/admin/",
+        "/admin/users",
+        f"/admin/users/{site['customer']}",
+        f"/admin/departments/{site['department']}",
+        f"/admin/categories/{site['category']}",
+        "/admin/outbox",
+        "/settings",
+        "/news/new",
+        f"/admin/outbox/{site['mail']}",
+    ]:
         _visit(admin, problems, live_server(path))
     # The e-mail preview (its own document with its own policy, inline styles allowed) has loaded.
     expect(admin.frame_locator("iframe.mail-html").locator("body")).to_contain_text("Card blocked after a trip")

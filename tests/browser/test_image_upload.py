@@ -1,7 +1,8 @@
 """A customer pastes, drops and picks images in the editor; the images show on the topic; SVG is refused."""
+
 import base64
-import re
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -69,8 +70,7 @@ def test_paste_drop_and_pick_images_into_a_new_topic(live_server, cards, new_ses
 
     # A refused file leaves the text as it was and says why.
     before = body.input_value()
-    page.evaluate(_DISPATCH, ["drop", base64.b64encode(b"<svg onload='alert(1)'/>").decode(), "x.svg",
-                              "image/svg+xml"])
+    page.evaluate(_DISPATCH, ["drop", base64.b64encode(b"<svg onload='alert(1)'/>").decode(), "x.svg", "image/svg+xml"])
     expect(form.locator(".upload-status")).to_have_text("Only JPEG, PNG, GIF and WebP images can be uploaded.")
     expect(form.locator(".upload-status")).to_have_class(re.compile("error"))
     assert body.input_value() == before

@@ -1,5 +1,6 @@
 """Knowledge base in the browser: a representative writes an article with a pasted image and publishes it;
 a customer typing a related question on /new gets the article as the first suggestion, and sees the image."""
+
 import base64
 import io
 import re
@@ -43,8 +44,14 @@ def bank(live_server):
         rep.departments = [department]
         auth_services.register_user(CUSTOMER, PASSWORD, "Карина")
         author = auth_services.register_user("author@test.example", PASSWORD, "Анна")
-        community_services.create_topic(author, "question", "Лимит по карте слишком маленький",
-                                        "Хочу увеличить лимит по карте, не нашла где.", category.id, mood="upset")
+        community_services.create_topic(
+            author,
+            "question",
+            "Лимит по карте слишком маленький",
+            "Хочу увеличить лимит по карте, не нашла где.",
+            category.id,
+            mood="upset",
+        )
         community_services.create_topic(author, "idea", "Добавьте тёмную тему в приложение", "", category.id)
         db.session.commit()
         db.session.remove()

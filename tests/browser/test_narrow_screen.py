@@ -1,5 +1,6 @@
 """At 360 x 740 (a small phone) the main pages fit the width, the header stays compact, and the menu button
 opens the navigation by keyboard; the skip link reaches the content with one Tab."""
+
 import pytest
 
 from app.admin import services as admin_services
@@ -34,12 +35,17 @@ def site(live_server):
         topic = None
         for n in range(3):
             topic = community_services.create_topic(
-                customer, "question", f"Карта не работает за границей после поездки, номер {n}",
+                customer,
+                "question",
+                f"Карта не работает за границей после поездки, номер {n}",
                 "Платёж в магазине отклонён: https://example.com/очень/длинная/ссылка/без/пробелов/" + "x" * 60,
-                category.id, mood="upset")
+                category.id,
+                mood="upset",
+            )
         community_services.post_comment(rep, topic, "Включите платежи за границей в приложении.")
-        article = kb_services.create_article(rep, "Как увеличить лимит по карте", "Откройте *Карты*, затем Лимиты.",
-                                             category.id, publish=True)
+        article = kb_services.create_article(
+            rep, "Как увеличить лимит по карте", "Откройте *Карты*, затем Лимиты.", category.id, publish=True
+        )
         db.session.commit()
         urls = {"topic": f"/t/{topic.id}-{topic.slug}", "article": f"/kb/{article.id}-{article.slug}"}
         db.session.remove()
@@ -65,7 +71,9 @@ def test_main_pages_fit_360_px_with_a_compact_header(live_server, site, new_sess
 
     rep = new_session("rep", **PHONE)
     log_in(rep, live_server.url, "rep@test.example", PASSWORD)
-    problems.update({f"rep {p}": v for p, v in _measure(rep, live_server.url, ["/staff/", site["topic"], "/new"]).items()})
+    problems.update(
+        {f"rep {p}": v for p, v in _measure(rep, live_server.url, ["/staff/", site["topic"], "/new"]).items()}
+    )
 
     admin = new_session("admin", **PHONE)
     log_in(admin, live_server.url, "admin@test.example", PASSWORD)

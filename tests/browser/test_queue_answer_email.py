@@ -1,5 +1,6 @@
 """A representative opens the queue, answers the oldest topic, and the customer's e-mail arrives at a real SMTP
 server; the link in the e-mail opens the topic with the official answer."""
+
 import time
 from datetime import timedelta
 
@@ -48,13 +49,18 @@ def waiting_topics(live_server, smtp):
         staff_services.update_department_hours(admin, department, "UTC", hours.ALL_DAYS, 0, 24 * 60, 6, 40)
         carol = auth_services.register_user("carol@test.example", PASSWORD, "Carol Customer")
         dave = auth_services.register_user("dave@test.example", PASSWORD, "Dave Customer")
-        for author, title, age in ((dave, "Limits for online payments", 1), (carol, OLDEST, 5),
-                                   (dave, "New card design", 3)):
-            topic = community_services.create_topic(author, "question", title, "Details.", category.id,
-                                                    mood="upset")
+        for author, title, age in (
+            (dave, "Limits for online payments", 1),
+            (carol, OLDEST, 5),
+            (dave, "New card design", 3),
+        ):
+            topic = community_services.create_topic(author, "question", title, "Details.", category.id, mood="upset")
             db.session.flush()
-            db.session.execute(update(TopicWork).where(TopicWork.topic_id == topic.id)
-                               .values(waiting_since=utcnow() - timedelta(hours=age)))
+            db.session.execute(
+                update(TopicWork)
+                .where(TopicWork.topic_id == topic.id)
+                .values(waiting_since=utcnow() - timedelta(hours=age))
+            )
         db.session.commit()
         db.session.remove()
     smtp.deliveries.clear()  # the representative's new-topic e-mails
@@ -71,7 +77,8 @@ def _wait_for(inbox, timeout=10.0):
 
 
 def test_representative_answers_the_oldest_topic_and_the_customer_gets_the_e_mail(
-        live_server, smtp, waiting_topics, new_session):
+    live_server, smtp, waiting_topics, new_session
+):
     reply = "We have blocked the card and ordered a new one; it will be at your branch on Friday."
     representative = new_session("representative")
     log_in(representative, live_server.url, REP_EMAIL, PASSWORD)

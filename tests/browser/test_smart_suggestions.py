@@ -1,4 +1,5 @@
 """Smart search in the browser: typing on /new suggests the matching topic; clicking it keeps the draft."""
+
 import pytest
 from sqlalchemy import select
 
@@ -23,10 +24,10 @@ def existing_topic(live_server):
         category = admin_services.create_category("Карты", department.id)
         author = auth_services.register_user("author@test.example", PASSWORD, "Анна", role="customer")
         auth_services.register_user("asker@test.example", PASSWORD, "Борис", role="customer")
-        community_services.create_topic(author, "question", EXISTING, "Ввёл ПИН три раза неправильно.",
-                                        category.id, mood="upset")
-        community_services.create_topic(author, "idea", "Добавьте тёмную тему в приложение", "",
-                                        category.id)
+        community_services.create_topic(
+            author, "question", EXISTING, "Ввёл ПИН три раза неправильно.", category.id, mood="upset"
+        )
+        community_services.create_topic(author, "idea", "Добавьте тёмную тему в приложение", "", category.id)
         db.session.commit()
         db.session.remove()
 
@@ -74,10 +75,10 @@ def test_official_answer_badge_only_on_answered_suggestions(live_server, new_ses
         auth_services.register_user("asker@test.example", PASSWORD, "Борис", role="customer")
         rep = auth_services.register_user("rep@test.example", PASSWORD, "Павел", role="representative")
         rep.departments = [department]
-        answered = community_services.create_topic(author, "question", answered_title, "Карта не работает.",
-                                                   category.id, mood="upset")
-        community_services.create_topic(author, "question", open_title, "Карта не работает.",
-                                        category.id, mood="upset")
+        answered = community_services.create_topic(
+            author, "question", answered_title, "Карта не работает.", category.id, mood="upset"
+        )
+        community_services.create_topic(author, "question", open_title, "Карта не работает.", category.id, mood="upset")
         community_services.post_comment(rep, answered, "Включите платежи за границей в приложении.")
         db.session.commit()
         assert answered.has_official_answer

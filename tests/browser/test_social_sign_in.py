@@ -1,5 +1,6 @@
 """In Chromium: sign in through a company's OpenID Connect SSO (a real provider on loopback), and the VK app,
 which opens the widget's panel, hides its launch parameters from the address bar and posts with channel "vk"."""
+
 import time
 from urllib.parse import urlencode
 

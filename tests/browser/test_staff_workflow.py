@@ -1,5 +1,6 @@
 """Departments at work in the browser: the ask form says when each department answers, a lead assigns the topic
 from the queue and leaves an internal note, and the customer never sees it."""
+
 import pytest
 
 from app.admin import services as admin_services
@@ -43,8 +44,15 @@ def test_expectation_assignment_and_a_note_customers_never_see(live_server, depa
     expect(note).to_contain_text("9:00–18:00, Mon–Fri (Moscow time, UTC+3)")
     category.select_option(label="Cards")
     expect(note).to_contain_text("Our representatives are at work now (round the clock)")
-    topic_url = ask(customer, live_server.url, type_label="Problem", title="Card blocked after a trip",
-                    body="It stopped working in Riga.", category="Cards", mood_label="Upset")
+    topic_url = ask(
+        customer,
+        live_server.url,
+        type_label="Problem",
+        title="Card blocked after a trip",
+        body="It stopped working in Riga.",
+        category="Cards",
+        mood_label="Upset",
+    )
 
     lead = new_session("lead")
     log_in(lead, live_server.url, "pavel@test.example", PASSWORD)

@@ -1,6 +1,7 @@
 """The "Ask us!" widget on a partner's page served from another site (localhost vs 127.0.0.1): suggestions,
 a thread inside the panel, sign-in through the popup, a posted request carrying the partner page's URL.
 A page on a site that is not listed cannot show the panel."""
+
 import contextlib
 import functools
 import threading
@@ -49,13 +50,17 @@ def _write_pages(directory, community_url: str, listed_origin: str) -> None:
     snippet = f'<script src="{community_url}/widget.js" async></script>'
     (directory / "cards.html").write_text(
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{PAGE_TITLE}</title></head>'
-        f"<body><h1>Cards</h1><p>Our cards.</p>{snippet}</body></html>", encoding="utf-8")
+        f"<body><h1>Cards</h1><p>Our cards.</p>{snippet}</body></html>",
+        encoding="utf-8",
+    )
     # A site that is not listed embeds the snippet, and also frames the panel directly, pretending to be listed.
     (directory / "foreign.html").write_text(
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Foreign</title></head><body>'
         f'<iframe id="direct" title="direct" src="{community_url}/widget/panel?host={listed_origin}"></iframe>'
         f'<script src="{community_url}/widget.js" async data-label="Questions?" data-position="left"></script>'
-        "</body></html>", encoding="utf-8")
+        "</body></html>",
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture
@@ -65,10 +70,18 @@ def bank(live_server):
         category = admin_services.create_category("Cards", department.id)
         author = auth_services.register_user("author@test.example", PASSWORD, "Anna", role="customer")
         auth_services.register_user("asker@test.example", PASSWORD, "Boris", role="customer")
-        community_services.create_topic(author, "question", EXISTING, "I typed a wrong PIN three times at the ATM.",
-                                        category.id, mood="upset")
-        community_services.create_topic(author, "question", "Private: my card PIN story", "Secret PIN details.",
-                                        category.id, mood="upset", is_private=True)
+        community_services.create_topic(
+            author, "question", EXISTING, "I typed a wrong PIN three times at the ATM.", category.id, mood="upset"
+        )
+        community_services.create_topic(
+            author,
+            "question",
+            "Private: my card PIN story",
+            "Secret PIN details.",
+            category.id,
+            mood="upset",
+            is_private=True,
+        )
         db.session.commit()
         db.session.remove()
 
@@ -114,10 +127,15 @@ def test_a_customer_asks_through_the_widget_on_the_partner_site(live_server, ban
             assert (topic.source_url, topic.source_title) == (f"{partner}/cards.html", PAGE_TITLE)
             assert topic.author.email == "asker@test.example"
             channels = {(e.name, e.channel) for e in db.session.scalars(select(Event))}
-            assert {("suggestions_shown", "widget"), ("suggestion_clicked", "widget"),
-                    ("topic_posted", "widget")} <= channels
+            assert {
+                ("suggestions_shown", "widget"),
+                ("suggestion_clicked", "widget"),
+                ("topic_posted", "widget"),
+            } <= channels
             db.session.remove()
-        expect(panel.locator("#widget-done-link")).to_have_attribute("href", f"{live_server.url}/t/{topic.id}-{topic.slug}")
+        expect(panel.locator("#widget-done-link")).to_have_attribute(
+            "href", f"{live_server.url}/t/{topic.id}-{topic.slug}"
+        )
 
         # A page of a site that is not listed: the snippet's panel and a panel framed directly are both blocked.
         other = new_session("foreign")

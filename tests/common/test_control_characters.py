@@ -1,5 +1,6 @@
 """Control characters in any input are a 400 before they reach the database; error pages start from a rolled-back
 session, so the same user's next request works (on SQLite and on PostgreSQL, which refuses NUL in text)."""
+
 import pytest
 from sqlalchemy import select
 
@@ -61,8 +62,12 @@ def test_tab_newline_and_return_are_text(client_as, customer, make_topic):
 
 
 def test_deeply_nested_json_is_400(client):
-    response = client.post_raw("/api/v1/events", data="[" * 100_000 + "]" * 100_000,
-                               content_type="application/json", headers={"X-CSRFToken": client.csrf_token()})
+    response = client.post_raw(
+        "/api/v1/events",
+        data="[" * 100_000 + "]" * 100_000,
+        content_type="application/json",
+        headers={"X-CSRFToken": client.csrf_token()},
+    )
     assert response.status_code == 400
 
 
@@ -74,6 +79,7 @@ def test_an_error_page_after_a_failed_write_starts_from_a_clean_session(app, cli
     @app.route("/_test/failing-write")
     def failing_write():
         from flask_login import current_user
+
         assert current_user.is_authenticated
         db.session.commit()  # expires the signed-in user: the error page has to load it again
         db.session.add(User(email=customer.email, display_name="Duplicate", role="customer"))

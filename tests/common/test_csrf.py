@@ -1,4 +1,5 @@
 """Every route that accepts POST refuses a request without the CSRF token, and changes nothing."""
+
 from flask import url_for
 
 from app.community import services
@@ -13,17 +14,33 @@ def _setup(make_topic, make_user, community):
     answer = services.post_comment(author, topic, "I found a workaround.")
     db.session.commit()
     ids = {
-        "topic_id": topic.id, "comment_id": answer.id, "user_id": author.id,
-        "department_id": community["private"].id, "category_id": community["cards"].id,
+        "topic_id": topic.id,
+        "comment_id": answer.id,
+        "user_id": author.id,
+        "department_id": community["private"].id,
+        "category_id": community["cards"].id,
     }
     forms = {  # keyword arguments of client.post_raw(): a request that would change something
         "auth.login": {"data": {"email": "rep.business@test.example", "password": "correct-horse-battery"}},
-        "auth.register": {"data": {"display_name": "Eve", "email": "eve@test.example",
-                                   "password": "violet-lantern-42", "password2": "violet-lantern-42"}},
+        "auth.register": {
+            "data": {
+                "display_name": "Eve",
+                "email": "eve@test.example",
+                "password": "violet-lantern-42",
+                "password2": "violet-lantern-42",
+            }
+        },
         "auth.logout": {"data": {}},
         "auth.settings": {"data": {"display_name": "Ada Renamed", "locale": "uk"}},
-        "community.new_topic": {"data": {"type": "idea", "title": "A forged idea", "body": "Forged.",
-                                         "category_id": str(community["cards"].id), "confirmed": "1"}},
+        "community.new_topic": {
+            "data": {
+                "type": "idea",
+                "title": "A forged idea",
+                "body": "Forged.",
+                "category_id": str(community["cards"].id),
+                "confirmed": "1",
+            }
+        },
         "community.comment": {"data": {"body": "A forged comment."}},
         "community.vote": {"data": {}},
         "community.solution": {"data": {"comment_id": str(answer.id)}},
@@ -35,8 +52,15 @@ def _setup(make_topic, make_user, community):
         "admin.department": {"data": {"name": "Forged department"}},
         "admin.category": {"data": {"name": "Forged category", "department_id": str(community["business"].id)}},
         "admin.user": {"data": {"role": "moderator"}},
-        "kb_editor.new": {"data": {"title": "A forged article", "body": "Forged.", "publish": "1",
-                                   "category_id": str(community["cards"].id), "department_id": "0"}},
+        "kb_editor.new": {
+            "data": {
+                "title": "A forged article",
+                "body": "Forged.",
+                "publish": "1",
+                "category_id": str(community["cards"].id),
+                "department_id": "0",
+            }
+        },
     }
     return ids, forms
 
@@ -48,8 +72,13 @@ def _setup(make_topic, make_user, community):
 # (tests/apps/test_routes.py); the VK/Facebook apps then post through the widget's API below.
 # widget.events, widget.post_topic - the cross-site panel never gets the session cookie: a signed panel token, and for
 # posting a Bearer credential with a CSRF token bound to it, authenticate them (tests/widget/).
-CSRF_EXEMPT = {"notify.unsubscribe_confirm", "apps.facebook", "apps.facebook_data_deletion",
-               "widget.events", "widget.post_topic"}
+CSRF_EXEMPT = {
+    "notify.unsubscribe_confirm",
+    "apps.facebook",
+    "apps.facebook_data_deletion",
+    "widget.events",
+    "widget.post_topic",
+}
 
 
 def _post_urls(app, ids) -> list[tuple[str, str]]:

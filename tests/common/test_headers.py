@@ -1,4 +1,5 @@
 """Security headers on every response (pages, JSON, errors, static files, 429s) and templates the CSP can keep."""
+
 import re
 from pathlib import Path
 
@@ -33,10 +34,14 @@ def test_every_kind_of_response_is_hardened(app, client, make_topic):
     topic = make_topic()
     event = client.post_raw("/api/v1/events", json={"event": "nope"}, headers={"X-CSRFToken": client.csrf_token()})
     responses = {
-        "page": client.get("/"), "topic": client.get(f"/t/{topic.id}", follow_redirects=True),
-        "json": client.get("/api/v1/suggest?title=card"), "json error": event,
-        "404": client.get("/no/such/page"), "400": client.get("/search?q=\x00"),
-        "csrf 400": client.post_raw("/login", data={"email": "a@b.c"}), "static": client.get("/static/js/ask.js"),
+        "page": client.get("/"),
+        "topic": client.get(f"/t/{topic.id}", follow_redirects=True),
+        "json": client.get("/api/v1/suggest?title=card"),
+        "json error": event,
+        "404": client.get("/no/such/page"),
+        "400": client.get("/search?q=\x00"),
+        "csrf 400": client.post_raw("/login", data={"email": "a@b.c"}),
+        "static": client.get("/static/js/ask.js"),
         "405": client.post_raw("/kb/search"),
     }
     assert responses["json error"].status_code == 400 and responses["static"].status_code == 200
@@ -76,8 +81,10 @@ def test_a_view_that_names_its_framers_gets_exactly_those(app, client):
 
 def test_hsts_over_https_or_with_an_https_public_url(app, client):
     assert "Strict-Transport-Security" not in client.get("/").headers
-    assert client.get("/", base_url="https://localhost").headers["Strict-Transport-Security"] == \
-        "max-age=31536000; includeSubDomains"
+    assert (
+        client.get("/", base_url="https://localhost").headers["Strict-Transport-Security"]
+        == "max-age=31536000; includeSubDomains"
+    )
     app.config["PUBLIC_URL"] = "https://community.bank.example"
     assert "max-age=31536000" in client.get("/").headers["Strict-Transport-Security"]
     app.config["HSTS_MAX_AGE"] = 0
@@ -98,13 +105,20 @@ def _site_templates():
             yield path
 
 
-@pytest.mark.parametrize("pattern, what", [
-    (r"\son[a-z]+\s*=", "an inline event handler"),
-    (r"\sstyle\s*=", "an inline style attribute"),
-    (r"<script(?![^>]*\bnonce=)(?! type=\"application/(ld\+)?json\")", "a script without the request's nonce"),
-    (r"javascript:", "a javascript: URL"),
-])
+@pytest.mark.parametrize(
+    "pattern, what",
+    [
+        (r"\son[a-z]+\s*=", "an inline event handler"),
+        (r"\sstyle\s*=", "an inline style attribute"),
+        (r"<script(?![^>]*\bnonce=)(?! type=\"application/(ld\+)?json\")", "a script without the request's nonce"),
+        (r"javascript:", "a javascript: URL"),
+    ],
+)
 def test_templates_keep_to_the_policy(pattern, what):
-    offenders = [f"{path.relative_to(TEMPLATES)}:{n}" for path in _site_templates()
-                 for n, line in enumerate(path.read_text().splitlines(), 1) if re.search(pattern, line)]
+    offenders = [
+        f"{path.relative_to(TEMPLATES)}:{n}"
+        for path in _site_templates()
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(pattern, line)
+    ]
     assert offenders == [], f"{what} in {offenders}"

@@ -1,4 +1,5 @@
 """The interface language: the user's setting, then the browser's Accept-Language, then the default."""
+
 import pytest
 
 from app.extensions import db
@@ -15,11 +16,14 @@ def _login_button(response) -> str:
     return page(response).find("main").find("button", type="submit").text
 
 
-@pytest.mark.parametrize("header, lang, button", [
-    ("ru-RU,ru;q=0.9,en;q=0.8", "ru", RUSSIAN_LOG_IN),
-    ("en-US,en;q=0.9", "en", "Log in"),
-    ("de-DE,de;q=0.9,ru;q=0.5", "ru", RUSSIAN_LOG_IN),
-])
+@pytest.mark.parametrize(
+    "header, lang, button",
+    [
+        ("ru-RU,ru;q=0.9,en;q=0.8", "ru", RUSSIAN_LOG_IN),
+        ("en-US,en;q=0.9", "en", "Log in"),
+        ("de-DE,de;q=0.9,ru;q=0.5", "ru", RUSSIAN_LOG_IN),
+    ],
+)
 def test_accept_language_chooses_the_interface_language(client, header, lang, button):
     response = client.get("/login", headers={"Accept-Language": header})
 

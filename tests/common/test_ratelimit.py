@@ -1,5 +1,6 @@
 """Rate limits (app/common/ratelimit.py): per IP and per account, stricter for new accounts, looser for staff; a 429
 carries Retry-After and a translated page, or JSON under /api/. Run on the in-process memory store and on Redis."""
+
 import os
 import re
 from datetime import timedelta
@@ -119,8 +120,10 @@ def test_api_limits_answer_json_with_retry_after(app):
     assert [client.post_raw("/api/v1/events", json=event, headers=headers).status_code for _ in range(2)] == [201] * 2
     assert [client.get("/api/v1/suggest?title=card").status_code for _ in range(2)] == [200] * 2
 
-    for response in (client.post_raw("/api/v1/events", json=event, headers=headers),
-                     client.get("/api/v1/suggest?title=card")):
+    for response in (
+        client.post_raw("/api/v1/events", json=event, headers=headers),
+        client.get("/api/v1/suggest?title=card"),
+    ):
         assert response.status_code == 429
         assert response.get_json() == {"error": "Too many requests. Please wait a moment and try again."}
         assert int(response.headers["Retry-After"]) > 0
@@ -132,8 +135,12 @@ def _age(user, days):
 
 
 def test_posting_is_stricter_for_new_accounts_and_looser_for_staff(app, client_as, make_topic, make_user, community):
-    app.config.update(RATELIMIT_POST="3/minute", RATELIMIT_POST_NEW="1/minute", RATELIMIT_NEW_ACCOUNT_DAYS=3,
-                      RATELIMIT_STAFF_FACTOR=10)
+    app.config.update(
+        RATELIMIT_POST="3/minute",
+        RATELIMIT_POST_NEW="1/minute",
+        RATELIMIT_NEW_ACCOUNT_DAYS=3,
+        RATELIMIT_STAFF_FACTOR=10,
+    )
     topic = make_topic(category=community["cards"])
     newcomer, regular = make_user(), make_user()
     _age(regular, 30)
@@ -156,9 +163,20 @@ def test_topics_and_comments_share_the_posting_budget(app, client_as, make_topic
     client = client_as(author)
 
     assert client.post(f"/t/{topic.id}/comments", {"body": "First"}).status_code == 302
-    assert client.post("/new", {"type": "question", "mood": "upset", "title": "A perfectly fine title",
-                                "body": "Details.", "category_id": str(community["cards"].id),
-                                "confirmed": "1"}).status_code == 302
+    assert (
+        client.post(
+            "/new",
+            {
+                "type": "question",
+                "mood": "upset",
+                "title": "A perfectly fine title",
+                "body": "Details.",
+                "category_id": str(community["cards"].id),
+                "confirmed": "1",
+            },
+        ).status_code
+        == 302
+    )
     assert client.post(f"/t/{topic.id}/comments", {"body": "Third"}).status_code == 429
 
 
@@ -167,8 +185,15 @@ def test_registration_is_limited_per_address(app):
     client = _client(app)
 
     def register(n):
-        return client.post("/register", {"display_name": f"Person {n}", "email": f"p{n}@test.example",
-                                         "password": "violet-lantern-42", "password2": "violet-lantern-42"})
+        return client.post(
+            "/register",
+            {
+                "display_name": f"Person {n}",
+                "email": f"p{n}@test.example",
+                "password": "violet-lantern-42",
+                "password2": "violet-lantern-42",
+            },
+        )
 
     assert register(1).status_code == 302
     client.post("/logout")
@@ -191,8 +216,11 @@ def test_a_new_app_counts_afresh(app, tmp_path, customer):
         db.create_all()
     other = second.test_client()
     token = re.search(r'name="csrf-token" content="([^"]+)"', other.get("/login").get_data(as_text=True))[1]
-    response = other.post("/login", data={"email": "customer@test.example", "password": "x", "csrf_token": token},
-                          environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    response = other.post(
+        "/login",
+        data={"email": "customer@test.example", "password": "x", "csrf_token": token},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
     with second.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -211,15 +239,19 @@ def test_uploads_are_limited_per_account(app, client_as, customer):
     import io
 
     from PIL import Image
+
     app.config["RATELIMIT_UPLOAD"] = "2/minute"
     browser = client_as(customer)
 
     def upload():
         buffer = io.BytesIO()
         Image.new("RGB", (8, 8), (10, 20, 30)).save(buffer, format="PNG")
-        return browser.post_raw("/uploads", data={"file": (io.BytesIO(buffer.getvalue()), "a.png")},
-                                content_type="multipart/form-data",
-                                headers={"X-CSRFToken": browser.csrf_token(), "Accept": "application/json"})
+        return browser.post_raw(
+            "/uploads",
+            data={"file": (io.BytesIO(buffer.getvalue()), "a.png")},
+            content_type="multipart/form-data",
+            headers={"X-CSRFToken": browser.csrf_token(), "Accept": "application/json"},
+        )
 
     assert [upload().status_code for _ in range(2)] == [201, 201]
     refused = upload()

@@ -1,5 +1,6 @@
 """Times are shown in the viewer's time zone (their setting, else the community's DEFAULT_TIMEZONE), in
 <time datetime> elements, relative ("2 hours ago") while recent."""
+
 from datetime import datetime, timedelta
 
 from app.auth.models import User

@@ -4,6 +4,7 @@ English is the source language, so `en` may stay empty. When this test fails aft
 the extraction and update commands (see `make extract-messages`), translate the new entries in
 app/translations/{ru,uk}/LC_MESSAGES/messages.po and compile them.
 """
+
 import re
 from pathlib import Path
 
@@ -54,10 +55,9 @@ def test_every_template_message_is_translated(locale):
             problems.append(f"not in {locale} catalog (run pybabel update): {_describe(template_message.id)}")
             continue
         strings = _as_tuple(message.string)
-        if template_message.pluralizable:
-            if len(strings) != catalog.num_plurals:
-                problems.append(f"needs {catalog.num_plurals} plural forms: {_describe(message.id)}")
-                continue
+        if template_message.pluralizable and len(strings) != catalog.num_plurals:
+            problems.append(f"needs {catalog.num_plurals} plural forms: {_describe(message.id)}")
+            continue
         if not strings or any(not s.strip() for s in strings):
             problems.append(f"untranslated: {_describe(message.id)}")
         elif message.fuzzy:
@@ -95,9 +95,28 @@ def test_message_template_is_up_to_date(tmp_path):
     root = TRANSLATIONS.parents[1]
     fresh = tmp_path / "fresh.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-k", "_l",
-         "-k", "lazy_gettext", "--ignore-dirs", ".* ._ demo", "-o", str(fresh), "app", "templates"],
-        cwd=root, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--ignore-dirs",
+            ".* ._ demo",
+            "-o",
+            str(fresh),
+            "app",
+            "templates",
+        ],
+        cwd=root,
+        check=True,
+        capture_output=True,
     )
     current = {m.id if isinstance(m.id, str) else tuple(m.id) for m in _template_messages()}
     extracted = {m.id if isinstance(m.id, str) else tuple(m.id) for m in _read(fresh) if m.id}

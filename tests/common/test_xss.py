@@ -5,6 +5,7 @@ separated by blank lines), then the pages are fetched and parsed. Inside user co
 only the sanitiser's plain formatting tags may appear; on the whole page nothing script-capable may appear
 beyond the layout's own forms, meta and link tags. Titles and display names must come out as plain text.
 """
+
 import json
 import re
 
@@ -19,13 +20,72 @@ from tests.helpers import page, parse
 CORPUS = XSS_PAYLOADS
 
 # What Markdown and the sanitiser may produce in user content.
-CONTENT_TAGS = {"p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "blockquote", "ul", "ol",
-                "li", "a", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "img"}
+CONTENT_TAGS = {
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "s",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "img",
+}
 CONTENT_ATTRIBUTES = {"href", "title", "rel", "src", "alt", "align"}
-SCRIPT_CAPABLE = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math", "style",
-                  "link", "meta", "form", "base", "template", "portal"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "background", "poster", "srcset",
-                  "ping", "lowsrc", "dynsrc", "codebase"}
+SCRIPT_CAPABLE = {
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "svg",
+    "math",
+    "style",
+    "link",
+    "meta",
+    "form",
+    "base",
+    "template",
+    "portal",
+}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "background",
+    "poster",
+    "srcset",
+    "ping",
+    "lowsrc",
+    "dynsrc",
+    "codebase",
+}
 BAD_SCHEMES = {"javascript", "vbscript", "data"}
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop these before reading the scheme
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
@@ -73,9 +133,12 @@ def _layout_allows(element) -> bool:
         action = attrs.get("action") or ""
         return action == "" or (action.startswith("/") and not action.startswith("//"))
     if element.tag == "meta":
-        return ("charset" in attrs or attrs.get("name") in {"csrf-token", "viewport", "description", "robots",
-                                                             "twitter:card", "application-name", "theme-color"}
-                or (attrs.get("property") or "").startswith("og:"))
+        return (
+            "charset" in attrs
+            or attrs.get("name")
+            in {"csrf-token", "viewport", "description", "robots", "twitter:card", "application-name", "theme-color"}
+            or (attrs.get("property") or "").startswith("og:")
+        )
     if element.tag == "link":
         if attrs.get("rel") == "alternate":  # feed autodiscovery: only feeds of this site
             href = attrs.get("href") or ""
@@ -100,8 +163,9 @@ def _is_json(text: str) -> bool:
 
 
 def _handlers(root) -> set[tuple]:
-    return {(element.tag, name, value) for element in root.iter() for name, value in element.attrs
-            if name.startswith("on")}
+    return {
+        (element.tag, name, value) for element in root.iter() for name, value in element.attrs if name.startswith("on")
+    }
 
 
 def _page_problems(root, layout_handlers=frozenset()) -> list[str]:
@@ -112,9 +176,13 @@ def _page_problems(root, layout_handlers=frozenset()) -> list[str]:
         if element.tag in SCRIPT_CAPABLE and not _layout_allows(element):
             problems.append(f"<{element.tag} {element.attrs}>")
         for name, value in element.attrs:
-            if (name.startswith("on") and (element.tag, name, value) not in layout_handlers) or name == "style":
-                problems.append(f"<{element.tag} {name}={value!r}>")
-            elif name in URL_ATTRIBUTES and value and _scheme(value) in BAD_SCHEMES:
+            if (
+                (name.startswith("on") and (element.tag, name, value) not in layout_handlers)
+                or name == "style"
+                or name in URL_ATTRIBUTES
+                and value
+                and _scheme(value) in BAD_SCHEMES
+            ):
                 problems.append(f"<{element.tag} {name}={value!r}>")
     return problems
 
@@ -142,8 +210,17 @@ def test_the_corpus_itself_is_caught_by_the_checks():
 
 
 def _post_topic_and_comment(client, community, title: str, body: str, comment: str) -> str:
-    response = client.post("/new", {"type": "question", "mood": "upset", "category_id": str(community["cards"].id),
-                                    "title": title, "body": body, "confirmed": "1"})
+    response = client.post(
+        "/new",
+        {
+            "type": "question",
+            "mood": "upset",
+            "category_id": str(community["cards"].id),
+            "title": title,
+            "body": body,
+            "confirmed": "1",
+        },
+    )
     assert response.status_code == 302, (title, response.status_code)
     url = response.headers["Location"]
     topic_id = int(url.split("/")[2].split("-")[0])
@@ -191,7 +268,9 @@ def test_display_names_render_as_text(client, client_as, make_topic, customer, c
 
     _check_page(response)
     root = page(response)
-    shown = {int(box.get("id")[1:]): box.find("header").find("a").text for box in root.find_all("article", class_="comment")}
+    shown = {
+        int(box.get("id")[1:]): box.find("header").find("a").text for box in root.find_all("article", class_="comment")
+    }
     assert shown == names
 
     # And through the settings form: the name is stored as typed and shown as text.

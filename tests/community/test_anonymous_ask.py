@@ -1,4 +1,5 @@
 """Visitors may open the ask form and see suggestions; posting asks them to log in or register first."""
+
 from sqlalchemy import func, select
 
 from app.analytics.models import Event
@@ -8,9 +9,16 @@ from tests.helpers import flashes, form_errors, page
 
 
 def _draft(category, **fields):
-    return {"type": "question", "title": "My card was blocked abroad", "body": "It stopped working in Riga.",
-            "category_id": str(category.id), "mood": "upset", "confirmed": "1", "draft_id": "visitor-draft-1",
-            **fields}
+    return {
+        "type": "question",
+        "title": "My card was blocked abroad",
+        "body": "It stopped working in Riga.",
+        "category_id": str(category.id),
+        "mood": "upset",
+        "confirmed": "1",
+        "draft_id": "visitor-draft-1",
+        **fields,
+    }
 
 
 def test_a_visitor_sees_the_ask_form(client, community):
@@ -36,8 +44,11 @@ def test_a_visitors_invalid_draft_shows_the_errors_first(client, community):
 
 
 def test_a_visitors_suggestion_events_are_counted(client, community):
-    response = client.post_raw("/api/v1/events", headers={"X-CSRFToken": client.csrf_token()},
-                               json={"event": "suggestions_shown", "draft": "visitor-draft-1", "count": 2})
+    response = client.post_raw(
+        "/api/v1/events",
+        headers={"X-CSRFToken": client.csrf_token()},
+        json={"event": "suggestions_shown", "draft": "visitor-draft-1", "count": 2},
+    )
     assert response.status_code == 201
     event = db.session.scalars(select(Event)).one()
     assert (event.name, event.user_id, event.draft_id) == ("suggestions_shown", None, "visitor-draft-1")

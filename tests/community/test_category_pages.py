@@ -1,4 +1,5 @@
 """Categories have their own pages, /c/<slug>: title, description, canonical URL, feed, their topics only."""
+
 from tests.helpers import page
 
 

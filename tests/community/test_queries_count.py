@@ -1,4 +1,5 @@
 """List pages issue the same number of SQL statements for 3 topics as for 30: no query per row."""
+
 import itertools
 
 import pytest
@@ -30,8 +31,15 @@ def grow(community):
                 topic_type = TYPES[i % 4]
                 category = community["cards"] if i % 2 else community["acquiring"]
                 private = i % 5 == 4
-                topic = services.create_topic(author, topic_type, f"Topic {next(_numbers)} of {author.display_name}",
-                                              "Body *text*", category.id, mood="upset", is_private=private)
+                topic = services.create_topic(
+                    author,
+                    topic_type,
+                    f"Topic {next(_numbers)} of {author.display_name}",
+                    "Body *text*",
+                    category.id,
+                    mood="upset",
+                    is_private=private,
+                )
                 rep = community["rep_private"] if i % 2 else community["rep_business"]
                 answer = services.post_comment(rep, topic, "An official answer.")
                 services.post_comment(author, topic, "Thanks.")
@@ -46,6 +54,7 @@ def grow(community):
                 if i % 3 == 0:
                     services.mark_solution(author, topic, answer.id)
         db.session.commit()
+
     return subject, add
 
 
@@ -57,8 +66,10 @@ ADMIN_LISTS = ["/admin/users", "/admin/users?q=author"]
 def test_list_pages_issue_a_bounded_number_of_queries(client_as, community, customer, grow, viewer):
     subject, add = grow
     client = client_as(None if viewer == "anonymous" else customer if viewer == "customer" else community[viewer])
-    urls = [url.format(cards=community["cards"].slug, subject=subject.id)
-            for url in PUBLIC_LISTS + (ADMIN_LISTS if viewer == "admin" else [])]
+    urls = [
+        url.format(cards=community["cards"].slug, subject=subject.id)
+        for url in PUBLIC_LISTS + (ADMIN_LISTS if viewer == "admin" else [])
+    ]
     counts = {url: [] for url in urls}
     for n in (3, 27):  # 3 topics each by the subject and by others, then 30 each
         add(n)

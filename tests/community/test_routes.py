@@ -1,16 +1,23 @@
 """Topics, answers, solutions, votes and statuses through the pages people use."""
+
 import pytest
 from sqlalchemy import func, select
 
-from app.community.models import Comment, StatusChange, Topic, Vote
 from app.community import services
+from app.community.models import Comment, StatusChange, Topic, Vote
 from app.extensions import db
 from tests.helpers import db_snapshot, flashes, form_errors, page
 
 
 def _ask(client, category, topic_type="question", mood="upset", **fields):
-    data = {"type": topic_type, "title": "My card was blocked abroad", "body": "It stopped working in Riga.",
-            "category_id": str(category.id), "confirmed": "1", **fields}
+    data = {
+        "type": topic_type,
+        "title": "My card was blocked abroad",
+        "body": "It stopped working in Riga.",
+        "category_id": str(category.id),
+        "confirmed": "1",
+        **fields,
+    }
     if mood is not None:
         data["mood"] = mood
     return client.post("/new", data)
@@ -20,9 +27,15 @@ def _topics() -> list[Topic]:
     return list(db.session.scalars(select(Topic)))
 
 
-@pytest.mark.parametrize("topic_type, status", [
-    ("question", "open"), ("problem", "open"), ("idea", "new"), ("praise", "new"),
-])
+@pytest.mark.parametrize(
+    "topic_type, status",
+    [
+        ("question", "open"),
+        ("problem", "open"),
+        ("idea", "new"),
+        ("praise", "new"),
+    ],
+)
 def test_each_type_can_be_posted_with_a_mood(client, auth, customer, community, topic_type, status):
     auth.login()
 
@@ -76,7 +89,9 @@ def test_a_private_topic_is_stored_as_private(client, auth, customer, community)
 def test_posting_needs_login(client, community):
     response = _ask(client, community["cards"])
 
-    assert response.status_code == 303  # the visitor's draft waits in the browser (tests/community/test_anonymous_ask.py)
+    assert (
+        response.status_code == 303
+    )  # the visitor's draft waits in the browser (tests/community/test_anonymous_ask.py)
     assert response.headers["Location"].startswith("/login")
     assert _topics() == []
 
@@ -121,8 +136,9 @@ def test_a_representative_answers_for_their_own_department(client, make_topic, c
 
     response = client.get(f"/t/{topic.id}-{topic.slug}")
 
-    assert _comment_box(response, answer.id).find("span", class_="official").text == \
-        "Official representative · Business"
+    assert (
+        _comment_box(response, answer.id).find("span", class_="official").text == "Official representative · Business"
+    )
 
 
 def test_an_official_answer_moves_a_question_to_answered(client, make_topic, customer, community, client_as):
@@ -149,14 +165,17 @@ def test_a_customer_answer_is_not_official(client, auth, make_topic, customer, c
 
 # --- solutions ----------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def answered(make_topic, customer, community):
     """A topic by the customer with an answer (by default a representative's)."""
+
     def make(topic_type="question", answerer="rep_private"):
         topic = make_topic(author=customer, category=community["cards"], topic_type=topic_type)
         answer = services.post_comment(community[answerer], topic, "Restart the app.")
         db.session.commit()
         return topic, answer
+
     return make
 
 
@@ -214,6 +233,7 @@ def test_a_comment_of_another_topic_cannot_be_the_solution(client_as, make_topic
 
 # --- votes --------------------------------------------------------------------------------------------
 
+
 def _votes(topic) -> tuple[int, int]:
     db.session.refresh(topic)
     rows = db.session.scalar(select(func.count()).select_from(Vote).where(Vote.topic_id == topic.id))
@@ -268,6 +288,7 @@ def test_voting_needs_login(client, make_topic):
 
 # --- statuses -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("who", ["rep_private", "moderator", "admin"])
 def test_staff_change_the_status(client_as, make_topic, community, who):
     topic = make_topic(topic_type="idea", category=community["cards"])
@@ -294,9 +315,16 @@ def test_a_customer_cannot_change_the_status_even_of_their_own_topic(client, aut
     assert db_snapshot() == before
 
 
-@pytest.mark.parametrize("topic_type, status", [
-    ("question", "planned"), ("idea", "solved"), ("praise", "open"), ("problem", "bogus"), ("problem", ""),
-])
+@pytest.mark.parametrize(
+    "topic_type, status",
+    [
+        ("question", "planned"),
+        ("idea", "solved"),
+        ("praise", "open"),
+        ("problem", "bogus"),
+        ("problem", ""),
+    ],
+)
 def test_a_status_foreign_to_the_type_is_refused(client_as, make_topic, community, topic_type, status):
     topic = make_topic(topic_type=topic_type)
     before = db_snapshot()

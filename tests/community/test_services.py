@@ -1,4 +1,5 @@
 """Community rules in app.community.services, called the way routes and the demo loader call them."""
+
 import pytest
 
 from app.common.errors import DomainError, Forbidden, NotFound
@@ -8,8 +9,14 @@ from app.extensions import db
 
 
 def test_create_topic_routes_to_the_category_department_and_renders_markdown(customer, community):
-    topic = services.create_topic(customer, "problem", "  The   app   crashes  ", "It **crashes** on start.",
-                                  community["acquiring"].id, mood="upset")
+    topic = services.create_topic(
+        customer,
+        "problem",
+        "  The   app   crashes  ",
+        "It **crashes** on start.",
+        community["acquiring"].id,
+        mood="upset",
+    )
 
     assert topic.title == "The app crashes"
     assert topic.department_id == community["business"].id
@@ -17,24 +24,34 @@ def test_create_topic_routes_to_the_category_department_and_renders_markdown(cus
     assert (topic.status, topic.is_private, topic.comment_count) == ("open", False, 0)
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"topic_type": "complaint"}, "type"),
-    ({"mood": None}, "mood"),
-    ({"mood": "angry"}, "mood"),
-    ({"body": "   "}, "body"),
-    ({"title": "Hi   !"}, "title"),
-    ({"title": "x" * 201}, "title"),
-    ({"body": "x" * 20001}, "body"),
-    ({"category_id": 999999}, "category_id"),
-    ({"category_id": "1"}, "category_id"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"topic_type": "complaint"}, "type"),
+        ({"mood": None}, "mood"),
+        ({"mood": "angry"}, "mood"),
+        ({"body": "   "}, "body"),
+        ({"title": "Hi   !"}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"body": "x" * 20001}, "body"),
+        ({"category_id": 999999}, "category_id"),
+        ({"category_id": "1"}, "category_id"),
+    ],
+)
 def test_create_topic_rules(customer, community, kwargs, field):
-    args = {"topic_type": "question", "title": "A proper title", "body": "Details.",
-            "category_id": community["cards"].id, "mood": "upset", **kwargs}
+    args = {
+        "topic_type": "question",
+        "title": "A proper title",
+        "body": "Details.",
+        "category_id": community["cards"].id,
+        "mood": "upset",
+        **kwargs,
+    }
 
     with pytest.raises(DomainError) as error:
-        services.create_topic(customer, args.pop("topic_type"), args.pop("title"), args.pop("body"),
-                              args.pop("category_id"), **args)
+        services.create_topic(
+            customer, args.pop("topic_type"), args.pop("title"), args.pop("body"), args.pop("category_id"), **args
+        )
 
     assert error.value.field == field
 

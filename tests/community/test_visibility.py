@@ -1,4 +1,5 @@
 """Private and hidden topics (and hidden comments) stay out of every page of people who may not see them."""
+
 import pytest
 
 from app.community import services
@@ -15,8 +16,12 @@ def world(make_topic, customer, community):
     """Three topics by the customer: public, private and hidden (by a moderator), each answered by a rep."""
     topics, answers = {}, {}
     for kind in ("public", "private", "hidden"):
-        topic = make_topic(author=customer, category=community["cards"], title=f"Zebra {kind} topic title",
-                           is_private=kind == "private")
+        topic = make_topic(
+            author=customer,
+            category=community["cards"],
+            title=f"Zebra {kind} topic title",
+            is_private=kind == "private",
+        )
         answers[kind] = services.post_comment(community["rep_private"], topic, f"Rep answer on the {kind} topic")
         answers[f"{kind} by author"] = services.post_comment(customer, topic, f"Author note on the {kind} topic")
         topics[kind] = topic
@@ -52,8 +57,8 @@ def _places(client, world, kind: str) -> dict[str, bool]:
         "topic page": client.get(f"/t/{topic.id}-{topic.slug}").status_code == 200,
         "author's profile": title in _text(client, f"/u/{world['author'].id}"),
         "rep's comments": f"Rep answer on the {kind} topic" in _text(client, f"/u/{world['rep'].id}?tab=comments"),
-        "author's comments": f"Author note on the {kind} topic" in _text(
-            client, f"/u/{world['author'].id}?tab=comments"),
+        "author's comments": f"Author note on the {kind} topic"
+        in _text(client, f"/u/{world['author'].id}?tab=comments"),
     }
 
 

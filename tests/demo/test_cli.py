@@ -1,4 +1,5 @@
 """`flask demo` loads the demo community once (a second run adds nothing) and is refused where not allowed."""
+
 from sqlalchemy import func, select
 
 from app.community.models import Topic
@@ -26,6 +27,7 @@ def test_flask_demo_twice_loads_the_community_once(app, runner, client_as):
 
     def count(model, *where) -> int:
         return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
     assert count(Article) == published + 1 and count(Article, Article.status == "published") == published
     assert count(ArticleRevision) == published + 1  # one revision each, written by the KB service
     assert count(NewsPost) == len(kb_content.NEWS) and count(NewsPost, NewsPost.is_pinned.is_(True)) == 1

@@ -1,4 +1,5 @@
 """The demo knowledge base and news, as an anonymous visitor and the smart search see them after `flask demo`."""
+
 import pytest
 from sqlalchemy import select
 
@@ -70,15 +71,19 @@ def test_the_pinned_news_is_on_the_home_page(demo, client):
     assert all(title in news for title in pinned + others)
 
 
-@pytest.mark.parametrize("question, title", [
-    ("Потеряла карту, как её заблокировать?", PUBLISHED_TITLES[0]),
-    ("Какая комиссия за перевод в другой банк?", "Переводы в другие банки: сроки, комиссии и лимиты"),
-])
+@pytest.mark.parametrize(
+    "question, title",
+    [
+        ("Потеряла карту, как её заблокировать?", PUBLISHED_TITLES[0]),
+        ("Какая комиссия за перевод в другой банк?", "Переводы в другие банки: сроки, комиссии и лимиты"),
+    ],
+)
 def test_suggest_finds_a_demo_article_for_a_related_question(demo, client, question, title):
     response = client.get("/api/v1/suggest", query_string={"title": question})
 
     assert response.status_code == 200
     article = _article(title)
     assert {"kind": "article", "id": article.id, "title": title} in [
-        {key: item[key] for key in ("kind", "id", "title")} for item in response.get_json()]
+        {key: item[key] for key in ("kind", "id", "title")} for item in response.get_json()
+    ]
     assert not any(item["title"] == DRAFT_TITLE for item in response.get_json())

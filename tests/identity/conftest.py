@@ -1,4 +1,5 @@
 """Fixtures for sign-in through a real OpenID Connect provider on loopback (tests/oidc)."""
+
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -33,6 +34,7 @@ def oidc_config(tmp_path, issuer, client_id="otklik"):
         OIDC_CLIENT_SECRET = f"{client_id}-secret"
         OIDC_NAME = "Test SSO"
         OIDC_LEEWAY = 0
+
     return Config
 
 
@@ -48,6 +50,7 @@ def make_oidc_app(tmp_path, oidc_issuer):
             limiter.reset()  # counters in Redis outlive the app: each test starts from zero
         apps.append(app)
         return app
+
     yield make
     for app in apps:
         with app.app_context():
@@ -79,8 +82,9 @@ class ProviderBrowser:
     def __init__(self):
         self.http = requests.Session()
 
-    def sign_in(self, authorize_url: str, login: str, email: str = "", verified: bool = False,
-                cancel: bool = False) -> str:
+    def sign_in(
+        self, authorize_url: str, login: str, email: str = "", verified: bool = False, cancel: bool = False
+    ) -> str:
         """Sign in at the provider (unless its session already knows the person); returns the app's callback
         path with its query, not requested yet: the test sends it with the app's client."""
         page = self._walk(authorize_url)
@@ -89,8 +93,9 @@ class ProviderBrowser:
         action = urljoin(page.url, _FORM_ACTION.search(page.text).group(1))
         if cancel:
             return self._walk(action.removesuffix("/login") + "/abort", method="post")
-        return self._walk(action, method="post", data={"login": login, "email": email, "verified": "1" if verified
-                                                         else ""})
+        return self._walk(
+            action, method="post", data={"login": login, "email": email, "verified": "1" if verified else ""}
+        )
 
     def _walk(self, url: str, method: str = "get", data=None):
         response = self.http.request(method, url, data=data, allow_redirects=False, timeout=10)

@@ -1,4 +1,5 @@
 """Start the real OpenID Connect provider of tests/oidc (npm `oidc-provider`) on a free loopback port."""
+
 import contextlib
 import json
 import os
@@ -40,9 +41,10 @@ def _free_port() -> int:
 def running_provider():
     """Yields the issuer URL of a provider that runs until the block ends."""
     env = {**os.environ, "PORT": str(_free_port()), "NODE_ENV": "test"}
-    errors = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the provider
-    process = subprocess.Popen(["node", "server.mjs"], cwd=OIDC_DIR, env=env, stdout=subprocess.PIPE,
-                               stderr=errors, text=True)
+    errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed when the provider stops)  # a file, not a pipe: a full pipe would block the provider
+    process = subprocess.Popen(
+        ["node", "server.mjs"], cwd=OIDC_DIR, env=env, stdout=subprocess.PIPE, stderr=errors, text=True
+    )
     try:
         line = process.stdout.readline()
         if not line:

@@ -1,4 +1,5 @@
 """Sign-in through a real OpenID Connect provider (npm oidc-provider on loopback): the happy path and every refusal."""
+
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -23,6 +24,7 @@ def start(client, path="/login/oidc"):
 def signed_in_user_id(client):
     """The id of the user the client's session signs in (the cookie carries a sign-in token, not the id)."""
     from app.auth.sessions import load_user_for_token
+
     with client.session_transaction() as session:
         token = session.get("_user_id")
     user = load_user_for_token(token) if token else None
@@ -92,12 +94,14 @@ def test_wrong_nonce_is_refused(oidc_client, provider_browser, caplog):
 
 def test_expired_id_token_is_refused(make_oidc_app, provider_browser, monkeypatch, caplog):
     from tests.conftest import CsrfClient
+
     app = make_oidc_app("otklik-expired")  # this client's ID tokens live 1 second
     with app.app_context():
         db.create_all()
         client = CsrfClient(app.test_client())
         callback = provider_browser.sign_in(start(client), "dave")
         from joserfc._rfc7519 import claims
+
         real_now = claims._generate_now
         monkeypatch.setattr(claims, "_generate_now", lambda: real_now() + 5)  # our clock reads 5 s later
         with caplog.at_level("INFO"):
@@ -127,8 +131,9 @@ def test_twenty_abandoned_logins_do_not_break_the_next(oidc_client, provider_bro
 def test_verified_email_of_an_existing_account_needs_its_owner_to_sign_in(oidc_client, provider_browser):
     owner = auth_services.register_user("grace@test.example", PASSWORD, "Grace")
     db.session.commit()
-    response = oidc_client.get(provider_browser.sign_in(start(oidc_client), "grace", "grace@test.example",
-                                                        verified=True))
+    response = oidc_client.get(
+        provider_browser.sign_in(start(oidc_client), "grace", "grace@test.example", verified=True)
+    )
     assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
     assert signed_in_user_id(oidc_client) is None and db.session.scalar(select(Identity)) is None
     oidc_client.post("/login", {"email": "grace@test.example", "password": PASSWORD})
@@ -142,8 +147,9 @@ def test_verified_email_of_an_existing_account_needs_its_owner_to_sign_in(oidc_c
 def test_unverified_email_never_matches_an_account(oidc_client, provider_browser, verified):
     owner = auth_services.register_user("heidi@test.example", PASSWORD, "Heidi")
     db.session.commit()
-    response = oidc_client.get(provider_browser.sign_in(start(oidc_client), "heidi", "heidi@test.example",
-                                                        verified=verified))
+    response = oidc_client.get(
+        provider_browser.sign_in(start(oidc_client), "heidi", "heidi@test.example", verified=verified)
+    )
     assert response.status_code == 302
     identity = db.session.scalar(select(Identity))
     assert identity.user_id != owner.id and identity.user.email != "heidi@test.example"
@@ -169,5 +175,8 @@ def test_the_last_way_to_sign_in_cannot_be_unlinked(oidc_client, provider_browse
     oidc_client.get(provider_browser.sign_in(start(oidc_client), "judy"))
     identity = db.session.scalar(select(Identity))
     response = oidc_client.post(f"/account/sign-in/{identity.id}/unlink")
-    assert response.status_code == 400, (response.status_code, response.headers.get("Location")) and "only way to sign in" in response.get_data(as_text=True)
+    assert response.status_code == 400, (
+        response.status_code,
+        response.headers.get("Location"),
+    ) and "only way to sign in" in response.get_data(as_text=True)
     assert db.session.scalar(select(Identity)) is not None

@@ -1,4 +1,5 @@
 """Identity rules without a provider: first visit, no e-mail, verified e-mail of another account, unlink."""
+
 import pytest
 from sqlalchemy import func, select
 

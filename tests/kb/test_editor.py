@@ -1,4 +1,5 @@
 """Writing the knowledge base through its pages: drafts, publishing, revisions and restore, 'Add to FAQ'."""
+
 import pytest
 from sqlalchemy import select
 
@@ -9,8 +10,13 @@ from tests.helpers import db_snapshot, flashes, form_errors, page, page_text
 
 
 def _form(category, **fields) -> dict:
-    return {"title": "How to change the PIN", "body": "In the app: **Cards → PIN**.",
-            "category_id": str(category.id), "department_id": "0", **fields}
+    return {
+        "title": "How to change the PIN",
+        "body": "In the app: **Cards → PIN**.",
+        "category_id": str(category.id),
+        "department_id": "0",
+        **fields,
+    }
 
 
 def _articles() -> list[Article]:
@@ -48,10 +54,17 @@ def test_others_cannot_write(client_as, make_article, make_user, role):
     article = make_article()
     other = client_as(make_user(role))
     before = db_snapshot()
-    for method, url in [("get", "/kb/new"), ("post", "/kb/new"), ("get", f"/kb/{article.id}/edit"),
-                        ("post", f"/kb/{article.id}/edit"), ("post", f"/kb/{article.id}/unpublish"),
-                        ("get", f"/kb/{article.id}/revisions"), ("get", f"/kb/{article.id}/revisions/1"),
-                        ("post", f"/kb/{article.id}/revisions/1/restore"), ("post", f"/kb/{article.id}/move")]:
+    for method, url in [
+        ("get", "/kb/new"),
+        ("post", "/kb/new"),
+        ("get", f"/kb/{article.id}/edit"),
+        ("post", f"/kb/{article.id}/edit"),
+        ("post", f"/kb/{article.id}/unpublish"),
+        ("get", f"/kb/{article.id}/revisions"),
+        ("get", f"/kb/{article.id}/revisions/1"),
+        ("post", f"/kb/{article.id}/revisions/1/restore"),
+        ("post", f"/kb/{article.id}/move"),
+    ]:
         response = other.get(url) if method == "get" else other.post(url, {"direction": "up", "title": "Forged title"})
         assert response.status_code == 404, (method, url)
     assert db_snapshot() == before
@@ -64,19 +77,22 @@ def test_anonymous_visitors_are_sent_to_log_in(client, make_article):
         assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"title": ""}, "This field is required."),
-    ({"title": "abc"}, "Field must be between 5 and 200 characters long."),
-    ({"title": "  a   b  "}, "The title must be at least 5 characters long."),
-    ({"body": "x" * 60_000}, "Field cannot be longer than 50000 characters."),
-    ({"category_id": "0"}, None),
-    ({"category_id": "999999"}, "Not a valid choice."),
-    ({"category_id": "99999999999999999999"}, "Not a valid choice."),
-    ({"category_id": "abc"}, None),
-    ({"department_id": "999999"}, "Not a valid choice."),
-    ({"body": "", "publish": "1"}, "Write the article before publishing it."),
-    ({"source_topic_id": "999999"}, "The topic this article was made from no longer exists."),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"title": ""}, "This field is required."),
+        ({"title": "abc"}, "Field must be between 5 and 200 characters long."),
+        ({"title": "  a   b  "}, "The title must be at least 5 characters long."),
+        ({"body": "x" * 60_000}, "Field cannot be longer than 50000 characters."),
+        ({"category_id": "0"}, None),
+        ({"category_id": "999999"}, "Not a valid choice."),
+        ({"category_id": "99999999999999999999"}, "Not a valid choice."),
+        ({"category_id": "abc"}, None),
+        ({"department_id": "999999"}, "Not a valid choice."),
+        ({"body": "", "publish": "1"}, "Write the article before publishing it."),
+        ({"source_topic_id": "999999"}, "The topic this article was made from no longer exists."),
+    ],
+)
 def test_bad_article_forms_are_form_errors(client_as, community, changes, message):
     writer = client_as(community["rep_private"])
     before = db_snapshot()
@@ -95,8 +111,10 @@ def test_editing_keeps_revisions_that_can_be_viewed_and_restored(client, client_
     edit_page = page(rep.get(f"/kb/{article.id}/edit"))
     assert edit_page.find("input", name="base_revision").get("value") == "1"
     assert edit_page.find("textarea", name="body").text == "Daily limit: 100."
-    response = rep.post(f"/kb/{article.id}/edit", _form(community["cards"], title="Card limits", base_revision="1",
-                                                         body="Daily limit: 500."))
+    response = rep.post(
+        f"/kb/{article.id}/edit",
+        _form(community["cards"], title="Card limits", base_revision="1", body="Daily limit: 500."),
+    )
     assert response.status_code == 302 and response.headers["Location"] == url
     assert "Daily limit: 500." in page_text(client.get(url))
 
@@ -150,10 +168,15 @@ def test_faq_order_buttons(client_as, make_article, community):
 
 # ---------------------------------------------------------------- 'Add to FAQ'
 
+
 @pytest.fixture
 def answered(make_topic, customer, community):
-    topic = make_topic(author=customer, category=community["cards"], title="Can I raise my card limit?",
-                       body="I need to pay for a car.")
+    topic = make_topic(
+        author=customer,
+        category=community["cards"],
+        title="Can I raise my card limit?",
+        body="I need to pay for a car.",
+    )
     community_services.post_comment(community["rep_private"], topic, "Yes: in the app, *Cards → Limits*.")
     db.session.commit()
     return topic
@@ -172,8 +195,10 @@ def test_add_to_faq_is_offered_to_writers_on_answered_questions(client_as, make_
     moderator_view = page(client_as(community["moderator"]).get(_topic_url(answered)))
     assert moderator_view.find("section", class_="kb-topic-faq") is None
     unanswered = make_topic(category=community["cards"])
-    assert page(client_as(community["rep_business"]).get(_topic_url(unanswered))).find(
-        "section", class_="kb-topic-faq") is None
+    assert (
+        page(client_as(community["rep_business"]).get(_topic_url(unanswered))).find("section", class_="kb-topic-faq")
+        is None
+    )
 
 
 def test_add_to_faq_links_topic_and_article_both_ways(client, client_as, answered, customer, community):
@@ -187,8 +212,13 @@ def test_add_to_faq_links_topic_and_article_both_ways(client, client_as, answere
     assert editor.find("input", name="source_topic_id").get("value") == str(answered.id)
     assert _articles() == []  # nothing saved until the writer saves
 
-    fields = {"title": "How to raise the card limit", "body": "In the app: *Cards → Limits*.",
-              "category_id": str(community["cards"].id), "department_id": "0", "source_topic_id": str(answered.id)}
+    fields = {
+        "title": "How to raise the card limit",
+        "body": "In the app: *Cards → Limits*.",
+        "category_id": str(community["cards"].id),
+        "department_id": "0",
+        "source_topic_id": str(answered.id),
+    }
     rep.post("/kb/new", {**fields, "save": "1"})
     [article] = _articles()
     assert (article.status, article.source_topic_id) == ("draft", answered.id)
@@ -216,8 +246,9 @@ def test_add_to_faq_refuses_topics_that_do_not_qualify(client_as, make_topic, co
     assert rep.get("/kb/new?topic=abc").status_code == 200  # an ordinary empty editor
 
 
-def test_the_source_link_is_only_shown_to_who_may_see_the_topic(client_as, make_topic, make_article, customer,
-                                                                 community):
+def test_the_source_link_is_only_shown_to_who_may_see_the_topic(
+    client_as, make_topic, make_article, customer, community
+):
     private = make_topic(author=customer, category=community["cards"])
     community_services.post_comment(community["rep_private"], private, "Answered in public.")
     db.session.commit()
@@ -237,7 +268,13 @@ def test_add_to_faq_is_refused_on_private_topics_in_view_and_service(client_as, 
     assert page(rep.get(_topic_url(private))).find("section", class_="kb-topic-faq") is None
     refused = rep.get(f"/kb/new?topic={private.id}")
     assert refused.status_code == 403 and "private" in page_text(refused)
-    fields = {"title": "How to unblock a card", "body": "Call us.", "category_id": str(community["cards"].id),
-              "department_id": "0", "source_topic_id": str(private.id), "save": "1"}
+    fields = {
+        "title": "How to unblock a card",
+        "body": "Call us.",
+        "category_id": str(community["cards"].id),
+        "department_id": "0",
+        "source_topic_id": str(private.id),
+        "save": "1",
+    }
     rep.post("/kb/new", fields)
     assert _articles() == []

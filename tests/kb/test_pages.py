@@ -1,4 +1,5 @@
 """The knowledge base as readers see it: the index, article pages, drafts, slugs, feedback and comments."""
+
 import pytest
 from sqlalchemy import select
 
@@ -25,8 +26,10 @@ def test_the_index_lists_each_category_faq_in_staff_order(client, make_article, 
 
     assert response.status_code == 200
     root = page(response)
-    sections = {s.find("h2").text: [a.text for a in s.find_all("a", class_="topic-title")]
-                for s in root.find_all("section", class_="kb-category")}
+    sections = {
+        s.find("h2").text: [a.text for a in s.find_all("a", class_="topic-title")]
+        for s in root.find_all("section", class_="kb-category")
+    }
     assert sections == {
         "Cards": ["Which cards work abroad?", "How do I block a lost card?"],
         "Acquiring": ["How do I connect a terminal?"],
@@ -70,8 +73,12 @@ def test_writers_see_drafts_and_tools_on_the_index(client_as, make_article, cust
 
 
 def test_an_article_page_shows_body_department_update_and_canonical(client, make_article, community):
-    article = make_article(title="Card limits", body="Set them in **the app**.\n\n![Limits screen](/media/x.png)",
-                           category=community["cards"], department=community["business"])
+    article = make_article(
+        title="Card limits",
+        body="Set them in **the app**.\n\n![Limits screen](/media/x.png)",
+        category=community["cards"],
+        department=community["business"],
+    )
 
     response = client.get(_url(article))
 
@@ -92,8 +99,9 @@ def test_cyrillic_titles_get_transliterated_slugs_and_old_slugs_redirect(client,
     article = make_article(title="Как разблокировать карту?")
     assert article.slug == "kak-razblokirovat-kartu"
     old_url = _url(article)
-    services.edit_article(community["rep_private"], article, "Как разблокировать карту после ПИН-кода",
-                          article.body, article.category_id)
+    services.edit_article(
+        community["rep_private"], article, "Как разблокировать карту после ПИН-кода", article.body, article.category_id
+    )
     db.session.commit()
 
     for url in (old_url, f"/kb/{article.id}", f"/kb/{article.id}-anything"):
@@ -136,6 +144,7 @@ def test_unpublishing_hides_the_article_again(client_as, make_article, customer,
 
 # ---------------------------------------------------------------- was this helpful?
 
+
 def test_helpfulness_votes_one_per_user(client_as, make_article, customer, community):
     article = make_article()
     reader = client_as(customer)
@@ -173,6 +182,7 @@ def test_feedback_needs_a_login_and_a_valid_answer(client, client_as, make_artic
 
 
 # ---------------------------------------------------------------- comments
+
 
 def test_customers_comment_and_moderators_hide(client, client_as, make_article, customer, community):
     article = make_article()
@@ -242,6 +252,7 @@ def test_images_follow_the_article_and_its_comments(client_as, make_article, mak
 
 def test_the_index_is_paginated_and_grouped_by_category(client, make_article, community, monkeypatch):
     from app.kb import queries
+
     titles = [f"Card question number {n}" for n in range(3)]
     for title in titles:
         make_article(title=title, category=community["cards"])
@@ -250,8 +261,13 @@ def test_the_index_is_paginated_and_grouped_by_category(client, make_article, co
 
     def sections(url):
         root = page(client.get(url))
-        return ({s.find("h2").text: [a.text for a in s.find_all("a", class_="topic-title")]
-                 for s in root.find_all("section", class_="kb-category")}, root)
+        return (
+            {
+                s.find("h2").text: [a.text for a in s.find_all("a", class_="topic-title")]
+                for s in root.find_all("section", class_="kb-category")
+            },
+            root,
+        )
 
     first, root = sections("/kb/")
     second, second_root = sections("/kb/?page=2")

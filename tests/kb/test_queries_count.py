@@ -1,4 +1,5 @@
 """Knowledge-base pages issue the same number of SQL statements for 3 rows as for 30: no query per row."""
+
 import itertools
 
 from app.extensions import db
@@ -13,8 +14,9 @@ def _grow(n, community, make_user):
     rep = community["rep_private"]
     for i in range(n):
         category = community["cards"] if i % 2 else community["acquiring"]
-        article = services.create_article(rep, f"Frequent question {next(_numbers)}", "An answer.", category.id,
-                                          publish=True)
+        article = services.create_article(
+            rep, f"Frequent question {next(_numbers)}", "An answer.", category.id, publish=True
+        )
         services.create_article(community["rep_business"], f"Draft {next(_numbers)}", "", category.id)
         services.record_view(article)
         reader = make_user()

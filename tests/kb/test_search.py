@@ -1,4 +1,5 @@
 """Smart search includes published articles (kind "article"), first when equally relevant; drafts never appear."""
+
 from sqlalchemy import select
 
 from app.community import services as community_services
@@ -25,8 +26,10 @@ def keys(items) -> list[tuple[str, int]]:
 def test_drafts_never_appear_and_publishing_makes_them_findable(client_as, make_article, customer, community):
     rep = client_as(community["rep_private"])
     reader = client_as(customer)
-    rep.post("/kb/new", {"title": TITLE, "body": BODY, "category_id": str(community["cards"].id),
-                         "department_id": "0", "save": "1"})
+    rep.post(
+        "/kb/new",
+        {"title": TITLE, "body": BODY, "category_id": str(community["cards"].id), "department_id": "0", "save": "1"},
+    )
     article = db.session.scalars(select(Article)).one()
 
     for who in (reader, rep):  # not even staff: a draft is not in the index at all
@@ -37,8 +40,14 @@ def test_drafts_never_appear_and_publishing_makes_them_findable(client_as, make_
     rep.post(f"/kb/{article.id}/publish")
 
     [item] = [i for i in suggest(reader, "лимит по карте") if i["kind"] == "article"]
-    assert item == {**item, "id": article.id, "title": TITLE, "url": f"/kb/{article.id}-kak-uvelichit-limit-po-karte",
-                    "type": "article", "answered": True}
+    assert item == {
+        **item,
+        "id": article.id,
+        "title": TITLE,
+        "url": f"/kb/{article.id}-kak-uvelichit-limit-po-karte",
+        "type": "article",
+        "answered": True,
+    }
     assert "<mark>" in item["snippet"]
     hit = page(reader.get("/search", query_string={"q": "лимит карта"})).find("li", class_="search-hit")
     assert hit.find("a").get("href") == item["url"]
@@ -54,17 +63,26 @@ def test_articles_come_first_when_equally_relevant(client, make_topic, make_arti
     article = make_article(title=TITLE, body=BODY, category=community["cards"])
 
     assert keys(suggest(client, "Хочу увеличить лимит по карте", "где это в приложении?"))[:2] == [
-        ("article", article.id), ("topic", topic.id)]
+        ("article", article.id),
+        ("topic", topic.id),
+    ]
     hits = page(client.get("/search", query_string={"q": "лимит по карте"})).find_all("li", class_="search-hit")
-    assert [h.find("a").get("href") for h in hits[:2]] == [f"/kb/{article.id}-{article.slug}",
-                                                          f"/t/{topic.id}-{topic.slug}"]
+    assert [h.find("a").get("href") for h in hits[:2]] == [
+        f"/kb/{article.id}-{article.slug}",
+        f"/t/{topic.id}-{topic.slug}",
+    ]
 
 
 def test_edits_reach_the_index(client, make_article, community):
     article = make_article(title="Переводы за границу", body="Переводы SWIFT занимают до трёх дней.")
     assert ("article", article.id) in keys(suggest(client, "перевод swift"))
-    services.edit_article(community["rep_private"], article, "Переводы за границу",
-                          "Международные платежи идут через систему быстрых платежей.", article.category_id)
+    services.edit_article(
+        community["rep_private"],
+        article,
+        "Переводы за границу",
+        "Международные платежи идут через систему быстрых платежей.",
+        article.category_id,
+    )
     db.session.commit()
     assert ("article", article.id) not in keys(suggest(client, "swift"))
     assert ("article", article.id) in keys(suggest(client, "международные платежи"))
@@ -99,10 +117,18 @@ def test_reindex_and_verify_include_published_articles_only(runner, make_article
 
 
 def test_the_article_page_lists_related_community_topics(client, make_topic, make_article, customer, community):
-    related = make_topic(title="Лимит по карте не увеличивается", body="Пробовал в приложении, лимит тот же.",
-                         category=community["cards"])
-    private = make_topic(author=customer, title="Мой лимит по карте", body="Личный вопрос про лимит.",
-                         category=community["cards"], is_private=True)
+    related = make_topic(
+        title="Лимит по карте не увеличивается",
+        body="Пробовал в приложении, лимит тот же.",
+        category=community["cards"],
+    )
+    private = make_topic(
+        author=customer,
+        title="Мой лимит по карте",
+        body="Личный вопрос про лимит.",
+        category=community["cards"],
+        is_private=True,
+    )
     source = make_topic(title="Где поменять лимит по карте?", body="Подскажите.", category=community["cards"])
     community_services.post_comment(community["rep_private"], source, BODY)
     make_topic(title="Кешбэк за покупки", body="Когда начисляется кешбэк?", category=community["cards"])

@@ -1,4 +1,5 @@
 """Knowledge-base rules, through the services."""
+
 import pytest
 from sqlalchemy import select
 
@@ -10,14 +11,19 @@ from app.kb.models import Article, ArticleFeedback, ArticleRevision
 
 
 def _revisions(article) -> list[tuple[int, str, str, int | None]]:
-    return [(r.number, r.title, r.body, r.restored_from) for r in db.session.scalars(
-        select(ArticleRevision).where(ArticleRevision.article_id == article.id).order_by(ArticleRevision.number))]
+    return [
+        (r.number, r.title, r.body, r.restored_from)
+        for r in db.session.scalars(
+            select(ArticleRevision).where(ArticleRevision.article_id == article.id).order_by(ArticleRevision.number)
+        )
+    ]
 
 
 def test_a_new_article_is_a_draft_with_its_first_revision(community):
     rep = community["rep_private"]
-    article = services.create_article(rep, "  How to  unblock a card ", "Call us <script>x</script> **now**.",
-                                      community["cards"].id)
+    article = services.create_article(
+        rep, "  How to  unblock a card ", "Call us <script>x</script> **now**.", community["cards"].id
+    )
     db.session.commit()
 
     assert (article.status, article.title, article.published_at) == ("draft", "How to unblock a card", None)
@@ -28,12 +34,18 @@ def test_a_new_article_is_a_draft_with_its_first_revision(community):
 
 
 def test_the_department_responsible_can_be_chosen(community):
-    article = services.create_article(community["admin"], "Acquiring terminals", "Text.", community["cards"].id,
-                                      department_id=community["business"].id)
+    article = services.create_article(
+        community["admin"],
+        "Acquiring terminals",
+        "Text.",
+        community["cards"].id,
+        department_id=community["business"].id,
+    )
     assert article.department_id == community["business"].id
     with pytest.raises(DomainError) as error:
-        services.create_article(community["admin"], "Acquiring terminals", "Text.", community["cards"].id,
-                                department_id=999_999)
+        services.create_article(
+            community["admin"], "Acquiring terminals", "Text.", community["cards"].id, department_id=999_999
+        )
     assert error.value.field == "department_id"
 
 
@@ -43,13 +55,16 @@ def test_only_representatives_and_admins_write(make_user, community, role):
         services.create_article(make_user(role), "A valid title", "Body.", community["cards"].id)
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"title": "abc"}, "title"),
-    ({"title": "x" * 201}, "title"),
-    ({"body": "x" * 50_001}, "body"),
-    ({"category_id": 999_999}, "category_id"),
-    ({"category_id": "1"}, "category_id"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"title": "abc"}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"body": "x" * 50_001}, "body"),
+        ({"category_id": 999_999}, "category_id"),
+        ({"category_id": "1"}, "category_id"),
+    ],
+)
 def test_create_article_checks_its_input(community, kwargs, field):
     data = {"title": "A valid title", "body": "Body.", "category_id": community["cards"].id, **kwargs}
     with pytest.raises(DomainError) as error:
@@ -89,8 +104,9 @@ def test_every_edit_of_the_text_is_a_revision_with_author(make_article, communit
     services.edit_article(community["admin"], article, "Card limits and fees", "Version two.", category)
     db.session.commit()
 
-    revisions = db.session.scalars(select(ArticleRevision).where(ArticleRevision.article_id == article.id)
-                                   .order_by(ArticleRevision.number)).all()
+    revisions = db.session.scalars(
+        select(ArticleRevision).where(ArticleRevision.article_id == article.id).order_by(ArticleRevision.number)
+    ).all()
     assert [(r.number, r.title, r.body, r.author_id) for r in revisions] == [
         (1, "Card limits", "Version one.", community["rep_private"].id),
         (2, "Card limits", "Version two.", community["rep_business"].id),
@@ -101,12 +117,14 @@ def test_every_edit_of_the_text_is_a_revision_with_author(make_article, communit
 
 def test_an_edit_started_from_an_older_revision_is_refused(make_article, community):
     article = make_article(body="Version one.")
-    services.edit_article(community["rep_private"], article, article.title, "Version two.", community["cards"].id,
-                          base_revision=1)
+    services.edit_article(
+        community["rep_private"], article, article.title, "Version two.", community["cards"].id, base_revision=1
+    )
     db.session.commit()
     with pytest.raises(DomainError):
-        services.edit_article(community["rep_business"], article, article.title, "My version.",
-                              community["cards"].id, base_revision=1)
+        services.edit_article(
+            community["rep_business"], article, article.title, "My version.", community["cards"].id, base_revision=1
+        )
     assert article.body == "Version two."
 
 
@@ -140,14 +158,15 @@ def test_staff_order_the_faq_of_a_category(make_article, community):
     a, b, c = (make_article(title=f"Question {n}", category=community["cards"]) for n in "abc")
     other = make_article(category=community["acquiring"])
 
-    services.move_article(rep, c, "up")      # a c b
-    services.move_article(rep, a, "down")    # c a b
-    services.move_article(rep, a, "down")    # c b a
-    services.move_article(rep, a, "down")   # already last: stays
+    services.move_article(rep, c, "up")  # a c b
+    services.move_article(rep, a, "down")  # c a b
+    services.move_article(rep, a, "down")  # c b a
+    services.move_article(rep, a, "down")  # already last: stays
     db.session.commit()
 
-    order = db.session.scalars(select(Article.title).where(Article.category_id == community["cards"].id)
-                               .order_by(Article.position)).all()
+    order = db.session.scalars(
+        select(Article.title).where(Article.category_id == community["cards"].id).order_by(Article.position)
+    ).all()
     assert order == ["Question c", "Question b", "Question a"]
     assert other.position == 1
     with pytest.raises(DomainError):
@@ -195,6 +214,7 @@ def test_comment_moderation(make_article, make_user, community):
 
 # ---------------------------------------------------------------- 'Add to FAQ'
 
+
 @pytest.fixture
 def answered(make_topic, customer, community):
     """A customer's question with a representative's official answer and a customer's reply."""
@@ -207,9 +227,13 @@ def answered(make_topic, customer, community):
 
 def test_the_draft_from_a_topic_takes_question_answer_and_category(answered, community):
     data = services.draft_from_topic(community["rep_business"], answered)
-    assert data == {"title": "Can I raise my card limit?", "body": "Yes: in the app, *Cards → Limits*.",
-                    "category_id": community["cards"].id, "department_id": community["private"].id,
-                    "source_topic_id": answered.id}
+    assert data == {
+        "title": "Can I raise my card limit?",
+        "body": "Yes: in the app, *Cards → Limits*.",
+        "category_id": community["cards"].id,
+        "department_id": community["private"].id,
+        "source_topic_id": answered.id,
+    }
 
 
 def test_a_marked_solution_is_preferred_to_the_official_answers(answered, customer):
@@ -236,5 +260,4 @@ def test_one_article_per_source_topic(answered, community):
     assert article.source_topic_id == answered.id
     assert services.article_from_topic(answered.id) is article
     with pytest.raises(DomainError):
-        services.create_article(rep, "Card limit again", "Answer.", community["cards"].id,
-                                source_topic_id=answered.id)
+        services.create_article(rep, "Card limit again", "Answer.", community["cards"].id, source_topic_id=answered.id)

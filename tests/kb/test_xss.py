@@ -1,5 +1,6 @@
 """The XSS corpus through the knowledge base's real rendering path: article bodies written in the editor,
 customers' comments, titles; the pages come out harmless (the checks of tests/common/test_xss.py)."""
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -13,8 +14,16 @@ def test_articles_and_comments_render_harmlessly(client_as, customer, community)
     writer, reader, visitor = client_as(community["rep_private"]), client_as(customer), client_as()
     for number, batch in enumerate(_batches(payloads)):
         title = " ".join(f"XSS {number} {batch[0]}".split())[:200]
-        response = writer.post("/kb/new", {"title": title, "body": "\n\n".join(batch), "publish": "1",
-                                           "category_id": str(community["cards"].id), "department_id": "0"})
+        response = writer.post(
+            "/kb/new",
+            {
+                "title": title,
+                "body": "\n\n".join(batch),
+                "publish": "1",
+                "category_id": str(community["cards"].id),
+                "department_id": "0",
+            },
+        )
         assert response.status_code == 302, (number, response.status_code)
         url = response.headers["Location"]
         article_id = int(url.split("/")[2].split("-")[0])

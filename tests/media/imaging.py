@@ -1,4 +1,5 @@
 """Images made in memory for the upload tests, and readers that list what a stored file really contains."""
+
 import io
 import struct
 import zlib
@@ -17,7 +18,7 @@ def jpeg_with_metadata(size=(40, 20), orientation: int | None = None) -> bytes:
     image = Image.new("RGB", size, (10, 120, 200))
     exif = image.getexif()
     exif[0x010E] = "<script>alert('exif')</script>"  # ImageDescription
-    exif[0x0131] = "EvilCam"                          # Software
+    exif[0x0131] = "EvilCam"  # Software
     if orientation:
         exif[0x0112] = orientation
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
@@ -29,6 +30,7 @@ def jpeg_with_metadata(size=(40, 20), orientation: int | None = None) -> bytes:
 
 def png_with_text_chunks() -> bytes:
     from PIL import PngImagePlugin
+
     info = PngImagePlugin.PngInfo()
     info.add_text("Comment", '"><script>alert(1)</script>')
     info.add_text("profile", "/etc/passwd")
@@ -61,8 +63,8 @@ def png_chunks(data: bytes) -> list[str]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     chunks, at = [], 8
     while at < len(data):
-        length = struct.unpack(">I", data[at:at + 4])[0]
-        chunks.append(data[at + 4:at + 8].decode("latin-1"))
+        length = struct.unpack(">I", data[at : at + 4])[0]
+        chunks.append(data[at + 4 : at + 8].decode("latin-1"))
         at += 12 + length
     return chunks
 
@@ -89,7 +91,7 @@ def jpeg_markers(data: bytes) -> list[str]:
             continue
         if code == 0xDA:
             break
-        at += 2 + struct.unpack(">H", data[at + 2:at + 4])[0]
+        at += 2 + struct.unpack(">H", data[at + 2 : at + 4])[0]
     return markers
 
 
@@ -100,10 +102,24 @@ def metadata_of(data: bytes) -> dict:
         return {
             "format": image.format,
             "size": image.size,
-            "info": {k: v for k, v in image.info.items() if k not in ("jfif", "jfif_version", "jfif_unit",
-                                                                     "jfif_density", "dpi", "duration",
-                                                                     "loop", "background", "version",
-                                                                     "transparency", "timestamp")},
+            "info": {
+                k: v
+                for k, v in image.info.items()
+                if k
+                not in (
+                    "jfif",
+                    "jfif_version",
+                    "jfif_unit",
+                    "jfif_density",
+                    "dpi",
+                    "duration",
+                    "loop",
+                    "background",
+                    "version",
+                    "transparency",
+                    "timestamp",
+                )
+            },
             "exif": dict(image.getexif()),
             "text": dict(getattr(image, "text", {}) or {}),
             "frames": getattr(image, "n_frames", 1),

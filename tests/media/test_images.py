@@ -1,4 +1,5 @@
 """What store_image keeps of an image: the pixels, in one of four formats, within the limits; nothing else."""
+
 import io
 
 import pytest
@@ -12,7 +13,13 @@ from app.media.models import Upload
 from app.media.storage import get_storage
 from tests.media.conftest import stored_files
 from tests.media.imaging import (
-    animated_gif, image_bytes, jpeg_markers, jpeg_with_metadata, metadata_of, png_chunks, png_claiming_size,
+    animated_gif,
+    image_bytes,
+    jpeg_markers,
+    jpeg_with_metadata,
+    metadata_of,
+    png_chunks,
+    png_claiming_size,
     png_with_text_chunks,
 )
 
@@ -38,14 +45,17 @@ def refused(owner, data: bytes, filename: str = "file.bin") -> str:
     return str(error.value.message)
 
 
-@pytest.mark.parametrize("fmt, mode, content_type, extension", [
-    ("JPEG", "RGB", "image/jpeg", "jpg"),
-    ("PNG", "RGBA", "image/png", "png"),
-    ("PNG", "P", "image/png", "png"),
-    ("GIF", "P", "image/gif", "gif"),
-    ("WEBP", "RGB", "image/webp", "webp"),
-    ("WEBP", "RGBA", "image/webp", "webp"),
-])
+@pytest.mark.parametrize(
+    "fmt, mode, content_type, extension",
+    [
+        ("JPEG", "RGB", "image/jpeg", "jpg"),
+        ("PNG", "RGBA", "image/png", "png"),
+        ("PNG", "P", "image/png", "png"),
+        ("GIF", "P", "image/gif", "gif"),
+        ("WEBP", "RGB", "image/webp", "webp"),
+        ("WEBP", "RGBA", "image/webp", "webp"),
+    ],
+)
 def test_the_four_formats_are_stored_by_their_decoded_format(app, customer, fmt, mode, content_type, extension):
     color = (1, 2, 3, 128) if mode == "RGBA" else (5 if mode == "P" else (1, 2, 3))
     upload = store(customer, image_bytes(fmt, (31, 17), mode, color), filename="innocent.svg")
@@ -116,14 +126,17 @@ def test_formats_pillow_knows_but_we_do_not_serve_are_refused(app, customer, fmt
     assert db.session.query(Upload).count() == 0
 
 
-@pytest.mark.parametrize("data", [
-    b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
-    b"<!doctype html><script>alert(1)</script>",
-    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
-    b"GIF89a<script>alert(1)</script>",  # a "GIFAR"-style polyglot: a GIF header, then HTML
-    b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>",
-    b"\xff\xd8\xff\xe0<script>alert(1)</script>",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+        b"<!doctype html><script>alert(1)</script>",
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
+        b"GIF89a<script>alert(1)</script>",  # a "GIFAR"-style polyglot: a GIF header, then HTML
+        b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>",
+        b"\xff\xd8\xff\xe0<script>alert(1)</script>",
+    ],
+)
 def test_polyglots_svg_and_html_are_refused(app, customer, data):
     assert refused(customer, data) in (UNSUPPORTED, DAMAGED)
     assert stored_files(app) == []
@@ -144,7 +157,7 @@ def test_truncated_image_is_refused_as_damaged(app, customer):
 def test_corrupt_exif_block_is_not_an_error(app, customer):
     data = bytearray(jpeg_with_metadata())
     at = data.find(b"Exif\x00\x00")
-    data[at + 10:at + 40] = b"\xff" * 30  # wreck the IFD offsets
+    data[at + 10 : at + 40] = b"\xff" * 30  # wreck the IFD offsets
     upload = store(customer, bytes(data))
     assert metadata_of(stored_bytes(upload))["exif"] == {}
 
@@ -163,8 +176,10 @@ def test_empty_file_is_refused(app, customer):
 
 def test_pixel_limit_has_a_clear_message(app, customer):
     app.config["UPLOAD_MAX_PIXELS"] = 10_000
-    assert refused(customer, image_bytes("PNG", (101, 100))) == \
-        "The image is too large: at most 0.01 megapixels are allowed."
+    assert (
+        refused(customer, image_bytes("PNG", (101, 100)))
+        == "The image is too large: at most 0.01 megapixels are allowed."
+    )
     assert store(customer, image_bytes("PNG", (100, 100))).width == 100
 
 
@@ -186,6 +201,7 @@ def test_long_animations_are_refused(app, customer):
 
 def test_anonymous_cannot_store(app):
     from flask_login import AnonymousUserMixin
+
     with pytest.raises(DomainError):
         services.store_image(AnonymousUserMixin(), FileStorage(io.BytesIO(image_bytes()), filename="a.png"))
 

@@ -1,4 +1,7 @@
 """POST /uploads and GET /media/<name>: who may upload, who may see, what the response says."""
+
+from datetime import UTC
+
 import pytest
 from sqlalchemy import select
 
@@ -6,7 +9,8 @@ from app.common.html import render_markdown
 from app.community import services as community_services
 from app.extensions import db
 from app.media.models import Upload
-from tests.helpers import page, parse as page_of
+from tests.helpers import page
+from tests.helpers import parse as page_of
 from tests.media.conftest import name_from, post_image, stored_files
 from tests.media.imaging import image_bytes
 
@@ -42,8 +46,9 @@ def test_upload_needs_the_csrf_header(app, uploader):
 
 
 def test_upload_without_a_file(app, uploader):
-    response = uploader.post_raw("/uploads", data={"other": "x"}, headers={
-        "X-CSRFToken": uploader.csrf_token(), "Accept": "application/json"})
+    response = uploader.post_raw(
+        "/uploads", data={"other": "x"}, headers={"X-CSRFToken": uploader.csrf_token(), "Accept": "application/json"}
+    )
     assert response.status_code == 400
     assert response.get_json() == {"error": "Choose an image to upload."}
 
@@ -83,8 +88,16 @@ def test_served_image_headers(app, uploader):
     assert again.status_code == 304
 
 
-@pytest.mark.parametrize("path", ["/media/nothing.png", "/media/../../config.py", "/media/%2e%2e%2fconfig.py",
-                                  "/media/" + "0" * 32 + ".png", "/media/" + "A" * 32 + ".png"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/nothing.png",
+        "/media/../../config.py",
+        "/media/%2e%2e%2fconfig.py",
+        "/media/" + "0" * 32 + ".png",
+        "/media/" + "A" * 32 + ".png",
+    ],
+)
 def test_unknown_names_are_404(app, client, path):
     assert client.get(path, buffered=True).status_code == 404
 
@@ -99,8 +112,14 @@ def test_unattached_upload_only_for_owner_and_staff(app, uploader, client_as, ma
 
 
 def _ask(client, markdown: str, category, private: bool = False):
-    data = {"type": "question", "title": "Where is my card?", "body": f"Screenshot:\n\n{markdown}",
-            "category_id": category.id, "mood": "upset", "confirmed": "1"}
+    data = {
+        "type": "question",
+        "title": "Where is my card?",
+        "body": f"Screenshot:\n\n{markdown}",
+        "category_id": category.id,
+        "mood": "upset",
+        "confirmed": "1",
+    }
     if private:
         data["is_private"] = "y"
     response = client.post("/new", data)
@@ -137,8 +156,9 @@ def test_private_topic_image_is_404_to_others(app, uploader, client_as, make_use
         assert client_as(community[staff]).get(f"/media/{name}", buffered=True).status_code == 200, staff
 
 
-def test_staff_answer_image_in_a_private_topic_follows_the_topic(app, client_as, make_topic, make_user, customer,
-                                                                  community):
+def test_staff_answer_image_in_a_private_topic_follows_the_topic(
+    app, client_as, make_topic, make_user, customer, community
+):
     topic = make_topic(author=customer, is_private=True, category=community["cards"])
     rep = client_as(community["rep_private"])
     response = post_image(rep, image_bytes("GIF", mode="P", color=3))
@@ -146,7 +166,9 @@ def test_staff_answer_image_in_a_private_topic_follows_the_topic(app, client_as,
     answered = rep.post(f"/t/{topic.id}/comments", {"body": f"Here is how: {response.get_json()['markdown']}"})
     assert answered.status_code == 302
     assert upload_row(name).attached_kind == "comment"
-    assert client_as(customer).get(f"/media/{name}", buffered=True).status_code == 200  # the topic's author sees the answer
+    assert (
+        client_as(customer).get(f"/media/{name}", buffered=True).status_code == 200
+    )  # the topic's author sees the answer
     assert client_as(make_user()).get(f"/media/{name}", buffered=True).status_code == 404
     assert client_as().get(f"/media/{name}", buffered=True).status_code == 404
 
@@ -157,6 +179,7 @@ def test_hidden_topic_and_deleted_topic_images_are_hidden(app, uploader, client_
     topic_url = _ask(uploader, response.get_json()["markdown"], community["cards"])
     topic_id = int(topic_url.split("/t/")[1].split("-")[0])
     from app.community.models import Topic
+
     topic = db.session.get(Topic, topic_id)
     community_services.set_topic_hidden(community["moderator"], topic, True)
     db.session.commit()
@@ -197,7 +220,9 @@ def test_editor_textareas_carry_the_upload_url(app, uploader, make_topic, custom
 
 
 def test_sanitiser_keeps_relative_media_urls_and_drops_bad_ones():
-    html = render_markdown("![chart](/media/" + "a" * 32 + ".png) ![x](javascript:alert(1)) ![y](data:image/png;base64,AA)")
+    html = render_markdown(
+        "![chart](/media/" + "a" * 32 + ".png) ![x](javascript:alert(1)) ![y](data:image/png;base64,AA)"
+    )
     assert f'<img src="/media/{"a" * 32}.png" alt="chart">' in html
     document = page_of(html)
     assert [img.get("src") for img in document.find_all("img")] == [f"/media/{'a' * 32}.png", None]
@@ -205,7 +230,7 @@ def test_sanitiser_keeps_relative_media_urls_and_drops_bad_ones():
 
 def test_prune_removes_abandoned_uploads_and_orphan_files(app, runner, make_upload, make_topic, customer, community):
     import os
-    from datetime import timedelta, timezone
+    from datetime import timedelta
 
     from app.common.db import utcnow
     from app.media.storage import get_storage
@@ -217,7 +242,7 @@ def test_prune_removes_abandoned_uploads_and_orphan_files(app, runner, make_uplo
     abandoned.created_at = utcnow() - timedelta(days=3)
     db.session.commit()
     get_storage().save("f" * 32 + ".png", image_bytes())  # a file whose transaction rolled back
-    old = (utcnow() - timedelta(days=3)).replace(tzinfo=timezone.utc).timestamp()
+    old = (utcnow() - timedelta(days=3)).replace(tzinfo=UTC).timestamp()
     for path in stored_files(app):
         os.utime(path, (old, old))
     result = runner.invoke(args=["media", "prune"])
@@ -237,8 +262,9 @@ def test_article_images_follow_the_article(app, client_as, make_user, make_artic
     writer = community["rep_private"]
     response = post_image(client_as(writer), image_bytes())
     name = name_from(response)
-    article = make_article(author=writer, body=f"Steps:\n\n{response.get_json()['markdown']}",
-                           category=community["cards"], publish=False)
+    article = make_article(
+        author=writer, body=f"Steps:\n\n{response.get_json()['markdown']}", category=community["cards"], publish=False
+    )
     assert (upload_row(name).attached_kind, upload_row(name).attached_id) == ("article", article.id)
     assert client_as().get(f"/media/{name}", buffered=True).status_code == 404
     assert client_as(make_user()).get(f"/media/{name}", buffered=True).status_code == 404

@@ -1,5 +1,6 @@
 """The hourly upload limit holds under racing requests: counting and inserting are one atomic step
 (app/common/locks.py), on SQLite and on PostgreSQL."""
+
 import io
 import secrets
 import threading
@@ -23,8 +24,16 @@ def _png(n: int) -> bytes:
 def test_racing_uploads_cannot_pass_the_hourly_limit(app, client_as, customer):
     app.config["UPLOAD_HOURLY_LIMIT"] = 60
     for _ in range(59):  # the hour so far: one image short of the limit
-        db.session.add(Upload(name=f"{secrets.token_hex(16)}.png", owner_id=customer.id, content_type="image/png",
-                              width=1, height=1, size_bytes=1))
+        db.session.add(
+            Upload(
+                name=f"{secrets.token_hex(16)}.png",
+                owner_id=customer.id,
+                content_type="image/png",
+                width=1,
+                height=1,
+                size_bytes=1,
+            )
+        )
     db.session.commit()
     signed_in = client_as(customer)
     session_cookie, token = signed_in.get_cookie("session").value, signed_in.csrf_token()
@@ -37,8 +46,12 @@ def test_racing_uploads_cannot_pass_the_hourly_limit(app, client_as, customer):
         browser.set_cookie("session", session_cookie)
         data = {"file": (io.BytesIO(_png(n)), f"photo{n}.png")}
         barrier.wait()
-        response = browser.post("/uploads", data=data, content_type="multipart/form-data",
-                                headers={"X-CSRFToken": token, "Accept": "application/json"})
+        response = browser.post(
+            "/uploads",
+            data=data,
+            content_type="multipart/form-data",
+            headers={"X-CSRFToken": token, "Accept": "application/json"},
+        )
         statuses.append(response.status_code)
         if response.status_code == 429:
             assert int(response.headers["Retry-After"]) > 0

@@ -37,11 +37,15 @@ EXPECTED = {
 # Client-side content types a hostile client might claim; they must change nothing.
 CLAIMED_TYPES = {".svg": "image/svg+xml", ".html": "image/png", ".jpg": "image/jpeg", ".png": "image/png"}
 
-requires_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"upload samples not found at {SAMPLES} ({HOW_TO_GET})")
+requires_samples = pytest.mark.skipif(
+    not SAMPLES.is_dir(), reason=f"upload samples not found at {SAMPLES} ({HOW_TO_GET})"
+)
 
 
 def _samples() -> list[str]:
-    return sorted(p.name for p in SAMPLES.iterdir() if p.is_file() and p.name != "README.md") if SAMPLES.is_dir() else []
+    return (
+        sorted(p.name for p in SAMPLES.iterdir() if p.is_file() and p.name != "README.md") if SAMPLES.is_dir() else []
+    )
 
 
 @requires_samples
@@ -70,10 +74,18 @@ def test_sample_is_handled_as_the_readme_says(app, uploader, client_as, make_cat
     assert name.rsplit(".", 1)[1] == path.suffix.lstrip(".")
     # Posted in a public topic, the image is served to anyone, as an image, never sniffed as something else.
     markdown = response.get_json()["markdown"]
-    topic_page = uploader.post("/new", {
-        "type": "question", "title": "A picture of the problem", "body": f"Look:\n\n{markdown}",
-        "category_id": make_category().id, "mood": "upset", "confirmed": "1",
-    }, follow_redirects=True)
+    topic_page = uploader.post(
+        "/new",
+        {
+            "type": "question",
+            "title": "A picture of the problem",
+            "body": f"Look:\n\n{markdown}",
+            "category_id": make_category().id,
+            "mood": "upset",
+            "confirmed": "1",
+        },
+        follow_redirects=True,
+    )
     assert topic_page.status_code == 200
     topic_body = page(topic_page).find("article", class_="topic").find("div", class_="body")
     assert [img.get("src") for img in topic_body.find_all("img")] == [f"/media/{name}"]

@@ -14,21 +14,40 @@ def _url(topic) -> str:
     return f"/t/{topic.id}-{topic.slug}"
 
 
-ROUTES = [("post", "/t/{id}/close"), ("post", "/t/{id}/reopen"), ("get", "/t/{id}/move"), ("post", "/t/{id}/move"),
-          ("get", "/t/{id}/merge"), ("post", "/t/{id}/merge")]
+ROUTES = [
+    ("post", "/t/{id}/close"),
+    ("post", "/t/{id}/reopen"),
+    ("get", "/t/{id}/move"),
+    ("post", "/t/{id}/move"),
+    ("get", "/t/{id}/merge"),
+    ("post", "/t/{id}/merge"),
+]
 
 
 @pytest.mark.parametrize("method, route", ROUTES)
 @pytest.mark.parametrize("who", ["customer", "rep_private", "marketing", "author"])
 def test_moderation_is_404_for_everyone_but_moderators(scene, client_as, make_user, method, route, who):
     user = {"marketing": lambda: make_user("marketing"), "author": lambda: scene["other"]}.get(
-        who, lambda: scene[who])()
+        who, lambda: scene[who]
+    )()
     client = client_as(user)
     before = db_snapshot()
 
-    response = getattr(client, method)(route.format(id=scene["duplicate"].id), **(
-        {"data": {"target": str(scene["original"].id), "confirmed": "1", "category_id": str(scene["acquiring"].id),
-                  "type": "idea"}} if method == "post" else {}))
+    response = getattr(client, method)(
+        route.format(id=scene["duplicate"].id),
+        **(
+            {
+                "data": {
+                    "target": str(scene["original"].id),
+                    "confirmed": "1",
+                    "category_id": str(scene["acquiring"].id),
+                    "type": "idea",
+                }
+            }
+            if method == "post"
+            else {}
+        ),
+    )
 
     assert response.status_code == 404
     assert db_snapshot() == before
@@ -45,7 +64,8 @@ def test_moderation_posts_need_the_csrf_token(scene, client_as, route):
     before = db_snapshot()
     response = client_as(scene["moderator"]).post_raw(
         route.format(id=scene["duplicate"].id),
-        data={"target": str(scene["original"].id), "confirmed": "1", "category_id": str(scene["acquiring"].id)})
+        data={"target": str(scene["original"].id), "confirmed": "1", "category_id": str(scene["acquiring"].id)},
+    )
     assert response.status_code == 400
     assert db_snapshot() == before
 
@@ -88,8 +108,9 @@ def test_moving_to_another_category_changes_the_responsible_department(scene, cl
     form = page(moderator.get(f"/t/{topic.id}/move"))
     assert form.find("option", value=str(scene["acquiring"].id)).text == "Acquiring (Business)"
 
-    response = moderator.post(f"/t/{topic.id}/move", {"category_id": str(scene["acquiring"].id), "type": "idea"},
-                              follow_redirects=True)
+    response = moderator.post(
+        f"/t/{topic.id}/move", {"category_id": str(scene["acquiring"].id), "type": "idea"}, follow_redirects=True
+    )
 
     assert "The topic is moved. Business is responsible for it now." in flashes(response)
     text = page_text(client_as(scene["customer"]).get(_url(topic)))
@@ -99,12 +120,15 @@ def test_moving_to_another_category_changes_the_responsible_department(scene, cl
     assert "moved from Cards (Problem) to Acquiring (Idea)" in history and "Mona Moderator" in history
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"category_id": "999999", "type": "problem"}, "Not a valid choice."),
-    ({"category_id": "abc", "type": "problem"}, None),
-    ({"category_id": "{cards}", "type": "complaint"}, "Not a valid choice."),
-    ({"category_id": "{cards}", "type": "problem"}, "Choose another category or another type."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"category_id": "999999", "type": "problem"}, "Not a valid choice."),
+        ({"category_id": "abc", "type": "problem"}, None),
+        ({"category_id": "{cards}", "type": "complaint"}, "Not a valid choice."),
+        ({"category_id": "{cards}", "type": "problem"}, "Choose another category or another type."),
+    ],
+)
 def test_bad_moves_are_form_errors(scene, client_as, data, message):
     data = {key: value.format(cards=scene["cards"].id) for key, value in data.items()}
     before = db_snapshot()
@@ -150,15 +174,18 @@ def test_merge_asks_first_then_merges(scene, client_as, make_user):
     assert "Merged" in page(client_as().get("/")).find("ul", class_="topic-list").text
 
 
-@pytest.mark.parametrize("target, message", [
-    ("", "This field is required."),
-    ("the other one", "Enter the topic's number or paste its link."),
-    ("https://example.com/about", "Enter the topic's number or paste its link."),
-    ("999999", "There is no topic with this number."),
-    ("99999999999999999999", "Enter the topic's number or paste its link."),
-    ("self", "A topic cannot be merged into itself."),
-    ("deleted", "There is no topic with this number."),
-])
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("", "This field is required."),
+        ("the other one", "Enter the topic's number or paste its link."),
+        ("https://example.com/about", "Enter the topic's number or paste its link."),
+        ("999999", "There is no topic with this number."),
+        ("99999999999999999999", "Enter the topic's number or paste its link."),
+        ("self", "A topic cannot be merged into itself."),
+        ("deleted", "There is no topic with this number."),
+    ],
+)
 def test_bad_merge_targets_are_form_errors(scene, client_as, target, message):
     duplicate = scene["duplicate"]
     if target == "deleted":
@@ -185,8 +212,12 @@ def test_the_merge_page_offers_similar_topics(scene, client_as):
 
 def test_a_merged_duplicate_leaves_search_and_makes_the_original_findable(scene, client_as):
     moderator = client_as(scene["moderator"])
-    assert moderator.post(f"/t/{scene['duplicate'].id}/merge",
-                          {"target": str(scene["original"].id), "confirmed": "1"}).status_code == 302
+    assert (
+        moderator.post(
+            f"/t/{scene['duplicate'].id}/merge", {"target": str(scene["original"].id), "confirmed": "1"}
+        ).status_code
+        == 302
+    )
 
     found = client_as(scene["customer"]).get("/api/v1/suggest", query_string={"title": "Riga airport shop refused"})
     assert [item["id"] for item in found.get_json()] == [scene["original"].id]
@@ -194,8 +225,9 @@ def test_a_merged_duplicate_leaves_search_and_makes_the_original_findable(scene,
 
 def test_a_moderators_edit_shows_who_edited(scene, client_as):
     topic = scene["original"]
-    response = client_as(scene["moderator"]).post(f"/t/{topic.id}/edit", {
-        "title": topic.title, "body": "Declined in Riga and Vilnius airports."})
+    response = client_as(scene["moderator"]).post(
+        f"/t/{topic.id}/edit", {"title": topic.title, "body": "Declined in Riga and Vilnius airports."}
+    )
     assert response.status_code == 302
     edited = page(client_as().get(_url(topic))).find("span", class_="edited")
     assert edited.text.startswith("edited by Mona Moderator")
@@ -211,8 +243,12 @@ def test_the_original_lists_its_duplicates_in_a_fixed_number_of_queries(scene, c
     client = client_as(scene["moderator"])
     counts = []
     for n in (2, 12):
-        while db.session.scalar(select(func.count()).select_from(Topic)
-                                .where(Topic.merged_into_id == scene["original"].id)) < n:
+        while (
+            db.session.scalar(
+                select(func.count()).select_from(Topic).where(Topic.merged_into_id == scene["original"].id)
+            )
+            < n
+        ):
             extra = make_topic(topic_type="problem", category=scene["cards"])
             community.post_comment(scene["rep_private"], extra, "Same as the other one.")
             services.merge_topic(scene["moderator"], extra, scene["original"])

@@ -1,4 +1,5 @@
 """Moderation rules: close/reopen, move, merge (votes, followers, chains), the "edited" mark."""
+
 from datetime import timedelta
 
 import pytest
@@ -20,11 +21,16 @@ def _voters(topic) -> set[int]:
 
 
 def _actions(topic) -> list[tuple[str, dict | None]]:
-    return [(a.action, a.detail) for a in db.session.scalars(
-        select(ModerationAction).where(ModerationAction.topic_id == topic.id).order_by(ModerationAction.id))]
+    return [
+        (a.action, a.detail)
+        for a in db.session.scalars(
+            select(ModerationAction).where(ModerationAction.topic_id == topic.id).order_by(ModerationAction.id)
+        )
+    ]
 
 
 # --- close / reopen -------------------------------------------------------------------------------------------
+
 
 def test_a_closed_topic_takes_no_answers_until_reopened(scene):
     topic, moderator = scene["original"], scene["moderator"]
@@ -70,6 +76,7 @@ def test_a_merged_topic_cannot_be_reopened(scene):
 
 # --- move --------------------------------------------------------------------------------------------------------
 
+
 def test_moving_to_another_category_hands_the_topic_to_its_department(scene):
     topic = scene["original"]
     moved = []
@@ -86,10 +93,20 @@ def test_moving_to_another_category_hands_the_topic_to_its_department(scene):
 
     assert (topic.category_id, topic.department_id) == (scene["acquiring"].id, scene["business"].id)
     assert topic.status == "open"
-    assert moved == [(topic, {"actor": scene["moderator"], "old_category_id": scene["cards"].id,
-                              "old_department_id": scene["private"].id, "old_type": "problem"})]
-    assert _actions(topic) == [("move", {"from_category": "Cards", "to_category": "Acquiring",
-                                         "from_type": "problem", "to_type": "problem"})]
+    assert moved == [
+        (
+            topic,
+            {
+                "actor": scene["moderator"],
+                "old_category_id": scene["cards"].id,
+                "old_department_id": scene["private"].id,
+                "old_type": "problem",
+            },
+        )
+    ]
+    assert _actions(topic) == [
+        ("move", {"from_category": "Cards", "to_category": "Acquiring", "from_type": "problem", "to_type": "problem"})
+    ]
 
 
 def test_a_status_the_new_type_lacks_starts_over_in_the_status_history(scene, make_topic):
@@ -104,7 +121,8 @@ def test_a_status_the_new_type_lacks_starts_over_in_the_status_history(scene, ma
     assert (question.type, question.status) == ("problem", "open")
     history = db.session.execute(
         select(StatusChange.old_status, StatusChange.new_status, StatusChange.actor_id)
-        .where(StatusChange.topic_id == question.id).order_by(StatusChange.id)
+        .where(StatusChange.topic_id == question.id)
+        .order_by(StatusChange.id)
     ).all()
     assert history == [("open", "answered", scene["rep_private"].id), ("answered", "open", scene["moderator"].id)]
 
@@ -117,9 +135,14 @@ def test_a_status_the_new_type_has_is_kept(scene, make_topic):
     assert db.session.scalar(select(func.count()).select_from(StatusChange)) == 0
 
 
-@pytest.mark.parametrize("category, topic_type, field", [
-    ("same", "problem", "category_id"), (None, "problem", "category_id"), ("cards", "complaint", "type"),
-])
+@pytest.mark.parametrize(
+    "category, topic_type, field",
+    [
+        ("same", "problem", "category_id"),
+        (None, "problem", "category_id"),
+        ("cards", "complaint", "type"),
+    ],
+)
 def test_bad_moves_are_refused(scene, category, topic_type, field):
     category_id = {"same": scene["cards"].id, "cards": scene["cards"].id, None: 999_999}[category]
     with pytest.raises(DomainError) as error:
@@ -128,6 +151,7 @@ def test_bad_moves_are_refused(scene, category, topic_type, field):
 
 
 # --- merge -------------------------------------------------------------------------------------------------------
+
 
 def test_merge_moves_votes_without_double_votes(scene, make_user):
     original, duplicate = scene["original"], scene["duplicate"]
@@ -190,9 +214,11 @@ def test_merge_moves_followers(scene, make_user):
     services.merge_topic(scene["moderator"], scene["duplicate"], scene["original"])
     db.session.commit()
 
-    following = dict(db.session.execute(
-        select(Subscription.user_id, Subscription.is_following).where(Subscription.topic_id == scene["original"].id)
-    ).all())
+    following = dict(
+        db.session.execute(
+            select(Subscription.user_id, Subscription.is_following).where(Subscription.topic_id == scene["original"].id)
+        ).all()
+    )
     assert following[follower.id] is True
     assert following[scene["other"].id] is True  # the duplicate's author follows the original now
     assert following[unfollowed.id] is False
@@ -207,13 +233,16 @@ def test_merging_a_topic_others_were_merged_into_leaves_no_chains(scene, make_to
     assert first.merged_into_id == scene["original"].id
 
 
-@pytest.mark.parametrize("case, message", [
-    ("itself", "cannot be merged into itself"),
-    ("already merged", "already merged"),
-    ("into a merged topic", "was itself merged"),
-    ("into a hidden topic", "everyone can see"),
-    ("public into private", "private topic by the same author"),
-])
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("itself", "cannot be merged into itself"),
+        ("already merged", "already merged"),
+        ("into a merged topic", "was itself merged"),
+        ("into a hidden topic", "everyone can see"),
+        ("public into private", "private topic by the same author"),
+    ],
+)
 def test_impossible_merges_are_refused(scene, make_topic, case, message):
     moderator, original, duplicate = scene["moderator"], scene["original"], scene["duplicate"]
     third = make_topic(author=scene["customer"], topic_type="problem", category=scene["cards"])
@@ -242,6 +271,7 @@ def test_a_private_topic_merges_into_another_private_topic_of_the_same_author(sc
 
 
 # --- the "edited" mark -------------------------------------------------------------------------------------------
+
 
 def test_the_author_fixing_a_typo_right_away_leaves_no_mark(scene):
     topic = scene["original"]

@@ -1,4 +1,5 @@
 """News: who writes it, who sees drafts, the pinned block on the community home, the page and the Atom feed."""
+
 import io
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -16,22 +17,34 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def writers(community, make_user):
-    return {"admin": community["admin"], "marketing": make_user("marketing", "marketing@test.example", "Mila Marketing")}
+    return {
+        "admin": community["admin"],
+        "marketing": make_user("marketing", "marketing@test.example", "Mila Marketing"),
+    }
 
 
 @pytest.fixture
 def publish(writers):
-    def make(title="New cashback programme", body="From **June** cashback is 5%.", pinned=False, publish=True,
-             author="marketing"):
+    def make(
+        title="New cashback programme",
+        body="From **June** cashback is 5%.",
+        pinned=False,
+        publish=True,
+        author="marketing",
+    ):
         post = services.create_news(writers[author], title, body, is_pinned=pinned, publish=publish)
         db.session.commit()
         return post
+
     return make
 
 
 def _form(**changes):
-    data = {"title": "Branches closed on the holiday", "body": "All branches are closed on **May 9**.",
-            "is_published": "y"}
+    data = {
+        "title": "Branches closed on the holiday",
+        "body": "All branches are closed on **May 9**.",
+        "is_published": "y",
+    }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -43,7 +56,10 @@ def test_admins_and_marketing_publish_news(client_as, writers, who):
     response = client.post("/news/new", _form(is_pinned="y"))
 
     post = db.session.scalar(select(NewsPost))
-    assert response.status_code == 302 and response.headers["Location"] == f"/news/{post.id}-branches-closed-on-the-holiday"
+    assert (
+        response.status_code == 302
+        and response.headers["Location"] == f"/news/{post.id}-branches-closed-on-the-holiday"
+    )
     assert "The news is published." in flashes(client.get("/news/"))
     shown = page(client_as().get(response.headers["Location"]))
     assert shown.find("h1").text == "Branches closed on the holiday"
@@ -74,13 +90,16 @@ def test_news_form_needs_the_csrf_token(client_as, writers):
     assert db_snapshot() == before
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"title": ""}, "This field is required."),
-    ({"title": "x" * 300}, "Field must be between 3 and 200 characters long."),
-    ({"title": "  ab  "}, "The title must be at least 3 characters long."),
-    ({"body": ""}, "This field is required."),
-    ({"body": "x" * 60000}, "Field cannot be longer than 50000 characters."),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"title": ""}, "This field is required."),
+        ({"title": "x" * 300}, "Field must be between 3 and 200 characters long."),
+        ({"title": "  ab  "}, "The title must be at least 3 characters long."),
+        ({"body": ""}, "This field is required."),
+        ({"body": "x" * 60000}, "Field cannot be longer than 50000 characters."),
+    ],
+)
 def test_bad_news_is_a_form_error(client_as, writers, changes, message):
     before = db_snapshot()
     response = client_as(writers["marketing"]).post("/news/new", _form(**changes))
@@ -90,8 +109,10 @@ def test_bad_news_is_a_form_error(client_as, writers, changes, message):
 
 
 def test_markdown_images_render_and_scripts_do_not(publish, client_as):
-    post = publish(body='![New card design](https://cdn.example.com/card.png)\n\n<script>alert(1)</script>'
-                        '\n\n[click](javascript:alert(2))')
+    post = publish(
+        body="![New card design](https://cdn.example.com/card.png)\n\n<script>alert(1)</script>"
+        "\n\n[click](javascript:alert(2))"
+    )
     body = page(client_as().get(f"/news/{post.id}-{post.slug}")).find("div", class_="body")
     image = body.find("img")
     assert (image.get("src"), image.get("alt")) == ("https://cdn.example.com/card.png", "New card design")
@@ -140,7 +161,9 @@ def test_pinned_news_shows_on_the_community_home(publish, client_as):
 
     block = page(client_as().get("/")).find("section", class_="pinned-news")
 
-    titles = [a.text for a in block.find_all("a") if a.get("href", "").startswith("/news/") and a.get("href") != "/news/"]
+    titles = [
+        a.text for a in block.find_all("a") if a.get("href", "").startswith("/news/") and a.get("href") != "/news/"
+    ]
     assert titles == ["Pinned news 3", "Pinned news 2", "Pinned news 1"]  # newest three
     assert block.find("a", href=f"/news/{pinned[3].id}-{pinned[3].slug}") is not None
 
@@ -187,7 +210,9 @@ def test_the_atom_feed(publish, client_as, writers):
     assert first.find(f"{ATOM}id").text == f"http://localhost/news/{newer.id}"
     assert first.find(f"{ATOM}content").get("type") == "html"
     assert '<img src="https://cdn.example.com/map.png" alt="map">' in first.find(f"{ATOM}content").text
-    assert entries[1].find(f"{ATOM}content").text.strip() == "<p>Hello &amp; &lt;welcome&gt;</p>"  # escaped once more in the XML
+    assert (
+        entries[1].find(f"{ATOM}content").text.strip() == "<p>Hello &amp; &lt;welcome&gt;</p>"
+    )  # escaped once more in the XML
     assert first.find(f"{ATOM}author").find(f"{ATOM}name").text == "Mila Marketing"
     assert first.find(f"{ATOM}published").text.endswith("Z")
     index = page(client_as().get("/news/"))
@@ -202,6 +227,7 @@ def test_an_empty_feed_is_still_valid(client_as):
 def test_marketing_is_not_staff(client_as, writers, make_topic, community):
     hidden = make_topic(category=community["cards"])
     from app.community import services as community_services
+
     community_services.set_topic_hidden(community["moderator"], hidden, True)
     db.session.commit()
     assert client_as(writers["marketing"]).get(f"/t/{hidden.id}-{hidden.slug}").status_code == 404
@@ -219,6 +245,7 @@ def test_admins_can_give_the_marketing_role(client_as, community, customer):
 
 def _png() -> bytes:
     from PIL import Image
+
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, "PNG")
     return buffer.getvalue()
@@ -226,9 +253,12 @@ def _png() -> bytes:
 
 def test_uploaded_images_follow_the_post_visibility(client_as, writers):
     writer = client_as(writers["marketing"])
-    uploaded = writer.post_raw("/uploads", data={"file": (io.BytesIO(_png()), "banner.png")},
-                               headers={"X-CSRFToken": writer.csrf_token(), "Accept": "application/json"},
-                               content_type="multipart/form-data")
+    uploaded = writer.post_raw(
+        "/uploads",
+        data={"file": (io.BytesIO(_png()), "banner.png")},
+        headers={"X-CSRFToken": writer.csrf_token(), "Accept": "application/json"},
+        content_type="multipart/form-data",
+    )
     assert uploaded.status_code == 201, uploaded.get_data(as_text=True)
     image_url, markdown = uploaded.get_json()["url"], uploaded.get_json()["markdown"]
 

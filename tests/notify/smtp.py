@@ -7,6 +7,7 @@
 `server.answer_next(n, "451 4.3.0 Try again later")` makes the next n DATA commands fail with that reply;
 `server.stop()` and `server.start()` take it down and bring it back on the same port.
 """
+
 import email
 import email.policy
 import socket
@@ -33,8 +34,11 @@ class _Handler:
             if self.server.replies:
                 return self.server.replies.pop(0)
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-            self.server.deliveries.append(Delivery(envelope.mail_from, list(envelope.rcpt_tos), message,
-                                                    envelope.original_content or envelope.content))
+            self.server.deliveries.append(
+                Delivery(
+                    envelope.mail_from, list(envelope.rcpt_tos), message, envelope.original_content or envelope.content
+                )
+            )
         return "250 2.0.0 OK"
 
 
@@ -80,8 +84,16 @@ class SmtpServer:
 
     def configure(self, app) -> None:
         """Point `app` at this server."""
-        app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER=self.host, MAIL_PORT=self.port, MAIL_TIMEOUT=5,
-                          MAIL_USE_TLS=False, MAIL_USE_SSL=False, MAIL_USERNAME="", MAIL_FROM="support@test.example")
+        app.config.update(
+            MAIL_BACKEND="smtp",
+            MAIL_SERVER=self.host,
+            MAIL_PORT=self.port,
+            MAIL_TIMEOUT=5,
+            MAIL_USE_TLS=False,
+            MAIL_USE_SSL=False,
+            MAIL_USERNAME="",
+            MAIL_FROM="support@test.example",
+        )
 
 
 def text_part(message) -> str:

@@ -1,6 +1,7 @@
 """Sending is exactly once: mail is queued with the change and sent after commit; when the SMTP server is down
 or answers 4xx the request still succeeds, the message waits, and `flask notify send` delivers it once;
 running it again sends nothing. A sender that died mid-send is recovered with the same Message-ID."""
+
 import threading
 from datetime import timedelta
 
@@ -25,8 +26,9 @@ def _answer_through_the_site(client_as, community, topic, body="Please try again
     return response
 
 
-def test_server_down_then_flask_notify_send_delivers_exactly_once(mail, runner, client_as, community, customer,
-                                                                   make_topic):
+def test_server_down_then_flask_notify_send_delivers_exactly_once(
+    mail, runner, client_as, community, customer, make_topic
+):
     topic = make_topic(author=customer, category=community["cards"])
     mail.stop()
 
@@ -71,8 +73,9 @@ def test_a_4xx_answer_is_retried_and_delivered_once(mail, runner, client_as, com
     assert len(mail.inbox("customer@test.example")) == 1
 
 
-def test_a_5xx_answer_fails_the_message_and_it_can_be_queued_again(mail, runner, client_as, community, customer,
-                                                                    make_topic):
+def test_a_5xx_answer_fails_the_message_and_it_can_be_queued_again(
+    mail, runner, client_as, community, customer, make_topic
+):
     topic = make_topic(author=customer, category=community["cards"])
     mail.answer_next(1, "550 5.1.1 No such mailbox")
 
@@ -104,26 +107,30 @@ def test_after_max_attempts_a_message_fails(app, mail, community, customer, make
 
 def test_backoff_doubles(app):
     from app.notify.sender import backoff
+
     assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
     assert backoff(30) == timedelta(hours=6)
 
 
-def test_a_sender_that_died_mid_send_is_recovered_with_the_same_message_id(app, mail, community, customer,
-                                                                           make_topic):
+def test_a_sender_that_died_mid_send_is_recovered_with_the_same_message_id(app, mail, community, customer, make_topic):
     app.config["MAIL_SEND"] = "deferred"
     topic = make_topic(author=customer, category=community["cards"])
     community_services.post_comment(community["rep_private"], topic, "An answer.")
     db.session.commit()
     [message] = _customer_mail()
     # A sender claimed it and died: the row stays 'sending'.
-    db.session.execute(update(MailMessage).where(MailMessage.id == message.id)
-                       .values(status="sending", claim_token="dead-sender", claimed_at=utcnow() - timedelta(minutes=5)))
+    db.session.execute(
+        update(MailMessage)
+        .where(MailMessage.id == message.id)
+        .values(status="sending", claim_token="dead-sender", claimed_at=utcnow() - timedelta(minutes=5))
+    )
     db.session.commit()
 
     assert send_queued().released == 0  # claimed five minutes ago: maybe still sending, leave it
     assert mail.inbox("customer@test.example") == []
-    db.session.execute(update(MailMessage).where(MailMessage.id == message.id)
-                       .values(claimed_at=utcnow() - timedelta(minutes=11)))
+    db.session.execute(
+        update(MailMessage).where(MailMessage.id == message.id).values(claimed_at=utcnow() - timedelta(minutes=11))
+    )
     db.session.commit()
 
     report = send_queued()
@@ -150,7 +157,7 @@ def test_two_senders_at_once_send_every_message_once(app, mail, community, custo
         try:
             with app.app_context():
                 send_queued()
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run) for _ in range(3)]
@@ -167,16 +174,30 @@ def test_two_senders_at_once_send_every_message_once(app, mail, community, custo
 
 def test_the_same_change_never_queues_twice(app, community, customer, make_topic):
     from app.notify.compose import insert_mail
+
     topic = make_topic(author=customer, category=community["cards"])
-    row = {"dedup_key": "comment:1:to:1", "event": "comment", "recipient_id": customer.id,
-           "recipient": customer.email, "subject": "s", "body_text": "t", "body_html": "<p>t</p>",
-           "message_id": "<a@test>", "unsubscribe_url": None, "topic_id": topic.id}
+    row = {
+        "dedup_key": "comment:1:to:1",
+        "event": "comment",
+        "recipient_id": customer.id,
+        "recipient": customer.email,
+        "subject": "s",
+        "body_text": "t",
+        "body_html": "<p>t</p>",
+        "message_id": "<a@test>",
+        "unsubscribe_url": None,
+        "topic_id": topic.id,
+    }
 
     assert insert_mail(db.session, [dict(row)]) == {"comment:1:to:1"}
     assert insert_mail(db.session, [dict(row, message_id="<b@test>")]) == set()
     db.session.commit()
-    assert db.session.scalar(select(db.func.count()).select_from(MailMessage).where(
-        MailMessage.dedup_key == "comment:1:to:1")) == 1
+    assert (
+        db.session.scalar(
+            select(db.func.count()).select_from(MailMessage).where(MailMessage.dedup_key == "comment:1:to:1")
+        )
+        == 1
+    )
 
 
 def test_deferred_sending_leaves_everything_to_the_cli(app, mail, runner, community, customer, make_topic):
@@ -191,8 +212,9 @@ def test_deferred_sending_leaves_everything_to_the_cli(app, mail, runner, commun
     assert "sent: 1" in runner.invoke(args=["notify", "status"]).output
 
 
-def test_a_request_sends_at_most_the_inline_limit_and_cron_sends_the_rest(app, mail, runner, community, customer,
-                                                                          make_topic, make_user):
+def test_a_request_sends_at_most_the_inline_limit_and_cron_sends_the_rest(
+    app, mail, runner, community, customer, make_topic, make_user
+):
     topic = make_topic(author=customer, category=community["cards"])
     for _ in range(4):
         community_services.post_comment(make_user(), topic, "Me too.")

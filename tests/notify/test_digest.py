@@ -1,4 +1,5 @@
 """`flask notify digest`: once a day each department lead gets the overdue topics of their departments."""
+
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -12,8 +13,11 @@ from tests.notify.smtp import html_part, text_part
 
 
 def _overdue(topic, hours=3):
-    db.session.execute(update(TopicWork).where(TopicWork.topic_id == topic.id)
-                       .values(first_response_due_at=utcnow() - timedelta(hours=hours)))
+    db.session.execute(
+        update(TopicWork)
+        .where(TopicWork.topic_id == topic.id)
+        .values(first_response_due_at=utcnow() - timedelta(hours=hours))
+    )
     db.session.commit()
 
 
@@ -22,8 +26,7 @@ def test_leads_get_the_overdue_digest_once_a_day(mail, runner, community, custom
     staff_services.set_department_leads(community["admin"], community["private"], [lead.id])
     db.session.commit()
     late = make_topic(author=customer, category=community["cards"], title="Nobody answers me")
-    private_late = make_topic(author=make_user(), category=community["cards"], title="A private wait",
-                              is_private=True)
+    private_late = make_topic(author=make_user(), category=community["cards"], title="A private wait", is_private=True)
     make_topic(author=customer, category=community["cards"], title="Still in time")
     business_late = make_topic(author=customer, category=community["acquiring"], title="Terminal is broken")
     for topic in (late, private_late, business_late):
@@ -51,8 +54,9 @@ def test_leads_get_the_overdue_digest_once_a_day(mail, runner, community, custom
     assert len(mail.messages) == 1
 
 
-def test_no_digest_when_nothing_is_overdue_or_the_lead_unsubscribed(mail, runner, client, community, customer,
-                                                                      make_topic):
+def test_no_digest_when_nothing_is_overdue_or_the_lead_unsubscribed(
+    mail, runner, client, community, customer, make_topic
+):
     lead = community["rep_business"]
     staff_services.set_department_leads(community["admin"], community["business"], [lead.id])
     db.session.commit()

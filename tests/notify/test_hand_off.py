@@ -1,6 +1,7 @@
 """A topic handed to another department (app.staff) reaches that department's representatives by e-mail, with
 who handed it over and the hand-off note; never the person who handed it over, the old department, the customer
 or other followers. Checked at a real SMTP server, through the staff panel's hand-off form."""
+
 import pytest
 from sqlalchemy import select
 
@@ -22,8 +23,9 @@ def _recipients(server) -> list[str]:
 
 
 def _hand_off(client_as, actor, topic, department, note=NOTE):
-    response = client_as(actor).post(f"/staff/t/{topic.id}/hand-off",
-                                     {"department_id": str(department.id), "note": note})
+    response = client_as(actor).post(
+        f"/staff/t/{topic.id}/hand-off", {"department_id": str(department.id), "note": note}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
 
@@ -107,8 +109,7 @@ def test_the_note_never_reaches_customers_or_followers(mail, desk, client_as, cu
     db.session.commit()
 
     assert mail.inbox("customer@test.example") and mail.inbox("neighbour@test.example")
-    for address in ("customer@test.example", "neighbour@test.example", "rep.private@test.example",
-                    "rita@test.example"):
+    for address in ("customer@test.example", "neighbour@test.example", "rep.private@test.example", "rita@test.example"):
         for message in mail.inbox(address):
             assert "HANDOFF-NOTE" not in message.as_string()
     staff_ids = {desk["rep_business"].id, desk["bella"].id}
@@ -130,8 +131,9 @@ def test_an_unsubscribed_representative_gets_nothing(mail, desk, client_as, make
     # Bella stops "new topics for my departments" with the one-click link of a new-topic e-mail...
     make_topic(author=desk["neighbour"], category=desk["acquiring"], title="POS terminal offline")
     new_topic_mail = mail.inbox("bella@test.example")[0]
-    response = client_as().post_raw(new_topic_mail["List-Unsubscribe"][1:-1].removeprefix(BASE),
-                                    data={"List-Unsubscribe": "One-Click"})
+    response = client_as().post_raw(
+        new_topic_mail["List-Unsubscribe"][1:-1].removeprefix(BASE), data={"List-Unsubscribe": "One-Click"}
+    )
     assert response.status_code == 200
     mail.deliveries.clear()
 
@@ -139,12 +141,17 @@ def test_an_unsubscribed_representative_gets_nothing(mail, desk, client_as, make
 
     # ...so a topic handed to her department is not mailed to her either.
     assert _recipients(mail) == ["rep.business@test.example"]
-    assert db.session.scalar(select(MailMessage).where(MailMessage.recipient == "bella@test.example",
-                                                       MailMessage.event == "hand_off")) is None
+    assert (
+        db.session.scalar(
+            select(MailMessage).where(MailMessage.recipient == "bella@test.example", MailMessage.event == "hand_off")
+        )
+        is None
+    )
 
 
 def test_a_representative_with_all_mail_off_gets_nothing(mail, desk, client_as):
     from app.notify import services as notify_services
+
     notify_services.update_settings(desk["bella"], email_enabled=False)
     db.session.commit()
 
@@ -157,6 +164,7 @@ def test_unsubscribing_after_queueing_cancels_the_mail(app, mail, desk, client_a
     app.config["MAIL_SEND"] = "deferred"
     _hand_off(client_as, desk["rep_private"], desk["topic"], desk["business"])
     from app.notify import services as notify_services
+
     notify_services.update_settings(desk["bella"], new_topics=False)
     db.session.commit()
 
@@ -213,8 +221,9 @@ def test_the_e_mail_comes_in_the_recipients_language(mail, desk, client_as):
 
 def test_a_failed_hand_off_queues_nothing(mail, desk, client_as):
     before = db.session.scalar(select(db.func.count()).select_from(MailMessage))
-    response = client_as(desk["rep_private"]).post(f"/staff/t/{desk['topic'].id}/hand-off",
-                                                   {"department_id": str(desk["business"].id), "note": "  "})
+    response = client_as(desk["rep_private"]).post(
+        f"/staff/t/{desk['topic'].id}/hand-off", {"department_id": str(desk["business"].id), "note": "  "}
+    )
     assert response.status_code == 422
     assert db.session.scalar(select(db.func.count()).select_from(MailMessage)) == before
     assert mail.deliveries == []

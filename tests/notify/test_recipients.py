@@ -1,6 +1,7 @@
 """Who gets which e-mail, checked at a real SMTP server: new topics reach the department's representatives,
 answers, statuses and solutions reach the topic's followers (never the person who acted), and nobody gets
 mail about what they may not see."""
+
 from sqlalchemy import select
 
 from app.community import services as community_services
@@ -97,8 +98,9 @@ def test_e_mail_comes_in_the_recipients_language(mail, community, customer, make
     assert mail.messages[0]["Subject"].startswith("В работе: ")
 
 
-def test_no_mail_about_a_private_topic_to_a_customer_who_may_not_see_it(mail, community, customer, make_topic,
-                                                                         make_user, client_as):
+def test_no_mail_about_a_private_topic_to_a_customer_who_may_not_see_it(
+    mail, community, customer, make_topic, make_user, client_as
+):
     topic = make_topic(author=customer, category=community["cards"], is_private=True)
     stranger = make_user(email="stranger@test.example")
     # The stranger cannot follow it...
@@ -152,6 +154,7 @@ def test_hidden_comments_are_not_mailed(app, mail, community, customer, make_top
     db.session.commit()
 
     from app.notify.sender import send_queued
+
     report = send_queued()
 
     assert report.cancelled == 1
@@ -171,6 +174,7 @@ def test_nothing_is_queued_when_the_request_fails(client, auth, community, custo
 
 def test_a_topic_moved_to_another_department_reaches_its_representatives(mail, community, customer, make_topic):
     from app.moderation import services as moderation
+
     topic = make_topic(author=customer, category=community["cards"], title="Terminal for my shop")
     mail.deliveries.clear()
 

@@ -1,4 +1,5 @@
 """Follow and unfollow on the topic page, the e-mail settings page, and the admins' outbox."""
+
 import re
 
 import pytest
@@ -15,8 +16,9 @@ def _has(node, attribute: str) -> bool:
 
 
 def _following(user, topic):
-    return db.session.scalar(select(Subscription.is_following).where(
-        Subscription.topic_id == topic.id, Subscription.user_id == user.id))
+    return db.session.scalar(
+        select(Subscription.is_following).where(Subscription.topic_id == topic.id, Subscription.user_id == user.id)
+    )
 
 
 def test_the_topic_page_offers_follow_and_unfollow(client, auth, community, customer, make_topic, make_user):
@@ -59,8 +61,14 @@ def test_following_twice_is_harmless(client, auth, customer, make_topic):
     auth.login()
     client.post(f"/t/{topic.id}/follow")
     client.post(f"/t/{topic.id}/follow")
-    assert db.session.scalar(select(db.func.count()).select_from(Subscription).where(
-        Subscription.topic_id == topic.id, Subscription.user_id == customer.id)) == 1
+    assert (
+        db.session.scalar(
+            select(db.func.count())
+            .select_from(Subscription)
+            .where(Subscription.topic_id == topic.id, Subscription.user_id == customer.id)
+        )
+        == 1
+    )
 
 
 def test_settings_turn_topic_mail_off(app, client, auth, community, customer, make_topic):
@@ -111,8 +119,7 @@ def test_make_run_keeps_mail_in_the_outbox_for_admins(client, auth, community, c
     assert "An &lt;b&gt;answer&lt;/b&gt; with *markdown*" in text  # the plain-text part, escaped
 
 
-@pytest.mark.parametrize("email", ["customer@test.example", "rep.private@test.example",
-                                   "moderator@test.example"])
+@pytest.mark.parametrize("email", ["customer@test.example", "rep.private@test.example", "moderator@test.example"])
 def test_the_outbox_is_for_admins_only(client, auth, community, customer, email):
     auth.login(email)
     assert client.get("/admin/outbox").status_code == 404
@@ -124,11 +131,14 @@ def test_the_outbox_needs_login(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("setting, value, message", [
-    ("PUBLIC_URL", "support.example.com", "PUBLIC_URL must be an absolute http(s) URL"),
-    ("MAIL_BACKEND", "sendmail", "MAIL_BACKEND must be one of outbox, smtp"),
-    ("MAIL_SEND", "later", "MAIL_SEND must be 'inline' or 'deferred'"),
-])
+@pytest.mark.parametrize(
+    "setting, value, message",
+    [
+        ("PUBLIC_URL", "support.example.com", "PUBLIC_URL must be an absolute http(s) URL"),
+        ("MAIL_BACKEND", "sendmail", "MAIL_BACKEND must be one of outbox, smtp"),
+        ("MAIL_SEND", "later", "MAIL_SEND must be 'inline' or 'deferred'"),
+    ],
+)
 def test_the_app_refuses_broken_mail_settings(tmp_path, setting, value, message):
     from app import create_app
     from tests.conftest import _config_for

@@ -1,5 +1,6 @@
 """The unsubscribe link in every e-mail: GET asks, POST (a button, or the mail client's RFC 8058 one-click POST
 without any CSRF token) stops the mail, and no further e-mail of that kind arrives."""
+
 import pytest
 from sqlalchemy import select
 
@@ -56,8 +57,14 @@ def test_one_click_post_without_csrf_token_unfollows_and_stops_the_mail(client, 
 
     assert response.status_code == 200
     assert "You will get no more e-mails about “Where is my card”." in page_text(response)
-    assert db.session.scalar(select(Subscription.is_following).where(
-        Subscription.topic_id == topic.id, Subscription.user_id == customer.id)) is False
+    assert (
+        db.session.scalar(
+            select(Subscription.is_following).where(
+                Subscription.topic_id == topic.id, Subscription.user_id == customer.id
+            )
+        )
+        is False
+    )
     mail.deliveries.clear()
     _post(community["rep_private"], topic, "It was delivered.")
     assert mail.inbox("customer@test.example") == []
@@ -112,6 +119,7 @@ def test_a_forged_or_broken_link_is_404_and_changes_nothing(client, answered, to
 
 def test_a_link_signed_with_another_secret_is_refused(app, client, customer, answered):
     from itsdangerous import URLSafeSerializer
+
     forged = URLSafeSerializer("not-our-secret", salt="otklik.notify.unsubscribe").dumps([customer.id, "all"])
     assert client.post_raw(f"/unsubscribe/{forged}").status_code == 404
     assert db.session.get(NotificationSettings, customer.id) is None

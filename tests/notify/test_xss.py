@@ -1,12 +1,18 @@
 """E-mails carry user content: the XSS corpus in ../shared/data/xss, posted through the real services, comes
 out of the HTML part as plain formatting only, and titles and names as text."""
+
 from sqlalchemy import select
 
 from app.community import services as community_services
 from app.extensions import db
 from app.notify.models import MailMessage
 from tests.common.test_xss import (
-    BAD_SCHEMES, SCRIPT_CAPABLE, _batches, _content_problems, _payloads, _scheme,
+    BAD_SCHEMES,
+    SCRIPT_CAPABLE,
+    _batches,
+    _content_problems,
+    _payloads,
+    _scheme,
 )
 from tests.helpers import parse
 
@@ -37,7 +43,7 @@ def test_the_checks_are_not_blind():
 
 def test_the_corpus_in_e_mails_is_harmless(app, community, customer, make_user, make_topic):
     app.config["SEARCH_SYNC"] = "deferred"  # the index is not what this test is about
-    neighbour = make_user(name='Eve <b onmouseover=alert(1)>')
+    neighbour = make_user(name="Eve <b onmouseover=alert(1)>")
     batches = _batches(_payloads(), max_chars=19000, max_items=400)
     topic = make_topic(author=customer, category=community["cards"], title=TITLE, body="\n\n".join(batches[0]))
     community_services.post_comment(neighbour, topic, batches[-1][0])

@@ -1,5 +1,6 @@
 """Search tests run against the configured backend: Whoosh by default, PostgreSQL when
 TEST_SEARCH_BACKEND=postgres (with TEST_DATABASE_URL)."""
+
 import pytest
 
 from tests.helpers import with_search_backend

@@ -1,4 +1,5 @@
 """The shared analyser (app/search/analysis.py): one pipeline for documents and queries."""
+
 import time
 
 import pytest
@@ -11,17 +12,28 @@ def same_terms(a: str, b: str) -> bool:
     return analyse(a) == analyse(b)
 
 
-@pytest.mark.parametrize("a, b", [
-    ("карты", "карта"), ("картой", "карту"),                       # Russian inflection
-    ("відділеннях", "відділення"), ("картки", "картка"),            # Ukrainian inflection
-    ("ёлка", "елка"), ("щётка", "щетки"), ("Ёлочные", "елочный"),       # ё → е
-    ("running", "runs"), ("payments", "payment"), ("Cards", "card"),  # English stems
-    ("ПРИЛОЖЕНИЕ", "приложения"),                                     # case
-    ("п’ять", "п'ять"), ("пʼять", "п`ять"), ("зв”язку", "зв'язку"),  # Ukrainian apostrophes
-    ("під'їзд", "підїзд"),                                            # ... also when it is left out
-    ("замо́к", "замок"),                                              # stress marks
-    ("кaрта", "карта"),                                               # a Latin "a" typed inside a Cyrillic word
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("карты", "карта"),
+        ("картой", "карту"),  # Russian inflection
+        ("відділеннях", "відділення"),
+        ("картки", "картка"),  # Ukrainian inflection
+        ("ёлка", "елка"),
+        ("щётка", "щетки"),
+        ("Ёлочные", "елочный"),  # ё → е
+        ("running", "runs"),
+        ("payments", "payment"),
+        ("Cards", "card"),  # English stems
+        ("ПРИЛОЖЕНИЕ", "приложения"),  # case
+        ("п’ять", "п'ять"),
+        ("пʼять", "п`ять"),
+        ("зв”язку", "зв'язку"),  # Ukrainian apostrophes
+        ("під'їзд", "підїзд"),  # ... also when it is left out
+        ("замо́к", "замок"),  # stress marks
+        ("кaрта", "карта"),  # a Latin "a" typed inside a Cyrillic word
+    ],
+)
 def test_inflected_and_variant_forms_meet(a, b):
     assert analyse(a) and same_terms(a, b), (analyse(a), analyse(b))
 
@@ -36,8 +48,8 @@ def test_russian_and_ukrainian_requests_meet():
 def test_language_is_chosen_per_word():
     terms = analyse("Бабуся не працює. Бабушка не работает. Grandma does not work.")
     assert "бабуся" in terms and "бабушка" in terms and "grandma" in terms and "work" in terms
-    assert terms.count("работать") == 2          # "працює" has a Russian equivalent (synonyms.py)
-    assert "не" in terms and "not" in terms      # negation is kept
+    assert terms.count("работать") == 2  # "працює" has a Russian equivalent (synonyms.py)
+    assert "не" in terms and "not" in terms  # negation is kept
 
 
 def test_stop_words_are_dropped_but_not_negation():
@@ -66,7 +78,7 @@ def test_words_have_spans():
 
 
 def test_query_is_bounded_and_fast():
-    text = "Не приходят деньги на карту после перевода из другого банка " * 200     # ~12 kB
+    text = "Не приходят деньги на карту после перевода из другого банка " * 200  # ~12 kB
     analyse_query("прогрев кешей")
     started = time.perf_counter()
     terms = analyse_query(text)
@@ -100,14 +112,15 @@ def test_empty_and_odd_input():
 
 # ---------------------------------------------------------------- highlighting
 
+
 def test_highlight_marks_lemmas_and_escapes_html():
     text = 'Я потерял <b>карту</b> & "картой" не платил'
     out = highlight(text, "карты")
-    assert out == 'Я потерял &lt;b&gt;<mark>карту</mark>&lt;/b&gt; &amp; &quot;<mark>картой</mark>&quot; не платил'
+    assert out == "Я потерял &lt;b&gt;<mark>карту</mark>&lt;/b&gt; &amp; &quot;<mark>картой</mark>&quot; не платил"
 
 
 def test_highlight_is_safe_html_for_hostile_text():
-    text = '<script>alert(1)</script> <img src=x onerror=alert(1)> карта'
+    text = "<script>alert(1)</script> <img src=x onerror=alert(1)> карта"
     out = highlight(text, "<script> карта onerror")
     stripped = out.replace("<mark>", "").replace("</mark>", "")
     assert "<" not in stripped and ">" not in stripped
@@ -141,23 +154,24 @@ def test_highlight_across_languages_and_english():
 
 # ---------------------------------------------------------------- typo helpers
 
+
 def test_typo_budget_and_distance():
     assert typos.typo_budget("код") == 0
     assert typos.typo_budget("карта") == 1
     assert typos.typo_budget("приложение") == 2
     assert typos.typo_budget("3ds1") == 0
-    assert typos.edit_distance("карта", "катра", 1) == 1          # transposition
+    assert typos.edit_distance("карта", "катра", 1) == 1  # transposition
     assert typos.edit_distance("карта", "карта", 1) == 0
     assert typos.edit_distance("приложение", "прилажение", 2) == 1
-    assert typos.edit_distance("abc", "xyz", 1) == 2             # capped at limit + 1
+    assert typos.edit_distance("abc", "xyz", 1) == 2  # capped at limit + 1
 
 
 def test_correct_term():
     vocab = {"приложение": 10, "предложение": 50, "карта": 5, "карат": 1}
     assert typos.correct_term("приложенее", vocab, vocab) == "приложение"
-    assert typos.correct_term("карта", vocab, vocab) is None         # known: nothing to correct
+    assert typos.correct_term("карта", vocab, vocab) is None  # known: nothing to correct
     assert typos.correct_term("катра", vocab, vocab) == "карта"
-    assert typos.correct_term("кот", vocab, vocab) is None           # too short to correct
+    assert typos.correct_term("кот", vocab, vocab) is None  # too short to correct
     assert typos.correct_term("zzzzzz", vocab, vocab) is None
 
 
@@ -170,17 +184,17 @@ def test_dictionary_words_are_not_typos():
 
 def test_dictionary_corrections():
     assert "кредитная" in typos.dictionary_corrections("кредитнаяя")
-    assert typos.dictionary_corrections("прихдит") == ()                 # needs an inserted letter ...
-    assert "приходит" in typos.dictionary_corrections("прихдит", thorough=True)   # ... found when thorough
-    assert typos.dictionary_corrections("карта") == ()                   # known word
-    assert typos.dictionary_corrections("card") == ()                    # no dictionary for Latin
+    assert typos.dictionary_corrections("прихдит") == ()  # needs an inserted letter ...
+    assert "приходит" in typos.dictionary_corrections("прихдит", thorough=True)  # ... found when thorough
+    assert typos.dictionary_corrections("карта") == ()  # known word
+    assert typos.dictionary_corrections("card") == ()  # no dictionary for Latin
 
 
 def test_replace_words_makes_a_did_you_mean_line():
     text = "Не  приходт смс"
     assert analysis.replace_words(text, [(4, 11, "приходит")]) == "Не приходит смс"
     assert analysis.replace_words(text, []) is None
-    assert analysis.replace_words("Карта", [(0, 5, "карта")]) is None   # reads the same
+    assert analysis.replace_words("Карта", [(0, 5, "карта")]) is None  # reads the same
 
 
 def test_numbers_are_dropped_only_from_a_whole_request():
@@ -194,6 +208,7 @@ def test_numbers_are_dropped_only_from_a_whole_request():
 
 def test_negation_is_searchable_but_not_highlighted():
     from app.search.analysis import analyse, highlight
+
     assert "не" in analyse("карта не работает")
     snippet = highlight("Карта не работает, и не только за границей", "карта не работает")
     assert snippet == "<mark>Карта</mark> не <mark>работает</mark>, и не только за границей"
@@ -201,5 +216,6 @@ def test_negation_is_searchable_but_not_highlighted():
 
 def test_cyrillic_spelling_highlights_the_latin_word_and_back():
     from app.search.analysis import highlight
+
     assert highlight("Не приходит SMS с кодом", "смс") == "Не приходит <mark>SMS</mark> с кодом"
     assert highlight("Сменить ПИН-код", "PIN") == "Сменить <mark>ПИН-код</mark>"  # whole words are marked

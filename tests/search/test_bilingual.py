@@ -1,4 +1,5 @@
 """Ukrainian and Russian requests meet through a dictionary (app/search/bilingual.py and the analyser)."""
+
 import os
 
 import pytest
@@ -7,43 +8,45 @@ from app.search import analysis, bilingual, translation
 from app.search.analysis import analyse
 
 # lt-print's text form of a tiny transducer: two sections, an epsilon, a loop on digits (numbers)
-ATT = "\n".join([
-    "0\t1\tк\tк\t0.000000",
-    "1\t2\tі\tо\t0.000000",
-    "2\t3\tт\tт\t0.000000",
-    "3\t4\t<n>\t<n>\t0.000000",
-    "4",
-    "0\t5\tТ\tт\t0.000000",
-    "5\t6\tа\tа\t0.000000",
-    "6\t7\tк\tк\t0.000000",
-    "7\t8\t<adv>\t<adv>\t0.000000",
-    "8",
-    "0\t9\tс\tс\t0.000000",
-    "9\t10\tі\tе\t0.000000",
-    "10\t11\tн\tн\t0.000000",
-    "11\t12\tо\tо\t0.000000",
-    "12\t13\tε\t<n>\t0.000000",
-    "13\t14\t<n>\tε\t0.000000",
-    "14",
-    "--",
-    "0\t1\t1\t1\t0.000000",
-    "1\t1\t2\t2\t0.000000",
-    "1\t2\t<num>\t<num>\t0.000000",
-    "2",
-    "0\t3\tв\tв\t0.000000",
-    "3\t4\tа\tа\t0.000000",
-    "4\t5\tл\tл\t0.000000",
-    "5\t6\t¹\t¹\t0.000000",
-    "6\t7\t<n>\t<n>\t0.000000",
-    "7\t8\tε\tε\t0.000000",
-    "8",
-])
+ATT = "\n".join(
+    [
+        "0\t1\tк\tк\t0.000000",
+        "1\t2\tі\tо\t0.000000",
+        "2\t3\tт\tт\t0.000000",
+        "3\t4\t<n>\t<n>\t0.000000",
+        "4",
+        "0\t5\tТ\tт\t0.000000",
+        "5\t6\tа\tа\t0.000000",
+        "6\t7\tк\tк\t0.000000",
+        "7\t8\t<adv>\t<adv>\t0.000000",
+        "8",
+        "0\t9\tс\tс\t0.000000",
+        "9\t10\tі\tе\t0.000000",
+        "10\t11\tн\tн\t0.000000",
+        "11\t12\tо\tо\t0.000000",
+        "12\t13\tε\t<n>\t0.000000",
+        "13\t14\t<n>\tε\t0.000000",
+        "14",
+        "--",
+        "0\t1\t1\t1\t0.000000",
+        "1\t1\t2\t2\t0.000000",
+        "1\t2\t<num>\t<num>\t0.000000",
+        "2",
+        "0\t3\tв\tв\t0.000000",
+        "3\t4\tа\tа\t0.000000",
+        "4\t5\tл\tл\t0.000000",
+        "5\t6\t¹\t¹\t0.000000",
+        "6\t7\t<n>\t<n>\t0.000000",
+        "7\t8\tε\tε\t0.000000",
+        "8",
+    ]
+)
 
 
 def test_paths_of_a_printed_transducer_are_its_entries():
     pairs = set(bilingual.parse_att(ATT))
     assert ("кіт<n>", "кот<n>") in pairs
-    assert ("сіно<n>", "сено<n>") in pairs           # epsilons on either side are dropped
+    assert ("сіно<n>", "сено<n>") in pairs  # epsilons on either side are dropped
     assert ("Так<adv>", "так<adv>") in pairs
     assert not any(inp[0].isdigit() for inp, _ in pairs)  # the number loop is not walked
 
@@ -51,7 +54,7 @@ def test_paths_of_a_printed_transducer_are_its_entries():
 def test_word_pairs_keep_words_lowercased_without_homograph_marks():
     table = bilingual.word_pairs(ATT)
     assert table["кіт"] == ["кот"] and table["сіно"] == ["сено"] and table["так"] == ["так"]
-    assert table["вал"] == ["вал"]                   # "вал¹": the mark tells homographs apart, not words
+    assert table["вал"] == ["вал"]  # "вал¹": the mark tells homographs apart, not words
 
 
 def test_no_dictionary_when_switched_off_or_missing(monkeypatch, tmp_path):
@@ -77,8 +80,9 @@ def dictionary(monkeypatch):
     analysis.reset_translations()
     if bilingual.bidix_path() is None:
         if os.environ.get("OTKLIK_REQUIRE_SERVICES") == "1":
-            pytest.fail("the Apertium rus-ukr dictionary is required here: "
-                        "apt-get install apertium-rus-ukr lttoolbox-dev")
+            pytest.fail(
+                "the Apertium rus-ukr dictionary is required here: apt-get install apertium-rus-ukr lttoolbox-dev"
+            )
         pytest.skip("the Apertium rus-ukr dictionary is not installed (apt-get install apertium-rus-ukr lttoolbox-dev)")
     return bilingual.load_pairs()
 
@@ -89,11 +93,14 @@ def test_installed_dictionary_pairs_thousands_of_words(dictionary):
     assert table["опалення"][0] == "отопление" and table["неділя"][0] == "воскресенье"
 
 
-@pytest.mark.parametrize("uk, ru", [
-    ("Пошкодження труби теплопостачання", "Повреждение трубы теплоснабжения"),
-    ("Утеплення фасаду", "Утепление фасада"),
-    ("Неділя", "Воскресенье"),
-])
+@pytest.mark.parametrize(
+    "uk, ru",
+    [
+        ("Пошкодження труби теплопостачання", "Повреждение трубы теплоснабжения"),
+        ("Утеплення фасаду", "Утепление фасада"),
+        ("Неділя", "Воскресенье"),
+    ],
+)
 def test_words_only_the_dictionary_knows_meet(dictionary, uk, ru):
     assert analyse(uk) == analyse(ru), (analyse(uk), analyse(ru))
 
@@ -115,22 +122,22 @@ def no_dictionary(monkeypatch):
 
 
 def test_without_the_dictionary_our_list_and_cognates_remain(no_dictionary):
-    assert analyse("Відсутність опалення") == analyse("Отсутствие отопления")   # our list (synonyms.py)
-    assert analyse("Світло не горить") == analyse("Свет не горит")               # горіти: a cognate
-    assert analyse("Неділя") == ["неділя"]          # a false friend (not "неделя", week) stays as it is
+    assert analyse("Відсутність опалення") == analyse("Отсутствие отопления")  # our list (synonyms.py)
+    assert analyse("Світло не горить") == analyse("Свет не горит")  # горіти: a cognate
+    assert analyse("Неділя") == ["неділя"]  # a false friend (not "неделя", week) stays as it is
     assert analyse("Пошкодження") == ["пошкодження"]  # only the dictionary knows it
 
 
 def test_a_cognate_no_dictionary_lists_is_found_by_its_spelling():
     assert translation.russian_cognate("горіти") == ("гореть",)
     assert analyse("Світло не горить") == analyse("Свет не горит")
-    assert translation.russian_cognate("дорога") == ("дорога",)   # already a Russian word: kept
-    assert translation.russian_cognate("жбщ") == ("жбщ",)         # too short, nothing to try
+    assert translation.russian_cognate("дорога") == ("дорога",)  # already a Russian word: kept
+    assert translation.russian_cognate("жбщ") == ("жбщ",)  # too short, nothing to try
 
 
 def test_the_analyser_fingerprint_follows_the_dictionary(dictionary, monkeypatch):
     with_dictionary = analysis.fingerprint()
-    assert with_dictionary == analysis.fingerprint()     # stable
+    assert with_dictionary == analysis.fingerprint()  # stable
     monkeypatch.setenv("OTKLIK_BILINGUAL_DICT", "off")
     analysis.reset_translations()
     try:

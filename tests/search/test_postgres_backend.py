@@ -4,6 +4,7 @@
 Needs the PostgreSQL server named by TEST_DATABASE_URL; skipped when it is unset (the SQLite pass of the
 suite). When it is set but the server is unreachable, the tests skip, or fail under OTKLIK_REQUIRE_SERVICES=1 (CI).
 """
+
 import os
 import threading
 
@@ -11,11 +12,11 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from app.extensions import db
-from app.search import pg_models  # noqa: F401  (registers search_documents / search_terms before create_all)
+from app.search import pg_models
 from app.search.backends import postgres_backend
 from app.search.backends.postgres_backend import PostgresBackend, tsquery_or, tsvector_literal
 from app.search.documents import Scope
-from tests.search.backend_contract import *  # noqa: F401,F403  (the shared behaviour tests)
+from tests.search.backend_contract import *  # noqa: F403  (the shared behaviour tests)
 from tests.search.backend_contract import CORPUS, doc, keys_of
 
 pytestmark = pytest.mark.postgres
@@ -30,6 +31,7 @@ def _postgres_problem() -> str | None:
     if not PG_URL.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
         return f"TEST_DATABASE_URL is not a PostgreSQL URL: {PG_URL.split('@')[-1]}"
     import psycopg
+
     try:
         with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3):
             pass
@@ -64,13 +66,18 @@ def vocabulary() -> dict[str, int]:
 def recount() -> dict[str, int]:
     """Document frequencies recomputed from the indexed documents themselves."""
     with db.engine.connect() as conn:
-        return dict(conn.execute(text(
-            "SELECT t.term, count(*) FROM search_documents d, unnest(tsvector_to_array(d.tsv)) AS t(term) "
-            "GROUP BY t.term"
-        )).all())
+        return dict(
+            conn.execute(
+                text(
+                    "SELECT t.term, count(*) FROM search_documents d, unnest(tsvector_to_array(d.tsv)) AS t(term) "
+                    "GROUP BY t.term"
+                )
+            ).all()
+        )
 
 
 # ---------------------------------------------------------------- vocabulary and tsvector
+
 
 def test_vocabulary_counts_follow_every_write(backend):
     backend.upsert(CORPUS)
@@ -93,8 +100,12 @@ def test_concurrent_writers_keep_counts_exact(backend, app):
         try:
             with app.app_context():
                 for round_ in range(5):
-                    backend.upsert([doc(id=i, title=f"Thread {n} round {round_} topic{i % 3}", body="shared words here")
-                                    for i in range(1, 11)])
+                    backend.upsert(
+                        [
+                            doc(id=i, title=f"Thread {n} round {round_} topic{i % 3}", body="shared words here")
+                            for i in range(1, 11)
+                        ]
+                    )
                     backend.delete([(("topic", (n + round_) % 10 + 1))])
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
@@ -111,11 +122,13 @@ def test_concurrent_writers_keep_counts_exact(backend, app):
 def test_tsvector_has_weights_and_positions(backend):
     backend.upsert([doc(id=1, title="Карта", body="карта заблокирована", answers="Разблокировать в приложении")])
     with db.engine.connect() as conn:
-        rows = dict(conn.execute(text(
-            "SELECT u.lexeme, u.weights FROM search_documents d, unnest(d.tsv) AS u WHERE d.ref_id = 1"
-        )).all())
-    assert sorted(rows["карта"]) == ["A", "C"]        # title, body
-    assert rows["разблокировать"] == ["B"]             # official answer
+        rows = dict(
+            conn.execute(
+                text("SELECT u.lexeme, u.weights FROM search_documents d, unnest(d.tsv) AS u WHERE d.ref_id = 1")
+            ).all()
+        )
+    assert sorted(rows["карта"]) == ["A", "C"]  # title, body
+    assert rows["разблокировать"] == ["B"]  # official answer
 
 
 @pytest.mark.parametrize("term", ["it's", "a\\b", "'", "''", "\\", "x'y\\'z", "word:*", "a&b|c", "!(", "<->"])
@@ -124,8 +137,12 @@ def test_lexeme_quoting_round_trips(backend, term):
     with db.engine.connect() as conn:
         lexemes = conn.execute(text("SELECT tsvector_to_array(CAST(:v AS tsvector))"), {"v": literal}).scalar_one()
         assert sorted(lexemes) == sorted([term, "plain"])
-        assert conn.execute(text("SELECT CAST(:v AS tsvector) @@ CAST(:q AS tsquery)"),
-                            {"v": literal, "q": tsquery_or([term])}).scalar_one() is True
+        assert (
+            conn.execute(
+                text("SELECT CAST(:v AS tsvector) @@ CAST(:q AS tsquery)"), {"v": literal, "q": tsquery_or([term])}
+            ).scalar_one()
+            is True
+        )
 
 
 def test_apostrophes_in_terms_are_searchable(backend):
@@ -136,14 +153,19 @@ def test_apostrophes_in_terms_are_searchable(backend):
 
 # ---------------------------------------------------------------- bounded work per query
 
+
 def test_candidates_come_from_the_rarest_terms(backend, monkeypatch):
-    backend.upsert([doc(id=i, title=f"Common words number {i}", body="common words") for i in range(1, 21)]
-                   + [doc(id=100, title="Rare chargeback", body="common words"),
-                      doc(id=101, title="Another chargeback", body="nothing else")])
+    backend.upsert(
+        [doc(id=i, title=f"Common words number {i}", body="common words") for i in range(1, 21)]
+        + [
+            doc(id=100, title="Rare chargeback", body="common words"),
+            doc(id=101, title="Another chargeback", body="nothing else"),
+        ]
+    )
     monkeypatch.setattr(postgres_backend, "CANDIDATE_BUDGET", 5)
     result = backend.search("common chargeback", Scope(), mode="suggest")
     assert set(keys_of(result)) == {("topic", 100), ("topic", 101)} and result.total == 2
-    assert keys_of(result)[0] == ("topic", 100)          # both words
+    assert keys_of(result)[0] == ("topic", 100)  # both words
     monkeypatch.setattr(postgres_backend, "CANDIDATE_BUDGET", 10_000)
     assert backend.search("common chargeback", Scope(), mode="suggest").total == 22
 
@@ -152,7 +174,7 @@ def test_a_very_common_word_ranks_the_most_popular_candidates(backend, monkeypat
     backend.upsert([doc(id=i, title=f"Card topic {i}", body="card", popularity=float(i)) for i in range(1, 31)])
     monkeypatch.setattr(postgres_backend, "MAX_CANDIDATES", 10)
     result = backend.search("card", Scope(), limit=20)
-    assert result.total == 30                               # the count stays exact
+    assert result.total == 30  # the count stays exact
     assert {ref_id for _, ref_id in keys_of(result)} == set(range(21, 31))
     assert keys_of(backend.search("card", Scope(), limit=5, offset=40)) == []
     assert backend.search("card", Scope(), limit=5, offset=40).total == 30
@@ -160,10 +182,11 @@ def test_a_very_common_word_ranks_the_most_popular_candidates(backend, monkeypat
 
 # ---------------------------------------------------------------- connections and transactions
 
+
 def test_writes_commit_on_their_own(backend):
     """The outbox drain calls the backend after the app's commit, maybe inside another session: the
     backend's writes must not depend on (or be rolled back with) db.session."""
-    db.session.execute(text("SELECT 1"))          # db.session now has an open transaction
+    db.session.execute(text("SELECT 1"))  # db.session now has an open transaction
     backend.upsert([doc(id=1, title="Independent write")])
     db.session.rollback()
     with db.engine.connect() as conn:
@@ -176,7 +199,7 @@ def test_writes_commit_on_their_own(backend):
 
 def test_search_sees_new_documents_at_once(backend):
     backend.upsert([doc(id=i, title=f"Document about deposits {i}") for i in range(1, 4)])
-    assert backend.search("deposits", Scope()).total == 3       # document count cached, then invalidated
+    assert backend.search("deposits", Scope()).total == 3  # document count cached, then invalidated
     backend.upsert([doc(id=4, title="Another deposits topic")])
     assert backend.search("deposits", Scope()).total == 4
 
@@ -187,13 +210,17 @@ def test_candidate_query_uses_the_gin_index(backend):
     with db.engine.connect() as conn:
         conn.execute(text("ANALYZE search_documents"))
         conn.execute(text("SET LOCAL enable_seqscan = off"))
-        plan = "\n".join(conn.execute(text(
-            "EXPLAIN SELECT ref_id FROM search_documents d WHERE d.tsv @@ CAST(:q AS tsquery)"
-        ), {"q": tsquery_or(["needl"])}).scalars())
+        plan = "\n".join(
+            conn.execute(
+                text("EXPLAIN SELECT ref_id FROM search_documents d WHERE d.tsv @@ CAST(:q AS tsquery)"),
+                {"q": tsquery_or(["needl"])},
+            ).scalars()
+        )
     assert "ix_search_documents_tsv" in plan
 
 
 # ---------------------------------------------------------------- the model on SQLite
+
 
 def test_model_creates_on_sqlite(tmp_path):
     """The app's default database: the tsvector column is plain TEXT there and PostgreSQL-only DDL is skipped."""

@@ -1,4 +1,5 @@
 """What customers see: suggestions on the ask form, the API, the search page, "did you mean"."""
+
 import pytest
 
 from tests.corpora import HOW_TO_GET, SQLI_PAYLOADS, XSS_PAYLOADS
@@ -8,12 +9,19 @@ from tests.corpora import HOW_TO_GET, SQLI_PAYLOADS, XSS_PAYLOADS
 def topics(make_topic, community, customer):
     cards = community["cards"]
     return {
-        "card": make_topic(title="Как разблокировать карту после трёх неверных ПИН-кодов", category=cards,
-                           body="Ввёл ПИН три раза неправильно, карта заблокирована."),
-        "branch": make_topic(title="Графік роботи відділення у вихідні", category=cards,
-                             body="Чи працюють відділення банку в суботу?"),
-        "app": make_topic(title="Mobile app crashes when I open the statement", category=cards,
-                          body="Since the last update the app closes on the statement screen."),
+        "card": make_topic(
+            title="Как разблокировать карту после трёх неверных ПИН-кодов",
+            category=cards,
+            body="Ввёл ПИН три раза неправильно, карта заблокирована.",
+        ),
+        "branch": make_topic(
+            title="Графік роботи відділення у вихідні", category=cards, body="Чи працюють відділення банку в суботу?"
+        ),
+        "app": make_topic(
+            title="Mobile app crashes when I open the statement",
+            category=cards,
+            body="Since the last update the app closes on the statement screen.",
+        ),
     }
 
 
@@ -32,12 +40,15 @@ def test_suggest_api_returns_the_documented_fields(client, topics):
     assert "<mark>" in items[0]["snippet"]
 
 
-@pytest.mark.parametrize("query, key", [
-    ("карта заблокированная", "card"),          # карты / карта
-    ("відділеннях", "branch"),                  # відділення / відділеннях
-    ("app crashed statements", "app"),          # English stemming
-    ("графік відділень субота", "branch"),
-])
+@pytest.mark.parametrize(
+    "query, key",
+    [
+        ("карта заблокированная", "card"),  # карты / карта
+        ("відділеннях", "branch"),  # відділення / відділеннях
+        ("app crashed statements", "app"),  # English stemming
+        ("графік відділень субота", "branch"),
+    ],
+)
 def test_inflected_forms_find_each_other(client, topics, query, key):
     assert api(client, title=query)[0]["id"] == topics[key].id
 
@@ -59,8 +70,20 @@ def test_header_has_the_search_box(client):
 
 
 def _attack_strings():
-    strings = ['"unbalanced', "NOT OR", "title:[a to z]", "*", "?", "AND", "(", ")", "\\", "'; DROP TABLE topics; --",
-               "a" * 10_000, "карта " * 2000]
+    strings = [
+        '"unbalanced',
+        "NOT OR",
+        "title:[a to z]",
+        "*",
+        "?",
+        "AND",
+        "(",
+        ")",
+        "\\",
+        "'; DROP TABLE topics; --",
+        "a" * 10_000,
+        "карта " * 2000,
+    ]
     for path in (XSS_PAYLOADS, SQLI_PAYLOADS):
         if path.exists():
             lines = [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
@@ -72,6 +95,7 @@ def test_no_user_input_crashes_search(client, topics):
     if not XSS_PAYLOADS.exists():
         pytest.skip(f"{XSS_PAYLOADS} is not here ({HOW_TO_GET})")
     from app.common.guards import CONTROL_CHARACTERS
+
     for text in _attack_strings():
         # Control characters (mojibake brings C1 ones) are refused with a 400 before search; anything else answers.
         expected = 400 if CONTROL_CHARACTERS.search(text) else 200
@@ -83,8 +107,13 @@ def test_no_user_input_crashes_search(client, topics):
 
 def test_without_javascript_the_first_submit_shows_similar_topics(client, auth, topics, community):
     auth.login()
-    data = {"type": "question", "title": "Карта заблокирована после ПИН-кода", "body": "Что делать?",
-            "category_id": community["cards"].id, "mood": "upset"}
+    data = {
+        "type": "question",
+        "title": "Карта заблокирована после ПИН-кода",
+        "body": "Что делать?",
+        "category_id": community["cards"].id,
+        "mood": "upset",
+    }
     response = client.post("/new", data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "разблокировать" in page and 'name="confirmed" value="1"' in page

@@ -1,4 +1,5 @@
 """The index follows the database: through the outbox, after commit, repaired by `flask search sync`."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -20,11 +21,19 @@ def ask(client, auth, customer, community):
     auth.login()
 
     def post(title, body="My card was blocked after I entered the PIN three times.", **extra):
-        data = {"type": "question", "title": title, "body": body, "category_id": community["cards"].id,
-                "mood": "upset", "confirmed": "1", **extra}
+        data = {
+            "type": "question",
+            "title": title,
+            "body": body,
+            "category_id": community["cards"].id,
+            "mood": "upset",
+            "confirmed": "1",
+            **extra,
+        }
         response = client.post("/new", data)
         assert response.status_code == 302, response.get_data(as_text=True)[:400]
         return int(response.headers["Location"].split("/t/")[1].split("-")[0])
+
     return post
 
 
@@ -36,8 +45,13 @@ def test_new_topic_is_suggested_right_after_it_is_posted(client, ask):
 
 def test_edited_title_changes_the_hit(client, ask):
     topic_id = ask("Card blocked after three wrong PIN attempts")
-    response = client.post(f"/t/{topic_id}/edit", {"title": "Mortgage refinancing rates for families",
-                                                  "body": "What rates do you offer to refinance a mortgage?"})
+    response = client.post(
+        f"/t/{topic_id}/edit",
+        {
+            "title": "Mortgage refinancing rates for families",
+            "body": "What rates do you offer to refinance a mortgage?",
+        },
+    )
     assert response.status_code == 302
     assert topic_id in suggested_ids(client, "mortgage refinancing rates")
     assert topic_id not in suggested_ids(client, "blocked card wrong PIN")
@@ -65,8 +79,14 @@ def test_hidden_deleted_and_private_topics_disappear(client, auth, ask, communit
 
 
 def test_rollback_indexes_nothing(app, client, customer, community):
-    services.create_topic(customer, "question", "Rolled back question about deposits", "Details here.",
-                          community["cards"].id, mood="indifferent")
+    services.create_topic(
+        customer,
+        "question",
+        "Rolled back question about deposits",
+        "Details here.",
+        community["cards"].id,
+        mood="indifferent",
+    )
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0
     assert get_backend().keys() == set()
@@ -78,9 +98,16 @@ def test_crash_between_commit_and_indexing_is_repaired_by_sync(app, client, runn
 
     def crash(docs):
         raise RuntimeError("the process died before the index was written")
+
     monkeypatch.setattr(backend, "upsert", crash)
-    topic = services.create_topic(customer, "question", "Currency exchange rate in the mobile app",
-                                  "Which rate applies on weekends?", community["cards"].id, mood="indifferent")
+    topic = services.create_topic(
+        customer,
+        "question",
+        "Currency exchange rate in the mobile app",
+        "Which rate applies on weekends?",
+        community["cards"].id,
+        mood="indifferent",
+    )
     db.session.commit()  # the request is saved even though indexing failed
     assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) >= 1
     monkeypatch.undo()
@@ -95,8 +122,9 @@ def test_crash_between_commit_and_indexing_is_repaired_by_sync(app, client, runn
 
 def test_deferred_sync_leaves_rows_for_the_cli(app, client, runner, customer, community):
     app.config["SEARCH_SYNC"] = "deferred"
-    topic = services.create_topic(customer, "problem", "Transfer to another bank is stuck", "Since Monday.",
-                                  community["cards"].id, mood="upset")
+    topic = services.create_topic(
+        customer, "problem", "Transfer to another bank is stuck", "Since Monday.", community["cards"].id, mood="upset"
+    )
     db.session.commit()
     assert suggested_ids(client, "transfer stuck another bank") == []
     assert outbox.pending_count() == 1

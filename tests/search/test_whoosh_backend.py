@@ -1,5 +1,6 @@
 """The Whoosh backend: the shared backend contract plus what is particular to an embedded index
 (the write lock, a missing directory, searchers that follow writes, the champion-list ranker)."""
+
 import threading
 import time
 
@@ -10,7 +11,7 @@ from app.search.backends.base import IndexBusy
 from app.search.backends.whoosh_backend import INDEX_NAME, WhooshBackend
 from app.search.backends.whoosh_schema import AndNot, Or, Require
 from app.search.documents import PRIVATE, Scope
-from tests.search.backend_contract import *  # noqa: F401,F403  (the shared tests)
+from tests.search.backend_contract import *  # noqa: F403  (the shared tests)
 from tests.search.backend_contract import ANONYMOUS, STAFF, doc, keys_of
 
 
@@ -37,7 +38,7 @@ def test_index_directory_is_created_on_first_use(tmp_path):
 def test_a_second_backend_on_the_same_directory_sees_the_writes(backend):
     other = WhooshBackend(backend.index_dir)
     try:
-        assert other.search("ипотека", STAFF).hits == []          # opens a searcher now
+        assert other.search("ипотека", STAFF).hits == []  # opens a searcher now
         backend.upsert([doc(id=1, title="Ставка по ипотеке")])
         assert keys_of(other.search("ипотека", STAFF)) == [("topic", 1)]
         assert keys_of(other.search("ипотека", STAFF, mode="suggest")) == [("topic", 1)]
@@ -47,8 +48,8 @@ def test_a_second_backend_on_the_same_directory_sees_the_writes(backend):
 
 def test_writes_raise_index_busy_while_another_writer_holds_the_lock(backend):
     backend.upsert([doc(id=1, title="Первый документ")])
-    other = WhooshBackend(backend.index_dir)          # e.g. another process
-    writer = other._index().writer()                   # holds the Whoosh write lock
+    other = WhooshBackend(backend.index_dir)  # e.g. another process
+    writer = other._index().writer()  # holds the Whoosh write lock
     try:
         started = time.perf_counter()
         with pytest.raises(IndexBusy):
@@ -57,8 +58,8 @@ def test_writes_raise_index_busy_while_another_writer_holds_the_lock(backend):
             backend.delete([("topic", 1)])
         with pytest.raises(IndexBusy):
             backend.clear()
-        assert time.perf_counter() - started < 5       # a short timeout each, no hanging
-        assert backend.keys() == {("topic", 1)}        # reads are not blocked
+        assert time.perf_counter() - started < 5  # a short timeout each, no hanging
+        assert backend.keys() == {("topic", 1)}  # reads are not blocked
     finally:
         writer.cancel()
         other.close()
@@ -107,7 +108,7 @@ def test_a_failed_write_leaves_the_index_usable(backend, monkeypatch):
 
 
 def test_searches_follow_every_write_and_survive_merges(backend):
-    for i in range(1, 31):                              # 30 commits: Whoosh merges segments on the way
+    for i in range(1, 31):  # 30 commits: Whoosh merges segments on the way
         backend.upsert([doc(id=i, title=f"Кешбэк за покупку номер {i}", body="кешбэк не начислен")])
         assert len(backend.search("кешбэк", STAFF, mode="suggest", limit=50).hits) == i
     backend.delete([("topic", i) for i in range(1, 31, 2)])
@@ -118,8 +119,10 @@ def test_searches_follow_every_write_and_survive_merges(backend):
 
 
 def test_private_documents_of_one_user_among_many(backend):
-    backend.upsert([doc(id=i, title="Вопрос про вклад", visibility=PRIVATE, author_id=i % 3) for i in range(1, 40)]
-                   + [doc(id=100, title="Публичный вопрос про вклад")])
+    backend.upsert(
+        [doc(id=i, title="Вопрос про вклад", visibility=PRIVATE, author_id=i % 3) for i in range(1, 40)]
+        + [doc(id=100, title="Публичный вопрос про вклад")]
+    )
     for mode in ("search", "suggest"):
         mine = {h.id for h in backend.search("вклад", Scope(user_id=1), mode=mode, limit=100).hits}
         assert mine == {i for i in range(1, 40) if i % 3 == 1} | {100}
@@ -129,34 +132,46 @@ def test_private_documents_of_one_user_among_many(backend):
 def test_fixed_whoosh_queries(backend):
     """Whoosh 2.7's AndNot lets a document through when the exclusion list starts before it, and its
     Require excludes what it should require (kept fixed in whoosh_schema for any Whoosh-query use)."""
-    backend.upsert([doc(id=1, title="alpha", visibility=PRIVATE), doc(id=2, title="beta", visibility="hidden"),
-                    doc(id=3, title="beta gamma")])
+    backend.upsert(
+        [
+            doc(id=1, title="alpha", visibility=PRIVATE),
+            doc(id=2, title="beta", visibility="hidden"),
+            doc(id=3, title="beta gamma"),
+        ]
+    )
     searcher = backend._acquire_searcher()
     try:
         excluded = Or([wq.Term("visibility", "hidden"), wq.Term("visibility", PRIVATE)])
-        found = [searcher.stored_fields(h.docnum)["key"]
-                 for h in searcher.search(AndNot(wq.Term("title", "beta"), excluded))]
+        found = [
+            searcher.stored_fields(h.docnum)["key"] for h in searcher.search(AndNot(wq.Term("title", "beta"), excluded))
+        ]
         assert found == ["topic:3"]
-        required = [searcher.stored_fields(h.docnum)["key"]
-                    for h in searcher.search(Require(wq.Term("title", "beta"), wq.Term("visibility", "hidden")))]
+        required = [
+            searcher.stored_fields(h.docnum)["key"]
+            for h in searcher.search(Require(wq.Term("title", "beta"), wq.Term("visibility", "hidden")))
+        ]
         assert required == ["topic:2"]
     finally:
         backend._release_searcher(searcher)
 
 
 def test_suggest_finds_the_same_thread_with_other_words_order_and_forms(backend):
-    backend.upsert([
-        doc(id=1, title="Не приходит СМС с кодом при оплате картой", body="Оплачиваю в интернете, код не приходит."),
-        doc(id=2, title="Не працює застосунок після оновлення", body="Застосунок закривається одразу."),
-        doc(id=3, title="How do I increase my card limit", body="I need a higher limit for travel."),
-        doc(id=4, title="Как закрыть вклад досрочно", body="Хочу забрать деньги со вклада."),
-    ])
+    backend.upsert(
+        [
+            doc(
+                id=1, title="Не приходит СМС с кодом при оплате картой", body="Оплачиваю в интернете, код не приходит."
+            ),
+            doc(id=2, title="Не працює застосунок після оновлення", body="Застосунок закривається одразу."),
+            doc(id=3, title="How do I increase my card limit", body="I need a higher limit for travel."),
+            doc(id=4, title="Как закрыть вклад досрочно", body="Хочу забрать деньги со вклада."),
+        ]
+    )
     cases = {
         "при оплате карточкой не пришло смс": 1,
         "застосунок не працює": 2,
         "card limits increase": 3,
         "досрочное закрытие вклада": 4,
-        "Не работает приложение после обновления": 2,       # Russian request, Ukrainian thread
+        "Не работает приложение после обновления": 2,  # Russian request, Ukrainian thread
     }
     for text, expected in cases.items():
         assert keys_of(backend.search(text, ANONYMOUS, mode="suggest"))[:1] == [("topic", expected)], text
@@ -164,7 +179,7 @@ def test_suggest_finds_the_same_thread_with_other_words_order_and_forms(backend)
 
 def test_long_request_is_bounded(backend):
     backend.upsert([doc(id=i, title=f"Тема {i} про перевод денег", body="перевод " * i) for i in range(1, 50)])
-    text = "Добрый день! " + " ".join(f"слово{i} перевод деньги" for i in range(3000))   # ~60 kB
+    text = "Добрый день! " + " ".join(f"слово{i} перевод деньги" for i in range(3000))  # ~60 kB
     started = time.perf_counter()
     result = backend.search(text, ANONYMOUS, mode="suggest")
     assert time.perf_counter() - started < 2.0
@@ -180,11 +195,14 @@ def test_keys_after_updates(backend):
 
 def test_search_mode_is_exact_beyond_the_champion_lists(tmp_path, monkeypatch):
     from app.search.backends import whoosh_backend
+
     monkeypatch.setattr(whoosh_backend, "CHAMPIONS", 5)
     backend = WhooshBackend(str(tmp_path / "small-champions"))
     try:
-        backend.upsert([doc(id=i, title=f"Refund number {i}", body="refund " * (i % 7 + 1)) for i in range(1, 41)]
-                       + [doc(id=100, title="Refund and chargeback", body="chargeback refund")])
+        backend.upsert(
+            [doc(id=i, title=f"Refund number {i}", body="refund " * (i % 7 + 1)) for i in range(1, 41)]
+            + [doc(id=100, title="Refund and chargeback", body="chargeback refund")]
+        )
         seen = []
         for offset in range(0, 50, 10):
             result = backend.search("refund", ANONYMOUS, limit=10, offset=offset)
@@ -199,8 +217,12 @@ def test_search_mode_is_exact_beyond_the_champion_lists(tmp_path, monkeypatch):
 
 
 def test_spelling_of_inflected_typos(backend):
-    backend.upsert([doc(id=1, title="Не приходит кредитная карта", body="Оформил кредитную карту"),
-                    doc(id=2, title="Payment declined", body="my payments")])
+    backend.upsert(
+        [
+            doc(id=1, title="Не приходит кредитная карта", body="Оформил кредитную карту"),
+            doc(id=2, title="Payment declined", body="my payments"),
+        ]
+    )
     assert backend.spelling_suggestion("Не прихдит кредитнаяя карта") == "Не приходит кредитная карта"
     assert backend.spelling_suggestion("Paymnets declined") == "Payments declined"
     assert keys_of(backend.search("кредитнаяя", ANONYMOUS, mode="suggest")) == [("topic", 1)]

@@ -1,4 +1,5 @@
 """Reading what search engines read: sitemaps (validated with the vendored XSD), feeds, JSON-LD, meta tags."""
+
 import json
 from pathlib import Path
 
@@ -26,10 +27,7 @@ def locs(document) -> list[str]:
 
 
 def lastmods(document) -> dict[str, str]:
-    return {
-        node.findtext(f"{{{SITEMAP_NS}}}loc"): node.findtext(f"{{{SITEMAP_NS}}}lastmod")
-        for node in document
-    }
+    return {node.findtext(f"{{{SITEMAP_NS}}}loc"): node.findtext(f"{{{SITEMAP_NS}}}lastmod") for node in document}
 
 
 def json_ld(response) -> list[dict]:

@@ -1,4 +1,5 @@
 """Atom and RSS feeds as a feed reader reads them: well-formed, public content only, absolute links."""
+
 from datetime import datetime
 
 import pytest
@@ -32,8 +33,12 @@ def titles(feed) -> list[str]:
 
 @pytest.fixture
 def topics(make_topic, customer, community):
-    first = make_topic(author=customer, title="First public topic", category=community["cards"],
-                       body="See ![screen](/media/" + "c" * 32 + ".png) and [help](/kb/)")
+    first = make_topic(
+        author=customer,
+        title="First public topic",
+        category=community["cards"],
+        body="See ![screen](/media/" + "c" * 32 + ".png) and [help](/kb/)",
+    )
     second = make_topic(author=customer, title="Business topic", category=community["acquiring"])
     private = make_topic(author=customer, title="Private topic", is_private=True, category=community["cards"])
     hidden = make_topic(author=customer, title="Hidden topic", category=community["cards"])
@@ -51,7 +56,8 @@ def test_new_topics_feed_lists_public_topics_newest_first(app, client, topics):
     first = topics["first"]
     assert entry.find(f"{ATOM}link").get("href") == f"http://localhost/t/{first.id}-{first.slug}"
     assert entry.findtext(f"{ATOM}id").startswith("tag:localhost,") and entry.findtext(f"{ATOM}id").endswith(
-        f":topic/{first.id}")
+        f":topic/{first.id}"
+    )
     content = entry.find(f"{ATOM}content")
     assert content.get("type") == "html"
     assert f'src="http://localhost/media/{"c" * 32}.png"' in content.text
@@ -99,8 +105,9 @@ def test_feeds_are_cacheable_and_conditional(app, client, topics):
 
 
 def test_control_characters_never_break_the_xml(app, client, make_topic, customer, community):
-    make_topic(author=customer, title="Bell \x07 and escape \x1b in a title", body="text \x01\x02",
-               category=community["cards"])
+    make_topic(
+        author=customer, title="Bell \x07 and escape \x1b in a title", body="text \x01\x02", category=community["cards"]
+    )
     feed = atom(client.get("/feeds/topics.atom"))
     assert titles(feed)[0].startswith("Bell")
     etree.fromstring(client.get("/feeds/topics.rss").data)

@@ -1,4 +1,5 @@
 """Structured data on topic, article and FAQ pages: it parses, has the right type and the required properties."""
+
 import pytest
 
 from app.community import services as community_services
@@ -8,10 +9,17 @@ from tests.seo.helpers import json_ld
 # What search engines require (and what we promise) for each type.
 QUESTION_REQUIRED = {"@type", "name", "text", "answerCount", "dateCreated", "author", "upvoteCount"}
 ANSWER_REQUIRED = {"@type", "text", "dateCreated", "author", "url", "upvoteCount"}
-POSTING_REQUIRED = {"@type", "headline", "text", "author", "datePublished", "url", "interactionStatistic",
-                    "commentCount"}
-ARTICLE_REQUIRED = {"@type", "headline", "datePublished", "dateModified", "author", "publisher",
-                    "mainEntityOfPage"}
+POSTING_REQUIRED = {
+    "@type",
+    "headline",
+    "text",
+    "author",
+    "datePublished",
+    "url",
+    "interactionStatistic",
+    "commentCount",
+}
+ARTICLE_REQUIRED = {"@type", "headline", "datePublished", "dateModified", "author", "publisher", "mainEntityOfPage"}
 
 
 def topic_page(client, topic):
@@ -32,7 +40,7 @@ def check_person(person):
 
 
 def check_answer(answer, topic, comment):
-    assert ANSWER_REQUIRED <= answer.keys(), answer
+    assert answer.keys() >= ANSWER_REQUIRED, answer
     assert answer["@type"] == "Answer"
     assert answer["text"] == comment.body
     assert answer["url"] == f"http://localhost/t/{topic.id}-{topic.slug}#c{comment.id}"
@@ -40,15 +48,16 @@ def check_answer(answer, topic, comment):
 
 
 def test_question_with_official_answer_is_a_qa_page(app, client, make_topic, make_user, customer, community):
-    topic = make_topic(author=customer, title="Как поменять ПИН-код?", body="Забыл ПИН, что делать?",
-                       category=community["cards"])
+    topic = make_topic(
+        author=customer, title="Как поменять ПИН-код?", body="Забыл ПИН, что делать?", category=community["cards"]
+    )
     community_services.post_comment(make_user(), topic, "Me too, following.")
     official = community_services.post_comment(community["rep_private"], topic, "Change it in the app: Cards → PIN.")
     db.session.commit()
     data = only_block(topic_page(client, topic))
     assert data["@type"] == "QAPage"
     question = data["mainEntity"]
-    assert QUESTION_REQUIRED <= question.keys(), question
+    assert question.keys() >= QUESTION_REQUIRED, question
     assert question["@type"] == "Question"
     assert question["name"] == "Как поменять ПИН-код?" and question["text"] == "Забыл ПИН, что делать?"
     assert question["answerCount"] == 2
@@ -59,8 +68,9 @@ def test_question_with_official_answer_is_a_qa_page(app, client, make_topic, mak
 
 
 def test_solution_is_the_accepted_answer(app, client, make_topic, make_user, customer, community):
-    topic = make_topic(author=customer, topic_type="problem", title="The app crashes on start",
-                       category=community["cards"])
+    topic = make_topic(
+        author=customer, topic_type="problem", title="The app crashes on start", category=community["cards"]
+    )
     helper_comment = community_services.post_comment(make_user(), topic, "Reinstalling helped me.")
     official = community_services.post_comment(community["rep_private"], topic, "We are looking into it.")
     community_services.mark_solution(customer, topic, helper_comment.id)
@@ -81,15 +91,22 @@ def test_official_solution_is_not_repeated_as_a_suggestion(app, client, make_top
 
 
 @pytest.mark.parametrize("topic_type, mood", [("idea", None), ("praise", None), ("question", "upset")])
-def test_other_topics_are_discussion_forum_postings(app, client, make_topic, make_user, customer, community,
-                                                   topic_type, mood):
-    topic = make_topic(author=customer, topic_type=topic_type, mood=mood, title="Let us pay by QR code",
-                       body="It would be **handy**.", category=community["cards"])
+def test_other_topics_are_discussion_forum_postings(
+    app, client, make_topic, make_user, customer, community, topic_type, mood
+):
+    topic = make_topic(
+        author=customer,
+        topic_type=topic_type,
+        mood=mood,
+        title="Let us pay by QR code",
+        body="It would be **handy**.",
+        category=community["cards"],
+    )
     comment = community_services.post_comment(make_user(), topic, "Yes please!")
     db.session.commit()
     data = only_block(topic_page(client, topic))
     assert data["@type"] == "DiscussionForumPosting"
-    assert POSTING_REQUIRED <= data.keys(), data
+    assert data.keys() >= POSTING_REQUIRED, data
     assert data["headline"] == "Let us pay by QR code" and data["text"] == "It would be handy."
     assert data["url"] == f"http://localhost/t/{topic.id}-{topic.slug}"
     assert data["commentCount"] == 1
@@ -110,6 +127,7 @@ def test_private_and_hidden_topics_have_no_structured_data(app, client_as, make_
 
 def test_hidden_comments_stay_out_even_when_staff_look(app, client_as, make_topic, make_user, customer, community):
     from app.community.models import Comment
+
     topic = make_topic(author=customer, topic_type="idea", mood=None, category=community["cards"])
     shown = community_services.post_comment(make_user(), topic, "Visible comment")
     hidden = community_services.post_comment(make_user(), topic, "Spam comment")
@@ -120,9 +138,15 @@ def test_hidden_comments_stay_out_even_when_staff_look(app, client_as, make_topi
 
 
 def test_script_breaking_text_stays_inside_the_json(app, client, make_topic, customer, community):
-    title = 'Ends </script><script>alert(1)</script> here'
-    topic = make_topic(author=customer, topic_type="idea", mood=None, title=title,
-                       body="</script><!-- <script> & 'quotes'", category=community["cards"])
+    title = "Ends </script><script>alert(1)</script> here"
+    topic = make_topic(
+        author=customer,
+        topic_type="idea",
+        mood=None,
+        title=title,
+        body="</script><!-- <script> & 'quotes'",
+        category=community["cards"],
+    )
     response = topic_page(client, topic)
     html = response.get_data(as_text=True)
     script = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
@@ -133,13 +157,16 @@ def test_script_breaking_text_stays_inside_the_json(app, client, make_topic, cus
 
 
 def test_article_page_has_article_data(app, client, make_article, community):
-    article = make_article(title="Как заблокировать карту", body="Откройте приложение.\n\n![схема](/media/"
-                           + "a" * 32 + ".png)", category=community["cards"])
+    article = make_article(
+        title="Как заблокировать карту",
+        body="Откройте приложение.\n\n![схема](/media/" + "a" * 32 + ".png)",
+        category=community["cards"],
+    )
     response = client.get(f"/kb/{article.id}-{article.slug}")
     assert response.status_code == 200
     data = only_block(response)
     assert data["@type"] == "Article"
-    assert ARTICLE_REQUIRED <= data.keys(), data
+    assert data.keys() >= ARTICLE_REQUIRED, data
     assert data["headline"] == "Как заблокировать карту"
     url = f"http://localhost/kb/{article.id}-kak-zablokirovat-kartu"
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}

@@ -1,4 +1,5 @@
 """Meta tags, canonical links and clean URLs on the pages visitors and crawlers open."""
+
 import pytest
 
 from app.community import services as community_services
@@ -11,18 +12,31 @@ OG = ("og:site_name", "og:type", "og:title", "og:description", "og:url")
 
 @pytest.fixture
 def site(make_topic, make_article, make_user, customer, community):
-    topic = make_topic(author=customer, title="Как перевести деньги на карту?",
-                       body="Перевожу с карты на карту, а деньги не приходят. ![чек](/media/" + "b" * 32 + ".png)",
-                       category=community["cards"])
-    article = make_article(title="Лимиты по картам", body="Лимит на снятие — 300 000 ₽ в день.",
-                           category=community["cards"])
+    topic = make_topic(
+        author=customer,
+        title="Как перевести деньги на карту?",
+        body="Перевожу с карты на карту, а деньги не приходят. ![чек](/media/" + "b" * 32 + ".png)",
+        category=community["cards"],
+    )
+    article = make_article(
+        title="Лимиты по картам", body="Лимит на снятие — 300 000 ₽ в день.", category=community["cards"]
+    )
     return {"topic": topic, "article": article, "customer": customer}
 
 
 def public_urls(app, site) -> list[str]:
     topic, article = site["topic"], site["article"]
-    urls = ["/", "/?type=question", f"/t/{topic.id}-{topic.slug}", f"/u/{site['customer'].id}", "/search?q=карта",
-            "/login", "/register", "/kb/", f"/kb/{article.id}-{article.slug}"]
+    urls = [
+        "/",
+        "/?type=question",
+        f"/t/{topic.id}-{topic.slug}",
+        f"/u/{site['customer'].id}",
+        "/search?q=карта",
+        "/login",
+        "/register",
+        "/kb/",
+        f"/kb/{article.id}-{article.slug}",
+    ]
     if "news.index" in app.view_functions:
         urls.append("/news/")
     return urls

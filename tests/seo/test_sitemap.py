@@ -1,4 +1,5 @@
 """/sitemap.xml and /robots.txt as a crawler reads them: valid, complete, and never listing what is not public."""
+
 import time
 from datetime import datetime, timedelta
 
@@ -25,10 +26,12 @@ def content(make_topic, make_article, make_user, community):
     """Public and non-public topics and articles."""
     author = make_user()
     public = make_topic(author=author, title="Как перевести деньги на карту?", category=community["cards"])
-    idea = make_topic(author=author, topic_type="idea", title="Dark mode in the app", mood=None,
-                      category=community["acquiring"])
-    private = make_topic(author=author, title="My account number is private", is_private=True,
-                         category=community["cards"])
+    idea = make_topic(
+        author=author, topic_type="idea", title="Dark mode in the app", mood=None, category=community["acquiring"]
+    )
+    private = make_topic(
+        author=author, title="My account number is private", is_private=True, category=community["cards"]
+    )
     hidden = make_topic(author=author, title="A hidden spam topic", category=community["cards"])
     community_services.set_topic_hidden(community["moderator"], hidden, True)
     deleted = make_topic(author=author, title="A topic the author deleted", category=community["cards"])
@@ -36,8 +39,15 @@ def content(make_topic, make_article, make_user, community):
     db.session.commit()
     published = make_article(title="Как заблокировать карту", category=community["cards"])
     draft = make_article(title="Draft about new tariffs", category=community["cards"], publish=False)
-    return {"public": public, "idea": idea, "private": private, "hidden": hidden, "deleted": deleted,
-            "published": published, "draft": draft}
+    return {
+        "public": public,
+        "idea": idea,
+        "private": private,
+        "hidden": hidden,
+        "deleted": deleted,
+        "published": published,
+        "draft": draft,
+    }
 
 
 def test_sitemap_lists_public_topics_and_published_articles_only(app, client, content):
@@ -45,8 +55,12 @@ def test_sitemap_lists_public_topics_and_published_articles_only(app, client, co
     assert document.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
     urls = locs(document)
     assert urls == [
-        "http://localhost/", "http://localhost/kb/", "http://localhost/c/acquiring", "http://localhost/c/cards",
-        topic_url(content["public"]), topic_url(content["idea"]),
+        "http://localhost/",
+        "http://localhost/kb/",
+        "http://localhost/c/acquiring",
+        "http://localhost/c/cards",
+        topic_url(content["public"]),
+        topic_url(content["idea"]),
         article_url(content["published"]),
     ]
     assert "http://localhost/t/1-kak-perevesti-dengi-na-kartu" in urls  # transliterated Cyrillic slug
@@ -97,8 +111,10 @@ def test_past_the_limit_the_sitemap_becomes_an_index(app, client, content, make_
     assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
     parts = locs(index)
     assert parts == [
-        "http://localhost/sitemap-pages-1.xml", "http://localhost/sitemap-pages-2.xml",
-        "http://localhost/sitemap-topics-1.xml", "http://localhost/sitemap-topics-2.xml",
+        "http://localhost/sitemap-pages-1.xml",
+        "http://localhost/sitemap-pages-2.xml",
+        "http://localhost/sitemap-topics-1.xml",
+        "http://localhost/sitemap-topics-2.xml",
         "http://localhost/sitemap-kb-1.xml",
     ]
     assert all(lastmod for lastmod in lastmods(index).values())
@@ -107,9 +123,17 @@ def test_past_the_limit_the_sitemap_becomes_an_index(app, client, content, make_
         urls = locs(valid_sitemap(client.get(part.removeprefix("http://localhost"))))
         assert 1 <= len(urls) <= 2
         seen += urls
-    assert seen == ["http://localhost/", "http://localhost/kb/", "http://localhost/c/acquiring", "http://localhost/c/cards",
-                    topic_url(content["public"]), topic_url(content["idea"]),
-                    topic_url(extra[0]), topic_url(extra[1]), article_url(content["published"])]
+    assert seen == [
+        "http://localhost/",
+        "http://localhost/kb/",
+        "http://localhost/c/acquiring",
+        "http://localhost/c/cards",
+        topic_url(content["public"]),
+        topic_url(content["idea"]),
+        topic_url(extra[0]),
+        topic_url(extra[1]),
+        article_url(content["published"]),
+    ]
     for missing in ("/sitemap-topics-3.xml", "/sitemap-topics-0.xml", "/sitemap-kb-2.xml", "/sitemap-other-1.xml"):
         assert client.get(missing).status_code == 404, missing
 
@@ -129,13 +153,24 @@ def test_sitemap_queries_do_not_grow_with_the_number_of_topics(app, client, make
 
 def _bulk_topics(count: int, author_id: int, category) -> None:
     now = datetime(2024, 1, 1)
-    rows = [{
-        "type": "question", "title": f"Вопрос номер {n} про карту", "body": "", "body_html": "", "status": "open",
-        "author_id": author_id, "category_id": category.id, "department_id": category.department_id,
-        "created_at": now, "updated_at": now, "last_activity_at": now + timedelta(minutes=n),
-    } for n in range(count)]
+    rows = [
+        {
+            "type": "question",
+            "title": f"Вопрос номер {n} про карту",
+            "body": "",
+            "body_html": "",
+            "status": "open",
+            "author_id": author_id,
+            "category_id": category.id,
+            "department_id": category.department_id,
+            "created_at": now,
+            "updated_at": now,
+            "last_activity_at": now + timedelta(minutes=n),
+        }
+        for n in range(count)
+    ]
     for start in range(0, count, 5000):
-        db.session.execute(insert(Topic), rows[start:start + 5000])
+        db.session.execute(insert(Topic), rows[start : start + 5000])
     db.session.commit()
 
 
@@ -174,6 +209,7 @@ def test_robots_follows_the_proxy_host(app, client):
 
 def test_sitemap_lists_the_news_and_its_published_posts(app, client, community):
     from app.news import services as news_services
+
     admin = community["admin"]
     post = news_services.create_news(admin, "Новое приложение", "Вышла новая версия приложения.")
     news_services.create_news(admin, "Черновик новости", "Ещё не опубликовано.", publish=False)

@@ -1,5 +1,6 @@
 """A stand-in for the X API on 127.0.0.1: it answers recent searches with recorded responses (tests/social/data)
 and remembers what it was asked. No test reaches the network."""
+
 import json
 import threading
 import time
@@ -22,12 +23,14 @@ def recorded(name: str) -> dict:
 class FakeX:
     base_url: str = ""
     # next_token (None for the first page) -> recorded response
-    pages: dict = field(default_factory=lambda: {
-        None: recorded("x_search_page1.json"),
-        "b26v89c19zqg8o3fr5qvm7mqfq9ga5dkddbuovh5bpvx9": recorded("x_search_page2.json"),
-    })
-    status: int = 200          # answer every request with this status (and an X-style problem body)
-    delay: float = 0.0         # seconds to wait before answering
+    pages: dict = field(
+        default_factory=lambda: {
+            None: recorded("x_search_page1.json"),
+            "b26v89c19zqg8o3fr5qvm7mqfq9ga5dkddbuovh5bpvx9": recorded("x_search_page2.json"),
+        }
+    )
+    status: int = 200  # answer every request with this status (and an X-style problem body)
+    delay: float = 0.0  # seconds to wait before answering
     redirect_to: str | None = None
     requests: list = field(default_factory=list)  # (path, query dict, headers dict)
 
@@ -43,12 +46,22 @@ class FakeX:
             handler.end_headers()
             return
         if handler.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return self._send(handler, 401, {"title": "Unauthorized", "type": "about:blank", "status": 401,
-                                             "detail": "Unauthorized"})
+            return self._send(
+                handler, 401, {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}
+            )
         if self.status != 200:
             headers = {"x-rate-limit-reset": "1715700000"} if self.status == 429 else {}
-            return self._send(handler, self.status, {"title": "Too Many Requests", "detail": "Too Many Requests",
-                                                     "type": "about:blank", "status": self.status}, headers)
+            return self._send(
+                handler,
+                self.status,
+                {
+                    "title": "Too Many Requests",
+                    "detail": "Too Many Requests",
+                    "type": "about:blank",
+                    "status": self.status,
+                },
+                headers,
+            )
         if parts.path != "/2/tweets/search/recent":
             return self._send(handler, 404, {"title": "Not Found"})
         page = self.pages.get(query.get("next_token"))
@@ -84,8 +97,9 @@ def fake_x(app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    app.config.update(X_API_BASE_URL=fake.base_url, X_BEARER_TOKEN=TOKEN, X_QUERY="@examplebank -is:retweet",
-                      X_API_TIMEOUT=2.0)
+    app.config.update(
+        X_API_BASE_URL=fake.base_url, X_BEARER_TOKEN=TOKEN, X_QUERY="@examplebank -is:retweet", X_API_TIMEOUT=2.0
+    )
     yield fake
     server.shutdown()
     server.server_close()

@@ -1,4 +1,5 @@
 """`flask import tweets --recent` against a local stand-in for the X API serving recorded responses."""
+
 import gc
 import warnings
 from datetime import timedelta
@@ -54,8 +55,11 @@ def test_a_later_run_asks_only_for_newer_posts(runner, community, fake_x):
     assert runner.invoke(args=RECENT).exit_code == 0
     db.session.execute(db.update(SocialImport).values(posted_at=utcnow() - timedelta(hours=1)))
     newest = db.session.scalar(select(SocialImport.external_id).order_by(SocialImport.id.desc()).limit(1))
-    db.session.execute(db.update(SocialImport).where(SocialImport.external_id != newest)
-                       .values(posted_at=utcnow() - timedelta(hours=2)))
+    db.session.execute(
+        db.update(SocialImport)
+        .where(SocialImport.external_id != newest)
+        .values(posted_at=utcnow() - timedelta(hours=2))
+    )
     db.session.commit()
     fake_x.requests.clear()
 
@@ -71,11 +75,14 @@ def test_since_id_is_not_sent_beyond_the_seven_day_window(runner, community, fak
     assert "since_id" not in fake_x.requests[0][1]
 
 
-@pytest.mark.parametrize("status, message", [
-    (401, "X API refused the bearer token (401): check X_BEARER_TOKEN."),
-    (429, "X API rate limit reached (429) until 2024-05-14 15:20 UTC; try again later."),
-    (503, "X API answered 503: Too Many Requests"),
-])
+@pytest.mark.parametrize(
+    "status, message",
+    [
+        (401, "X API refused the bearer token (401): check X_BEARER_TOKEN."),
+        (429, "X API rate limit reached (429) until 2024-05-14 15:20 UTC; try again later."),
+        (503, "X API answered 503: Too Many Requests"),
+    ],
+)
 def test_api_errors_are_reported_not_raised(runner, community, fake_x, app, status, message):
     if status == 401:
         app.config["X_BEARER_TOKEN"] = "wrong"
@@ -113,10 +120,13 @@ def test_redirects_are_not_followed_so_the_token_stays_home(runner, community, f
     assert len(fake_x.requests) == 1
 
 
-@pytest.mark.parametrize("setting, message", [
-    ({"X_BEARER_TOKEN": ""}, "X_BEARER_TOKEN is not set."),
-    ({"X_QUERY": ""}, "Set X_QUERY"),
-])
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ({"X_BEARER_TOKEN": ""}, "X_BEARER_TOKEN is not set."),
+        ({"X_QUERY": ""}, "Set X_QUERY"),
+    ],
+)
 def test_missing_settings_are_explained(runner, community, fake_x, app, setting, message):
     app.config.update(setting)
     result = runner.invoke(args=RECENT)

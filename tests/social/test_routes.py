@@ -1,4 +1,5 @@
 """Staff import one post by hand; the topic page shows where it came from."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -11,9 +12,16 @@ TWEET = "https://x.com/Marta_Travels/status/1790412345678901250"
 
 
 def _form(community, **changes):
-    data = {"url": TWEET, "handle": "", "name": "Marta K.", "text": "@examplebank my card was declined in Riga!",
-            "posted_at": "2024-05-14T16:02", "category_id": str(community["cards"].id), "topic_type": "problem",
-            "mood": ""}
+    data = {
+        "url": TWEET,
+        "handle": "",
+        "name": "Marta K.",
+        "text": "@examplebank my card was declined in Riga!",
+        "posted_at": "2024-05-14T16:02",
+        "category_id": str(community["cards"].id),
+        "topic_type": "problem",
+        "mood": "",
+    }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -46,8 +54,9 @@ def test_staff_import_a_post_and_the_topic_shows_its_source(client_as, community
 def test_importing_the_same_post_again_opens_the_first_topic(client_as, community):
     client = client_as(community["rep_private"])
     first = client.post("/social/import", _form(community))
-    again = client.post("/social/import", _form(community, url=TWEET.replace("x.com", "twitter.com") + "?s=20",
-                                                text="different text"))
+    again = client.post(
+        "/social/import", _form(community, url=TWEET.replace("x.com", "twitter.com") + "?s=20", text="different text")
+    )
 
     assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
     assert "This post was imported before: here is its topic." in flashes(client.get("/"))
@@ -76,24 +85,29 @@ def test_the_import_form_needs_the_csrf_token(client_as, community):
     assert db_snapshot() == before
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"url": ""}, "This field is required."),
-    ({"url": "not a link"}, "Invalid URL."),
-    ({"url": "https://example.com/post/1"}, "Paste a link to one post on X, VK, Facebook or Telegram."),
-    ({"url": "javascript://x.com/a/status/1"}, "Invalid URL."),
-    ({"url": "https://x.com/marta_travels"}, "Paste a link to one post on X, VK, Facebook or Telegram."),
-    ({"url": "https://vk.com/wall-1_2"}, "Enter the author's handle."),
-    ({"handle": "someone_else"}, "The link is to a post by @marta_travels."),
-    ({"url": "https://vk.com/wall-1_2", "handle": "bad handle!"},
-     "Enter the author's handle (letters, digits, “_”, “.” or “-”)."),
-    ({"text": "   "}, "This field is required."),
-    ({"text": "x" * 10001}, "Field cannot be longer than 10000 characters."),
-    ({"category_id": "0"}, "This field is required."),
-    ({"category_id": "999999"}, "Not a valid choice."),
-    ({"topic_type": "idea"}, "Not a valid choice."),
-    ({"mood": "furious"}, "Not a valid choice."),
-    ({"posted_at": "yesterday"}, "Not a valid datetime value."),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"url": ""}, "This field is required."),
+        ({"url": "not a link"}, "Invalid URL."),
+        ({"url": "https://example.com/post/1"}, "Paste a link to one post on X, VK, Facebook or Telegram."),
+        ({"url": "javascript://x.com/a/status/1"}, "Invalid URL."),
+        ({"url": "https://x.com/marta_travels"}, "Paste a link to one post on X, VK, Facebook or Telegram."),
+        ({"url": "https://vk.com/wall-1_2"}, "Enter the author's handle."),
+        ({"handle": "someone_else"}, "The link is to a post by @marta_travels."),
+        (
+            {"url": "https://vk.com/wall-1_2", "handle": "bad handle!"},
+            "Enter the author's handle (letters, digits, “_”, “.” or “-”).",
+        ),
+        ({"text": "   "}, "This field is required."),
+        ({"text": "x" * 10001}, "Field cannot be longer than 10000 characters."),
+        ({"category_id": "0"}, "This field is required."),
+        ({"category_id": "999999"}, "Not a valid choice."),
+        ({"topic_type": "idea"}, "Not a valid choice."),
+        ({"mood": "furious"}, "Not a valid choice."),
+        ({"posted_at": "yesterday"}, "Not a valid datetime value."),
+    ],
+)
 def test_bad_imports_are_form_errors(client_as, community, changes, message):
     before = db_snapshot()
     response = client_as(community["rep_private"]).post("/social/import", _form(community, **changes))
@@ -103,9 +117,16 @@ def test_bad_imports_are_form_errors(client_as, community, changes, message):
 
 
 def test_a_vk_post_with_a_handle(client_as, community):
-    response = client_as(community["rep_private"]).post("/social/import", _form(
-        community, url="https://m.vk.com/wall-12345_678", handle="@Ivan.Petrov", topic_type="question",
-        mood="satisfied"))
+    response = client_as(community["rep_private"]).post(
+        "/social/import",
+        _form(
+            community,
+            url="https://m.vk.com/wall-12345_678",
+            handle="@Ivan.Petrov",
+            topic_type="question",
+            mood="satisfied",
+        ),
+    )
     assert response.status_code == 302
     source = page(client_as().get(response.headers["Location"])).find("p", id="social-source")
     assert source.text.startswith("Imported from VK · @ivan.petrov")
@@ -119,7 +140,8 @@ def test_the_configured_category_is_preselected(app, client_as, community):
     form = page(client_as(community["rep_private"]).get("/social/import"))
     options = form.find("select", id="category_id").find_all("option")
     assert [o.get("value") for o in options if any(key == "selected" for key, _ in o.attrs)] == [
-        str(community["acquiring"].id)]
+        str(community["acquiring"].id)
+    ]
 
 
 def test_topics_that_were_not_imported_show_no_source(client_as, make_topic, community):

@@ -1,4 +1,5 @@
 """The staff side of the `community` fixture: a lead, a second representative, calendars, clocks in the past."""
+
 from datetime import timedelta
 
 import pytest

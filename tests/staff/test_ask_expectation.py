@@ -1,4 +1,5 @@
 """The ask form tells customers when to expect an answer, in the hours of the department behind the category."""
+
 import json
 from datetime import timedelta
 
@@ -24,21 +25,24 @@ def test_round_the_clock_departments_are_at_work_now(client_as, customer, staff)
 
 def test_out_of_hours_the_form_names_the_hours_and_the_day(client_as, customer, staff):
     # Work only on the weekday three days from now (UTC), 9:00–18:00: closed today whatever the hour.
-    day = (utcnow() + timedelta(days=3))
-    staff_services.update_department_hours(staff["admin"], staff["private"], "UTC", [day.isoweekday()],
-                                           9 * 60, 18 * 60, 6, 40)
+    day = utcnow() + timedelta(days=3)
+    staff_services.update_department_hours(
+        staff["admin"], staff["private"], "UTC", [day.isoweekday()], 9 * 60, 18 * 60, 6, 40
+    )
     db.session.commit()
     note = expectation(client_as(customer).get("/new", query_string={"category": staff["cards"].id}))
     weekday_short = format_datetime(day, "EEE", locale="en")
     weekday = format_datetime(day, "EEEE", locale="en")
     texts = json.loads(note.get("data-by-category"))
     assert texts[str(staff["cards"].id)] == (
-        f"Our representatives answer 9:00–18:00, {weekday_short} (UTC); expect an answer by {weekday} 15:00.")
+        f"Our representatives answer 9:00–18:00, {weekday_short} (UTC); expect an answer by {weekday} 15:00."
+    )
 
 
 def test_each_category_carries_its_departments_text(client_as, customer, staff):
-    staff_services.update_department_hours(staff["admin"], staff["business"], "Europe/Moscow", [1, 2, 3, 4, 5],
-                                           9 * 60, 18 * 60, 6, 40)
+    staff_services.update_department_hours(
+        staff["admin"], staff["business"], "Europe/Moscow", [1, 2, 3, 4, 5], 9 * 60, 18 * 60, 6, 40
+    )
     db.session.commit()
     note = expectation(client_as(customer).get("/new"))
     texts = json.loads(note.get("data-by-category"))
@@ -47,11 +51,14 @@ def test_each_category_carries_its_departments_text(client_as, customer, staff):
 
 
 def test_the_chosen_category_decides_after_a_form_error(client_as, customer, staff):
-    staff_services.update_department_hours(staff["admin"], staff["business"], "Europe/Moscow", [1, 2, 3, 4, 5],
-                                           9 * 60, 18 * 60, 6, 40)
+    staff_services.update_department_hours(
+        staff["admin"], staff["business"], "Europe/Moscow", [1, 2, 3, 4, 5], 9 * 60, 18 * 60, 6, 40
+    )
     db.session.commit()
-    response = client_as(customer).post("/new", {"type": "question", "title": "", "body": "x",
-                                                  "category_id": str(staff["acquiring"].id), "mood": "upset"})
+    response = client_as(customer).post(
+        "/new",
+        {"type": "question", "title": "", "body": "x", "category_id": str(staff["acquiring"].id), "mood": "upset"},
+    )
     assert response.status_code == 422
     assert "Moscow time" in expectation(response).text
 

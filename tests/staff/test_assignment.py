@@ -1,4 +1,5 @@
 """Assignment and hand-offs: who may do them, and the history staff see on the topic so nothing ping-pongs unseen."""
+
 import pytest
 from sqlalchemy import select
 
@@ -27,12 +28,17 @@ def panel(client, topic):
 
 def test_a_lead_assigns_a_representative_and_staff_see_it(client_as, topic, staff):
     lead = client_as(staff["rep_private"])
-    response = lead.post(f"/staff/t/{topic.id}/assign",
-                         {"assignee_id": str(staff["rep_private2"].id), "note": "Rita knows Riga."})
+    response = lead.post(
+        f"/staff/t/{topic.id}/assign", {"assignee_id": str(staff["rep_private2"].id), "note": "Rita knows Riga."}
+    )
     assert response.status_code == 302
     assert work_of(topic).assignee_id == staff["rep_private2"].id
     [entry] = history(topic)
-    assert (entry.actor_id, entry.from_user_id, entry.to_user_id) == (staff["rep_private"].id, None, staff["rep_private2"].id)
+    assert (entry.actor_id, entry.from_user_id, entry.to_user_id) == (
+        staff["rep_private"].id,
+        None,
+        staff["rep_private2"].id,
+    )
     assert entry.from_department_id == entry.to_department_id == staff["private"].id
     section = panel(client_as(staff["rep_business"]), topic)
     assert section.find("dd", id="work-assignee").text == "Rita Second"
@@ -65,8 +71,9 @@ def test_a_representative_of_another_department_cannot_take_it(client_as, topic,
 
 
 def test_only_members_of_the_topics_department_can_be_assigned(client_as, topic, staff):
-    response = client_as(staff["admin"]).post(f"/staff/t/{topic.id}/assign",
-                                              {"assignee_id": str(staff["rep_business"].id)})
+    response = client_as(staff["admin"]).post(
+        f"/staff/t/{topic.id}/assign", {"assignee_id": str(staff["rep_business"].id)}
+    )
     assert response.status_code == 422
     assert form_errors(response)  # not one of the choices
     assert work_of(topic).assignee_id is None and history(topic) == []
@@ -83,8 +90,10 @@ def test_who_may_not_assign(client_as, topic, staff, customer, who, status):
 def test_a_hand_off_moves_the_topic_with_a_note_and_history(client_as, topic, staff, customer):
     lead = client_as(staff["rep_private"])
     lead.post(f"/staff/t/{topic.id}/assign", {"assignee_id": str(staff["rep_private2"].id)})
-    response = lead.post(f"/staff/t/{topic.id}/hand-off",
-                         {"department_id": str(staff["business"].id), "note": "It is an acquiring terminal."})
+    response = lead.post(
+        f"/staff/t/{topic.id}/hand-off",
+        {"department_id": str(staff["business"].id), "note": "It is an acquiring terminal."},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Topic, topic.id).department_id == staff["business"].id
@@ -97,27 +106,36 @@ def test_a_hand_off_moves_the_topic_with_a_note_and_history(client_as, topic, st
     assert "Responsible: Business" in customer_page and "acquiring terminal" not in customer_page
     # The new department works it; the old one no longer sees it in its queues.
     business = client_as(staff["rep_business"])
-    assert topic.id in [int(r.get("data-topic")) for r in page(business.get("/staff/")).find_all("tr", class_="queue-row")]
-    assert topic.id not in [int(r.get("data-topic")) for r in page(lead.get("/staff/")).find_all("tr", class_="queue-row")]
+    assert topic.id in [
+        int(r.get("data-topic")) for r in page(business.get("/staff/")).find_all("tr", class_="queue-row")
+    ]
+    assert topic.id not in [
+        int(r.get("data-topic")) for r in page(lead.get("/staff/")).find_all("tr", class_="queue-row")
+    ]
     text = panel(business, topic).find("ol", id="work-history").text
     assert "Pavel Private handed the topic from Private clients to Business" in text
 
 
 def test_ping_pong_stays_visible(client_as, topic, staff):
     staff_services_lead_business(staff)
-    client_as(staff["rep_private"]).post(f"/staff/t/{topic.id}/hand-off",
-                                         {"department_id": str(staff["business"].id), "note": "Theirs."})
-    client_as(staff["rep_business"]).post(f"/staff/t/{topic.id}/hand-off",
-                                          {"department_id": str(staff["private"].id), "note": "No, yours."})
+    client_as(staff["rep_private"]).post(
+        f"/staff/t/{topic.id}/hand-off", {"department_id": str(staff["business"].id), "note": "Theirs."}
+    )
+    client_as(staff["rep_business"]).post(
+        f"/staff/t/{topic.id}/hand-off", {"department_id": str(staff["private"].id), "note": "No, yours."}
+    )
     entries = history(topic)
     assert [(e.from_department_id, e.to_department_id) for e in entries] == [
-        (staff["private"].id, staff["business"].id), (staff["business"].id, staff["private"].id)]
+        (staff["private"].id, staff["business"].id),
+        (staff["business"].id, staff["private"].id),
+    ]
     items = panel(client_as(staff["rep_private2"]), topic).find("ol", id="work-history").find_all("li")
     assert ["Theirs." in items[0].text, "No, yours." in items[1].text] == [True, True]
 
 
 def staff_services_lead_business(staff):
     from app.staff import services
+
     services.set_department_leads(staff["admin"], staff["business"], [staff["rep_business"].id])
     db.session.commit()
 
@@ -148,7 +166,9 @@ def test_the_forms_shown_match_what_one_may_do(client_as, topic, staff, customer
     member_panel = panel(client_as(staff["rep_private2"]), topic)
     assert member_panel.find("form", action=f"/staff/t/{topic.id}/assign") is None
     assert member_panel.find("form", action=f"/staff/t/{topic.id}/take") is not None
-    assert page(client_as(customer).get(f"/t/{topic.id}", follow_redirects=True)).find("section", id="staff-panel") is None
+    assert (
+        page(client_as(customer).get(f"/t/{topic.id}", follow_redirects=True)).find("section", id="staff-panel") is None
+    )
     assert page(client_as(None).get(f"/t/{topic.id}", follow_redirects=True)).find("section", id="staff-panel") is None
 
 
@@ -161,8 +181,9 @@ def test_staff_actions_need_the_csrf_token(client_as, topic, staff):
 
 def test_the_flash_after_assignment(client_as, topic, staff):
     lead = client_as(staff["rep_private"])
-    response = lead.post(f"/staff/t/{topic.id}/assign", {"assignee_id": str(staff["rep_private2"].id)},
-                         follow_redirects=True)
+    response = lead.post(
+        f"/staff/t/{topic.id}/assign", {"assignee_id": str(staff["rep_private2"].id)}, follow_redirects=True
+    )
     assert "Assigned to Rita Second." in flashes(response)
 
 
@@ -181,10 +202,14 @@ def test_a_moderators_move_to_another_department_is_in_the_history(client_as, to
 
 def test_a_merged_duplicate_leaves_the_queues(client_as, topic, make_topic, customer, staff):
     moderation = pytest.importorskip("app.moderation.services", reason="merges come with app.moderation")
-    duplicate = make_topic(author=customer, title="Card blocked in Riga again", category=staff["cards"],
-                           topic_type="problem")
+    duplicate = make_topic(
+        author=customer, title="Card blocked in Riga again", category=staff["cards"], topic_type="problem"
+    )
     moderation.merge_topic(staff["moderator"], duplicate, topic)
     db.session.commit()
     assert work_of(duplicate).resolved_at is not None
-    ids = [int(r.get("data-topic")) for r in page(client_as(staff["rep_private"]).get("/staff/")).find_all("tr", class_="queue-row")]
+    ids = [
+        int(r.get("data-topic"))
+        for r in page(client_as(staff["rep_private"]).get("/staff/")).find_all("tr", class_="queue-row")
+    ]
     assert ids == [topic.id]

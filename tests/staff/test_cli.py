@@ -1,4 +1,5 @@
 """`flask staff backfill` starts the clocks of topics older than the workflow; `flask staff overdue` lists them."""
+
 from app.extensions import db
 from app.staff.models import TopicWork
 from tests.staff.conftest import age, work_of

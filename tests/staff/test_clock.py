@@ -1,5 +1,6 @@
 """The response clock follows what happens on the topic: posted, answered officially, waiting for the customer,
 the customer's reply, solved and reopened. Everything through the pages people use."""
+
 from datetime import timedelta
 
 import pytest
@@ -15,16 +16,26 @@ from tests.staff.conftest import work_of
 
 
 def _ask(client, category, topic_type="problem", title="My card was blocked abroad"):
-    response = client.post("/new", {"type": topic_type, "title": title, "body": "It stopped working in Riga.",
-                                    "category_id": str(category.id), "mood": "upset", "confirmed": "1"})
+    response = client.post(
+        "/new",
+        {
+            "type": topic_type,
+            "title": title,
+            "body": "It stopped working in Riga.",
+            "category_id": str(category.id),
+            "mood": "upset",
+            "confirmed": "1",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return db.session.scalar(select(Topic).where(Topic.title == title))
 
 
 def test_posting_starts_the_clock_in_the_departments_working_hours(client_as, customer, community):
     private = community["private"]
-    staff_services.update_department_hours(community["admin"], private, "Europe/Moscow", [1, 2, 3, 4, 5],
-                                           9 * 60, 18 * 60, 6, 40)
+    staff_services.update_department_hours(
+        community["admin"], private, "Europe/Moscow", [1, 2, 3, 4, 5], 9 * 60, 18 * 60, 6, 40
+    )
     db.session.commit()
     topic = _ask(client_as(customer), community["cards"])
     work = work_of(topic)
@@ -132,6 +143,7 @@ def test_a_resolved_topic_cannot_wait_for_the_customer(client_as, customer, staf
 def test_topics_older_than_the_workflow_get_their_clock_from_history(make_topic, customer, staff):
     from app.community import services as community_services
     from app.staff.models import TopicWork
+
     topic = make_topic(author=customer, category=staff["cards"], topic_type="problem")
     answer = community_services.post_comment(staff["rep_private"], topic, "Fixed.")
     db.session.commit()
@@ -155,10 +167,12 @@ def test_a_broken_calendar_in_the_database_falls_back_instead_of_failing(client_
 def test_staff_see_how_long_the_first_answer_and_the_solution_took(client_as, customer, staff):
     from tests.helpers import page
     from tests.staff.conftest import age
+
     topic = _ask(client_as(customer), staff["cards"], topic_type="question")
     age(topic, 3)
     client_as(staff["rep_private"]).post(f"/t/{topic.id}/comments", {"body": "Here is how."})
     section = page(client_as(staff["rep_private"]).get(f"/t/{topic.id}", follow_redirects=True)).find(
-        "section", id="staff-panel")
+        "section", id="staff-panel"
+    )
     assert "after 3 h 00 min of working time" in section.find("dd", id="work-first-response").text
     assert "Resolved" in section.find("dd", id="work-deadlines").text

@@ -1,6 +1,7 @@
 """The hand-off service announces itself (signals.topic_handed_off) inside the transaction, with everything a
 listener needs: the topic, both departments, the actor, the note and the history row. A refused hand-off
 announces nothing."""
+
 import pytest
 
 from app.common import signals
@@ -27,8 +28,13 @@ def test_a_hand_off_sends_the_signal_before_commit(topic, staff):
 
     sender, kwargs, in_transaction = received[0]
     assert sender is topic and in_transaction
-    assert kwargs == {"actor": staff["rep_private"], "from_department": staff["private"],
-                      "to_department": staff["business"], "note": "It is acquiring.", "assignment": entry}
+    assert kwargs == {
+        "actor": staff["rep_private"],
+        "from_department": staff["private"],
+        "to_department": staff["business"],
+        "note": "It is acquiring.",
+        "assignment": entry,
+    }
     assert entry.id is not None  # flushed: listeners may key on it
 
 

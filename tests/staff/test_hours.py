@@ -1,4 +1,5 @@
 """Working-hours arithmetic across nights, weekends, time zones and daylight-saving changes."""
+
 import random
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ def utc(*args):
 
 # 2025-03-10 is a Monday. Moscow is UTC+3 all year.
 
+
 def test_within_one_working_day():
     assert hours.add_working_hours(cal(), utc(2025, 3, 10, 7, 0), 6) == utc(2025, 3, 10, 13, 0)  # 10:00 -> 16:00 MSK
 
@@ -38,7 +40,7 @@ def test_across_the_weekend():
 def test_posted_at_the_weekend_counts_from_monday_morning():
     saturday_noon = utc(2025, 3, 15, 9, 0)
     assert hours.add_working_hours(cal(), saturday_noon, 2) == utc(2025, 3, 17, 8, 0)  # Monday 11:00 MSK
-    assert hours.next_opening(cal(), saturday_noon) == utc(2025, 3, 17, 6, 0)       # Monday 9:00 MSK
+    assert hours.next_opening(cal(), saturday_noon) == utc(2025, 3, 17, 6, 0)  # Monday 9:00 MSK
     assert not hours.is_open(cal(), saturday_noon)
 
 
@@ -49,8 +51,8 @@ def test_posted_late_at_night_counts_from_the_next_morning():
 
 def test_open_close_boundaries():
     c = cal()
-    assert hours.is_open(c, utc(2025, 3, 10, 6, 0))          # 9:00 sharp: open
-    assert not hours.is_open(c, utc(2025, 3, 10, 15, 0))     # 18:00 sharp: closed
+    assert hours.is_open(c, utc(2025, 3, 10, 6, 0))  # 9:00 sharp: open
+    assert not hours.is_open(c, utc(2025, 3, 10, 15, 0))  # 18:00 sharp: closed
     assert hours.next_opening(c, utc(2025, 3, 10, 15, 0)) == utc(2025, 3, 11, 6, 0)
     assert hours.add_working_hours(c, utc(2025, 3, 10, 6, 0), 9) == utc(2025, 3, 10, 15, 0)  # a whole day ends at 18:00
 
@@ -132,8 +134,11 @@ def test_long_targets_span_weeks():
 @pytest.mark.parametrize("zone", ["Europe/Moscow", "America/New_York", "Europe/Kyiv", "Australia/Lord_Howe", "UTC"])
 def test_adding_and_measuring_agree(zone):
     rng = random.Random(zone)
-    calendars = [cal(zone), cal(zone, days={1, 3, 5, 6}, open_=7 * 60 + 30, close=23 * 60),
-                 cal(zone, days=hours.ALL_DAYS, open_=0, close=24 * 60)]
+    calendars = [
+        cal(zone),
+        cal(zone, days={1, 3, 5, 6}, open_=7 * 60 + 30, close=23 * 60),
+        cal(zone, days=hours.ALL_DAYS, open_=0, close=24 * 60),
+    ]
     for _ in range(300):
         c = rng.choice(calendars)
         start = utc(2025, 1, 1) + timedelta(minutes=rng.randrange(0, 365 * 24 * 60))
@@ -143,7 +148,8 @@ def test_adding_and_measuring_agree(zone):
         assert hours.working_time_between(c, start, end) == amount
         if amount:
             assert hours.is_open(c, end - timedelta(minutes=1)) or hours.working_time_between(
-                c, end - timedelta(minutes=1), end) == timedelta(0)
+                c, end - timedelta(minutes=1), end
+            ) == timedelta(0)
 
 
 @pytest.mark.parametrize("zone_name", ["Mars/Olympus", "../../etc/passwd", "/etc/localtime", "", "Europe/"])

@@ -1,5 +1,6 @@
 """Internal notes (and hand-off notes) are for staff: customers never see them, not on pages, in search, the
 suggest API, feeds, profiles or e-mails."""
+
 import pytest
 from sqlalchemy import select
 
@@ -15,13 +16,23 @@ NOTE = f"Customer {MARKER} is a known fraud risk; check the passport. <script>al
 @pytest.fixture
 def noted(client_as, make_topic, customer, staff):
     """A public problem with an official answer, an internal note and a hand-off note."""
-    topic = make_topic(author=customer, title="Card blocked in Riga", body="It stopped working at a terminal.",
-                       category=staff["cards"], topic_type="problem")
+    topic = make_topic(
+        author=customer,
+        title="Card blocked in Riga",
+        body="It stopped working at a terminal.",
+        category=staff["cards"],
+        topic_type="problem",
+    )
     lead = client_as(staff["rep_private"])
     assert lead.post(f"/t/{topic.id}/comments", {"body": "We unblocked the card."}).status_code == 302
     assert lead.post(f"/staff/t/{topic.id}/notes", {"body": NOTE}).status_code == 302
-    assert lead.post(f"/staff/t/{topic.id}/hand-off", {"department_id": str(staff["business"].id),
-                                                        "note": f"Terminal issue {HAND_OFF_MARKER}"}).status_code == 302
+    assert (
+        lead.post(
+            f"/staff/t/{topic.id}/hand-off",
+            {"department_id": str(staff["business"].id), "note": f"Terminal issue {HAND_OFF_MARKER}"},
+        ).status_code
+        == 302
+    )
     assert lead.post(f"/t/{topic.id}/status", {"status": "solved"}).status_code == 302
     return topic
 
@@ -34,8 +45,13 @@ def _get(client, url, **kwargs):
 
 
 # Searches for words that are only in the notes: the page repeats the query, but must not find the topic.
-SEARCHES = [f"/search?q={MARKER}", f"/search?q={HAND_OFF_MARKER}", "/search?q=fraud+passport",
-            f"/api/v1/suggest?title={MARKER}&body=passport", "/api/v1/suggest?title=fraud+risk+passport"]
+SEARCHES = [
+    f"/search?q={MARKER}",
+    f"/search?q={HAND_OFF_MARKER}",
+    "/search?q=fraud+passport",
+    f"/api/v1/suggest?title={MARKER}&body=passport",
+    "/api/v1/suggest?title=fraud+risk+passport",
+]
 
 
 def _public_urls(app, topic, users) -> list[str]:
@@ -49,7 +65,9 @@ def _public_urls(app, topic, users) -> list[str]:
 
 def test_staff_see_the_note_sanitised_on_the_topic(client_as, noted, staff):
     for who in ("rep_private", "rep_business", "moderator", "admin"):
-        section = page(client_as(staff[who]).get(f"/t/{noted.id}", follow_redirects=True)).find("section", id="staff-panel")
+        section = page(client_as(staff[who]).get(f"/t/{noted.id}", follow_redirects=True)).find(
+            "section", id="staff-panel"
+        )
         notes = section.find("ul", id="internal-notes")
         assert MARKER in notes.text and "Pavel Private" in notes.text
         assert notes.find("script") is None
@@ -96,8 +114,11 @@ def test_notes_are_never_in_e_mails(app, client_as, noted, customer, make_user, 
             assert MARKER not in text and "fraud risk" not in text
     # The hand-off note tells the receiving department's representatives why the topic is theirs now: it is in
     # their e-mail, and in nobody else's (not the customer's, not a follower's).
-    with_hand_off_note = {mail.recipient for mail in mails
-                          if any(HAND_OFF_MARKER in text for text in (mail.subject, mail.body_text, mail.body_html))}
+    with_hand_off_note = {
+        mail.recipient
+        for mail in mails
+        if any(HAND_OFF_MARKER in text for text in (mail.subject, mail.body_text, mail.body_html))
+    }
     assert with_hand_off_note == {staff["rep_business"].email}
 
 
@@ -117,6 +138,7 @@ def test_customers_cannot_write_notes(client_as, make_topic, customer, staff):
 
 def test_notes_on_a_deleted_topic_are_refused(client_as, make_topic, customer, staff):
     from app.community import services as community_services
+
     topic = make_topic(author=customer, category=staff["cards"])
     community_services.delete_topic(staff["admin"], topic)
     db.session.commit()

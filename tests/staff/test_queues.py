@@ -1,5 +1,6 @@
 """The queues at /staff/: the right topics per role and department, in the right queue, longest wait first,
 with counts in the staff navigation and overdue flags."""
+
 import pytest
 
 from app.community import services as community_services
@@ -55,7 +56,11 @@ def test_each_queue_shows_its_topics_longest_wait_first(client_as, board, staff)
 
 def test_counts_on_the_tabs_and_in_the_navigation(client_as, board, staff):
     response = client_as(staff["rep_private"]).get("/staff/")
-    tabs = {a.get("data-queue"): a.find("span", class_="n").text for a in page(response).find_all("a") if a.get("data-queue")}
+    tabs = {
+        a.get("data-queue"): a.find("span", class_="n").text
+        for a in page(response).find_all("a")
+        if a.get("data-queue")
+    }
     assert tabs == {"new": "3", "mine": "1", "overdue": "1", "waiting": "1", "solved": "1"}
     nav = page(response).find("a", class_="staff-nav")
     assert nav.text == "Queues (3) 1 overdue"
@@ -108,6 +113,7 @@ def test_overdue_rows_are_flagged_with_the_time_overdue(client_as, board, staff)
 
 def test_deleted_topics_leave_the_queues(client_as, board, staff):
     from app.community.models import Topic
+
     topic = db.session.get(Topic, board["new_old"])
     community_services.delete_topic(staff["admin"], topic)
     db.session.commit()
@@ -116,6 +122,7 @@ def test_deleted_topics_leave_the_queues(client_as, board, staff):
 
 def test_a_customer_reply_brings_a_waiting_topic_back(client_as, board, staff, customer):
     from app.community.models import Topic
+
     client_as(customer).post(f"/t/{board['waiting']}/comments", {"body": "Here is the receipt."})
     rep = client_as(staff["rep_private"])
     assert queue_ids(rep, "waiting") == []
@@ -130,8 +137,9 @@ def test_a_queue_page_costs_the_same_for_3_and_30_topics(client_as, staff, custo
 
     def add(n):
         for i in range(n):
-            topic = community_services.create_topic(customer, "problem", f"Problem number {i} of {n}",
-                                                    "Details.", staff["cards"].id, mood="upset")
+            topic = community_services.create_topic(
+                customer, "problem", f"Problem number {i} of {n}", "Details.", staff["cards"].id, mood="upset"
+            )
             if queue in ("mine", "waiting"):
                 community_services.post_comment(rep, topic, "On it.")
                 staff_services.assign_topic(staff["admin"], topic, [rep, staff["rep_private2"]][i % 2])

@@ -1,4 +1,5 @@
 """Department settings: working hours, targets and leads, for admins and the department's leads only."""
+
 import pytest
 
 from app.extensions import db
@@ -6,8 +7,14 @@ from app.staff import access
 from app.staff.models import Department
 from tests.helpers import form_errors, page
 
-GOOD = {"time_zone": "Europe/Moscow", "working_days": ["1", "2", "3", "4", "5", "6"], "open_time": "8:30",
-        "close_time": "20:00", "first_response_hours": "4", "resolution_hours": "24"}
+GOOD = {
+    "time_zone": "Europe/Moscow",
+    "working_days": ["1", "2", "3", "4", "5", "6"],
+    "open_time": "8:30",
+    "close_time": "20:00",
+    "first_response_hours": "4",
+    "resolution_hours": "24",
+}
 
 
 def url(department):
@@ -54,11 +61,21 @@ def test_customers_get_404(client_as, customer, staff):
     assert client_as(staff["admin"]).get("/staff/departments/999999/settings").status_code == 404
 
 
-@pytest.mark.parametrize("field, value", [
-    ("time_zone", "Mars/Olympus"), ("time_zone", "../../etc/passwd"), ("open_time", "25:00"),
-    ("open_time", "nine"), ("close_time", "7:00"), ("close_time", "24:30"), ("first_response_hours", "0"),
-    ("first_response_hours", "-3"), ("first_response_hours", "many"), ("resolution_hours", "100000"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("time_zone", "Mars/Olympus"),
+        ("time_zone", "../../etc/passwd"),
+        ("open_time", "25:00"),
+        ("open_time", "nine"),
+        ("close_time", "7:00"),
+        ("close_time", "24:30"),
+        ("first_response_hours", "0"),
+        ("first_response_hours", "-3"),
+        ("first_response_hours", "many"),
+        ("resolution_hours", "100000"),
+    ],
+)
 def test_bad_values_are_form_errors(client_as, staff, field, value):
     response = client_as(staff["admin"]).post(url(staff["private"]), {**GOOD, field: value})
     assert response.status_code == 422 and form_errors(response)
@@ -86,6 +103,7 @@ def test_admins_choose_the_leads_and_leads_cannot(client_as, staff):
 
 def test_leaving_a_department_ends_the_lead_role_and_members_keep_theirs(staff):
     from app.staff import services
+
     private = staff["private"]
     services.set_members(private, [staff["rep_private"], staff["rep_private2"], staff["moderator"]])
     db.session.commit()

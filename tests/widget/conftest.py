@@ -1,4 +1,5 @@
 """The widget tests' partner site: WIDGET_ORIGINS lists it; a helper signs in through the popup page."""
+
 import json
 import re
 

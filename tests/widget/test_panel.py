@@ -1,4 +1,5 @@
 """The loader and the framed panel: allowed framers only, public content only."""
+
 import re
 
 from app.extensions import db
@@ -56,6 +57,7 @@ def test_with_no_origins_listed_nobody_may_frame_the_panel(app, client):
 def test_a_thread_opens_in_the_panel_with_public_content_only(client, make_topic, make_user, community):
     topic = make_topic(title="Card blocked abroad what to do", category=community["cards"])
     from app.community import services
+
     services.post_comment(make_user(), topic, "Call the bank, they unblock it at once.")
     hidden_comment = services.post_comment(make_user(), topic, "Secret hidden remark")
     hidden_comment.is_hidden = True
@@ -63,13 +65,13 @@ def test_a_thread_opens_in_the_panel_with_public_content_only(client, make_topic
     page = client.get(f"/widget/thread/{topic.id}").get_data(as_text=True)
     assert "Card blocked abroad what to do" in page and "they unblock it at once" in page
     assert "Secret hidden remark" not in page
-    assert f'/t/{topic.id}-' in page and 'target="_blank"' in page  # "open the full page" in a new tab
+    assert f"/t/{topic.id}-" in page and 'target="_blank"' in page  # "open the full page" in a new tab
 
 
-def test_private_hidden_and_deleted_topics_do_not_exist_for_the_panel(client, client_as, make_topic, customer,
-                                                                      community):
-    private = make_topic(author=customer, title="My private card trouble", category=community["cards"],
-                         is_private=True)
+def test_private_hidden_and_deleted_topics_do_not_exist_for_the_panel(
+    client, client_as, make_topic, customer, community
+):
+    private = make_topic(author=customer, title="My private card trouble", category=community["cards"], is_private=True)
     hidden = make_topic(title="A hidden topic title", category=community["cards"])
     hidden.is_hidden = True
     deleted = make_topic(title="A deleted topic title", category=community["cards"])

@@ -1,4 +1,5 @@
 """Staff see where a topic came from (its channel, the widget's page) and filter the queues by channel."""
+
 import html
 
 from app.community import services
@@ -9,23 +10,34 @@ from tests.widget.conftest import PARTNER
 
 def _widget_topic(customer, category, title):
     topic = widget_services.post_widget_request(
-        customer, "question", title, "Details of it.", category.id, mood="indifferent",
-        source_url=f"{PARTNER}/deposits", source_title="Deposits | Bank", allowed=(PARTNER,))
+        customer,
+        "question",
+        title,
+        "Details of it.",
+        category.id,
+        mood="indifferent",
+        source_url=f"{PARTNER}/deposits",
+        source_title="Deposits | Bank",
+        allowed=(PARTNER,),
+    )
     db.session.commit()
     return topic
 
 
 def test_queues_show_the_channel_and_filter_by_it(client_as, customer, community):
     from_widget = _widget_topic(customer, community["cards"], "Asked from the deposits page of the bank")
-    services.create_topic(customer, "question", "Asked on the community site", "Details.", community["cards"].id,
-                          mood="indifferent")
+    services.create_topic(
+        customer, "question", "Asked on the community site", "Details.", community["cards"].id, mood="indifferent"
+    )
     db.session.commit()
     staff = client_as(community["rep_private"])
     page = staff.get("/staff/").get_data(as_text=True)
     assert "Asked on the community site" in page and "Asked from the deposits page of the bank" in page
     assert "Deposits | Bank" in page and f'href="{PARTNER}/deposits"' in page
     only_widget = staff.get("/staff/?channel=widget").get_data(as_text=True)
-    assert "Asked from the deposits page of the bank" in only_widget and "Asked on the community site" not in only_widget
+    assert (
+        "Asked from the deposits page of the bank" in only_widget and "Asked on the community site" not in only_widget
+    )
     assert 'data-queue="new" aria-current="page">New without an answer <span class="n">1</span>' in only_widget
     assert "channel=widget" in only_widget  # the tabs keep the filter
     only_site = staff.get("/staff/?channel=site").get_data(as_text=True)

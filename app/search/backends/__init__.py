@@ -1,4 +1,5 @@
 """Choose the search backend from config: SEARCH_BACKEND = whoosh (default) | postgres."""
+
 from flask import current_app
 
 
@@ -6,9 +7,11 @@ def create_backend(config) -> "SearchBackend":  # noqa: F821
     name = config.get("SEARCH_BACKEND", "whoosh")
     if name == "postgres":
         from app.search.backends.postgres_backend import PostgresBackend
+
         return PostgresBackend()
     if name == "whoosh":
         from app.search.backends.whoosh_backend import WhooshBackend
+
         return WhooshBackend(config["SEARCH_INDEX_DIR"])
     raise RuntimeError(f"Unknown SEARCH_BACKEND {name!r}: use 'whoosh' or 'postgres'.")
 

@@ -1,6 +1,7 @@
 """The interface every search backend implements. Both backends pass the same tests (tests/search)."""
+
 from abc import ABC, abstractmethod
-from typing import Sequence
+from collections.abc import Sequence
 
 from app.search.documents import Filters, Scope, SearchDoc, SearchResult
 
@@ -21,8 +22,16 @@ class SearchBackend(ABC):
         """Remove documents; unknown keys are ignored. May raise IndexBusy."""
 
     @abstractmethod
-    def search(self, query: str, scope: Scope, *, mode: str = "search", filters: Filters | None = None,
-               limit: int = 10, offset: int = 0) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        scope: Scope,
+        *,
+        mode: str = "search",
+        filters: Filters | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> SearchResult:
         """Ranked hits the scope may see. mode "suggest" ranks by similarity to a whole request
         (title and body of a new topic); mode "search" is the search page (all words matter more).
         Never raises on any user text: the query is analysed, never parsed as a query language."""
@@ -44,5 +53,5 @@ class SearchBackend(ABC):
         """analysis.fingerprint() of the analyser the index was built with (recorded by clear() and by the
         first write to an index without one); None when nothing is recorded."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (optional hook: most backends hold nothing to release)
         """Release files or connections."""

@@ -1,8 +1,9 @@
 """Analysed terms as PostgreSQL tsvector / tsquery text: every term one quoted lexeme, so no parser or
 operator ever sees user text (app/search/backends/postgres_backend.py stores and queries them)."""
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -20,8 +21,12 @@ def lexeme(term: str) -> str:
 
 
 def usable(term: str) -> bool:
-    return (bool(term) and len(term.encode("utf-8")) <= MAX_LEXEME_BYTES
-            and "\x00" not in term and not any(c.isspace() for c in term))
+    return (
+        bool(term)
+        and len(term.encode("utf-8")) <= MAX_LEXEME_BYTES
+        and "\x00" not in term
+        and not any(c.isspace() for c in term)
+    )
 
 
 def tsvector_literal(fields: Sequence[tuple[Sequence[str], str]]) -> str:

@@ -1,5 +1,6 @@
 """The PostgreSQL backend's vocabulary work: document counts of query terms, typo corrections from the
 pg_trgm index of `search_terms` (the analyser's edit-distance rule decides), and "did you mean"."""
+
 from __future__ import annotations
 
 from sqlalchemy import text
@@ -7,15 +8,16 @@ from sqlalchemy import text
 from app.search import analysis, typos
 from app.search.backends.pg_lexemes import text_array, usable
 
-MAX_CORRECTIONS = 8          # unknown query terms corrected per query
-TRIGRAM_THRESHOLD = 0.25     # pg_trgm similarity of correction candidates
+MAX_CORRECTIONS = 8  # unknown query terms corrected per query
+TRIGRAM_THRESHOLD = 0.25  # pg_trgm similarity of correction candidates
 
 
 def doc_counts(conn, terms: list[str]) -> dict[str, int]:
     """Document counts of the terms the index knows (the search_terms vocabulary)."""
     found = conn.execute(
-        text("SELECT term, doc_count FROM search_terms WHERE term = ANY(:terms) AND doc_count > 0")
-        .bindparams(text_array("terms")),
+        text("SELECT term, doc_count FROM search_terms WHERE term = ANY(:terms) AND doc_count > 0").bindparams(
+            text_array("terms")
+        ),
         {"terms": terms},
     )
     return {term: int(n) for term, n in found}
@@ -44,14 +46,16 @@ def corrections(conn, unknown: dict[str, str], trigrams_available) -> dict[str, 
         return {}
     lookups = sorted({t for tries in wanted.values() for t in tries})
     # For this transaction only: one edit in a short word leaves few trigrams in common.
-    conn.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :limit, true)"),
-                 {"limit": str(TRIGRAM_THRESHOLD)})
+    conn.execute(
+        text("SELECT set_config('pg_trgm.similarity_threshold', :limit, true)"), {"limit": str(TRIGRAM_THRESHOLD)}
+    )
     found = conn.execute(
-        text("SELECT q.term, c.term, c.doc_count FROM unnest(:terms) AS q(term) "
-             "CROSS JOIN LATERAL (SELECT s.term, s.doc_count FROM search_terms s "
-             "  WHERE s.term % q.term AND s.doc_count > 0 "
-             "  ORDER BY similarity(s.term, q.term) DESC, s.doc_count DESC LIMIT 20) AS c")
-        .bindparams(text_array("terms")),
+        text(
+            "SELECT q.term, c.term, c.doc_count FROM unnest(:terms) AS q(term) "
+            "CROSS JOIN LATERAL (SELECT s.term, s.doc_count FROM search_terms s "
+            "  WHERE s.term % q.term AND s.doc_count > 0 "
+            "  ORDER BY similarity(s.term, q.term) DESC, s.doc_count DESC LIMIT 20) AS c"
+        ).bindparams(text_array("terms")),
         {"terms": lookups},
     )
     candidates: dict[str, dict[str, int]] = {}
@@ -72,7 +76,7 @@ def spelling_suggestion(engine, query: str, trigrams_available) -> str | None:
     """The "did you mean" for a query: each word the index does not know replaced by its correction."""
     if not isinstance(query, str):
         return None
-    query = query[:analysis.MAX_QUERY_CHARS]
+    query = query[: analysis.MAX_QUERY_CHARS]
     if not query.strip():
         return None
     spans = [s for s in analysis.analyse_spans(query, max_words=64) if usable(s[0])]
@@ -105,5 +109,5 @@ def _display(raw: str, term: str, fixed: str) -> str:
     "application"); otherwise the corrected term itself."""
     low = raw.lower()
     if low.startswith(term) and len(low) > len(term):
-        return fixed + low[len(term):]
+        return fixed + low[len(term) :]
     return fixed

@@ -24,6 +24,7 @@ backend; PostgreSQL only stores and matches the resulting terms:
 Writes use their own connection and transaction (`db.engine.begin()`), independent of `db.session`: the
 outbox drain calls them after the application's commit, and they commit on their own.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,8 @@ import math
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -41,37 +42,44 @@ from app.extensions import db
 from app.search import analysis, documents
 from app.search.backends import pg_spelling
 from app.search.backends.base import SearchBackend
-from app.search.backends.pg_lexemes import (int_array, lexeme, text_array, tsquery_all, tsquery_or,  # noqa: F401
-                                             tsvector_literal, usable)
+from app.search.backends.pg_lexemes import (
+    int_array,
+    lexeme,
+    text_array,
+    tsquery_all,
+    tsquery_or,
+    tsvector_literal,
+    usable,
+)
 from app.search.documents import PRIVATE, PUBLIC, Filters, Hit, Scope, SearchDoc, SearchResult
 from app.search.pg_models import SearchDocument, SearchMeta, SearchTerm  # noqa: F401  (the tables it uses)
 
 log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- ranking (tuned on bench/search_quality)
-K1 = 2.0                     # BM25 saturation
-B = 0.75                     # length normalisation of answers and body
-TITLE_B = 0.75               # length normalisation of the title
-FIELD_WEIGHTS = {"A": 2.5, "B": 1.5, "C": 1.0}   # title, official answers, body
-PHRASE_WEIGHT = 0.3          # bonus (x the rarer term's weight) where two consecutive query terms are adjacent
-MAX_PHRASES = 8              # consecutive query-term pairs checked (the first ones: the title)
-POPULARITY_BOOST = 0.03      # score x (1 + POPULARITY_BOOST x ln(1 + popularity))
-ANSWERED_BOOST = 0.05        # score x (1 + ANSWERED_BOOST) when the item has an official answer
-CORRECTED_WEIGHT = 0.8       # a correction counts a little less than a word as typed
-SUGGEST_MAX_TERMS = 160      # analysed terms read from a suggest request (title twice + body)
-SUGGEST_TERMS = 40           # of which the most informative are queried
+K1 = 2.0  # BM25 saturation
+B = 0.75  # length normalisation of answers and body
+TITLE_B = 0.75  # length normalisation of the title
+FIELD_WEIGHTS = {"A": 2.5, "B": 1.5, "C": 1.0}  # title, official answers, body
+PHRASE_WEIGHT = 0.3  # bonus (x the rarer term's weight) where two consecutive query terms are adjacent
+MAX_PHRASES = 8  # consecutive query-term pairs checked (the first ones: the title)
+POPULARITY_BOOST = 0.03  # score x (1 + POPULARITY_BOOST x ln(1 + popularity))
+ANSWERED_BOOST = 0.05  # score x (1 + ANSWERED_BOOST) when the item has an official answer
+CORRECTED_WEIGHT = 0.8  # a correction counts a little less than a word as typed
+SUGGEST_MAX_TERMS = 160  # analysed terms read from a suggest request (title twice + body)
+SUGGEST_TERMS = 40  # of which the most informative are queried
 SEARCH_MAX_TERMS = 32
-COMMON_DF = 1.0              # suggest: drop terms in more than this share of documents (1.0: keep all)
-IDF_POWER_SHORT = 0.7        # idf ** power: flatter for short queries (see _idf_power)
-SHORT_QUERY, LONG_QUERY = 8, 24   # distinct analysed query terms
+COMMON_DF = 1.0  # suggest: drop terms in more than this share of documents (1.0: keep all)
+IDF_POWER_SHORT = 0.7  # idf ** power: flatter for short queries (see _idf_power)
+SHORT_QUERY, LONG_QUERY = 8, 24  # distinct analysed query terms
 
 # ---------------------------------------------------------------- cost bounds
-CANDIDATE_BUDGET = 1000      # documents the candidate query aims at (see _candidate_query)
-MAX_CANDIDATES = 1000        # never rank more (the most popular of them), whatever the query
-STATS_TTL = 30.0             # seconds the document count and average lengths are cached per process
+CANDIDATE_BUDGET = 1000  # documents the candidate query aims at (see _candidate_query)
+MAX_CANDIDATES = 1000  # never rank more (the most popular of them), whatever the query
+STATS_TTL = 30.0  # seconds the document count and average lengths are cached per process
 
 _WEIGHT_OF_FIELD = (("title", "A"), ("answers", "B"), ("body", "C"))
-_ZETA2 = 1.64493406685       # sum of 1/j^2: ts_rank's normalising constant
+_ZETA2 = 1.64493406685  # sum of 1/j^2: ts_rank's normalising constant
 
 
 def _idf(n_docs: int, df: int, power: float = 1.0) -> float:
@@ -92,6 +100,7 @@ def _idf_power(distinct_terms: int) -> float:
 @dataclass
 class _Group:
     """One query term: the lexemes that satisfy it (the term, or the correction of a misspelt word)."""
+
     lexemes: list[str]
     weight: float
     df: int
@@ -99,12 +108,12 @@ class _Group:
 
 @dataclass
 class _Plan:
-    weights: dict[str, float]            # lexeme -> query weight (query frequency x idf)
+    weights: dict[str, float]  # lexeme -> query weight (query frequency x idf)
     groups: list[_Group]
-    phrases: list[tuple[str, str]]       # consecutive query terms, rewarded where adjacent in a document
+    phrases: list[tuple[str, str]]  # consecutive query terms, rewarded where adjacent in a document
     n_docs: int
-    avg_title: float                     # average title length (terms)
-    avg_rest: float                      # average length of answers + body
+    avg_title: float  # average title length (terms)
+    avg_rest: float  # average length of answers + body
 
 
 class PostgresBackend(SearchBackend):
@@ -112,9 +121,9 @@ class PostgresBackend(SearchBackend):
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._stats: tuple[float, tuple[int, float, float]] | None = None   # (taken at, stats)
+        self._stats: tuple[float, tuple[int, float, float]] | None = None  # (taken at, stats)
         self._trgm: bool | None = None
-        self._fingerprint_kept = False     # search_meta holds an analyser fingerprint (see upsert)
+        self._fingerprint_kept = False  # search_meta holds an analyser fingerprint (see upsert)
 
     # ------------------------------------------------------------ connections and caches
 
@@ -145,10 +154,12 @@ class PostgresBackend(SearchBackend):
             cached = self._stats
         if cached is not None and time.monotonic() - cached[0] < STATS_TTL:
             return cached[1]
-        n_docs, avg_title, avg_rest = conn.execute(text(
-            "SELECT count(*), coalesce(avg(title_term_count), 0), coalesce(avg(term_count - title_term_count), 0) "
-            "FROM search_documents"
-        )).one()
+        n_docs, avg_title, avg_rest = conn.execute(
+            text(
+                "SELECT count(*), coalesce(avg(title_term_count), 0), coalesce(avg(term_count - title_term_count), 0) "
+                "FROM search_documents"
+            )
+        ).one()
         stats = (int(n_docs), max(float(avg_title), 1.0), max(float(avg_rest), 1.0))
         with self._lock:
             self._stats = (time.monotonic(), stats)
@@ -171,19 +182,27 @@ class PostgresBackend(SearchBackend):
                 "body": [t for t in analysis.analyse(doc.body or "") if usable(t)],
             }
             new_terms[key] = {t for terms in fields.values() for t in terms}
-            rows.append({
-                "kind": key[0], "ref_id": key[1],
-                "title_terms": " ".join(fields["title"]),
-                "answer_terms": " ".join(fields["answers"]),
-                "body_terms": " ".join(fields["body"]),
-                "term_count": sum(len(terms) for terms in fields.values()),
-                "title_term_count": len(fields["title"]),
-                "tsv": tsvector_literal([(fields[name], weight) for name, weight in _WEIGHT_OF_FIELD]),
-                "type": doc.type, "status": doc.status, "category_id": doc.category_id,
-                "department_id": doc.department_id, "author_id": doc.author_id,
-                "visibility": doc.visibility or PUBLIC, "has_answer": bool(doc.has_answer),
-                "popularity": max(float(doc.popularity or 0.0), 0.0), "updated_at": doc.updated_at,
-            })
+            rows.append(
+                {
+                    "kind": key[0],
+                    "ref_id": key[1],
+                    "title_terms": " ".join(fields["title"]),
+                    "answer_terms": " ".join(fields["answers"]),
+                    "body_terms": " ".join(fields["body"]),
+                    "term_count": sum(len(terms) for terms in fields.values()),
+                    "title_term_count": len(fields["title"]),
+                    "tsv": tsvector_literal([(fields[name], weight) for name, weight in _WEIGHT_OF_FIELD]),
+                    "type": doc.type,
+                    "status": doc.status,
+                    "category_id": doc.category_id,
+                    "department_id": doc.department_id,
+                    "author_id": doc.author_id,
+                    "visibility": doc.visibility or PUBLIC,
+                    "has_answer": bool(doc.has_answer),
+                    "popularity": max(float(doc.popularity or 0.0), 0.0),
+                    "updated_at": doc.updated_at,
+                }
+            )
         keys = list(new_terms)
         with self._engine().begin() as conn:
             old_terms = self._lock_and_read_terms(conn, keys)
@@ -208,9 +227,10 @@ class PostgresBackend(SearchBackend):
             if not old_terms:
                 return
             conn.execute(
-                text("DELETE FROM search_documents d USING unnest(:kinds, :ids) AS k(kind, ref_id) "
-                     "WHERE d.kind = k.kind AND d.ref_id = k.ref_id")
-                .bindparams(text_array("kinds"), int_array("ids")),
+                text(
+                    "DELETE FROM search_documents d USING unnest(:kinds, :ids) AS k(kind, ref_id) "
+                    "WHERE d.kind = k.kind AND d.ref_id = k.ref_id"
+                ).bindparams(text_array("kinds"), int_array("ids")),
                 {"kinds": [k for k, _ in old_terms], "ids": [i for _, i in old_terms]},
             )
             delta: Counter[str] = Counter()
@@ -226,21 +246,22 @@ class PostgresBackend(SearchBackend):
         even when two servers drain the same outbox rows at once."""
         params = {"kinds": [k for k, _ in keys], "ids": [i for _, i in keys]}
         conn.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext('otklik-search:' || k.kind), k.ref_id) "
-                 "FROM unnest(:kinds, :ids) AS k(kind, ref_id) ORDER BY k.kind, k.ref_id")
-            .bindparams(text_array("kinds"), int_array("ids")),
+            text(
+                "SELECT pg_advisory_xact_lock(hashtext('otklik-search:' || k.kind), k.ref_id) "
+                "FROM unnest(:kinds, :ids) AS k(kind, ref_id) ORDER BY k.kind, k.ref_id"
+            ).bindparams(text_array("kinds"), int_array("ids")),
             params,
         )
         found = conn.execute(
-            text("SELECT d.kind, d.ref_id, d.title_terms, d.answer_terms, d.body_terms "
-                 "FROM search_documents d JOIN unnest(:kinds, :ids) AS k(kind, ref_id) "
-                 "ON d.kind = k.kind AND d.ref_id = k.ref_id")
-            .bindparams(text_array("kinds"), int_array("ids")),
+            text(
+                "SELECT d.kind, d.ref_id, d.title_terms, d.answer_terms, d.body_terms "
+                "FROM search_documents d JOIN unnest(:kinds, :ids) AS k(kind, ref_id) "
+                "ON d.kind = k.kind AND d.ref_id = k.ref_id"
+            ).bindparams(text_array("kinds"), int_array("ids")),
             params,
         )
         return {
-            (kind, ref_id): set(f"{title} {answers} {body}".split())
-            for kind, ref_id, title, answers, body in found
+            (kind, ref_id): set(f"{title} {answers} {body}".split()) for kind, ref_id, title, answers, body in found
         }
 
     @staticmethod
@@ -250,17 +271,19 @@ class PostgresBackend(SearchBackend):
             return
         # One statement, terms in a fixed order: concurrent writers lock vocabulary rows in the same order.
         conn.execute(
-            text("INSERT INTO search_terms (term, doc_count) "
-                 "SELECT t.term, t.n FROM unnest(:terms, :counts) AS t(term, n) ORDER BY t.term "
-                 "ON CONFLICT (term) DO UPDATE SET doc_count = search_terms.doc_count + EXCLUDED.doc_count")
-            .bindparams(text_array("terms"), int_array("counts")),
+            text(
+                "INSERT INTO search_terms (term, doc_count) "
+                "SELECT t.term, t.n FROM unnest(:terms, :counts) AS t(term, n) ORDER BY t.term "
+                "ON CONFLICT (term) DO UPDATE SET doc_count = search_terms.doc_count + EXCLUDED.doc_count"
+            ).bindparams(text_array("terms"), int_array("counts")),
             {"terms": [t for t, _ in changed], "counts": [n for _, n in changed]},
         )
         dropped = [t for t, n in changed if n < 0]
         if dropped:
             conn.execute(
-                text("DELETE FROM search_terms WHERE term = ANY(:terms) AND doc_count <= 0")
-                .bindparams(text_array("terms")),
+                text("DELETE FROM search_terms WHERE term = ANY(:terms) AND doc_count <= 0").bindparams(
+                    text_array("terms")
+                ),
                 {"terms": dropped},
             )
 
@@ -281,8 +304,16 @@ class PostgresBackend(SearchBackend):
 
     # ------------------------------------------------------------ search
 
-    def search(self, query: str, scope: Scope, *, mode: str = "search", filters: Filters | None = None,
-               limit: int = 10, offset: int = 0) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        scope: Scope,
+        *,
+        mode: str = "search",
+        filters: Filters | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> SearchResult:
         limit = max(int(limit), 0)
         offset = max(int(offset), 0)
         filters = filters or Filters()
@@ -309,7 +340,7 @@ class PostgresBackend(SearchBackend):
         Whoosh backend)."""
         suggest = mode == "suggest"
         max_terms = SUGGEST_MAX_TERMS if suggest else SEARCH_MAX_TERMS
-        query = query[:analysis.MAX_QUERY_CHARS]
+        query = query[: analysis.MAX_QUERY_CHARS]
         spans = [s for s in analysis.analyse_spans(query, max_words=max_terms * 3) if usable(s[0])][:max_terms]
         if suggest and analysis.is_long_request(spans):
             spans = analysis.request_spans(spans)
@@ -403,21 +434,36 @@ class PostgresBackend(SearchBackend):
         norms). Title and answers count once; the body counts its term frequency, read from ts_rank: with
         only the body weighted, 1.645 x ts_rank = 1 + 1/2² + ... + 1/tf², which inverts to tf."""
         tf = f"(1 / ({_ZETA2} - r) - 0.5)"
-        body = (f"(SELECT CASE WHEN r = 0 THEN 0 ELSE greatest({tf}, 1) END FROM "
-                f"(SELECT {_ZETA2} * ts_rank('{{0,1,0,0}}', c.tsv, CAST(:t{i} AS tsquery), 0) AS r) AS r{i})")
-        x = (f"(CASE WHEN c.tsv @@ CAST(:ta{i} AS tsquery) THEN c.fa ELSE 0 END"
-             f" + CASE WHEN c.tsv @@ CAST(:tb{i} AS tsquery) THEN c.fb ELSE 0 END"
-             f" + c.fc * {body})")
-        return (f"(CASE WHEN NOT c.tsv @@ CAST(:t{i} AS tsquery) THEN 0 ELSE "
-                f"(SELECT :w{i} * x * (:k1 + 1) / (x + :k1) FROM (SELECT {x} AS x) AS x{i}) END)")
+        body = (
+            f"(SELECT CASE WHEN r = 0 THEN 0 ELSE greatest({tf}, 1) END FROM "
+            f"(SELECT {_ZETA2} * ts_rank('{{0,1,0,0}}', c.tsv, CAST(:t{i} AS tsquery), 0) AS r) AS r{i})"
+        )
+        x = (
+            f"(CASE WHEN c.tsv @@ CAST(:ta{i} AS tsquery) THEN c.fa ELSE 0 END"
+            f" + CASE WHEN c.tsv @@ CAST(:tb{i} AS tsquery) THEN c.fb ELSE 0 END"
+            f" + c.fc * {body})"
+        )
+        return (
+            f"(CASE WHEN NOT c.tsv @@ CAST(:t{i} AS tsquery) THEN 0 ELSE "
+            f"(SELECT :w{i} * x * (:k1 + 1) / (x + :k1) FROM (SELECT {x} AS x) AS x{i}) END)"
+        )
 
     def _ranked(self, conn, plan: _Plan, scope: Scope, mode: str, filters: Filters, limit: int, offset: int):
         weights = plan.weights
         params: dict = {
-            "k1": K1, "b": B, "bt": TITLE_B, "avg_title": plan.avg_title, "avg_rest": plan.avg_rest,
-            "wa": FIELD_WEIGHTS["A"], "wb": FIELD_WEIGHTS["B"], "wc": FIELD_WEIGHTS["C"],
-            "pop": POPULARITY_BOOST, "answered": ANSWERED_BOOST, "max_candidates": MAX_CANDIDATES,
-            "limit": limit, "offset": offset,
+            "k1": K1,
+            "b": B,
+            "bt": TITLE_B,
+            "avg_title": plan.avg_title,
+            "avg_rest": plan.avg_rest,
+            "wa": FIELD_WEIGHTS["A"],
+            "wb": FIELD_WEIGHTS["B"],
+            "wc": FIELD_WEIGHTS["C"],
+            "pop": POPULARITY_BOOST,
+            "answered": ANSWERED_BOOST,
+            "max_candidates": MAX_CANDIDATES,
+            "limit": limit,
+            "offset": offset,
         }
         where = self._where(scope, filters, params)
         parts = []
@@ -460,12 +506,12 @@ class PostgresBackend(SearchBackend):
         # (setweight with no lexemes: a cheap copy) for all the term tests; the scores are computed next to
         # it, so only small rows reach the count and the sort.
         sql = f"""
-            SELECT kind, ref_id, score, {'max(total) OVER ()' if capped else 'count(*) OVER ()'} AS total FROM (
+            SELECT kind, ref_id, score, {"max(total) OVER ()" if capped else "count(*) OVER ()"} AS total FROM (
                 SELECT c.kind, c.ref_id, c.total, {all_match} AS all_match,
-                       ({' + '.join(parts)}) * (1 + :pop * ln(1 + c.popularity))
+                       ({" + ".join(parts)}) * (1 + :pop * ln(1 + c.popularity))
                        * (CASE WHEN c.has_answer THEN 1 + :answered ELSE 1 END) * {kind_boost} AS score
                 FROM (
-                    SELECT d.kind, d.ref_id, d.popularity, d.has_answer, {'p.total' if capped else '0'} AS total,
+                    SELECT d.kind, d.ref_id, d.popularity, d.has_answer, {"p.total" if capped else "0"} AS total,
                            setweight(d.tsv, 'A', '{{}}') AS tsv,
                            :wa / (1 - :bt + :bt * d.title_term_count / :avg_title) AS fa,
                            :wb / (1 - :b + :b * (d.term_count - d.title_term_count) / :avg_rest) AS fb,
@@ -483,10 +529,12 @@ class PostgresBackend(SearchBackend):
     def _count(self, conn, plan: _Plan, scope: Scope, filters: Filters) -> int:
         params = {"cand_q": self._candidate_query(plan)[0]}
         where = self._where(scope, filters, params)
-        return int(conn.execute(
-            text(f"SELECT count(*) FROM search_documents d WHERE d.tsv @@ CAST(:cand_q AS tsquery){where}"),
-            params,
-        ).scalar_one())
+        return int(
+            conn.execute(
+                text(f"SELECT count(*) FROM search_documents d WHERE d.tsv @@ CAST(:cand_q AS tsquery){where}"),
+                params,
+            ).scalar_one()
+        )
 
     # ------------------------------------------------------------ did you mean (app/search/backends/pg_spelling.py)
 
@@ -495,9 +543,13 @@ class PostgresBackend(SearchBackend):
 
 
 # search_meta 'analyser': analysis.fingerprint() of the analyser the index was built with.
-_KEEP_FINGERPRINT_SQL = text("INSERT INTO search_meta (key, value) VALUES ('analyser', :fp) ON CONFLICT (key) DO NOTHING")
-_SET_FINGERPRINT_SQL = text("INSERT INTO search_meta (key, value) VALUES ('analyser', :fp) "
-                            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")
+_KEEP_FINGERPRINT_SQL = text(
+    "INSERT INTO search_meta (key, value) VALUES ('analyser', :fp) ON CONFLICT (key) DO NOTHING"
+)
+_SET_FINGERPRINT_SQL = text(
+    "INSERT INTO search_meta (key, value) VALUES ('analyser', :fp) "
+    "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+)
 
 _UPSERT_SQL = text("""
     INSERT INTO search_documents (kind, ref_id, title_terms, answer_terms, body_terms, term_count,

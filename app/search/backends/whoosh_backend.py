@@ -16,6 +16,7 @@
   keeps the change). Searchers are pooled and refreshed when the index generation changes.
 - spelling_suggestion() returns the corrected query for "did you mean" (whoosh_spelling).
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,7 +25,7 @@ import os
 import threading
 import time
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 from whoosh import index, scoring
 from whoosh.index import LockError
@@ -34,7 +35,11 @@ from app.search import analysis
 from app.search.backends.base import IndexBusy, SearchBackend
 from app.search.backends.whoosh_ranking import ChampionRanker, RankParams
 from app.search.backends.whoosh_schema import (  # noqa: F401  (OtklikTokenizer: re-exported for the schema)
-    OtklikTokenizer, doc_fields, make_key, make_schema, parse_key,
+    OtklikTokenizer,
+    doc_fields,
+    make_key,
+    make_schema,
+    parse_key,
 )
 from app.search.backends.whoosh_spelling import NO_VOCABULARY, Vocabulary, correct
 from app.search.documents import HIDDEN, PRIVATE, Filters, Hit, Scope, SearchDoc, SearchResult, get_kind
@@ -42,19 +47,19 @@ from app.search.documents import HIDDEN, PRIVATE, Filters, Hit, Scope, SearchDoc
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "otklik"
-FINGERPRINT_FILE = "analyser.txt"   # beside the index: analysis.fingerprint() it was built with
+FINGERPRINT_FILE = "analyser.txt"  # beside the index: analysis.fingerprint() it was built with
 TEXT_FIELDS = ("title", "body", "answers")
 # Query-time field weights (BM25F adds up a term's per-field scores).
 FIELD_BOOST = {"title": 2.0, "body": 1.0, "answers": 0.7}
 K1 = 1.6
 FIELD_B = {"title": 0.5, "body": 0.75, "answers": 0.75}
-SUGGEST_MAX_TERMS = 160   # analysed terms read from a suggest request (title twice + body)
-SUGGEST_TERMS = 60        # of which the most informative are used
+SUGGEST_MAX_TERMS = 160  # analysed terms read from a suggest request (title twice + body)
+SUGGEST_TERMS = 60  # of which the most informative are used
 SEARCH_MAX_TERMS = 32
-COMMON_DF = 0.5           # suggest: terms in more than this share of documents are dropped (if others remain)
-FIX_WEIGHT = 0.8          # weight of a typo correction relative to a word as typed
-CHAMPIONS = 2000          # suggest: best documents kept per (segment, term)
-SYNC_VOCAB_DOCS = 5000    # below this many documents the typo vocabulary is rebuilt at once after writes
+COMMON_DF = 0.5  # suggest: terms in more than this share of documents are dropped (if others remain)
+FIX_WEIGHT = 0.8  # weight of a typo correction relative to a word as typed
+CHAMPIONS = 2000  # suggest: best documents kept per (segment, term)
+SYNC_VOCAB_DOCS = 5000  # below this many documents the typo vocabulary is rebuilt at once after writes
 
 
 def _idf(n_docs: int, df: int) -> float:
@@ -94,15 +99,14 @@ class WhooshBackend(SearchBackend):
         self._ix = None
         self._ix_lock = threading.Lock()
         self._write_lock = threading.Lock()
-        self._pool: list = []              # idle searchers
+        self._pool: list = []  # idle searchers
         self._pool_lock = threading.Lock()
         self._vocab: Vocabulary | None = None
         self._vocab_lock = threading.Lock()
         self._vocab_building = False
-        self._weighting = scoring.BM25F(B=FIELD_B["body"], K1=K1,
-                                        **{f"{f}_B": b for f, b in FIELD_B.items()})
+        self._weighting = scoring.BM25F(B=FIELD_B["body"], K1=K1, **{f"{f}_B": b for f, b in FIELD_B.items()})
         self._ranker = ChampionRanker(RankParams(TEXT_FIELDS, FIELD_BOOST, K1, FIELD_B, CHAMPIONS))
-        self._fingerprint_kept = False     # the index has recorded an analyser fingerprint (see upsert)
+        self._fingerprint_kept = False  # the index has recorded an analyser fingerprint (see upsert)
 
     # ------------------------------------------------------------ index and searchers
 
@@ -186,6 +190,7 @@ class WhooshBackend(SearchBackend):
                     writer.delete_by_term("key", key, searcher=searcher)
             for doc in latest.values():
                 writer.add_document(**doc_fields(doc))
+
         self._write(work)
         if not self._fingerprint_kept and self.indexed_fingerprint() is None:  # checked once, not per write
             self._record_fingerprint()
@@ -200,6 +205,7 @@ class WhooshBackend(SearchBackend):
             with writer.searcher() as searcher:
                 for key in keys:
                     writer.delete_by_term("key", key, searcher=searcher)
+
         self._write(work)
 
     def clear(self) -> None:
@@ -333,14 +339,17 @@ class WhooshBackend(SearchBackend):
         """The same restrictions for the ranker, as per-segment docnum sets read from the index postings."""
         exclude = None
         if not scope.is_staff:
+
             def exclude(seg, leaf):
                 hidden = seg.docset(leaf, "visibility", HIDDEN)
                 private = seg.docset(leaf, "visibility", PRIVATE)
                 if private and scope.user_id is not None:
                     private = private - seg.docset(leaf, "author_id", str(scope.user_id), cache=False)
                 return hidden | private if hidden and private else hidden or private
+
         require = None
         if filters is not None and (filters.kinds or filters.type or filters.status or filters.category_id is not None):
+
             def require(seg, leaf):
                 sets = []
                 if filters.kinds:
@@ -352,6 +361,7 @@ class WhooshBackend(SearchBackend):
                 if filters.category_id is not None:
                     sets.append(seg.docset(leaf, "category_id", str(filters.category_id)))
                 return frozenset.intersection(*sets)
+
         return exclude, require
 
     # ------------------------------------------------------------ search
@@ -373,8 +383,16 @@ class WhooshBackend(SearchBackend):
         out.sort(key=lambda h: -h.score)
         return out
 
-    def search(self, query: str, scope: Scope, *, mode: str = "search", filters: Filters | None = None,
-               limit: int = 10, offset: int = 0) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        scope: Scope,
+        *,
+        mode: str = "search",
+        filters: Filters | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> SearchResult:
         limit = max(0, int(limit))
         offset = max(0, int(offset))
         if limit == 0:
@@ -393,8 +411,9 @@ class WhooshBackend(SearchBackend):
                 hits = self._hits(searcher, scored)
                 return SearchResult(hits=hits[offset:want], total=len(hits))
             # search page: documents with every word first, then those with some of them
-            every, some, total = self._ranker.top_all_words_first(searcher, groups, fetch, exclude=exclude,
-                                                                   require=require)
+            every, some, total = self._ranker.top_all_words_first(
+                searcher, groups, fetch, exclude=exclude, require=require
+            )
             hits = self._hits(searcher, every) + self._hits(searcher, some)
             return SearchResult(hits=hits[offset:want], total=total)
         finally:
@@ -415,8 +434,7 @@ class WhooshBackend(SearchBackend):
             for (start, end), terms in by_word.items():
                 if any(vocab.knows(t) for t in terms):
                     continue
-                fixed = next((f for f in (correct(vocab, t, text[start:end], thorough=True) for t in terms) if f),
-                             None)
+                fixed = next((f for f in (correct(vocab, t, text[start:end], thorough=True) for t in terms) if f), None)
                 if fixed is not None:
                     replacements.append((start, end, fixed[1]))
             return analysis.replace_words(text, replacements)

@@ -10,6 +10,7 @@ A query then adds up at most CHAMPIONS contributions per term (scaled by the ter
 its idf over the whole index), drops deleted and invisible documents and keeps the best. Visibility
 and filters come from the index itself (postings of visibility / author_id / filter fields).
 """
+
 from __future__ import annotations
 
 import heapq
@@ -29,8 +30,9 @@ _B2L = [byte_to_length(i) for i in range(256)]
 
 
 class RankParams:
-    def __init__(self, fields: tuple[str, ...], boosts: dict[str, float], k1: float, b: dict[str, float],
-                 champions: int):
+    def __init__(
+        self, fields: tuple[str, ...], boosts: dict[str, float], k1: float, b: dict[str, float], champions: int
+    ):
         self.fields = fields
         self.boosts = boosts
         self.k1 = k1
@@ -224,8 +226,9 @@ class ChampionRanker:
             drop.update(leaf.segment().deleted_docs())
         return drop
 
-    def top(self, searcher, groups: list[list[tuple[str, float]]], k: int, *, exclude=None,
-            require=None) -> list[tuple[int, float]]:
+    def top(
+        self, searcher, groups: list[list[tuple[str, float]]], k: int, *, exclude=None, require=None
+    ) -> list[tuple[int, float]]:
         """Best k (global docnum, score), any query term matching (mode "suggest").
 
         `groups`: one list per query term of (index term, weight) — the term and its typo corrections,
@@ -254,8 +257,9 @@ class ChampionRanker:
         best.sort(key=lambda x: (-x[0], x[1]))
         return [(docnum, score) for score, docnum in best[:k]]
 
-    def top_all_words_first(self, searcher, groups: list[list[tuple[str, float]]], k: int, *, exclude=None,
-                            require=None) -> tuple[list[tuple[int, float]], list[tuple[int, float]], int]:
+    def top_all_words_first(
+        self, searcher, groups: list[list[tuple[str, float]]], k: int, *, exclude=None, require=None
+    ) -> tuple[list[tuple[int, float]], list[tuple[int, float]], int]:
         """Mode "search": (documents with every query term, documents with some of them, total), each list
         the best k by score. Which documents match is exact (full posting sets, cached per segment); scores
         come from the champion lists, and a document outside them gets the lowest champion score of each

@@ -3,9 +3,11 @@
 Whoosh pickles the schema into the index, with a reference to OtklikTokenizer: keep the class's name
 and module (app.search.backends.whoosh_schema), or reindex after moving it.
 """
+
 from __future__ import annotations
 
-from whoosh import fields, query as wq
+from whoosh import fields
+from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
 from whoosh.matching import AndNotMatcher, RequireMatcher
 
@@ -20,8 +22,19 @@ class OtklikTokenizer(Tokenizer):
     def __eq__(self, other):
         return other.__class__ is self.__class__
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             t.original = t.text = value
@@ -96,7 +109,7 @@ class Or(wq.Or):
 
 
 def make_schema() -> fields.Schema:
-    text = dict(analyzer=OtklikTokenizer(), phrase=False, stored=False)
+    text = {"analyzer": OtklikTokenizer(), "phrase": False, "stored": False}
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
         kind=fields.ID,
@@ -126,6 +139,7 @@ def parse_key(key: str) -> tuple[str, int]:
 def doc_fields(doc: SearchDoc) -> dict:
     def opt(value):
         return "" if value is None else str(value)
+
     return {
         "key": make_key(doc.kind, doc.id),
         "kind": doc.kind,

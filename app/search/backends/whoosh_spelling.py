@@ -1,4 +1,5 @@
 """Typo tolerance for the Whoosh backend: the index vocabulary as a symmetric-delete dictionary."""
+
 from __future__ import annotations
 
 import time
@@ -42,7 +43,7 @@ class Vocabulary:
 
     @staticmethod
     def _deletes1(term: str) -> set[str]:
-        return {term[:i] + term[i + 1:] for i in range(len(term))}
+        return {term[:i] + term[i + 1 :] for i in range(len(term))}
 
     def knows(self, term: str) -> bool:
         return term in self.freq
@@ -61,12 +62,12 @@ class Vocabulary:
         if budget == 0 or term in self.freq:
             return None
         cands: set[str] = set()
-        self._lookup(term, cands)                      # the query misses a letter
+        self._lookup(term, cands)  # the query misses a letter
         d1 = self._deletes1(term)
         for v in d1:
-            if v in self.freq:                         # the query has an extra letter
+            if v in self.freq:  # the query has an extra letter
                 cands.add(v)
-            self._lookup(v, cands)                     # a wrong or swapped letter
+            self._lookup(v, cands)  # a wrong or swapped letter
         if budget >= 2:
             for v in d1:
                 for v2 in self._deletes1(v):
@@ -130,5 +131,5 @@ def display(raw: str, term: str, fixed: str) -> str:
     otherwise show the corrected lemma itself."""
     low = raw.lower()
     if low.startswith(term) and len(low) > len(term):
-        return fixed + low[len(term):]
+        return fixed + low[len(term) :]
     return fixed
