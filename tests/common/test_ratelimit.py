@@ -35,7 +35,7 @@ def _redis_or_skip() -> str:
             redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
         except redis.RedisError as error:
             reason = f"Redis at REDIS_URL does not answer: {error}"
-    if reason and REQUIRE:
+    if reason and REQUIRE and REDIS_URL:  # CI's SQLite run is the embedded default, without Redis
         pytest.fail(f"{reason} (OTKLIK_REQUIRE_SERVICES=1)", pytrace=False)
     if reason:
         pytest.skip(reason)
