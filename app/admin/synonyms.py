@@ -70,7 +70,7 @@ def parse(text: str) -> list[str]:
             raise DomainError(
                 _l(
                     "«%(phrase)s» is too long: a phrase has at most %(words)d words and %(chars)d characters.",
-                    phrase=phrase[:MAX_PHRASE_CHARS] + "…",
+                    phrase=phrase if len(phrase) <= MAX_PHRASE_CHARS else phrase[:MAX_PHRASE_CHARS] + "…",
                     words=MAX_PHRASE_WORDS,
                     chars=MAX_PHRASE_CHARS,
                 ),

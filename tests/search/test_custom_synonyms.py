@@ -19,9 +19,7 @@ def suggested_ids(client, title):
 
 def search_page_ids(client, query):
     links = page(client.get("/search", query_string={"q": query})).find_all("a")
-    return {
-        int(a.get("href").split("/t/")[1].split("-")[0]) for a in links if (a.get("href") or "").startswith("/t/")
-    }
+    return {int(a.get("href").split("/t/")[1].split("-")[0]) for a in links if (a.get("href") or "").startswith("/t/")}
 
 
 @pytest.fixture
