@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from app.branding import store
 from app.branding.models import Setting
 from app.common.errors import DomainError, NotFound
+from app.extensions import db
 from app.search import analysis, custom_synonyms, outbox
 from app.search.synonyms import CYRILLIC_TO_LATIN
 
@@ -38,6 +39,13 @@ def builtin_pairs() -> list[tuple[str, str]]:
 
 def saved_groups() -> list[list[str]]:
     return [list(group) for group in store.read(KEY)[1].get("groups", [])]
+
+
+def _groups_to_change() -> list[list[str]]:
+    """The saved groups, their row locked until the transaction ends (PostgreSQL): two administrators saving
+    at once both keep their change (SQLite writes one transaction at a time anyway)."""
+    row = db.session.get(Setting, KEY, with_for_update=True, populate_existing=True)
+    return [list(group) for group in (row.value or {}).get("groups", [])] if row is not None else []
 
 
 def _compiled(version: int, value: dict) -> custom_synonyms.Compiled:
@@ -98,7 +106,7 @@ def parse(text: str) -> list[str]:
 def add_group(actor, text: str) -> list[str]:
     """Save a new group and queue the re-analysis of the index; returns its phrases."""
     phrases = parse(text)
-    groups = saved_groups()
+    groups = _groups_to_change()
     if len(groups) >= MAX_GROUPS:
         raise DomainError(_l("There are %(n)d groups already: remove one first.", n=MAX_GROUPS), field="phrases")
     if any(sorted(p.lower() for p in group) == sorted(p.lower() for p in phrases) for group in groups):
@@ -108,7 +116,7 @@ def add_group(actor, text: str) -> list[str]:
 
 
 def remove_group(actor, wanted_id: str) -> list[str]:
-    groups = saved_groups()
+    groups = _groups_to_change()
     kept = [group for group in groups if group_id(group) != wanted_id]
     if len(kept) == len(groups):
         raise NotFound(_l("This synonym group is not in the list (removed already?)."))

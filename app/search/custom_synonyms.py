@@ -104,7 +104,7 @@ def read_with(session):
 
 def expand(spans: list[tuple[str, int, int]], groups: Compiled) -> list[tuple[str, int, int]]:
     """`spans` (term, start, end) with the group term added to every word of every phrase found in order."""
-    if not groups or not spans:
+    if not groups or not spans or groups.by_first.keys().isdisjoint([t for t, _, _ in spans]):
         return spans
     words: list[tuple[int, int, set[str]]] = []  # consecutive spans of one source word are one word
     for term, start, end in spans:
