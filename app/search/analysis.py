@@ -7,6 +7,7 @@
             the Apertium rus-ukr dictionary when installed (bilingual.py: опалення -> отопление), else a
             Russian cognate the Russian dictionary knows (горіти -> гореть)
          -> apostrophes dropped from terms, stop words dropped (stopwords.py)
+         -> the staff's synonym groups (custom_synonyms.py): a phrase of a group adds the group's term
 
 Language per Cyrillic word: і ї є ґ or an apostrophe → Ukrainian; ы э ъ ё → Russian; otherwise the word
 is looked up in both dictionaries. A word only one dictionary knows goes to that language; a word both
@@ -43,7 +44,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from app.search import translation
+from app.search import custom_synonyms, translation
 from app.search.morphology import known as _known
 from app.search.morphology import lemma as _lemma
 from app.search.morphology import stem_en as _stem_en
@@ -202,15 +203,21 @@ def reset_translations() -> None:
     """Forget the Ukrainian -> Russian table and the terms made with it (after the dictionary setting
     changes: tests, or a dictionary installed into a running process)."""
     translation.reset()
-    for cached in (_word_terms_in, word_terms, _highlight_terms, fingerprint):
+    for cached in (_word_terms_in, word_terms, _highlight_terms, _builtin_fingerprint):
         cached.cache_clear()
 
 
-@lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """A short digest of what decides a text's terms here: ANALYSER_VERSION and the Ukrainian -> Russian
-    table (which depends on the installed dictionary). An index keeps the one it was built with; when
-    they differ, documents and queries are analysed differently and the index must be rebuilt."""
+    """A short digest of what decides a text's terms here: ANALYSER_VERSION, the Ukrainian -> Russian
+    table (which depends on the installed dictionary) and the staff's synonym groups, if any. An index keeps
+    the one it was built with; when they differ, documents and queries are analysed differently and the
+    index must be rebuilt (after a change of the groups the outbox does it: outbox.enqueue_resync)."""
+    builtin, custom = _builtin_fingerprint(), custom_synonyms.current().digest
+    return hashlib.sha1(f"{builtin}+{custom}".encode()).hexdigest()[:12] if custom else builtin
+
+
+@lru_cache(maxsize=1)
+def _builtin_fingerprint() -> str:
     digest = hashlib.sha1(f"otklik-analyser-{ANALYSER_VERSION}".encode())
     for source, targets in sorted(translation.table().items()):
         digest.update(f"{source}>{','.join(targets)};".encode())
@@ -285,8 +292,9 @@ def _text_lang(parts_per_word: Iterable[tuple[tuple[str, str], ...]]) -> str | N
     return None
 
 
-def analyse_spans(text: str, *, max_words: int | None = None) -> list[tuple[str, int, int]]:
-    """Terms with the span of the word they come from: [(term, start, end), ...]."""
+def analyse_spans(text: str, *, max_words: int | None = None, custom: bool = True) -> list[tuple[str, int, int]]:
+    """Terms with the span of the word they come from: [(term, start, end), ...]. `custom`: with the staff's
+    synonym groups (custom_synonyms.py; a term of a group shares the span of the word it was added to)."""
     if not text:
         return []
     spans = []
@@ -299,7 +307,7 @@ def analyse_spans(text: str, *, max_words: int | None = None) -> list[tuple[str,
     for start, end, parts in spans:
         for term in _word_terms_in(parts, lang):
             out.append((term, start, end))
-    return out
+    return custom_synonyms.expand(out, custom_synonyms.current()) if custom else out
 
 
 @lru_cache(maxsize=300_000)

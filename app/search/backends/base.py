@@ -53,5 +53,9 @@ class SearchBackend(ABC):
         """analysis.fingerprint() of the analyser the index was built with (recorded by clear() and by the
         first write to an index without one); None when nothing is recorded."""
 
+    @abstractmethod
+    def record_fingerprint(self) -> None:
+        """Record the current analysis.fingerprint() (after every document was re-analysed with it)."""
+
     def close(self) -> None:  # noqa: B027 (optional hook: most backends hold nothing to release)
         """Release files or connections."""

@@ -294,6 +294,11 @@ class PostgresBackend(SearchBackend):
         self._fingerprint_kept = True
         self._invalidate_stats()
 
+    def record_fingerprint(self) -> None:
+        with self._engine().begin() as conn:
+            conn.execute(_SET_FINGERPRINT_SQL, {"fp": analysis.fingerprint()})
+        self._fingerprint_kept = True
+
     def indexed_fingerprint(self) -> str | None:
         with self._engine().connect() as conn:
             return conn.execute(text("SELECT value FROM search_meta WHERE key = 'analyser'")).scalar()

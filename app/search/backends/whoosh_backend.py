@@ -225,6 +225,9 @@ class WhooshBackend(SearchBackend):
         os.replace(tmp, self._fingerprint_path())
         self._fingerprint_kept = True
 
+    def record_fingerprint(self) -> None:
+        self._record_fingerprint()
+
     def indexed_fingerprint(self) -> str | None:
         try:
             with open(self._fingerprint_path(), encoding="ascii") as fh:
