@@ -1,7 +1,7 @@
 """Builds the demo community through the real services; running it twice changes nothing."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -106,7 +106,8 @@ def load_demo() -> str:
     # A believable history: topics of all types interleaved over the last two months.
     items = list(content.topics)
     random.Random(1551).shuffle(items)
-    start = utcnow() - timedelta(days=60)
+    # anchored to 07:00 UTC, not to the clock: the same working-hours history whatever the time of day
+    start = datetime.combine(utcnow().date() - timedelta(days=60), time(7))
     step = timedelta(days=60) / max(1, len(items))
     created = []
     for position, item in enumerate(items):
