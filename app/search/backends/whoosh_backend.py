@@ -120,6 +120,13 @@ class _Terms:
         return out
 
 
+def _delete_keys(writer, keys) -> None:
+    """Delete documents by key with one searcher (update_document() would open one per document)."""
+    with writer.searcher() as searcher:
+        for key in keys:
+            writer.delete_by_term("key", key, searcher=searcher)
+
+
 class WhooshBackend(SearchBackend):
     name = "whoosh"
     rules = RULES
@@ -216,10 +223,7 @@ class WhooshBackend(SearchBackend):
             return
 
         def work(writer):
-            # update_document() opens a searcher per document; delete the old versions with one instead
-            with writer.searcher() as searcher:
-                for key in latest:
-                    writer.delete_by_term("key", key, searcher=searcher)
+            _delete_keys(writer, latest)
             for doc in latest.values():
                 writer.add_document(**doc_fields(doc))
 
@@ -233,12 +237,7 @@ class WhooshBackend(SearchBackend):
         if not keys:
             return
 
-        def work(writer):
-            with writer.searcher() as searcher:
-                for key in keys:
-                    writer.delete_by_term("key", key, searcher=searcher)
-
-        self._write(work)
+        self._write(lambda writer: _delete_keys(writer, keys))
 
     def clear(self) -> None:
         self._write(lambda writer: None, mergetype=CLEAR)
