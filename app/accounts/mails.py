@@ -30,8 +30,9 @@ def queue_password_reset(user) -> None:
     queue_mail_now([password_reset_row(user)])
 
 
-def queue_verification(user) -> None:
-    url = links.public_url("accounts.verify_email", token=tokens.verify_token(user))
+def queue_verification(user, next_url: str | None = None) -> None:
+    extra = {"next": next_url} if next_url else {}
+    url = links.public_url("accounts.verify_email", token=tokens.verify_token(user), **extra)
     queue_mail_now([_row(user, VERIFY_EMAIL, lambda: _("Confirm your e-mail address"), action_url=url)])
 
 

@@ -1,6 +1,6 @@
 """Forgot password, reset password, confirm the e-mail address, send the confirmation again."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -8,6 +8,7 @@ from app.accounts import services
 from app.accounts.forms import ForgotPasswordForm, ResendForm, ResetPasswordForm
 from app.common.errors import DomainError
 from app.common.timing import at_least
+from app.common.urls import local_path
 from app.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -72,7 +73,7 @@ def verify_email(token: str):
     if not current_user.is_authenticated:
         login_user(user)
     flash(_("Thank you: your e-mail address is confirmed."), "success")
-    return redirect(url_for("community.home"))
+    return redirect(local_path(request.args.get("next")) or url_for("community.home"))
 
 
 @bp.route("/verify/resend", methods=["POST"])

@@ -82,8 +82,11 @@ def verify_email(token: str) -> User:
     return user
 
 
-def on_registered(user: User, **_kwargs) -> None:
-    send_verification(user)
+def on_registered(user: User, next_url: str | None = None, **_kwargs) -> None:
+    """Registration finishes with the link in this e-mail in every mode (EMAIL_VERIFICATION=off too): the
+    answer to a new address must not differ from the answer to a taken one."""
+    if user.email_verified_at is None:
+        mails.queue_verification(user, next_url)
 
 
 def on_registration_for_taken_email(user: User, **_kwargs) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
-from app.common.html import render_markdown
+from app.common.html import plain_text, render_markdown
 from app.common.policy import can
 from app.common.text import clean_text
 from app.community.models import Category, Comment, Topic
@@ -142,6 +142,14 @@ def _source_topic(actor, source_topic_id) -> Topic | None:
 # ---------------------------------------------------------------- articles
 
 
+def set_body(article: Article, body: str) -> None:
+    """The source and what is derived from it, computed once here: the sanitised HTML the page shows and its
+    plain text (meta, JSON-LD, feeds, search)."""
+    article.body = body
+    article.body_html = render_markdown(body)
+    article.body_text = plain_text(article.body_html)
+
+
 def create_article(
     author,
     title: str,
@@ -157,8 +165,6 @@ def create_article(
     body = clean_text(body, BODY_MAX, "body")
     article = Article(
         title=_clean_title(title),
-        body=body,
-        body_html=render_markdown(body),
         status=DRAFT,
         category_id=category.id,
         department_id=_department_id(department_id, category),
@@ -166,6 +172,7 @@ def create_article(
         source_topic_id=source.id if source else None,
         edited_at=utcnow(),
     )
+    set_body(article, body)
     db.session.add(article)
     db.session.flush()
     search_docs.touch(article.id)
@@ -213,7 +220,8 @@ def edit_article(
     search_docs.touch(article.id)
     revision = None
     if title != article.title or body != article.body:
-        article.title, article.body, article.body_html = title, body, render_markdown(body)
+        article.title = title
+        set_body(article, body)
         revision = _add_revision(article, actor)
         attach_images(actor, body, ARTICLE, article.id)
     if publish:
@@ -254,7 +262,8 @@ def restore_revision(actor, article: Article, number: int) -> ArticleRevision:
         raise NotFound(_l("This revision does not exist."))
     if article.is_published and not old.body.strip():
         raise DomainError(_l("A published article cannot be empty."))
-    article.title, article.body, article.body_html = old.title, old.body, render_markdown(old.body)
+    article.title = old.title
+    set_body(article, old.body)
     search_docs.touch(article.id)
     revision = _add_revision(article, actor, restored_from=old.number)
     attach_images(actor, old.body, ARTICLE, article.id)

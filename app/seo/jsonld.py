@@ -14,7 +14,7 @@ from flask import url_for
 
 from app.branding import current_brand
 from app.community import kinds
-from app.seo.text import first_image, iso, plain, post_text
+from app.seo.text import first_image, iso, post_text
 
 CONTEXT = "https://schema.org"
 QA_TYPES = frozenset({kinds.QUESTION, kinds.PROBLEM})
@@ -173,7 +173,7 @@ def article_jsonld(article) -> dict:
         "@context": CONTEXT,
         "@type": "Article",
         "headline": article.title if len(article.title) <= HEADLINE_MAX else article.title[: HEADLINE_MAX - 1] + "…",
-        "description": plain(article.body_html)[:300],
+        "description": post_text(article)[:300],
         "datePublished": iso(article.published_at or article.created_at),
         "dateModified": iso(article_modified(article)),
         "author": _organization(),
