@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from app.common.errors import NotFound
 from app.common.policy import can, where
@@ -76,7 +76,8 @@ def topic_comments(viewer, topic: Topic) -> list[Comment]:
         db.session.scalars(
             select(Comment)
             .where(Comment.topic_id == topic.id, where(viewer, "view_comment", Comment))
-            .options(joinedload(Comment.author), joinedload(Comment.department))
+            # The page shows body_html and its JSON-LD body_text: the Markdown source stays in the database.
+            .options(joinedload(Comment.author), joinedload(Comment.department), defer(Comment.body))
             .order_by(Comment.id)
         )
     )

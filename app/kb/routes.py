@@ -90,6 +90,7 @@ def article(article_id: int, slug: str | None = None):
 
 
 @bp.route("/<int:article_id>/view", methods=["POST"])
+@rate_limit("view")  # readings feed search popularity: a script must not inflate them
 def view(article_id: int):
     """Counts a reading (the article page's script reports it once per tab; crawlers do not run it)."""
     article = load_visible_article(article_id)

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import plain_text, render_markdown
+from app.common.names import strip_invisible
 from app.common.policy import can
 from app.common.text import clean_text
 from app.community.models import Category, Comment, Topic
@@ -32,7 +33,7 @@ def _require_writer(actor) -> None:
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = " ".join(strip_invisible(title or "").split())  # no bidi overrides or zero-width characters
     if len(title) < TITLE_MIN:
         raise DomainError(_l("The title must be at least 5 characters long."), field="title")
     if len(title) > TITLE_MAX:

@@ -54,3 +54,8 @@ def test_pages_json_ld_and_search_read_the_stored_text(client, make_article, com
     assert doc.body == MARKER
     with client.application.test_request_context():
         assert search_docs.present(None, [article.id])[article.id]["text"] == MARKER
+
+
+def test_article_titles_lose_direction_and_invisible_characters(make_article, community):
+    article = make_article(author=community["rep_business"], title="Card\u202e limits\u200b explained")
+    assert article.title == "Card limits explained"
