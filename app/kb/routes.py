@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.common import sensitive
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
 from app.common.policy import can
@@ -113,6 +114,9 @@ def comment(article_id: int):
         else:
             db.session.commit()
             flash(_("Your comment is published."), "success")
+            masked = sensitive.notice(comment.masked_sensitive)
+            if masked:
+                flash(masked, "error")
             return redirect(article_url(article, _anchor=f"c{comment.id}"))
     return render_article(article, comment_form=form, code=422)
 

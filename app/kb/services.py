@@ -4,11 +4,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.rules import ensure_may_post
 from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
 from app.common.html import plain_text, render_markdown
 from app.common.names import strip_invisible
 from app.common.policy import can
+from app.common.sensitive import mask_into
 from app.common.text import clean_text
 from app.community.models import Category, Comment, Topic
 from app.extensions import db
@@ -311,12 +313,18 @@ def record_view(article: Article) -> None:
 
 
 def post_article_comment(author, article: Article, body: str) -> ArticleComment:
+    """A public comment: refused to a person blocked from posting (or, with EMAIL_VERIFICATION=required, not yet
+    confirmed); card numbers, CVCs and IBANs are masked before it is stored (`masked_sensitive` tells the route
+    what was hidden, for the author's notice)."""
     if not article.is_published:
         raise NotFound(_l("This article does not exist."))
-    body = clean_text(body, COMMENT_MAX, "body")
+    ensure_may_post(author)
+    masked: set = set()
+    body = mask_into(clean_text(body, COMMENT_MAX, "body"), masked)
     if not body:
         raise DomainError(_l("Write something first."), field="body")
     comment = ArticleComment(article_id=article.id, author_id=author.id, body=body, body_html=render_markdown(body))
+    comment.masked_sensitive = masked  # not a column
     db.session.add(comment)
     db.session.flush()
     attach_images(author, body, ARTICLE_COMMENT, comment.id)
@@ -348,6 +356,7 @@ def give_feedback(user, article: Article, is_helpful: bool, comment: str = "") -
     """One answer per user and article: answering again replaces the earlier answer."""
     if not article.is_published:
         raise NotFound(_l("This article does not exist."))
+    ensure_may_post(user, public=False)  # a vote with an optional note for staff: not from a blocked person
     comment = clean_text(comment, FEEDBACK_MAX, "comment")
 
     def existing() -> ArticleFeedback | None:

@@ -129,3 +129,17 @@ def test_the_blocked_person_reads_but_every_write_over_http_is_refused_with_the_
     assert upload.status_code == 403 and REASON in upload.get_json()["error"]
     counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (Topic, Comment, Vote, Upload)]
     assert counts == [1, 0, 0, 0]
+
+
+def test_the_blocked_person_cannot_comment_on_articles_either(client_as, make_user, make_article, community):
+    from app.kb.models import ArticleComment, ArticleFeedback
+
+    person = make_user()
+    article = make_article(author=community["rep_business"], category=community["cards"])
+    client_as(community["moderator"]).post(f"/u/{person.id}/block", {"reason": REASON})
+    refused = client_as(person).post(f"/kb/{article.id}/comments", {"body": "Buy now"})
+    assert refused.status_code == 422 and REASON in page_text(refused)
+    feedback = client_as(person).post(f"/kb/{article.id}/feedback", {"helpful": "no", "comment": "Spam"})
+    assert feedback.status_code == 422 and REASON in page_text(feedback)
+    assert db.session.scalar(select(func.count()).select_from(ArticleComment)) == 0
+    assert db.session.scalar(select(func.count()).select_from(ArticleFeedback)) == 0
