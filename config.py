@@ -61,6 +61,7 @@ class Config:
     RATELIMIT_UPLOAD = os.environ.get("RATELIMIT_UPLOAD", "20/minute")  # upload requests per account
     RATELIMIT_SUGGEST = os.environ.get("RATELIMIT_SUGGEST", "120/minute")  # GET /api/v1/suggest per IP
     RATELIMIT_EVENTS = os.environ.get("RATELIMIT_EVENTS", "120/minute")  # POST /api/v1/events per IP
+    RATELIMIT_VIEW = os.environ.get("RATELIMIT_VIEW", "30/minute;300/hour")  # KB readings counted per IP
     # Accounts (app/accounts): required (customers confirm their address before posting publicly), reset-only, off.
     EMAIL_VERIFICATION = os.environ.get("EMAIL_VERIFICATION", "reset-only")
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5/minute;20/hour")
@@ -118,7 +119,7 @@ class TestConfig(Config):
     # Tests post, upload and register in bulk (XSS corpus, pagination): those limits are set by the tests that check
     # them (tests/common/test_ratelimit.py). Sign-in keeps its real limits.
     RATELIMIT_POST = RATELIMIT_POST_NEW = RATELIMIT_UPLOAD = "1000/minute"
-    RATELIMIT_REGISTER = RATELIMIT_SUGGEST = RATELIMIT_EVENTS = "1000/minute"
+    RATELIMIT_REGISTER = RATELIMIT_SUGGEST = RATELIMIT_EVENTS = RATELIMIT_VIEW = "1000/minute"
     X_API_BASE_URL = "http://127.0.0.1:9"
 
 

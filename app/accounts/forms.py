@@ -20,3 +20,13 @@ class ResetPasswordForm(FlaskForm):
 
 class ResendForm(FlaskForm):
     submit = SubmitField(_l("Send the confirmation e-mail again"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[Length(max=1024)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)])
+    password2 = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+    submit = SubmitField(_l("Change the password"))

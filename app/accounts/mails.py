@@ -1,5 +1,7 @@
 """Account e-mails (password reset, address confirmation, 'someone tried to register with your address'),
-rendered in the recipient's language and queued in the notify outbox with the change that caused them."""
+rendered in the recipient's language and queued in the notify outbox with the change that caused them; sent
+(MAIL_SEND=inline) once the answer has left, so the mail server's speed does not tell whether an address is
+registered."""
 
 import uuid
 
@@ -27,16 +29,20 @@ def password_reset_row(user) -> dict:
 
 
 def queue_password_reset(user) -> None:
-    queue_mail_now([password_reset_row(user)])
+    queue_mail_now([password_reset_row(user)], after_response=True)
 
 
-def queue_verification(user) -> None:
-    url = links.public_url("accounts.verify_email", token=tokens.verify_token(user))
-    queue_mail_now([_row(user, VERIFY_EMAIL, lambda: _("Confirm your e-mail address"), action_url=url)])
+def queue_verification(user, next_url: str | None = None) -> None:
+    extra = {"next": next_url} if next_url else {}
+    url = links.public_url("accounts.verify_email", token=tokens.verify_token(user), **extra)
+    queue_mail_now(
+        [_row(user, VERIFY_EMAIL, lambda: _("Confirm your e-mail address"), action_url=url)], after_response=True
+    )
 
 
 def queue_registration_taken(user) -> None:
     url = links.public_url("accounts.forgot_password")
     queue_mail_now(
-        [_row(user, REGISTRATION_TAKEN, lambda: _("Someone tried to register with your address"), action_url=url)]
+        [_row(user, REGISTRATION_TAKEN, lambda: _("Someone tried to register with your address"), action_url=url)],
+        after_response=True,
     )

@@ -1,13 +1,16 @@
 """Forgot password, reset password, confirm the e-mail address, send the confirmation again."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user
 
 from app.accounts import services
-from app.accounts.forms import ForgotPasswordForm, ResendForm, ResetPasswordForm
+from app.accounts.forms import ChangePasswordForm, ForgotPasswordForm, ResendForm, ResetPasswordForm
+from app.auth.sessions import current_token
 from app.common.errors import DomainError
 from app.common.timing import at_least
+from app.common.urls import local_path
 from app.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -72,7 +75,7 @@ def verify_email(token: str):
     if not current_user.is_authenticated:
         login_user(user)
     flash(_("Thank you: your e-mail address is confirmed."), "success")
-    return redirect(url_for("community.home"))
+    return redirect(local_path(request.args.get("next")) or url_for("community.home"))
 
 
 @bp.route("/verify/resend", methods=["POST"])
@@ -85,3 +88,29 @@ def resend_verification():
         db.session.commit()
         flash(_("We sent the confirmation e-mail again to %(email)s.", email=current_user.email), "info")
     return redirect(url_for("auth.settings"))
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_reset_limit, methods=["POST"], key_func=lambda: f"user:{current_user.get_id()}")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            ended = services.change_password(
+                current_user, form.current_password.data, form.password.data, keep_token=current_token()
+            )
+        except DomainError as error:
+            getattr(form, error.field or "password").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "Your password is changed. %(num)d other sign-in was ended.",
+                    "Your password is changed. %(num)d other sign-ins were ended.",
+                    ended,
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.settings"))
+    return render_template("accounts/change_password.html", form=form), 422 if form.errors else 200

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts import mails, tokens
 from app.auth.models import User
-from app.auth.passwords import hash_password, weakness
+from app.auth.passwords import hash_password, verify_password, weakness
 from app.auth.services import get_user_by_email
 from app.common.db import utcnow
 from app.common.errors import DomainError
@@ -56,6 +56,23 @@ def reset_password(token: str, password: str) -> User:
     return user
 
 
+def change_password(user: User, current: str, password: str, keep_token: str | None) -> int:
+    """A signed-in person changes their password: the current one is checked (when the account has one), the
+    new one must be strong, and every other sign-in and remember token of the account ends (`keep_token`: the
+    browser that made the change stays signed in). Returns how many other sign-ins ended."""
+    from app.auth.sessions import revoke_sessions
+
+    if user.password_hash and not verify_password(user.password_hash, current or ""):
+        raise DomainError(_l("The current password is wrong."), field="current_password")
+    reason = weakness(password, user.email)
+    if reason:
+        raise DomainError(reason, field="password")
+    user.password_hash = hash_password(password)
+    ended = revoke_sessions(user, except_token=keep_token)
+    db.session.flush()
+    return ended
+
+
 def revoke_other_sessions(user: User) -> None:
     """Sign `user` out everywhere: every sign-in and remember token (the reset is made from a browser that is
     not signed in, so there is no session to keep)."""
@@ -82,8 +99,11 @@ def verify_email(token: str) -> User:
     return user
 
 
-def on_registered(user: User, **_kwargs) -> None:
-    send_verification(user)
+def on_registered(user: User, next_url: str | None = None, **_kwargs) -> None:
+    """Registration finishes with the link in this e-mail in every mode (EMAIL_VERIFICATION=off too): the
+    answer to a new address must not differ from the answer to a taken one."""
+    if user.email_verified_at is None:
+        mails.queue_verification(user, next_url)
 
 
 def on_registration_for_taken_email(user: User, **_kwargs) -> None:

@@ -15,9 +15,11 @@ from app.admin.forms import (
 )
 from app.analytics import queries as analytics_queries
 from app.auth.models import User
+from app.auth.rules import posting_block_active
+from app.common.db import utcnow
 from app.common.errors import DomainError, NotFound
 from app.common.pagination import parse_page
-from app.common.policy import ADMIN, role_required
+from app.common.policy import ADMIN, MODERATOR, role_required
 from app.community import queries
 from app.community.models import Category
 from app.extensions import db
@@ -28,10 +30,23 @@ from app.staff.models import Department
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-@bp.before_request
+# Moderators may open the list of users (to find a person and block or unblock them); the rest is for admins.
+MODERATOR_ENDPOINTS = frozenset({"admin.users"})
+
+
 @role_required(ADMIN)
-def guard():
+def _admin_only():
     return None
+
+
+@role_required(MODERATOR, ADMIN)
+def _moderators():
+    return None
+
+
+@bp.before_request
+def guard():
+    return _moderators() if request.endpoint in MODERATOR_ENDPOINTS else _admin_only()
 
 
 def _apply_error(form, error: DomainError):
@@ -97,12 +112,27 @@ def category(category_id: int | None = None):
 @bp.route("/users")
 def users():
     query = (request.args.get("q") or "").strip()[:100]
+    blocked_only = request.args.get("blocked") == "1"
     stmt = select(User).options(selectinload(User.departments)).order_by(User.id)
     if query:
         pattern = f"%{query.lower()}%"
         stmt = stmt.where(db.func.lower(User.email).like(pattern) | db.func.lower(User.display_name).like(pattern))
+    if blocked_only:
+        now = utcnow()
+        stmt = stmt.where(
+            User.posting_blocked_at.is_not(None),
+            User.posting_blocked_until.is_(None) | (User.posting_blocked_until > now),
+        )
     page = db.paginate(stmt, page=parse_page(request.args.get("page")), per_page=50, error_out=False)
-    return render_template("admin/users.html", page=page, query=query, role_labels=ROLE_LABELS)
+    return render_template(
+        "admin/users.html",
+        page=page,
+        query=query,
+        blocked_only=blocked_only,
+        role_labels=ROLE_LABELS,
+        back=request.full_path.rstrip("?"),
+        block_active=posting_block_active,
+    )
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

@@ -10,17 +10,19 @@ from app.auth.sessions import sign_out
 from app.common.errors import DomainError
 from app.common.i18n import set_language_cookie, time_zones
 from app.common.ratelimit import rate_limit
+from app.common.timing import at_least
+from app.common.urls import local_path
 from app.extensions import db
 
 bp = Blueprint("auth", __name__)
 
 
+def _next_arg() -> str | None:
+    return request.args.get("next") or request.form.get("next")
+
+
 def _safe_next(default: str) -> str:
-    target = request.args.get("next") or request.form.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
-        return target
-    return default
+    return local_path(_next_arg()) or default
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -31,24 +33,25 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_or_notify(form.email.data, form.password.data, form.display_name.data)
+            # A new and a taken address get the same answer, in the same time, in every EMAIL_VERIFICATION
+            # mode: nobody is signed in here, and one e-mail goes to the address (a link that finishes the
+            # registration, or "someone tried to register with your address" to its owner).
+            with at_least(float(current_app.config.get("ACCOUNT_ANSWER_FLOOR", 0.25))):
+                services.register_or_notify(
+                    form.email.data, form.password.data, form.display_name.data, next_url=local_path(_next_arg())
+                )
+                db.session.commit()
         except DomainError as error:
             getattr(form, error.field or "email").errors.append(str(error.message))
         else:
-            db.session.commit()
-            # Never "this e-mail is taken": its owner gets an e-mail instead, and this page says the same.
-            if current_app.config.get("EMAIL_VERIFICATION") != "off":
-                flash(
-                    _(
-                        "We sent a message to %(email)s: follow the link in it to confirm your address.",
-                        email=services.normalise_email(form.email.data),
-                    ),
-                    "info",
-                )
-            if user is not None and current_app.config.get("EMAIL_VERIFICATION") != "required":
-                login_user(user)
-                flash(_("Welcome to the community, %(name)s!", name=user.display_name), "success")
-            return redirect(_safe_next(url_for("community.home")))
+            flash(
+                _(
+                    "Check your e-mail: we sent a message to %(email)s. Follow the link in it to finish.",
+                    email=services.normalise_email(form.email.data),
+                ),
+                "info",
+            )
+            return redirect(url_for("auth.login", next=_safe_next(url_for("community.home"))))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 

@@ -77,15 +77,16 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def register_or_notify(email: str, password: str, display_name: str) -> User | None:
-    """Registration that does not tell whether the e-mail is taken: a new address gets an account (and
-    `user_registered`, which sends a confirmation e-mail); a taken one gets None after the same hashing work
-    and `registration_for_taken_email`, which e-mails the existing owner instead."""
+def register_or_notify(email: str, password: str, display_name: str, next_url: str | None = None) -> User | None:
+    """Registration that does not tell whether the e-mail is taken. A new address gets an unconfirmed account
+    and `user_registered` (whose receiver e-mails a link that confirms the address, signs in and goes on to
+    `next_url`); a taken one gets None after the same hashing work and `registration_for_taken_email`, which
+    e-mails the existing owner instead. Either way one e-mail goes to the address and nobody is signed in."""
     existing = get_user_by_email(email)
     clean_display_name(display_name, "customer")
     if existing is None:
         user = register_user(email, password, display_name)
-        signals.user_registered.send(user)
+        signals.user_registered.send(user, next_url=next_url)
         return user
     reason = weakness(password, normalise_email(email))
     if reason:

@@ -15,10 +15,10 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
 
-def list_rows(model, *criteria, loads=(), order_by=None) -> list:
+def list_rows(model, *criteria, loads=(), order_by=None, options=()) -> list:
     """The rows of `model` matching `criteria`, with the relationships in `loads` loaded in the same query
-    (no N+1), in `order_by` order (default: by id)."""
+    (no N+1) and any other loader `options`, in `order_by` order (default: by id)."""
     from app.extensions import db
 
-    stmt = select(model).where(*criteria).options(*(joinedload(r) for r in loads))
+    stmt = select(model).where(*criteria).options(*(joinedload(r) for r in loads), *options)
     return list(db.session.scalars(stmt.order_by(model.id if order_by is None else order_by)))

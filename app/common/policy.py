@@ -79,10 +79,10 @@ def where(user, action: str, model):
     return _CLAUSES[action](actor(user), model)
 
 
-def visible_rows(user, action: str, model, criterion, loads=()) -> list:
+def visible_rows(user, action: str, model, criterion, loads=(), options=()) -> list:
     """The rows of `model` matching `criterion` that `user` may `action`, by id, with the relationships in
     `loads` loaded in the same query (no N+1): the comments under a topic or an article."""
-    return list_rows(model, criterion, where(user, action, model), loads=loads)
+    return list_rows(model, criterion, where(user, action, model), loads=loads, options=options)
 
 
 def has_role(user, *roles) -> bool:

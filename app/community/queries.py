@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from app.common.db import list_rows
 from app.common.errors import NotFound
@@ -73,8 +73,9 @@ def load_visible_topic(viewer, topic_id) -> Topic:
 
 
 def topic_comments(viewer, topic: Topic) -> list[Comment]:
+    # The page shows body_html and its JSON-LD body_text: the Markdown source stays in the database.
     loads = (Comment.author, Comment.department)
-    return visible_rows(viewer, "view_comment", Comment, Comment.topic_id == topic.id, loads)
+    return visible_rows(viewer, "view_comment", Comment, Comment.topic_id == topic.id, loads, (defer(Comment.body),))
 
 
 def status_history(topic: Topic) -> list[StatusChange]:

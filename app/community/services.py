@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from app.auth.rules import ensure_may_post
 from app.common import signals
@@ -120,7 +120,7 @@ def post_comment(author, topic: Topic, body: str) -> Comment:
     comment.masked_sensitive = masked
     db.session.add(comment)
     search_docs.touch(topic.id)
-    topic.comment_count = (topic.comment_count or 0) + 1
+    topic.comment_count = Topic.comment_count + 1  # in SQL: racing answers are all counted
     topic.last_activity_at = utcnow()
     if official:
         topic.has_official_answer = True
@@ -167,11 +167,11 @@ def toggle_vote(user, topic: Topic) -> bool:
     vote = db.session.scalar(select(Vote).where(Vote.topic_id == topic.id, Vote.user_id == user.id))
     if vote is None:
         db.session.add(Vote(topic_id=topic.id, user_id=user.id))
-        topic.vote_count = (topic.vote_count or 0) + 1
+        topic.vote_count = Topic.vote_count + 1  # in SQL: racing votes are all counted
         voted = True
     else:
         db.session.delete(vote)
-        topic.vote_count = max(0, (topic.vote_count or 0) - 1)
+        topic.vote_count = case((Topic.vote_count > 0, Topic.vote_count - 1), else_=0)
         voted = False
     search_docs.touch(topic.id)
     db.session.flush()

@@ -23,6 +23,9 @@ class Article(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     body_html: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # plain_text(body_html), computed once when written (set_body): the page's meta and JSON-LD, feeds, search
+    # documents and the related-topics query read it instead of re-parsing the HTML on every view.
+    body_text: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), nullable=False, default=DRAFT, index=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
     # When the text last changed (a revision); `updated_at` also moves with counters and ordering.

@@ -17,7 +17,6 @@ from app.community.models import Category
 from app.community.search_docs import KIND as TOPIC_KIND
 from app.extensions import db
 from app.kb.models import DRAFT, PUBLISHED, Article, ArticleComment, ArticleFeedback, ArticleRevision
-from app.kb.search_docs import text_of
 from app.search import service as search_service
 from app.search.backends import get_backend
 from app.search.documents import Filters, get_kind
@@ -169,7 +168,7 @@ def related_topics(viewer, article: Article, limit: int = 5) -> list[dict]:
     counts twice against the text), visibility re-checked by the topic kind; the source topic is left out (the
     page links it on its own). No snippets: the sidebar shows titles only."""
     scope = search_service.scope_for(viewer)
-    text = text_of(article.body_html)[:2000]
+    text = " ".join(article.body_text[:4000].split())[:2000]
     try:
         found = get_backend().search(
             f"{article.title}\n{article.title}\n{text}",

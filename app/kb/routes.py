@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.common import sensitive
 from app.common.actions import post_action
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
@@ -91,6 +92,7 @@ def article(article_id: int, slug: str | None = None):
 
 
 @bp.route("/<int:article_id>/view", methods=["POST"])
+@rate_limit("view")  # readings feed search popularity: a script must not inflate them
 def view(article_id: int):
     """Counts a reading (the article page's script reports it once per tab; crawlers do not run it)."""
     article = load_visible_article(article_id)
@@ -113,6 +115,9 @@ def comment(article_id: int):
         else:
             db.session.commit()
             flash(_("Your comment is published."), "success")
+            masked = sensitive.notice(comment.masked_sensitive)
+            if masked:
+                flash(masked, "error")
             return redirect(article_url(article, _anchor=f"c{comment.id}"))
     return render_article(article, comment_form=form, code=422)
 

@@ -4,10 +4,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.rules import ensure_may_post
 from app.common.db import utcnow
 from app.common.errors import DomainError, Forbidden, NotFound
-from app.common.html import render_markdown
+from app.common.html import plain_text, render_markdown
+from app.common.names import strip_invisible
 from app.common.policy import can
+from app.common.sensitive import mask_into
 from app.common.text import clean_text
 from app.community.models import Category, Comment, Topic
 from app.extensions import db
@@ -32,7 +35,7 @@ def _require_writer(actor) -> None:
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = " ".join(strip_invisible(title or "").split())  # no bidi overrides or zero-width characters
     if len(title) < TITLE_MIN:
         raise DomainError(_l("The title must be at least 5 characters long."), field="title")
     if len(title) > TITLE_MAX:
@@ -142,6 +145,14 @@ def _source_topic(actor, source_topic_id) -> Topic | None:
 # ---------------------------------------------------------------- articles
 
 
+def set_body(article: Article, body: str) -> None:
+    """The source and what is derived from it, computed once here: the sanitised HTML the page shows and its
+    plain text (meta, JSON-LD, feeds, search)."""
+    article.body = body
+    article.body_html = render_markdown(body)
+    article.body_text = plain_text(article.body_html)
+
+
 def create_article(
     author,
     title: str,
@@ -157,8 +168,6 @@ def create_article(
     body = clean_text(body, BODY_MAX, "body")
     article = Article(
         title=_clean_title(title),
-        body=body,
-        body_html=render_markdown(body),
         status=DRAFT,
         category_id=category.id,
         department_id=_department_id(department_id, category),
@@ -166,6 +175,7 @@ def create_article(
         source_topic_id=source.id if source else None,
         edited_at=utcnow(),
     )
+    set_body(article, body)
     db.session.add(article)
     db.session.flush()
     search_docs.touch(article.id)
@@ -213,7 +223,8 @@ def edit_article(
     search_docs.touch(article.id)
     revision = None
     if title != article.title or body != article.body:
-        article.title, article.body, article.body_html = title, body, render_markdown(body)
+        article.title = title
+        set_body(article, body)
         revision = _add_revision(article, actor)
         attach_images(actor, body, ARTICLE, article.id)
     if publish:
@@ -254,7 +265,8 @@ def restore_revision(actor, article: Article, number: int) -> ArticleRevision:
         raise NotFound(_l("This revision does not exist."))
     if article.is_published and not old.body.strip():
         raise DomainError(_l("A published article cannot be empty."))
-    article.title, article.body, article.body_html = old.title, old.body, render_markdown(old.body)
+    article.title = old.title
+    set_body(article, old.body)
     search_docs.touch(article.id)
     revision = _add_revision(article, actor, restored_from=old.number)
     attach_images(actor, old.body, ARTICLE, article.id)
@@ -301,12 +313,18 @@ def record_view(article: Article) -> None:
 
 
 def post_article_comment(author, article: Article, body: str) -> ArticleComment:
+    """A public comment: refused to a person blocked from posting (or, with EMAIL_VERIFICATION=required, not yet
+    confirmed); card numbers, CVCs and IBANs are masked before it is stored (`masked_sensitive` tells the route
+    what was hidden, for the author's notice)."""
     if not article.is_published:
         raise NotFound(_l("This article does not exist."))
-    body = clean_text(body, COMMENT_MAX, "body")
+    ensure_may_post(author)
+    masked: set = set()
+    body = mask_into(clean_text(body, COMMENT_MAX, "body"), masked)
     if not body:
         raise DomainError(_l("Write something first."), field="body")
     comment = ArticleComment(article_id=article.id, author_id=author.id, body=body, body_html=render_markdown(body))
+    comment.masked_sensitive = masked  # not a column
     db.session.add(comment)
     db.session.flush()
     attach_images(author, body, ARTICLE_COMMENT, comment.id)
@@ -338,6 +356,7 @@ def give_feedback(user, article: Article, is_helpful: bool, comment: str = "") -
     """One answer per user and article: answering again replaces the earlier answer."""
     if not article.is_published:
         raise NotFound(_l("This article does not exist."))
+    ensure_may_post(user, public=False)  # a vote with an optional note for staff: not from a blocked person
     comment = clean_text(comment, FEEDBACK_MAX, "comment")
 
     def existing() -> ArticleFeedback | None:

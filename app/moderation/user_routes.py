@@ -1,8 +1,9 @@
-"""Moderators block and unblock a person (from their profile). Same blueprint and guard as routes.py."""
+"""Moderators block and unblock a person (from their profile or the list of users). Same blueprint and guard as
+routes.py."""
 
 from datetime import datetime, time
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +11,7 @@ from app.auth.models import User
 from app.auth.rules import posting_block_active
 from app.common.actions import post_action
 from app.common.errors import DomainError
+from app.common.urls import local_path
 from app.extensions import db
 from app.moderation import queries, services
 from app.moderation.forms import ActionForm, BlockForm
@@ -36,8 +38,9 @@ def _load_user(user_id: int) -> User:
     return user
 
 
-def _profile(user: User) -> str:
-    return url_for("profile.profile", user_id=user.id)
+def _back(user: User) -> str:
+    """Where the form came from (the list of users passes `next`), else the person's profile."""
+    return local_path(request.form.get("next")) or url_for("profile.profile", user_id=user.id)
 
 
 @bp.route("/u/<int:user_id>/block", methods=["POST"])
@@ -57,7 +60,7 @@ def block(user_id: int):
         return render_template("errors/error.html", code=error.status_code, message=error.message), error.status_code
     db.session.commit()
     flash(_("%(name)s is blocked from posting.", name=user.display_name), "success")
-    return redirect(_profile(user))
+    return redirect(_back(user))
 
 
 @bp.route("/u/<int:user_id>/unblock", methods=["POST"])
@@ -67,5 +70,5 @@ def unblock(user_id: int):
         ActionForm(),
         lambda: services.unblock_user(current_user, user),
         _("%(name)s may post again.", name=user.display_name),
-        _profile(user),
+        _back(user),
     )

@@ -10,7 +10,7 @@
 
 import logging
 
-from flask import current_app, has_app_context
+from flask import after_this_request, current_app, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _EVENTS = "otklik_notify_events"
 _KEYS = "otklik_notify_keys"
+_AFTER_RESPONSE = "otklik_notify_after_response"
 
 
 def connect() -> None:
@@ -100,8 +101,31 @@ def _send_after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return
     keys = session.info.pop(_KEYS, None)
+    after_response = session.info.pop(_AFTER_RESPONSE, False)
     if not keys or not has_app_context() or current_app.config.get("MAIL_SEND", "inline") != "inline":
         return
+    if after_response and has_request_context():
+        _send_when_the_response_is_sent(keys)
+        return
+    _send_now(keys)
+
+
+def _send_when_the_response_is_sent(keys: set) -> None:
+    """Send once the answer has left (WSGI close): how long the SMTP server takes must not show in how long the
+    answer took (account e-mails: is this address registered?)."""
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _later(response):
+        def send() -> None:
+            with app.app_context():
+                _send_now(keys)
+
+        response.call_on_close(send)
+        return response
+
+
+def _send_now(keys: set) -> None:
     from app.notify.sender import send_queued
 
     try:
@@ -118,11 +142,15 @@ def _forget(session: Session) -> None:
         return
     session.info.pop(_EVENTS, None)
     session.info.pop(_KEYS, None)
+    session.info.pop(_AFTER_RESPONSE, None)
 
 
-def queue_mail_now(rows: list[dict]) -> None:
+def queue_mail_now(rows: list[dict], after_response: bool = False) -> None:
     """Add mail rows (from `render.render_mail`) to the outbox in the current transaction, to be sent after
-    its commit like the community's mail. For features whose mail is not about a topic (account e-mails)."""
+    its commit like the community's mail. For features whose mail is not about a topic (account e-mails).
+    `after_response`: with MAIL_SEND=inline, send once the response has been sent rather than before it."""
     keys = compose.insert_mail(db.session, rows)
     if keys:
         db.session.info.setdefault(_KEYS, set()).update(keys)
+        if after_response:
+            db.session.info[_AFTER_RESPONSE] = True

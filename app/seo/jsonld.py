@@ -14,12 +14,15 @@ from flask import url_for
 
 from app.branding import current_brand
 from app.community import kinds
-from app.seo.text import first_image, iso, plain, post_text
+from app.seo.text import first_image, iso, post_text
 
 CONTEXT = "https://schema.org"
 QA_TYPES = frozenset({kinds.QUESTION, kinds.PROBLEM})
 MAX_COMMENTS = 100
-MAX_TEXT = 10_000
+MAX_TEXT = 10_000  # the question's, posting's or article's text
+# Each answer's or comment's text: search engines show a snippet, and a thread of long comments must not
+# double the page's weight (issue 11: 20 comments of 20,000 '<', each '\u003c' in JSON).
+MAX_ANSWER_TEXT = 2_000
 HEADLINE_MAX = 110  # Google's limit for Article.headline
 
 
@@ -31,8 +34,8 @@ def topic_is_public(topic) -> bool:
     return not (topic.is_private or topic.is_hidden or topic.is_deleted)
 
 
-def _text(post, fallback: str = "") -> str:
-    return post_text(post, paragraphs=True)[:MAX_TEXT] or fallback
+def _text(post, fallback: str = "", limit: int = MAX_TEXT) -> str:
+    return post_text(post, paragraphs=True, limit=limit) or fallback
 
 
 def _person(user) -> dict:
@@ -65,7 +68,7 @@ def _visible(comments) -> list:
 def _answer(topic, comment) -> dict:
     return {
         "@type": "Answer",
-        "text": _text(comment, "…"),
+        "text": _text(comment, "…", MAX_ANSWER_TEXT),
         "dateCreated": iso(comment.created_at),
         "datePublished": iso(comment.created_at),
         "author": _person(comment.author),
@@ -147,7 +150,7 @@ def _forum_posting(topic, comments) -> dict:
         posting["comment"] = [
             {
                 "@type": "Comment",
-                "text": _text(c, "…"),
+                "text": _text(c, "…", MAX_ANSWER_TEXT),
                 "author": _person(c.author),
                 "datePublished": iso(c.created_at),
                 "url": topic_url(topic, _anchor=f"c{c.id}"),
@@ -173,7 +176,7 @@ def article_jsonld(article) -> dict:
         "@context": CONTEXT,
         "@type": "Article",
         "headline": article.title if len(article.title) <= HEADLINE_MAX else article.title[: HEADLINE_MAX - 1] + "…",
-        "description": plain(article.body_html)[:300],
+        "description": post_text(article, limit=300),
         "datePublished": iso(article.published_at or article.created_at),
         "dateModified": iso(article_modified(article)),
         "author": _organization(),

@@ -16,10 +16,15 @@ def plain(html: str, paragraphs: bool = False) -> str:
     return fold(plain_text(html or ""), paragraphs)
 
 
-def post_text(post, paragraphs: bool = False) -> str:
-    """The plain text of a topic or comment: its stored `body_text` (computed when written), else from the HTML."""
+def post_text(post, paragraphs: bool = False, limit: int | None = None) -> str:
+    """The plain text of a topic, comment or article: its stored `body_text` (computed when written), else from
+    the HTML. With `limit`, at most that many characters, and only a prefix of the stored text is folded."""
     text = getattr(post, "body_text", None)
-    return fold(text, paragraphs) if text is not None else plain(post.body_html, paragraphs)
+    if text is None:
+        text = plain_text(post.body_html or "")
+    if limit is None:
+        return fold(text, paragraphs)
+    return fold(text[: limit * 2], paragraphs)[:limit]
 
 
 def fold(text: str, paragraphs: bool = False) -> str:

@@ -106,3 +106,17 @@ def test_services_mask_edits_too(make_topic, customer, community):
     community_services.edit_topic(customer, topic, "Card problem again", "It is 5555 5555 5555 4444")
     assert topic.body == "It is 5555 •••• •••• 4444" and topic.masked_sensitive == {CARD}
     db.session.rollback()
+
+
+def test_knowledge_base_comments_are_masked_and_the_author_is_told(client_as, make_article, customer, community):
+    from app.kb.models import ArticleComment
+
+    article = make_article(author=community["rep_business"], category=community["cards"])
+    client = client_as(customer)
+    response = client.post(f"/kb/{article.id}/comments", {"body": "My card 4276 3800 1234 5679 CVC 123 fails"})
+    assert response.status_code == 302
+    shown = client.get(response.headers["Location"])
+    assert any("a card number" in text for text in flashes(shown))
+    assert "3800" not in page_text(shown)
+    stored = db.session.scalar(db.select(ArticleComment))
+    assert "4276 •••• •••• 5679" in stored.body and "3800" not in stored.body + stored.body_html

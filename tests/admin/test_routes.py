@@ -57,7 +57,8 @@ def test_other_roles_get_404_and_change_nothing(client_as, make_user, community,
     before = db_snapshot()
 
     for url in _urls(community):
-        assert client.get(url).status_code == 404, url
+        expected = 200 if role == "moderator" and url.split("?")[0] == "/admin/users" else 404
+        assert client.get(url).status_code == expected, url  # moderators find people to block there
     for url, data in _posts(community):
         assert client.post(url, data).status_code == 404, url
     assert db_snapshot() == before

@@ -14,15 +14,35 @@ except ImportError:  # the directory's conftest skips (or, in CI, fails) the tes
 TOPIC_URL = re.compile(r"/t/\d+-[^/?#]+$")
 
 
-def register(page, base_url: str, display_name: str, email: str, password: str) -> None:
-    page.goto(f"{base_url}/register")
+def register(page, server, display_name: str, email: str, password: str) -> None:
+    """Register on /register, then follow the link of the e-mail that finishes it (`server`: the live_server)."""
+    page.goto(f"{server.url}/register")
     page.locator("input[name=display_name]").fill(display_name)
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill(password)
     page.locator("input[name=password2]").fill(password)
     page.locator("main form button[type=submit]").click()
-    expect(page.locator(".flash-success")).to_contain_text(f"Welcome to the community, {display_name}!")
+    expect(page.locator(".flash-info")).to_contain_text(f"we sent a message to {email}")
+    follow_mail_link(page, server, email)
+    expect(page.locator(".flash-success")).to_contain_text("your e-mail address is confirmed")
     expect(page.locator(".site-header")).to_contain_text(display_name)
+
+
+def follow_mail_link(page, server, email: str) -> None:
+    """Open, in this browser, the link of the last e-mail queued for `email` (the mail's host is PUBLIC_URL)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.notify.models import MailMessage
+
+    with server.app.app_context():
+        body = db.session.scalars(
+            select(MailMessage.body_text).where(MailMessage.recipient == email).order_by(MailMessage.id.desc())
+        ).first()
+        db.session.remove()
+    assert body, f"no e-mail was queued for {email}"
+    path = re.search(r"https?://[^/\s]+(/\S+)", body).group(1)
+    page.goto(server.url + path)
 
 
 def log_in(page, base_url: str, email: str, password: str) -> None:

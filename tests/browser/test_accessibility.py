@@ -99,6 +99,7 @@ def test_main_pages_have_no_serious_or_critical_axe_violations(live_server, site
                     "/admin/",
                     "/admin/users",
                     "/settings",
+                    "/settings/password",
                 ],
             ).items()
         }

@@ -11,7 +11,7 @@ from app.community import services as community_services
 from app.community.models import Topic
 from app.extensions import db
 from app.staff import services as staff_services
-from tests.browser.helpers import TOPIC_URL, expect
+from tests.browser.helpers import TOPIC_URL, expect, follow_mail_link
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -97,6 +97,7 @@ def test_visitor_drafts_then_registers_and_posts_the_same_draft(live_server, com
     page.locator("input[name=password]").fill("a-long-enough-secret-42")
     page.locator("input[name=password2]").fill("a-long-enough-secret-42")
     page.locator("main form button[type=submit]").click()
+    follow_mail_link(page, live_server, "vera@test.example")  # registration finishes by the e-mailed link
     _post_restored_draft(page, live_server.url)
     # The anonymous draft's "suggestions shown" is tied to the posted topic (deflection counts visitors too).
     assert {("suggestions_shown", True), ("topic_posted", False)} <= _events_of_posted_topic(

@@ -31,7 +31,7 @@ def test_customer_asks_and_sees_the_official_answer(live_server, private_clients
     reply = "Please enable payments abroad in the app: Cards, then Limits."
 
     customer = new_session("customer")
-    register(customer, live_server.url, "Carol Customer", "carol@test.example", "a-long-enough-secret-42")
+    register(customer, live_server, "Carol Customer", "carol@test.example", "a-long-enough-secret-42")
     topic_url = ask(
         customer,
         live_server.url,

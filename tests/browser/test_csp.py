@@ -117,6 +117,8 @@ def test_no_page_type_violates_the_policy(live_server, site, new_session):
         f"/admin/categories/{site['category']}",
         "/admin/outbox",
         "/settings",
+        "/settings/password",
+        f"/u/{site['customer']}",
         "/news/new",
         f"/admin/outbox/{site['mail']}",
     ]:

@@ -35,7 +35,7 @@ def departments(live_server):
 
 def test_expectation_assignment_and_a_note_customers_never_see(live_server, departments, new_session):
     customer = new_session("customer")
-    register(customer, live_server.url, "Carol Customer", "carol@test.example", "a-long-enough-secret-42")
+    register(customer, live_server, "Carol Customer", "carol@test.example", "a-long-enough-secret-42")
     customer.goto(live_server("/new"))
     note = customer.locator("#ask-expectation")
     category = customer.locator("select[name=category_id]")

@@ -52,6 +52,14 @@ def _setup(make_topic, make_user, community):
         "admin.department": {"data": {"name": "Forged department"}},
         "admin.category": {"data": {"name": "Forged category", "department_id": str(community["business"].id)}},
         "admin.user": {"data": {"role": "moderator"}},
+        "moderation.block": {"data": {"reason": "Forged block", "next": "/admin/users"}},
+        "accounts.change_password": {
+            "data": {
+                "current_password": "correct-horse-battery",
+                "password": "forged-new-secret-77",
+                "password2": "forged-new-secret-77",
+            }
+        },
         "kb_editor.new": {
             "data": {
                 "title": "A forged article",

@@ -257,3 +257,20 @@ def test_uploads_are_limited_per_account(app, client_as, customer):
     refused = upload()
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert refused.get_json()["error"] == "Too many requests. Please wait a moment and try again."
+
+
+def test_counting_article_readings_is_limited_per_address(app, make_article):
+    """Readings feed the article's search popularity: a script reporting views in a loop is cut off."""
+    app.config["RATELIMIT_VIEW"] = "2/minute"
+    article = make_article()
+    client = _client(app)
+    headers = {"X-CSRFToken": client.csrf_token(), "Accept": "application/json"}
+
+    assert [client.post_raw(f"/kb/{article.id}/view", headers=headers).status_code for _ in range(2)] == [202, 202]
+    refused = client.post_raw(f"/kb/{article.id}/view", headers=headers)
+
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    other = _client(app, "198.51.100.20")
+    assert other.post_raw(f"/kb/{article.id}/view", headers={"X-CSRFToken": other.csrf_token()}).status_code == 202
+    db.session.refresh(article)
+    assert article.view_count == 3
