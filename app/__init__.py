@@ -9,7 +9,7 @@ from app.extensions import babel, csrf, db, login_manager, migrate
 
 # What the application is made of, in order. Each package's init_app(app) registers its blueprints, signal
 # receivers, template globals, CLI commands and settings defaults; nothing else registers them.
-CORE = ("app.auth", "app.community", "app.search")
+CORE = ("app.auth", "app.community", "app.search", "app.jobs")
 FEATURES = (
     "app.accounts",
     "app.kb",

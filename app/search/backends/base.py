@@ -53,5 +53,9 @@ class SearchBackend(ABC):
         """analysis.fingerprint() of the analyser the index was built with (recorded by clear() and by the
         first write to an index without one); None when nothing is recorded."""
 
+    def health(self) -> dict:
+        """Raise when the backend cannot answer; else a few facts for /readyz (cheap: called by probes)."""
+        return {"backend": self.name}
+
     def close(self) -> None:  # noqa: B027 (optional hook: most backends hold nothing to release)
         """Release files or connections."""
