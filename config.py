@@ -100,6 +100,11 @@ class Config:
     JOBS_BATCH = int(os.environ.get("JOBS_BATCH", "200"))  # outbox rows per transaction
     JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "5"))  # then the row is a dead letter
     JOBS_BACKOFF_SECONDS = float(os.environ.get("JOBS_BACKOFF_SECONDS", "30"))  # doubled after each failure
+    # Operations (app/common/timeouts.py, app/health, app/common/logs.py)
+    DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))  # seconds (PostgreSQL)
+    DB_STATEMENT_TIMEOUT = int(os.environ.get("DB_STATEMENT_TIMEOUT", "10"))  # seconds (PostgreSQL); 0: none
+    READY_MAX_BACKLOG = int(os.environ.get("READY_MAX_BACKLOG", "10000"))  # /readyz: pending outbox rows
+    READY_MAX_LAG_SECONDS = int(os.environ.get("READY_MAX_LAG_SECONDS", "600"))  # /readyz: oldest pending row
     # Social import (app/social): where imported posts go, and the X API for `flask import tweets --recent`.
     SOCIAL_IMPORT_CATEGORY = os.environ.get("SOCIAL_IMPORT_CATEGORY", "")  # category id or name
     SOCIAL_IMPORT_TYPE = os.environ.get("SOCIAL_IMPORT_TYPE", "problem")  # problem, question or auto
