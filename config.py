@@ -103,6 +103,10 @@ class Config:
     # Operations (app/common/timeouts.py, app/health, app/common/logs.py)
     DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))  # seconds (PostgreSQL)
     DB_STATEMENT_TIMEOUT = int(os.environ.get("DB_STATEMENT_TIMEOUT", "10"))  # seconds (PostgreSQL); 0: none
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # text or json (one object per line)
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    SLOW_REQUEST_MS = int(os.environ.get("SLOW_REQUEST_MS", "1000"))  # a warning above this
+    SLOW_QUERY_MS = int(os.environ.get("SLOW_QUERY_MS", "200"))  # a warning above this
     READY_MAX_BACKLOG = int(os.environ.get("READY_MAX_BACKLOG", "10000"))  # /readyz: pending outbox rows
     READY_MAX_LAG_SECONDS = int(os.environ.get("READY_MAX_LAG_SECONDS", "600"))  # /readyz: oldest pending row
     # Social import (app/social): where imported posts go, and the X API for `flask import tweets --recent`.
@@ -136,6 +140,7 @@ class TestConfig(Config):
     # the index and the mail as soon as the request returns. Tests of the real queue set JOBS_MODE themselves.
     JOBS_MODE = "eager"
     JOBS_THREAD = False
+    LOG_FORMAT = "text"
     ARGON2_COST = (1, 8192)  # (time_cost, memory_cost KiB): still Argon2id, cheap enough for hundreds of tests
     X_BEARER_TOKEN = ""  # tests never reach the real X API: they point X_API_BASE_URL at a local server
     # Tests post, upload and register in bulk (XSS corpus, pagination): those limits are set by the tests that check

@@ -45,8 +45,10 @@ def create_app(config=None, features=None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
+    from app.common import errors, guards, headers, logs, templating
+
+    logs.init_app(app)
     _init_extensions(app)
-    from app.common import errors, guards, headers, templating
 
     guards.init_app(app)
     headers.init_app(app)
