@@ -59,6 +59,27 @@ def register_job(app, name: str, func: Callable[[], Any], every: float | None = 
     _registry(app)["jobs"][name] = Job(name, func, every)
 
 
+def register_periodic(app, name: str, func: Callable[[], Any], every: float) -> None:
+    """A plain function run every `every` seconds by the worker (`flask worker`, or the in-process thread of the
+    embedded default), e.g. `register_periodic(app, "analytics.mood_alerts", lambda: check_mood_alerts(utcnow()),
+    every=3600)`. It runs in an application context of its own; its session is committed when it returns and
+    rolled back when it raises. With several RQ workers only one of them enqueues it per period; across restarts
+    the last start (job_runs) keeps the rhythm."""
+
+    def run():
+        from app.extensions import db
+
+        try:
+            result = func()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        return len(result) if isinstance(result, list | tuple | set) else result
+
+    register_job(app, name, run, every=float(every))
+
+
 def register_outbox(app, source: OutboxSource) -> None:
     _registry(app)["outboxes"][source.name] = source
 

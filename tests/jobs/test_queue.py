@@ -143,3 +143,21 @@ def test_a_request_succeeds_when_redis_is_down_and_the_rows_wait(app, client_as,
     assert pending_count() == 2  # nothing lost: the sweep of a worker applies them once Redis is back
     assert db.session.get(Topic, topic_id).title == "Posted while Redis was away"
     assert app.extensions["otklik.redis_down_until"] > 0
+
+
+def test_with_rq_a_periodic_job_is_enqueued_once_per_period_whatever_the_number_of_workers(rq_app):
+    from app.jobs.models import JobRun
+    from app.jobs.queue import enqueue_periodic
+    from app.jobs.registry import register_periodic
+
+    register_periodic(rq_app, "test.hourly", lambda: None, every=3600)
+    for _ in range(3):  # three `flask worker` processes' schedulers reach the same turn
+        enqueue_periodic("test.hourly", 3600)
+    assert [job.args[0] for job in rq_queue(rq_app).jobs] == ["test.hourly"]
+
+    _work(rq_app)
+    enqueue_periodic("test.hourly", 3600)  # another worker's turn within the same hour
+
+    assert len(rq_queue(rq_app)) == 0
+    db.session.expire_all()
+    assert db.session.get(JobRun, "test.hourly").runs == 1
