@@ -60,7 +60,7 @@ def run_job(name: str):
         _record(name, error=f"{type(error).__name__}: {error}")
         raise
     _record(name, result=result)
-    log.info("job %s done in %.0f ms: %s", name, (time.monotonic() - begun) * 1000, result)
+    log.debug("job %s done in %.0f ms: %s", name, (time.monotonic() - begun) * 1000, result)
     return result
 
 
