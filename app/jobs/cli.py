@@ -78,6 +78,11 @@ def worker_command(burst: bool):
         f"otklik worker: mode {mode if mode == 'rq' else 'in-process'}, "
         f"sweep every {app.config.get('JOBS_SWEEP_SECONDS')} s" + (" (burst)" if burst else "")
     )
+    if lock is not None and mode == "rq":
+        click.echo(
+            "note: the search index is the embedded Whoosh directory on this machine, which is for single-node "
+            "installs: run the web process and this one worker here; several nodes use SEARCH_BACKEND=postgres."
+        )
     try:
         if mode == "rq":
             _run_rq(app, burst)

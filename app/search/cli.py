@@ -61,8 +61,29 @@ def _expected_keys(session: Session) -> set[tuple[str, int]]:
 
 
 @search_cli.command("reindex")
-def reindex_command():
-    """Rebuild the whole index from the database."""
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait when another process is draining the index.",
+)
+def reindex_command(wait: float):
+    """Rebuild the whole index from the database (one writer at a time with the workers' drains)."""
+    try:
+        lock = outbox.drain_lock(wait)
+    except LockBusy as busy:
+        raise click.ClickException(
+            f"Another process has been draining the search index for {wait:.0f} s (lock {busy}); run again later."
+        ) from None
+    try:
+        _reindex()
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _reindex() -> None:
     backend = get_backend()
     backend.clear()
     with Session(db.engine) as session:

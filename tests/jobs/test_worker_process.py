@@ -197,3 +197,18 @@ def test_the_embedded_worker_thread_indexes_and_mails_after_the_request(app, mai
     finally:
         worker.stop()
         worker.lock.release()
+
+
+def test_a_reindex_waits_for_a_running_drain_and_says_so_when_it_cannot(app, runner, make_topic, customer, community):
+    topic = make_topic(author=customer, category=community["cards"], title="Overdraft fee on a salary card")
+    lock = FileLock(f"{app.config['SEARCH_INDEX_DIR']}/drain.lock").acquire()
+    try:
+        result = runner.invoke(args=["search", "reindex", "--wait", "0.3"])
+    finally:
+        lock.release()
+    assert result.exit_code == 1
+    assert "Another process has been draining the search index" in result.output
+
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert ("topic", topic.id) in get_backend().keys()  # noqa: SIM118 (a backend, not a dict)
