@@ -50,6 +50,8 @@ class Config:
     CSP_IMG_SRC = os.environ.get("CSP_IMG_SRC", "'self' data:")  # add "https:" to show images from other sites
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
+    # Prefix of the limit counters in Redis (Flask-Limiter): installs sharing one Redis keep their counts apart.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     RATELIMIT_STAFF_FACTOR = int(
         os.environ.get("RATELIMIT_STAFF_FACTOR", "10")
     )  # staff limits are this many times looser

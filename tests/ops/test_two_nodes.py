@@ -110,6 +110,8 @@ def cluster(tmp_path_factory):
         "SECRET_KEY": uuid.uuid4().hex,
         "JOBS_MODE": "rq",
         "JOBS_QUEUE": f"nodes-{uuid.uuid4().hex[:8]}",
+        "RATELIMIT_KEY_PREFIX": f"nodes-{uuid.uuid4().hex[:8]}",  # counts of this run only
+        "RATELIMIT_SUGGEST": "100000/minute",  # the test polls suggest while it waits for the worker
         "JOBS_SWEEP_SECONDS": "5",
         "MAIL_BACKEND": "outbox",
         "UPLOAD_DIR": str(tmp / "shared-uploads"),
@@ -209,7 +211,9 @@ def _post_topic(browser, node, category_id, title) -> tuple[int, str]:
 
 
 def _suggested(node, title) -> list[int]:
-    return [hit["id"] for hit in requests.get(f"{node}/api/v1/suggest", params={"title": title}, timeout=10).json()]
+    response = requests.get(f"{node}/api/v1/suggest", params={"title": title}, timeout=10)
+    assert response.status_code == 200, response.text[:300]
+    return [hit["id"] for hit in response.json()]
 
 
 def _warm_up(cluster, worker) -> None:
