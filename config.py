@@ -19,7 +19,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'otklik.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
-    # inline: apply index changes right after each commit; deferred: leave them to `flask search sync` / a worker.
+    # inline: enqueue a drain job right after each commit that touched the index; deferred: leave the rows to
+    # the worker's periodic sweep / `flask search sync`.
     SEARCH_SYNC = os.environ.get("SEARCH_SYNC", "inline")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
@@ -49,6 +50,8 @@ class Config:
     CSP_IMG_SRC = os.environ.get("CSP_IMG_SRC", "'self' data:")  # add "https:" to show images from other sites
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
+    # Prefix of the limit counters in Redis (Flask-Limiter): installs sharing one Redis keep their counts apart.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     RATELIMIT_STAFF_FACTOR = int(
         os.environ.get("RATELIMIT_STAFF_FACTOR", "10")
     )  # staff limits are this many times looser
@@ -75,7 +78,7 @@ class Config:
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
     # inline: send right after the commit that queued the mail; deferred: leave it to `flask notify send`.
     MAIL_SEND = os.environ.get("MAIL_SEND", "inline")
-    MAIL_INLINE_LIMIT = int(os.environ.get("MAIL_INLINE_LIMIT", "20"))  # at most this many sent inline per request
+    MAIL_BACKOFF_SECONDS = float(os.environ.get("MAIL_BACKOFF_SECONDS", "60"))  # doubled after each failure
     MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@localhost")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -87,6 +90,26 @@ class Config:
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "10"))
     # A message claimed by a sender longer ago than this is taken as abandoned (the sender died) and re-queued.
     MAIL_CLAIM_TIMEOUT = int(os.environ.get("MAIL_CLAIM_TIMEOUT", "600"))
+    # Background jobs (app/jobs). JOBS_MODE: rq (Redis queue + `flask worker`), thread (a worker thread in the
+    # web process: the embedded default), eager (run at once in the caller: tests only), off (sweep/CLI only);
+    # empty: rq when REDIS_URL is set, else thread.
+    JOBS_MODE = os.environ.get("JOBS_MODE", "")
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "otklik")
+    JOBS_THREAD = _env_bool("JOBS_THREAD", True)  # thread mode: start the worker thread on the first request
+    JOBS_SWEEP_SECONDS = float(os.environ.get("JOBS_SWEEP_SECONDS", "10"))  # periodic drain of every outbox
+    JOBS_TIME_LIMIT = float(os.environ.get("JOBS_TIME_LIMIT", "20"))  # seconds one drain run may take
+    JOBS_BATCH = int(os.environ.get("JOBS_BATCH", "200"))  # outbox rows per transaction
+    JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "5"))  # then the row is a dead letter
+    JOBS_BACKOFF_SECONDS = float(os.environ.get("JOBS_BACKOFF_SECONDS", "30"))  # doubled after each failure
+    # Operations (app/common/timeouts.py, app/health, app/common/logs.py)
+    DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))  # seconds (PostgreSQL)
+    DB_STATEMENT_TIMEOUT = int(os.environ.get("DB_STATEMENT_TIMEOUT", "10"))  # seconds (PostgreSQL); 0: none
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # text or json (one object per line)
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    SLOW_REQUEST_MS = int(os.environ.get("SLOW_REQUEST_MS", "1000"))  # a warning above this
+    SLOW_QUERY_MS = int(os.environ.get("SLOW_QUERY_MS", "200"))  # a warning above this
+    READY_MAX_BACKLOG = int(os.environ.get("READY_MAX_BACKLOG", "10000"))  # /readyz: pending outbox rows
+    READY_MAX_LAG_SECONDS = int(os.environ.get("READY_MAX_LAG_SECONDS", "600"))  # /readyz: oldest pending row
     # Social import (app/social): where imported posts go, and the X API for `flask import tweets --recent`.
     SOCIAL_IMPORT_CATEGORY = os.environ.get("SOCIAL_IMPORT_CATEGORY", "")  # category id or name
     SOCIAL_IMPORT_TYPE = os.environ.get("SOCIAL_IMPORT_TYPE", "problem")  # problem, question or auto
@@ -114,6 +137,11 @@ class TestConfig(Config):
     BABEL_DEFAULT_LOCALE = "en"
     MAIL_BACKEND = "outbox"  # tests that check delivery point the app at their own SMTP server
     MAIL_SEND = "inline"
+    # Jobs run synchronously right after the commit through the same function a worker runs, so a test sees
+    # the index and the mail as soon as the request returns. Tests of the real queue set JOBS_MODE themselves.
+    JOBS_MODE = "eager"
+    JOBS_THREAD = False
+    LOG_FORMAT = "text"
     ARGON2_COST = (1, 8192)  # (time_cost, memory_cost KiB): still Argon2id, cheap enough for hundreds of tests
     X_BEARER_TOKEN = ""  # tests never reach the real X API: they point X_API_BASE_URL at a local server
     # Tests post, upload and register in bulk (XSS corpus, pagination): those limits are set by the tests that check

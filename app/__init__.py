@@ -9,7 +9,7 @@ from app.extensions import babel, csrf, db, login_manager, migrate
 
 # What the application is made of, in order. Each package's init_app(app) registers its blueprints, signal
 # receivers, template globals, CLI commands and settings defaults; nothing else registers them.
-CORE = ("app.auth", "app.community", "app.search")
+CORE = ("app.auth", "app.community", "app.search", "app.jobs")
 FEATURES = (
     "app.accounts",
     "app.kb",
@@ -45,8 +45,10 @@ def create_app(config=None, features=None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
+    from app.common import errors, guards, headers, logs, templating
+
+    logs.init_app(app)
     _init_extensions(app)
-    from app.common import errors, guards, headers, templating
 
     guards.init_app(app)
     headers.init_app(app)
@@ -66,6 +68,9 @@ def _check_config(app: Flask) -> None:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if uri.startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    from app.common.timeouts import engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
 
 
 def _init_extensions(app: Flask) -> None:

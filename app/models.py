@@ -6,6 +6,7 @@ from app.auth.models import User, UserSession
 from app.branding.models import Setting
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
 from app.identity.models import Identity
+from app.jobs.models import JobRun
 from app.kb.models import Article, ArticleComment, ArticleFeedback, ArticleRevision
 from app.media.models import Upload
 from app.moderation.models import ModerationAction
@@ -17,6 +18,7 @@ from app.social.models import ExternalAuthor, SocialImport
 from app.staff.models import Assignment, Department, InternalNote, TopicWork, department_members
 
 __all__ = [
+    "JobRun",
     "ModerationAction",
     "NewsPost",
     "ExternalAuthor",

@@ -2,9 +2,15 @@
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+log = logging.getLogger(__name__)
+UNAVAILABLE = _l("The service is temporarily unavailable. Please try again in a minute.")
 
 
 class DomainError(Exception):
@@ -49,7 +55,7 @@ def _rollback() -> None:
     try:
         db.session.rollback()
     except Exception:  # a dead connection must not turn the error page into another error
-        logging.getLogger(__name__).exception("rollback in an error handler failed")
+        log.exception("rollback in an error handler failed")
 
 
 def _render(code: int, message, headers=None, error_code: str | None = None):
@@ -94,3 +100,29 @@ def init_app(app):
     def domain_error(e):
         retry_after = getattr(e, "retry_after", None)
         return _render(e.status_code, e.message, {"Retry-After": str(retry_after)} if retry_after else None, e.code)
+
+    for error_class in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(error_class, database_unavailable)
+
+
+def database_unavailable(error):
+    """The database did not answer (connect or statement timeout, server down): 503, never a hang or a 500.
+    The page is rendered without touching the database (no current user, a standalone template)."""
+    log.error("database unavailable: %s", str(error).splitlines()[0] if str(error) else type(error).__name__)
+    _rollback()
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    locale = (
+        (asked if asked in languages else None)
+        or request.accept_languages.best_match(languages)
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+    with force_locale(locale):
+        if _wants_json():
+            response = jsonify(error=str(UNAVAILABLE), code="unavailable")
+        else:
+            page = render_template("errors/unavailable.html", message=UNAVAILABLE, locale=locale)
+            response = current_app.make_response(page)
+    response.status_code = 503
+    response.headers["Retry-After"] = "30"
+    return response

@@ -20,12 +20,13 @@ def init_app(app) -> None:
     """Check the settings, connect the signal receivers, add the topic page's helper, the routes and `flask notify`."""
     from flask_login import current_user
 
-    from app.notify import queries, receivers
+    from app.notify import jobs, queries, receivers
     from app.notify.cli import notify_cli
     from app.notify.routes import bp
 
     check_config(app.config)
     receivers.connect()
+    jobs.register(app)
     app.register_blueprint(bp)
     app.cli.add_command(notify_cli)
     app.jinja_env.globals["notify_is_following"] = lambda topic: queries.is_following(current_user, topic)

@@ -4,8 +4,9 @@
   and note the event in the session.
 - Just before the session commits, the noted events become outbox rows (`compose.queue_events`), so the
   e-mails commit or roll back together with the change.
-- After the commit, the rows this transaction queued are sent (MAIL_SEND=inline) in their own session.
-  A failure there is logged and left for `flask notify send`: it never turns a saved request into an error.
+- After the commit, a `mail.send` job is enqueued (MAIL_SEND=inline; app/jobs): a worker sends the mail, never
+  the request. A failure there is retried with back-off; it never turns a saved request into an error, and the
+  worker's periodic sweep sends whatever a lost job left.
 """
 
 import logging
@@ -105,35 +106,31 @@ def _send_after_commit(session: Session) -> None:
     if not keys or not has_app_context() or current_app.config.get("MAIL_SEND", "inline") != "inline":
         return
     if after_response and has_request_context():
-        _send_when_the_response_is_sent(keys)
+        _enqueue_when_the_response_is_sent()
         return
-    _send_now(keys)
+    _enqueue()
 
 
-def _send_when_the_response_is_sent(keys: set) -> None:
-    """Send once the answer has left (WSGI close): how long the SMTP server takes must not show in how long the
-    answer took (account e-mails: is this address registered?)."""
+def _enqueue_when_the_response_is_sent() -> None:
+    """Enqueue once the answer has left (WSGI close): with an eager or in-process queue, how long the SMTP
+    server takes must not show in how long the answer took (account e-mails: is this address registered?)."""
     app = current_app._get_current_object()
 
     @after_this_request
     def _later(response):
-        def send() -> None:
+        def enqueue() -> None:
             with app.app_context():
-                _send_now(keys)
+                _enqueue()
 
-        response.call_on_close(send)
+        response.call_on_close(enqueue)
         return response
 
 
-def _send_now(keys: set) -> None:
-    from app.notify.sender import send_queued
+def _enqueue() -> None:
+    from app.jobs import queue
+    from app.notify.jobs import JOB
 
-    try:
-        # At most MAIL_INLINE_LIMIT messages in the request; the rest (an answer in a topic with many
-        # followers) are left to `flask notify send`, so a request never waits for hundreds of SMTP round trips.
-        send_queued(keys=keys, limit=int(current_app.config.get("MAIL_INLINE_LIMIT", 20)))
-    except Exception:  # never turn a saved request into an error; `flask notify send` retries
-        log.exception("notify: sending after commit failed; the messages stay queued for `flask notify send`")
+    queue.enqueue(JOB)  # the worker sends it (never inside the request); never raises: the sweep picks rows up
 
 
 @event.listens_for(Session, "after_rollback")

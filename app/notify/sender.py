@@ -12,6 +12,7 @@
 """
 
 import email.policy
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, timedelta
@@ -45,8 +46,9 @@ class SendReport:
 
 
 def backoff(attempts: int) -> timedelta:
-    """1, 2, 4, 8 ... minutes after the n-th failed attempt, at most 6 hours."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    """1, 2, 4, 8 ... minutes (MAIL_BACKOFF_SECONDS doubled) after the n-th failed attempt, at most 6 hours."""
+    base = float(current_app.config.get("MAIL_BACKOFF_SECONDS", 60))
+    return min(timedelta(seconds=base * 2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
 def build_message(row: MailMessage) -> EmailMessage:
@@ -159,9 +161,12 @@ def _failed_attempt(session, row, token, error: Exception, report: SendReport, p
         report.retrying += 1
 
 
-def send_queued(keys=None, *, retry_now: bool = False, limit: int | None = None) -> SendReport:
-    """Send due queued mail. `keys`: only these freshly queued rows (the after-commit path);
-    `retry_now`: also rows still waiting for their retry time (an operator after fixing the server)."""
+def send_queued(
+    keys=None, *, retry_now: bool = False, limit: int | None = None, time_limit: float | None = None
+) -> SendReport:
+    """Send due queued mail. `keys`: only these freshly queued rows; `retry_now`: also rows still waiting for
+    their retry time (an operator after fixing the server); `time_limit`: stop claiming after so many seconds."""
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     report = SendReport()
     if keys is not None and not keys:
         return report
@@ -174,6 +179,8 @@ def send_queued(keys=None, *, retry_now: bool = False, limit: int | None = None)
         after_id = 0
         try:
             while limit is None or handled < limit:
+                if deadline is not None and time.monotonic() > deadline:
+                    break
                 size = BATCH if limit is None else min(BATCH, limit - handled)
                 token, rows, last_id = _claim(session, keys, retry_now, after_id, size)
                 if last_id is None:

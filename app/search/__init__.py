@@ -11,3 +11,35 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(search_cli)
+    _register_background(app)
+
+
+def _register_background(app) -> None:
+    """The `search.drain` job (after each commit that touched searchable rows, and at every sweep) and the
+    outbox's counts and dead letters for /readyz, `flask stats` and /admin."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.jobs.registry import SWEEP, DeadLetter, OutboxSource, register_job, register_outbox
+    from app.search import outbox
+
+    register_job(app, outbox.JOB, outbox.run_drain_job, every=SWEEP)
+
+    def dead(limit):
+        return [
+            DeadLetter(row.id, f"{row.kind} {row.ref_id}", row.attempts, row.last_error or "", row.dead_at)
+            for row in outbox.dead_letters(limit)
+        ]
+
+    register_outbox(
+        app,
+        OutboxSource(
+            name="search",
+            label=_l("Search index"),
+            job=outbox.JOB,
+            pending=outbox.pending_count,
+            oldest_pending=outbox.oldest_pending,
+            dead_count=outbox.dead_count,
+            dead_letters=dead,
+            retry=outbox.retry_dead,
+        ),
+    )

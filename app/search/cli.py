@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.jobs.locks import LockBusy
 from app.search import analysis, custom_synonyms, outbox
 from app.search.backends import get_backend
 from app.search.documents import get_kind, kinds
@@ -14,13 +15,37 @@ BATCH = 500
 
 
 @search_cli.command("sync")
-def sync_command():
-    """Apply changes still waiting in the outbox (after a crash, or with SEARCH_SYNC=deferred)."""
-    applied = outbox.drain()
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait when another process is draining the index.",
+)
+@click.option("--retry-dead", is_flag=True, help="Make dead letters due again first.")
+def sync_command(wait: float, retry_dead: bool):
+    """Apply changes still waiting in the outbox (after a crash, or with SEARCH_SYNC=deferred), back-off ignored.
+    Safe to run concurrently: a second run waits for the first, or exits 0 saying another one is running."""
+    if retry_dead:
+        click.echo(f"Dead letters made due again: {outbox.retry_dead(None)}")
+        db.session.commit()
+    try:
+        report = outbox.drain(retry_now=True, lock_wait=wait, time_limit=float("inf"))
+    except LockBusy as busy:
+        click.echo(
+            f"Another process is draining the search index right now (lock {busy}); it will apply the "
+            f"pending changes. Nothing to do."
+        )
+        return
     left = outbox.pending_count()
-    click.echo(f"Applied {applied} outbox rows; {left} left.")
-    if left:
-        raise click.ClickException("Some changes could not be applied (index busy?); run again.")
+    click.echo(f"Applied {report.applied} outbox rows; {left} left, {outbox.dead_count()} dead letters.")
+    if report.busy:
+        click.echo("The index was locked by another writer; the rest is left for the next drain.")
+    if report.retrying or report.dead:
+        raise click.ClickException(
+            f"{report.retrying + report.dead} changes could not be applied "
+            "(see the log and /admin/dead-letters); run again after fixing the cause."
+        )
 
 
 def _expected_keys(session: Session) -> set[tuple[str, int]]:
@@ -36,8 +61,29 @@ def _expected_keys(session: Session) -> set[tuple[str, int]]:
 
 
 @search_cli.command("reindex")
-def reindex_command():
-    """Rebuild the whole index from the database."""
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait when another process is draining the index.",
+)
+def reindex_command(wait: float):
+    """Rebuild the whole index from the database (one writer at a time with the workers' drains)."""
+    try:
+        lock = outbox.drain_lock(wait)
+    except LockBusy as busy:
+        raise click.ClickException(
+            f"Another process has been draining the search index for {wait:.0f} s (lock {busy}); run again later."
+        ) from None
+    try:
+        _reindex()
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _reindex() -> None:
     backend = get_backend()
     with Session(db.engine) as session, custom_synonyms.read_with(session):
         backend.clear()

@@ -98,6 +98,8 @@ def test_main_pages_have_no_serious_or_critical_axe_violations(live_server, site
                 [
                     "/admin/",
                     "/admin/users",
+                    "/admin/system",
+                    "/admin/dead-letters",
                     "/settings",
                     "/settings/password",
                 ],

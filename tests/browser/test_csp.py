@@ -116,6 +116,8 @@ def test_no_page_type_violates_the_policy(live_server, site, new_session):
         f"/admin/departments/{site['department']}",
         f"/admin/categories/{site['category']}",
         "/admin/outbox",
+        "/admin/system",
+        "/admin/dead-letters",
         "/settings",
         "/settings/password",
         f"/u/{site['customer']}",

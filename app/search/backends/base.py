@@ -89,5 +89,9 @@ class SearchBackend(ABC):
     def record_fingerprint(self) -> None:
         """Record the current analysis.fingerprint() (after every document was re-analysed with it)."""
 
+    def health(self) -> dict:
+        """Raise when the backend cannot answer; else a few facts for /readyz (cheap: called by probes)."""
+        return {"backend": self.name}
+
     def close(self) -> None:  # noqa: B027 (optional hook: most backends hold nothing to release)
         """Release files or connections."""

@@ -256,6 +256,11 @@ class PostgresBackend(SearchBackend):
         with self._engine().connect() as conn:
             return conn.execute(text("SELECT value FROM search_meta WHERE key = 'analyser'")).scalar()
 
+    def health(self) -> dict:
+        with self._engine().connect() as conn:
+            conn.execute(text("SELECT 1 FROM search_documents LIMIT 1"))
+        return {"backend": self.name}
+
     def keys(self) -> set[tuple[str, int]]:
         with self._engine().connect() as conn:
             return {(kind, ref_id) for kind, ref_id in conn.execute(text("SELECT kind, ref_id FROM search_documents"))}

@@ -270,6 +270,9 @@ class WhooshBackend(SearchBackend):
         """Merge all segments into one (optional, e.g. after a reindex)."""
         self._write(lambda writer: None, optimize=True)
 
+    def health(self) -> dict:
+        return {"backend": self.name, "documents": self._index().doc_count()}
+
     def keys(self) -> set[tuple[str, int]]:
         searcher = self._acquire_searcher()
         try:

@@ -1,0 +1,145 @@
+"""Handing work to the background: `enqueue(name)` after a commit that wrote outbox rows.
+
+JOBS_MODE (empty: "rq" when REDIS_URL is set, else "thread"):
+- "rq":     a job on the RQ queue JOBS_QUEUE in Redis; `flask worker` processes run it. Enqueues of a job
+            that is already waiting are coalesced (one Redis SET NX), so a burst of posts makes one drain.
+- "thread": the in-process worker thread of this process is woken (the embedded default, `make run`).
+- "eager":  the job runs right here, synchronously, through the same function a worker runs. For tests
+            (TestConfig) and scripts that want the effect before the call returns; never a production default.
+- "off":    nothing now; the periodic sweep of `flask worker` (or `flask search sync` / `flask notify send`)
+            drains the outboxes.
+A failed enqueue is logged and never breaks the request: the rows wait in the outbox for the sweep.
+"""
+
+import logging
+import time
+
+from flask import current_app, has_app_context
+
+log = logging.getLogger(__name__)
+MODES = ("rq", "thread", "eager", "off")
+COALESCE_SECONDS = 60
+REDIS_RETRY_SECONDS = 10
+
+
+def mode(app=None) -> str:
+    app = app or current_app
+    configured = (app.config.get("JOBS_MODE") or "").strip().lower()
+    if configured:
+        return configured
+    return "rq" if app.config.get("REDIS_URL") else "thread"
+
+
+def check_config(config) -> None:
+    configured = (config.get("JOBS_MODE") or "").strip().lower()
+    if configured and configured not in MODES:
+        raise RuntimeError(f"JOBS_MODE must be one of {', '.join(MODES)} (or empty for automatic)")
+    if configured == "rq" and not config.get("REDIS_URL"):
+        raise RuntimeError("JOBS_MODE=rq needs REDIS_URL")
+
+
+def redis_connection(app=None):
+    app = app or current_app
+    conn = app.extensions.get("otklik.redis")
+    if conn is None:
+        import redis
+
+        conn = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=3, socket_connect_timeout=2)
+        app.extensions["otklik.redis"] = conn
+    return conn
+
+
+def rq_queue(app=None):
+    from rq import Queue
+
+    app = app or current_app
+    return Queue(app.config.get("JOBS_QUEUE", "otklik"), connection=redis_connection(app))
+
+
+def _coalesce_key(name: str, app=None) -> str:
+    app = app or current_app
+    return f"otklik:{app.config.get('JOBS_QUEUE', 'otklik')}:waiting:{name}"
+
+
+def enqueue(name: str) -> None:
+    """Ask the background to run job `name` soon. Never raises."""
+    if not has_app_context():
+        return
+    current = mode()
+    try:
+        if current == "eager":
+            from app.jobs.runner import run_quietly
+
+            run_quietly(name)
+        elif current == "thread":
+            from app.jobs.worker import wake
+
+            wake(current_app._get_current_object(), name)
+        elif current == "rq":
+            _rq_enqueue(name)
+    except Exception:
+        log.warning("jobs: could not enqueue %s; the periodic sweep will pick its rows up", name, exc_info=True)
+
+
+def _rq_enqueue(name: str) -> None:
+    """Coalesced enqueue. While Redis is unreachable, requests do not wait for it again and again: for
+    REDIS_RETRY_SECONDS after a failure enqueues are skipped (the rows wait for the sweep)."""
+    from app.jobs.runner import rq_entry
+
+    app = current_app._get_current_object()
+    if time.monotonic() < app.extensions.get("otklik.redis_down_until", 0.0):
+        return
+    try:
+        _push(name, rq_entry)
+    except Exception:
+        app.extensions["otklik.redis_down_until"] = time.monotonic() + REDIS_RETRY_SECONDS
+        raise
+
+
+def _push(name: str, rq_entry) -> None:
+    conn = redis_connection()
+    if not conn.set(_coalesce_key(name), "1", nx=True, ex=COALESCE_SECONDS):
+        return  # the same job is already waiting: it will see these rows too
+    try:
+        rq_queue().enqueue(
+            rq_entry,
+            name,
+            job_timeout=int(current_app.config.get("JOBS_TIME_LIMIT", 20)) * 3 + 60,
+            result_ttl=300,
+            failure_ttl=86400,
+            description=f"otklik job {name}",
+        )
+    except Exception:
+        conn.delete(_coalesce_key(name))  # not waiting after all: the next enqueue must try again
+        raise
+
+
+def enqueue_periodic(name: str, every: float) -> None:
+    """The schedule's turn of a periodic job. With RQ and several `flask worker` processes each one's scheduler
+    asks; a key that lives `every` seconds in Redis lets only the first of them enqueue it per period."""
+    if has_app_context() and mode() == "rq" and every and every > 0:
+        try:
+            key = f"otklik:{current_app.config.get('JOBS_QUEUE', 'otklik')}:scheduled:{name}"
+            if not redis_connection().set(key, "1", nx=True, ex=max(1, int(every))):
+                return
+        except Exception:
+            log.warning("jobs: could not schedule %s; the next turn will", name, exc_info=True)
+            return
+    enqueue(name)
+
+
+def mark_started(name: str) -> None:
+    """A job starts: the next enqueue must make a new job (rows committed from now on are not seen by this one
+    for sure)."""
+    if has_app_context() and mode() == "rq":
+        try:
+            redis_connection().delete(_coalesce_key(name))
+        except Exception:
+            log.warning("jobs: could not clear the waiting mark of %s", name, exc_info=True)
+
+
+def queue_length() -> int | None:
+    """Jobs waiting in the RQ queue, None when RQ is not used."""
+    if mode() != "rq":
+        return None
+    return len(rq_queue())
