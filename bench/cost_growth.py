@@ -8,7 +8,8 @@ lists (first and a deep page) and the staff queue at each size, as ratios to the
 search drain per 500, a few comments on the measured topics, a representative). Each size is reached by copying
 those topics in SQL (COPY-like `INSERT ... SELECT` with new ids, older activity dates, their work items and
 their search documents, and the vocabulary's document counts scaled), which is how a bulk import would land
-them; generating a million topics one by one through the services takes hours on a small machine. Copies
+them (their staff work is resolved: the open backlog of a large community is its recent topics, not its
+history); generating a million topics one by one through the services takes hours on a small machine. Copies
 repeat the texts, so search sees more documents per term than a real community of that size would: if
 anything a harder case for suggest. Requests go through the Flask test client (no HTTP), anonymous except
 the staff queue; the page cache is off, so pages are rendered each time.
@@ -30,12 +31,24 @@ PASSWORD = "bench-password-123"
 
 
 def _base(size: int):
+    from sqlalchemy import text
+
+    from app.admin import services as admin_services
     from app.auth import services as auth_services
     from app.community import services as community_services
     from app.community.models import Topic
     from app.extensions import db
 
     load_topics(((i, t, b) for i, (_k, t, b) in enumerate(generate(size))), batch=500)
+    first = db.session.get(Topic, 1)
+    categories = [first.category_id] + [
+        admin_services.create_category(name, first.department_id).id
+        for name in ("Cards", "Transfers", "Deposits", "Loans", "Mobile app")
+    ]
+    db.session.flush()
+    spread = "CASE (id % 6) " + " ".join(f"WHEN {i} THEN {c}" for i, c in enumerate(categories)) + " END"
+    db.session.execute(text(f"UPDATE topics SET category_id = {spread}"))
+    db.session.execute(text(f"UPDATE search_documents SET category_id = {spread.replace('id %', 'ref_id %')}"))
     rep = auth_services.register_user("rep@bench.example", PASSWORD, "Rita Rep", role="representative")
     commenter = auth_services.register_user("commenter@bench.example", PASSWORD, "Carl Commenter")
     topic = db.session.get(Topic, 1)
@@ -62,8 +75,8 @@ COPY_WORK = """
 INSERT INTO topic_work_items (topic_id, assignee_id, waiting_since, waiting_for_customer, first_response_due_at,
     first_response_at, resolution_due_at, resolved_at, created_at, updated_at)
 SELECT w.topic_id + :shift, w.assignee_id, w.waiting_since - make_interval(days => :age), w.waiting_for_customer,
-    w.first_response_due_at - make_interval(days => :age), w.first_response_at, w.resolution_due_at, w.resolved_at,
-    w.created_at, w.updated_at
+    w.first_response_due_at - make_interval(days => :age), w.first_response_at, w.resolution_due_at,
+    w.waiting_since - make_interval(days => :age + 8), w.created_at, w.updated_at
 FROM topic_work_items w WHERE w.topic_id <= :base
 """
 COPY_DOCS = """

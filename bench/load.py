@@ -5,6 +5,8 @@ that nothing accepted was lost (every posted topic and comment in the database, 
     .venv/bin/python -m bench.load --backend sqlite --mode saturation --duration 30
     .venv/bin/python -m bench.load ... --variant PAGE_CACHE=0 --variant PAGE_CACHE=1   (before/after, one run)
 
+With SEARCH_SYNC=deferred or MAIL_SEND=deferred in a variant, a stand-in worker thread in this process drains
+the search outbox and sends the queued mail every `--drain-every` seconds (the job queue's worker in production).
 busy: `--customers` (50) each pausing about `--pause` (1 s) between requests; saturation: no pauses. Each
 customer is signed in (logins happen before the clock starts); `--visitors` of them (a fraction) only read and
 search, as visitors who are not signed in. Rate limits are raised on the server (all customers share 127.0.0.1).
@@ -239,8 +241,36 @@ def verify(backend: str, workdir: str, run: Run) -> dict:
         }
 
 
+@contextlib.contextmanager
+def drainer(backend: str, workdir: str, every: float):
+    """A stand-in for the background worker (SEARCH_SYNC/MAIL_SEND=deferred): drains the search outbox and
+    sends queued mail every `every` seconds, in this process, while the customers run."""
+    import threading
+
+    stop = threading.Event()
+
+    def loop():
+        from app.notify import sender
+        from app.search import outbox
+
+        with fresh_app(backend, workdir=workdir):
+            while not stop.wait(every):
+                outbox.drain()
+                sender.send_queued(limit=500)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(60)
+
+
 def one_run(args, data, workdir, extra_env: dict) -> dict:
-    with server(args, data, workdir, extra_env):
+    deferred = "deferred" in (extra_env.get("SEARCH_SYNC"), extra_env.get("MAIL_SEND"))
+    worker = drainer(args.backend, workdir, args.drain_every) if deferred else contextlib.nullcontext()
+    with server(args, data, workdir, extra_env), worker:
         run = Run(args, data)
         seconds = asyncio.run(run.run())
     result = {
@@ -268,6 +298,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8761)
     parser.add_argument("--redis", default="", help="REDIS_URL for the server (sessions, limits, caches)")
+    parser.add_argument("--drain-every", type=float, default=0.5, help="seconds between the stand-in worker's drains")
     parser.add_argument("--variant", action="append", default=[], help="KEY=VALUE[,KEY=VALUE] server settings")
     args = parser.parse_args()
     if args.backend == "postgres":

@@ -20,8 +20,10 @@ otherwise a small dictionary per process, whose single generation is the modific
 the instance folder, so every process on the machine sees a change at once.
 """
 
+import contextlib
 import hashlib
 import hmac
+import json
 import logging
 import os
 import threading
@@ -195,6 +197,28 @@ def store_page(response):
     except Exception as error:
         log.warning("page cache: store failed (%s)", error)
     return response
+
+
+def cached_value(name: str, generations: tuple[str, ...], build: Callable, ttl: int = 300):
+    """`build()` (JSON-serialisable), kept while the `generations` (and `all`) do not change: for aggregates
+    that are the same for many requests (counts). Kept in the same store as the pages, or built each time
+    when the page cache is off. The generations are read before building, like a page's."""
+    if not current_app.config.get("PAGE_CACHE", True):
+        return build()
+    names = ("all", *generations)
+    try:
+        store, key = _store(), "value:" + name
+        generations_now, value = store.lookup(key, names)
+        stamp = b"|".join(generations_now) + b"\n"
+    except Exception as error:
+        log.warning("page cache: lookup failed (%s)", error)
+        return build()
+    if value is not None and value.startswith(stamp):
+        return json.loads(value[len(stamp) :])
+    result = build()
+    with contextlib.suppress(Exception):
+        store.store(key, stamp + json.dumps(result).encode(), ttl)
+    return result
 
 
 def _changed_generations(session_, flush_context) -> None:

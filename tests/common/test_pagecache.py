@@ -117,3 +117,22 @@ def test_pages_with_flashed_messages_or_other_arguments_are_not_cached(cached_ap
     response = visitor.get(_topic_url(topic))
     assert "X-Page-Cache" not in response.headers and "Only for this visitor" in page_text(response)
     assert "Only for this visitor" not in page_text(client_as().get(_topic_url(topic)))
+
+
+def test_list_counts_are_cached_per_audience_and_follow_every_change(cached_app, make_topic, make_user, community):
+    from app.community import queries
+
+    author, other = make_user(), make_user()
+    make_topic(author=author, topic_type="question")
+    private = make_topic(author=author, topic_type="problem", is_private=True)
+    assert queries.type_counts(None) == {"question": 1}
+    assert queries.type_counts(author) == {"question": 1, "problem": 1}
+    assert queries.type_counts(other) == {"question": 1}
+    assert queries.type_counts(community["admin"]) == {"question": 1, "problem": 1}
+    make_topic(topic_type="idea")
+    assert queries.type_counts(None) == {"question": 1, "idea": 1}
+    private.is_hidden = True
+    db.session.commit()
+    assert queries.type_counts(author) == {"question": 1, "idea": 1}
+    page = queries.topic_list(None, 1, per_page=1)
+    assert page.total == 2 and page.pages == 2 and len(page.items) == 1
