@@ -11,8 +11,9 @@ their search documents, and the vocabulary's document counts scaled), which is h
 them (their staff work is resolved: the open backlog of a large community is its recent topics, not its
 history); generating a million topics one by one through the services takes hours on a small machine. Copies
 repeat the texts, so search sees more documents per term than a real community of that size would: if
-anything a harder case for suggest. Requests go through the Flask test client (no HTTP), anonymous except
-the staff queue; the page cache is off, so pages are rendered each time.
+anything a harder case for suggest. Requests go through the Flask test client (no HTTP) as a signed-in
+customer (pages rendered every time: the anonymous page cache does not apply) and, for the queue, a
+representative. `--reuse DIR` keeps the database: a later run shrinks it back to the first size and grows again.
 """
 
 from __future__ import annotations
@@ -108,6 +109,26 @@ def grow(base: int, target: int, current: int) -> None:
         conn.exec_driver_sql("VACUUM ANALYZE")
 
 
+def shrink(size: int) -> None:
+    """Back to the first `size` topics of a kept database (`--reuse`): copies deleted, vocabulary recounted."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    for statement in (
+        "DELETE FROM search_documents WHERE kind = 'topic' AND ref_id > :size",
+        "DELETE FROM topic_work_items WHERE topic_id > :size",
+        "DELETE FROM topics WHERE id > :size",
+        "UPDATE search_terms SET doc_count = 0",
+        "UPDATE search_terms t SET doc_count = s.ndoc FROM ts_stat('SELECT tsv FROM search_documents') s "
+        "WHERE s.word = t.term",
+    ):
+        db.session.execute(text(statement), {"size": size})
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+
+
 def _p50(client, urls: list[str]) -> float:
     """Each request in its own application context, as under a real server."""
     from app.extensions import db
@@ -123,18 +144,23 @@ def _p50(client, urls: list[str]) -> float:
     return statistics.median(times) * 1000
 
 
+def _signed_in(app, email: str):
+    """A client signed in as `email`: its pages are rendered for it (never from the anonymous page cache)."""
+    client = app.test_client()
+    with app.app_context():
+        token = re.search(r'csrf-token" content="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    with app.app_context():
+        login = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert login.status_code == 302
+    return client
+
+
 def measure(app, sample: list[int], requests: int, size: int) -> dict:
     from app.community.models import Category, Topic
     from app.extensions import db
 
     rng = random.Random(7)
-    anonymous = app.test_client()
-    staff = app.test_client()
-    with app.app_context():
-        token = re.search(r'csrf-token" content="([^"]+)"', staff.get("/login").get_data(as_text=True)).group(1)
-    with app.app_context():
-        login = staff.post("/login", data={"email": "rep@bench.example", "password": PASSWORD, "csrf_token": token})
-    assert login.status_code == 302
+    reader, staff = _signed_in(app, "commenter@bench.example"), _signed_in(app, "rep@bench.example")
     topics = {t.id: t.slug for t in db.session.query(Topic).filter(Topic.id.in_(sample))}
     slugs = [c.slug for c in db.session.query(Category)]
     titles = [title for _k, title, _b in generate(200, seed=99)]
@@ -149,8 +175,8 @@ def measure(app, sample: list[int], requests: int, size: int) -> dict:
     }
     result = {}
     for kind, urls in kinds.items():
-        _p50(anonymous, urls[:5])  # warm-up
-        result[kind] = round(_p50(anonymous, urls), 2)
+        _p50(reader, urls[:5])  # warm-up
+        result[kind] = round(_p50(reader, urls), 2)
     _p50(staff, ["/staff/"] * 5)
     result["staff_queue"] = round(_p50(staff, ["/staff/"] * requests), 2)
     return result
@@ -161,20 +187,25 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--base", type=int, default=2000, help="topics made through the services (sizes: multiples)")
     parser.add_argument("--requests", type=int, default=60)
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--reuse", help="a folder: keep the database between runs and start from what it holds")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     from sqlalchemy import text
 
     from app.extensions import db
 
-    with fresh_app("postgres") as (app, _):
-        app.config["PAGE_CACHE"] = False
+    with fresh_app("postgres", workdir=args.reuse) as (app, _):
         app.config["RATELIMIT_ENABLED"] = False
         started = time.perf_counter()
-        sample = _base(args.base)
+        current = db.session.scalar(text("SELECT count(*) FROM topics")) if args.reuse else 0
+        if current:
+            shrink(sizes[0])
+            current = sizes[0]
+            sample = list(range(args.base - 40, args.base + 1))
+        else:
+            sample = _base(args.base)
+            current = args.base
         rows = []
-        current = args.base
         for size in sizes:
             load_started = time.perf_counter()
             if size > current:

@@ -47,7 +47,11 @@ def gunicorn(target: str, port: int, args, **env):
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
-        proc.wait(30)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def wrk(url: str, args) -> float:
