@@ -252,30 +252,32 @@ def verify(backend: str, workdir: str, run: Run) -> dict:
         }
 
 
+def _drain_loop(backend: str, workdir: str, every: float, stop) -> None:
+    from app.notify import sender
+    from app.search import outbox
+
+    with fresh_app(backend, workdir=workdir):
+        while not stop.wait(every):
+            outbox.drain()
+            sender.send_queued(limit=500)
+
+
 @contextlib.contextmanager
 def drainer(backend: str, workdir: str, every: float):
-    """A stand-in for the background worker (SEARCH_SYNC/MAIL_SEND=deferred): drains the search outbox and
-    sends queued mail every `every` seconds, in this process, while the customers run."""
-    import threading
+    """A stand-in for the background worker (SEARCH_SYNC/MAIL_SEND=deferred): a process of its own (not a thread
+    of the load client, which it would slow down) drains the search outbox and sends queued mail every `every`
+    seconds while the customers run."""
+    import multiprocessing
 
-    stop = threading.Event()
-
-    def loop():
-        from app.notify import sender
-        from app.search import outbox
-
-        with fresh_app(backend, workdir=workdir):
-            while not stop.wait(every):
-                outbox.drain()
-                sender.send_queued(limit=500)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
+    context = multiprocessing.get_context("spawn")
+    stop = context.Event()
+    process = context.Process(target=_drain_loop, args=(backend, workdir, every, stop), daemon=True)
+    process.start()
     try:
         yield
     finally:
         stop.set()
-        thread.join(60)
+        process.join(120)
 
 
 def one_run(args, data, workdir, extra_env: dict) -> dict:
