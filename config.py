@@ -32,6 +32,9 @@ class Config:
     SITEMAP_MAX_URLS = int(os.environ.get("SITEMAP_MAX_URLS", "50000"))  # per sitemap file (the protocol's limit)
     FEED_ITEMS = int(os.environ.get("FEED_ITEMS", "50"))
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Anonymous visitors' pages (app/common/pagecache.py): kept in Redis (REDIS_URL) or per process, dropped on change.
+    PAGE_CACHE = _env_bool("PAGE_CACHE", True)
+    PAGE_CACHE_TTL = int(os.environ.get("PAGE_CACHE_TTL", "300"))  # seconds an unchanged page is kept at most
     COMMUNITY_NAME = os.environ.get("COMMUNITY_NAME", "Otklik")
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ru")
     LANGUAGES = ("en", "ru", "uk")
@@ -142,6 +145,7 @@ class TestConfig(Config):
     JOBS_MODE = "eager"
     JOBS_THREAD = False
     LOG_FORMAT = "text"
+    PAGE_CACHE = False  # on in tests/common/test_pagecache.py, which checks that a change is seen at once
     ARGON2_COST = (1, 8192)  # (time_cost, memory_cost KiB): still Argon2id, cheap enough for hundreds of tests
     X_BEARER_TOKEN = ""  # tests never reach the real X API: they point X_API_BASE_URL at a local server
     # Tests post, upload and register in bulk (XSS corpus, pagination): those limits are set by the tests that check

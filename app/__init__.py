@@ -45,7 +45,7 @@ def create_app(config=None, features=None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from app.common import errors, guards, headers, logs, templating
+    from app.common import errors, guards, headers, logs, pagecache, templating
 
     logs.init_app(app)
     _init_extensions(app)
@@ -54,6 +54,7 @@ def create_app(config=None, features=None) -> Flask:
     headers.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    pagecache.init_app(app)
     app.extensions["otklik.features"] = tuple(CORE) + tuple(FEATURES if features is None else features)
     for name in app.extensions["otklik.features"]:
         import_module(name).init_app(app)

@@ -1,5 +1,6 @@
 """gunicorn settings for Otklik: `gunicorn -c docs/gunicorn.conf.py wsgi:app` (see docs/deployment.md).
 Every value can be overridden with GUNICORN_* environment variables below or on the command line."""
+
 import multiprocessing
 import os
 

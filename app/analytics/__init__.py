@@ -12,6 +12,18 @@ DEFAULTS = {
 
 
 def init_app(app) -> None:
+    from app.common import pagecache
+
+    pagecache.private_tables(
+        "events",
+        "page_views",
+        "visitor_days",
+        "daily_visits",
+        "csat_responses",
+        "nps_responses",
+        "mood_alerts",
+        "call_centre_months",
+    )  # never shown on a cached public page
     import os
 
     from app.analytics import visits

@@ -5,6 +5,9 @@ import os
 
 
 def init_app(app) -> None:
+    from app.common import pagecache
+
+    pagecache.private_tables("app_launches", "data_deletion_requests")  # never shown on a cached public page
     from app.apps import logfilter
     from app.apps.routes import bp
 

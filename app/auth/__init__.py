@@ -2,6 +2,9 @@
 
 
 def init_app(app) -> None:
+    from app.common import pagecache
+
+    pagecache.private_tables("user_sessions")  # never shown on a cached public page
     from app.auth import sessions
     from app.auth.routes import bp
     from app.auth.session_routes import bp as sessions_bp

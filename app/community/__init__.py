@@ -3,7 +3,7 @@
 
 def init_app(app) -> None:
     """Topic pages, editing, profiles and the search pages; topics opt into search and image access."""
-    from app.community import kinds, media_access, search_docs
+    from app.community import kinds, media_access, page_cache, search_docs
     from app.community.edit_routes import bp as edit_bp
     from app.community.profile_routes import bp as profile_bp
     from app.community.routes import bp
@@ -11,6 +11,7 @@ def init_app(app) -> None:
 
     search_docs.register()
     media_access.register()
+    page_cache.register()
     app.jinja_env.globals["kinds"] = kinds
     for blueprint in (bp, edit_bp, profile_bp, search_pages_bp):
         app.register_blueprint(blueprint)

@@ -30,7 +30,11 @@ class Category(TimestampMixin, db.Model):
 
 class Topic(TimestampMixin, db.Model):
     __tablename__ = "topics"
-    __table_args__ = (Index("ix_topics_listing", "is_deleted", "is_hidden", "last_activity_at"),)
+    __table_args__ = (
+        Index("ix_topics_listing", "is_deleted", "is_hidden", "last_activity_at"),
+        # A category's page, newest activity first, without walking the other categories' topics.
+        Index("ix_topics_category_listing", "category_id", "is_deleted", "is_hidden", "last_activity_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(20), nullable=False, index=True)

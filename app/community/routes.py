@@ -115,20 +115,19 @@ def new_topic():
             getattr(form, error.field or "title").errors.append(str(error.message))
         else:
             analytics.record_event(analytics.TOPIC_POSTED, current_user.id, form.draft_id.data, "topic", topic.id)
+            # Everything the answer needs is read before the commit, which expires the objects (no reloads).
+            published = _("Your topic is published. %(department)s will answer it.", department=topic.department.name)
+            url, masked = topic_url(topic), _masked_notice(topic)
             db.session.commit()
-            flash(
-                _("Your topic is published. %(department)s will answer it.", department=topic.department.name),
-                "success",
-            )
-            _flash_masked(topic)
-            return redirect(topic_url(topic))
+            flash(published, "success")
+            if masked:
+                flash(masked, "error")
+            return redirect(url)
     return render_template("community/new.html", form=form, categories=categories), 422 if form.errors else 200
 
 
-def _flash_masked(post) -> None:
-    message = sensitive.notice(getattr(post, "masked_sensitive", None))
-    if message:
-        flash(message, "error")
+def _masked_notice(post) -> str | None:
+    return sensitive.notice(getattr(post, "masked_sensitive", None))
 
 
 def _render_topic(topic, comment_form=None, code: int = 200):
@@ -170,10 +169,13 @@ def comment(topic_id: int):
         except DomainError as error:
             form.body.errors.append(str(error.message))
         else:
+            url, masked = topic_url(topic, _anchor=f"c{comment.id}"), _masked_notice(comment)
+            published = _("Your answer is published.")
             db.session.commit()
-            flash(_("Your answer is published."), "success")
-            _flash_masked(comment)
-            return redirect(topic_url(topic, _anchor=f"c{comment.id}"))
+            flash(published, "success")
+            if masked:
+                flash(masked, "error")
+            return redirect(url)
     return _render_topic(topic, comment_form=form, code=422)
 
 

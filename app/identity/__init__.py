@@ -3,6 +3,9 @@ linking them to users."""
 
 
 def init_app(app) -> None:
+    from app.common import pagecache
+
+    pagecache.private_tables("identities")  # never shown on a cached public page
     from app.identity import providers
     from app.identity.routes import bp
 

@@ -4,12 +4,14 @@ the admin pages /admin/system and /admin/dead-letters. See queue.py for JOBS_MOD
 
 
 def init_app(app) -> None:
+    from app.common import pagecache
     from app.jobs import queue
     from app.jobs.cli import stats_command, worker_command
     from app.jobs.registry import _registry
     from app.jobs.routes import bp
 
     queue.check_config(app.config)
+    pagecache.private_tables("job_runs")  # bookkeeping of periodic jobs: never shown on a cached public page
     _registry(app)
     app.register_blueprint(bp)
     app.cli.add_command(worker_command)

@@ -2,6 +2,9 @@
 
 
 def init_app(app) -> None:
+    from app.common import pagecache
+
+    pagecache.private_tables("uploads")  # never shown on a cached public page
     from app.media.routes import bp
 
     _configure_pillow(app.config["UPLOAD_MAX_PIXELS"])

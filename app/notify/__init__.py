@@ -18,6 +18,11 @@ def check_config(config) -> None:
 
 def init_app(app) -> None:
     """Check the settings, connect the signal receivers, add the topic page's helper, the routes and `flask notify`."""
+    from app.common import pagecache
+
+    pagecache.private_tables(
+        "topic_subscriptions", "notification_settings", "mail_messages"
+    )  # never shown on a cached public page
     from flask_login import current_user
 
     from app.notify import jobs, queries, receivers

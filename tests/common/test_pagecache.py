@@ -1,0 +1,138 @@
+"""The anonymous page cache (app/common/pagecache.py): visitors get the same page faster, never someone else's
+personal values, and see every change at once. Runs on the per-process store, and on Redis when REDIS_URL is set."""
+
+import os
+import re
+import uuid
+
+import pytest
+
+from app.extensions import db
+from tests.helpers import count_statements, page_text
+
+NONCE = re.compile(r'<script nonce="([^"]+)"')
+CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+@pytest.fixture(params=["local", "redis"])
+def cached_app(app, request, tmp_path):
+    if request.param == "redis":
+        if not os.environ.get("REDIS_URL"):
+            pytest.skip("REDIS_URL is not set: the Redis page cache is checked in the Redis run")
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
+        app.config["PAGE_CACHE_PREFIX"] = f"otklik-test-{uuid.uuid4().hex}:"
+    app.config["PAGE_CACHE"] = True
+    app.config["PAGE_CACHE_STAMP"] = str(tmp_path / "page-cache.stamp")
+    return app
+
+
+def _topic_url(topic):
+    return f"/t/{topic.id}-{topic.slug}"
+
+
+def test_second_visit_is_served_from_the_cache_with_its_own_nonce_and_token(cached_app, client_as, make_topic):
+    topic = make_topic(title="Card blocked abroad")
+    url = _topic_url(topic)
+    first = client_as().get(url)
+    assert first.status_code == 200 and "X-Page-Cache" not in first.headers
+    with count_statements() as statements:
+        second = client_as().get(url)
+    assert second.status_code == 200 and second.headers["X-Page-Cache"] == "hit"
+    assert statements == []
+    html_1, html_2 = first.get_data(as_text=True), second.get_data(as_text=True)
+    nonce = NONCE.search(html_2).group(1)
+    assert nonce != NONCE.search(html_1).group(1)
+    assert f"'nonce-{nonce}'" in second.headers["Content-Security-Policy"]
+    assert CSRF.search(html_2).group(1) != CSRF.search(html_1).group(1)
+    assert "Card blocked abroad" in html_2
+    assert NONCE.sub("", CSRF.sub("", html_1)).replace(CSRF.search(html_1).group(1), "") == NONCE.sub(
+        "", CSRF.sub("", html_2)
+    ).replace(CSRF.search(html_2).group(1), "")
+
+
+def test_the_token_of_a_cached_page_is_accepted_by_a_form(cached_app, client_as, make_topic, customer):
+    topic = make_topic()
+    client_as().get(_topic_url(topic))  # fills the cache
+    visitor = client_as()
+    response = visitor.get(_topic_url(topic))
+    assert response.headers["X-Page-Cache"] == "hit"
+    token = CSRF.search(response.get_data(as_text=True)).group(1)
+    login = visitor.post_raw(
+        "/login", data={"email": customer.email, "password": "correct-horse-battery", "csrf_token": token}
+    )
+    assert login.status_code == 302
+
+
+def test_signed_in_people_get_their_own_page_never_a_cached_one(cached_app, client_as, make_topic, make_user):
+    topic = make_topic()
+    reader = make_user(name="Rita Reader")
+    client_as().get(_topic_url(topic))
+    mine = client_as(reader).get(_topic_url(topic))
+    assert "X-Page-Cache" not in mine.headers and "Rita Reader" in mine.get_data(as_text=True)
+    after = client_as().get(_topic_url(topic))
+    assert after.headers["X-Page-Cache"] == "hit" and "Rita Reader" not in after.get_data(as_text=True)
+
+
+def test_a_comment_shows_at_once_and_other_topics_stay_cached(cached_app, client_as, make_topic, make_user):
+    topic, other = make_topic(), make_topic()
+    writer = client_as(make_user())
+    for url in (_topic_url(topic), _topic_url(other), "/"):
+        client_as().get(url)
+    response = writer.post(f"/t/{topic.id}/comments", {"body": "Try the app's card settings."})
+    assert response.status_code == 302
+    fresh = client_as().get(_topic_url(topic))
+    assert "X-Page-Cache" not in fresh.headers and "Try the app's card settings." in page_text(fresh)
+    assert client_as().get(_topic_url(topic)).headers["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in client_as().get("/").headers  # the list shows the new activity
+    if cached_app.config.get("REDIS_URL"):  # one generation per topic in Redis; the local store has one for all
+        assert client_as().get(_topic_url(other)).headers["X-Page-Cache"] == "hit"
+
+
+def test_new_topics_renames_and_hiding_show_at_once(cached_app, client_as, make_topic, make_user, community):
+    topic = make_topic(title="Old card question")
+    assert "Old card question" in page_text(client_as().get("/"))
+    assert client_as().get("/").headers["X-Page-Cache"] == "hit"
+    make_topic(title="Brand new question about fees")
+    assert "Brand new question about fees" in page_text(client_as().get("/"))
+    client_as().get(_topic_url(topic))
+    topic.title = "Renamed card question"
+    db.session.commit()
+    assert "Renamed card question" in page_text(client_as().get(f"/t/{topic.id}-{topic.slug}"))
+    topic.is_hidden = True
+    db.session.commit()
+    assert client_as().get(f"/t/{topic.id}-{topic.slug}").status_code == 404
+    assert "Renamed card question" not in page_text(client_as().get("/"))
+
+
+def test_pages_with_flashed_messages_or_other_arguments_are_not_cached(cached_app, client_as, make_topic):
+    topic = make_topic()
+    client_as().get("/?utm_source=mail")
+    assert "X-Page-Cache" not in client_as().get("/?utm_source=mail").headers
+    client_as().get("/?lang=en")
+    assert "X-Page-Cache" not in client_as().get("/?lang=en").headers
+    client_as().get(_topic_url(topic))
+    visitor = client_as()
+    with visitor.session_transaction() as session:
+        session["_flashes"] = [("info", "Only for this visitor")]
+    response = visitor.get(_topic_url(topic))
+    assert "X-Page-Cache" not in response.headers and "Only for this visitor" in page_text(response)
+    assert "Only for this visitor" not in page_text(client_as().get(_topic_url(topic)))
+
+
+def test_list_counts_are_cached_per_audience_and_follow_every_change(cached_app, make_topic, make_user, community):
+    from app.community import queries
+
+    author, other = make_user(), make_user()
+    make_topic(author=author, topic_type="question")
+    private = make_topic(author=author, topic_type="problem", is_private=True)
+    assert queries.type_counts(None) == {"question": 1}
+    assert queries.type_counts(author) == {"question": 1, "problem": 1}
+    assert queries.type_counts(other) == {"question": 1}
+    assert queries.type_counts(community["admin"]) == {"question": 1, "problem": 1}
+    make_topic(topic_type="idea")
+    assert queries.type_counts(None) == {"question": 1, "idea": 1}
+    private.is_hidden = True
+    db.session.commit()
+    assert queries.type_counts(author) == {"question": 1, "idea": 1}
+    page = queries.topic_list(None, 1, per_page=1)
+    assert page.total == 2 and page.pages == 2 and len(page.items) == 1
