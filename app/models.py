@@ -7,6 +7,7 @@ from app.branding.models import Setting
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
 from app.identity.models import Identity
 from app.kb.models import Article, ArticleComment, ArticleFeedback, ArticleRevision
+from app.learning.models import Phrasing, PhrasingClick, PhrasingVote
 from app.media.models import Upload
 from app.moderation.models import ModerationAction
 from app.news.models import NewsPost
@@ -49,4 +50,7 @@ __all__ = [
     "Identity",
     "AppLaunch",
     "DataDeletionRequest",
+    "Phrasing",
+    "PhrasingVote",
+    "PhrasingClick",
 ]

@@ -81,7 +81,9 @@
       node.querySelector(".snippet").innerHTML = item.snippet;  // server-escaped, only <mark> inside
       link.addEventListener("click", function () {
         saveDraft();
-        report("suggestion_clicked", { kind: item.kind, id: item.id });
+        // What was typed may become an "also asked as" phrasing of the thread (kept masked, never shown).
+        var typed = (title.value.trim() + "\n" + body.value.trim()).trim().slice(0, 2000);
+        report("suggestion_clicked", { kind: item.kind, id: item.id, text: typed });
       });
       list.appendChild(node);
     });

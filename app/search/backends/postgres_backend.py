@@ -60,7 +60,9 @@ log = logging.getLogger(__name__)
 K1 = 2.0  # BM25 saturation
 B = 0.75  # length normalisation of answers and body
 TITLE_B = 0.75  # length normalisation of the title
-FIELD_WEIGHTS = {"A": 2.5, "B": 1.5, "C": 1.0}  # title, official answers, body
+# title, official answers, body, "also asked as" (phrasings learnt from customers, app/learning: below the
+# title and, being capped in length, counted once per term without length normalisation, as on Whoosh)
+FIELD_WEIGHTS = {"A": 2.5, "B": 1.5, "C": 1.0, "D": 1.25}
 PHRASE_WEIGHT = 0.3  # bonus (x the rarer term's weight) where two consecutive query terms are adjacent
 MAX_PHRASES = 8  # consecutive query-term pairs checked (the first ones: the title)
 POPULARITY_BOOST = 0.03  # score x (1 + POPULARITY_BOOST x ln(1 + popularity))
@@ -78,7 +80,7 @@ CANDIDATE_BUDGET = 1000  # documents the candidate query aims at (see _candidate
 MAX_CANDIDATES = 1000  # never rank more (the most popular of them), whatever the query
 STATS_TTL = 30.0  # seconds the document count and average lengths are cached per process
 
-_WEIGHT_OF_FIELD = (("title", "A"), ("answers", "B"), ("body", "C"))
+_WEIGHT_OF_FIELD = (("title", "A"), ("answers", "B"), ("body", "C"), ("also_asked", "D"))
 _ZETA2 = 1.64493406685  # sum of 1/j^2: ts_rank's normalising constant
 
 
@@ -180,6 +182,7 @@ class PostgresBackend(SearchBackend):
                 "title": [t for t in analysis.analyse(doc.title or "") if usable(t)],
                 "answers": [t for t in analysis.analyse(doc.answers or "") if usable(t)],
                 "body": [t for t in analysis.analyse(doc.body or "") if usable(t)],
+                "also_asked": [t for t in analysis.analyse(doc.also_asked or "") if usable(t)],
             }
             new_terms[key] = {t for terms in fields.values() for t in terms}
             rows.append(
@@ -189,7 +192,9 @@ class PostgresBackend(SearchBackend):
                     "title_terms": " ".join(fields["title"]),
                     "answer_terms": " ".join(fields["answers"]),
                     "body_terms": " ".join(fields["body"]),
-                    "term_count": sum(len(terms) for terms in fields.values()),
+                    "also_terms": " ".join(fields["also_asked"]),
+                    # field lengths for BM25F: the phrasings are left out (they never lengthen a thread)
+                    "term_count": sum(len(fields[name]) for name in ("title", "answers", "body")),
                     "title_term_count": len(fields["title"]),
                     "tsv": tsvector_literal([(fields[name], weight) for name, weight in _WEIGHT_OF_FIELD]),
                     "type": doc.type,
@@ -254,14 +259,15 @@ class PostgresBackend(SearchBackend):
         )
         found = conn.execute(
             text(
-                "SELECT d.kind, d.ref_id, d.title_terms, d.answer_terms, d.body_terms "
+                "SELECT d.kind, d.ref_id, d.title_terms, d.answer_terms, d.body_terms, d.also_terms "
                 "FROM search_documents d JOIN unnest(:kinds, :ids) AS k(kind, ref_id) "
                 "ON d.kind = k.kind AND d.ref_id = k.ref_id"
             ).bindparams(text_array("kinds"), int_array("ids")),
             params,
         )
         return {
-            (kind, ref_id): set(f"{title} {answers} {body}".split()) for kind, ref_id, title, answers, body in found
+            (kind, ref_id): set(f"{title} {answers} {body} {also or ''}".split())
+            for kind, ref_id, title, answers, body, also in found
         }
 
     @staticmethod
@@ -441,6 +447,7 @@ class PostgresBackend(SearchBackend):
         x = (
             f"(CASE WHEN c.tsv @@ CAST(:ta{i} AS tsquery) THEN c.fa ELSE 0 END"
             f" + CASE WHEN c.tsv @@ CAST(:tb{i} AS tsquery) THEN c.fb ELSE 0 END"
+            f" + CASE WHEN c.tsv @@ CAST(:td{i} AS tsquery) THEN :wd ELSE 0 END"
             f" + c.fc * {body})"
         )
         return (
@@ -459,6 +466,7 @@ class PostgresBackend(SearchBackend):
             "wa": FIELD_WEIGHTS["A"],
             "wb": FIELD_WEIGHTS["B"],
             "wc": FIELD_WEIGHTS["C"],
+            "wd": FIELD_WEIGHTS["D"],
             "pop": POPULARITY_BOOST,
             "answered": ANSWERED_BOOST,
             "max_candidates": MAX_CANDIDATES,
@@ -471,6 +479,7 @@ class PostgresBackend(SearchBackend):
             params[f"t{i}"] = lexeme(term)
             params[f"ta{i}"] = lexeme(term) + ":A"
             params[f"tb{i}"] = lexeme(term) + ":B"
+            params[f"td{i}"] = lexeme(term) + ":D"
             params[f"w{i}"] = weights[term]
             parts.append(self._term_score_sql(i))
         for j, (first, second) in enumerate(plan.phrases if PHRASE_WEIGHT else ()):
@@ -552,15 +561,15 @@ _SET_FINGERPRINT_SQL = text(
 )
 
 _UPSERT_SQL = text("""
-    INSERT INTO search_documents (kind, ref_id, title_terms, answer_terms, body_terms, term_count,
+    INSERT INTO search_documents (kind, ref_id, title_terms, answer_terms, body_terms, also_terms, term_count,
                                   title_term_count, tsv, type, status, category_id, department_id,
                                   author_id, visibility, has_answer, popularity, updated_at)
-    VALUES (:kind, :ref_id, :title_terms, :answer_terms, :body_terms, :term_count,
+    VALUES (:kind, :ref_id, :title_terms, :answer_terms, :body_terms, :also_terms, :term_count,
             :title_term_count, CAST(:tsv AS tsvector), :type, :status, :category_id, :department_id,
             :author_id, :visibility, :has_answer, :popularity, :updated_at)
     ON CONFLICT (kind, ref_id) DO UPDATE SET
         title_terms = EXCLUDED.title_terms, answer_terms = EXCLUDED.answer_terms,
-        body_terms = EXCLUDED.body_terms, term_count = EXCLUDED.term_count,
+        body_terms = EXCLUDED.body_terms, also_terms = EXCLUDED.also_terms, term_count = EXCLUDED.term_count,
         title_term_count = EXCLUDED.title_term_count, tsv = EXCLUDED.tsv,
         type = EXCLUDED.type, status = EXCLUDED.status, category_id = EXCLUDED.category_id,
         department_id = EXCLUDED.department_id, author_id = EXCLUDED.author_id,

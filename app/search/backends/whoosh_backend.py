@@ -36,6 +36,7 @@ from app.search.backends.base import IndexBusy, SearchBackend
 from app.search.backends.whoosh_ranking import ChampionRanker, RankParams
 from app.search.backends.whoosh_schema import (  # noqa: F401  (OtklikTokenizer: re-exported for the schema)
     OtklikTokenizer,
+    also_asked_field,
     doc_fields,
     make_key,
     make_schema,
@@ -48,11 +49,14 @@ log = logging.getLogger(__name__)
 
 INDEX_NAME = "otklik"
 FINGERPRINT_FILE = "analyser.txt"  # beside the index: analysis.fingerprint() it was built with
-TEXT_FIELDS = ("title", "body", "answers")
-# Query-time field weights (BM25F adds up a term's per-field scores).
-FIELD_BOOST = {"title": 2.0, "body": 1.0, "answers": 0.7}
+TEXT_FIELDS = ("title", "body", "answers", "also_asked")
+# Query-time field weights (BM25F adds up a term's per-field scores). "also_asked" (phrasings learnt from
+# customers, app/learning) ranks below the title and, being capped in length, is not length-normalised:
+# a word there counts like a word of the title at ALSO_ASKED_BOOST instead of 2.0 (as on PostgreSQL).
+ALSO_ASKED_BOOST = 1.0
+FIELD_BOOST = {"title": 2.0, "body": 1.0, "answers": 0.7, "also_asked": ALSO_ASKED_BOOST}
 K1 = 1.6
-FIELD_B = {"title": 0.5, "body": 0.75, "answers": 0.75}
+FIELD_B = {"title": 0.5, "body": 0.75, "answers": 0.75, "also_asked": 0.0}
 SUGGEST_MAX_TERMS = 160  # analysed terms read from a suggest request (title twice + body)
 SUGGEST_TERMS = 60  # of which the most informative are used
 SEARCH_MAX_TERMS = 32
@@ -116,7 +120,9 @@ class WhooshBackend(SearchBackend):
                 if self._ix is None:
                     os.makedirs(self.index_dir, exist_ok=True)
                     if index.exists_in(self.index_dir, indexname=INDEX_NAME):
-                        self._ix = index.open_dir(self.index_dir, indexname=INDEX_NAME)
+                        self._ix = _with_also_asked(
+                            index.open_dir(self.index_dir, indexname=INDEX_NAME), self.index_dir
+                        )
                     else:
                         try:
                             self._ix = index.create_in(self.index_dir, make_schema(), indexname=INDEX_NAME)
@@ -440,3 +446,15 @@ class WhooshBackend(SearchBackend):
             return analysis.replace_words(text, replacements)
         finally:
             self._release_searcher(searcher)
+
+
+def _with_also_asked(ix, index_dir: str):
+    """An index made before the "also asked as" field existed gains it (empty until documents are rewritten)."""
+    if "also_asked" in ix.schema.names():
+        return ix
+    try:
+        with ix.writer(timeout=5.0) as writer:
+            writer.add_field("also_asked", also_asked_field())
+    except LockError:  # pragma: no cover - another process adds it right now
+        time.sleep(0.5)
+    return index.open_dir(index_dir, indexname=INDEX_NAME)
