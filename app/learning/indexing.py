@@ -9,7 +9,7 @@ def add_phrasings(session, kind: str, docs: dict) -> None:
     if kind not in LEARNABLE:
         return
     present = {ref_id: doc for ref_id, doc in docs.items() if doc is not None}
-    known = {ref_id: f"{doc.title}\n{doc.also_asked}" for ref_id, doc in present.items()}
+    known = {ref_id: f"{doc.title}\n{doc.body}\n{doc.answers}\n{doc.also_asked}" for ref_id, doc in present.items()}
     for ref_id, text in also_asked(session, kind, sorted(present), known).items():
         doc = present[ref_id]
         doc.also_asked = f"{doc.also_asked}\n{text}" if doc.also_asked else text
