@@ -114,13 +114,19 @@ def learn_from_customers(app, learn: list[dict], id_map: dict) -> dict:
     from app.learning.models import Phrasing
     from app.search import outbox
 
-    opened = 0
+    opened = refused = cleaned = 0
     for n, q in enumerate(learn):
-        title, body = split_query(q["text"])
+        # Control characters (a few corpus texts have them) cannot be typed into the form; the guards refuse them.
+        text = "".join(ch for ch in q["text"] if ch in "\n\t" or ord(ch) >= 32)
+        cleaned += text != q["text"]
+        title, body = split_query(text)
         relevant = set(q.get("relevant") or [])
         client = app.test_client()
         env = {"REMOTE_ADDR": f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}", "HTTP_USER_AGENT": f"bench-customer-{n}"}
         shown = client.get("/api/v1/suggest", query_string={"title": title, "body": body[:2000]}, environ_base=env)
+        if shown.status_code != 200:
+            refused += 1
+            continue
         chosen = next(
             (item for item in shown.get_json() or [] if item["kind"] == "topic" and id_map.get(item["id"]) in relevant),
             None,
@@ -147,6 +153,8 @@ def learn_from_customers(app, learn: list[dict], id_map: dict) -> dict:
     return {
         "learn_queries": len(learn),
         "opened_a_relevant_suggestion": opened,
+        "suggest_refused": refused,
+        "control_chars_dropped": cleaned,
         "votes": votes,
         "confirmed_phrasings": confirmed,
         "threads_with_phrasings": threads,

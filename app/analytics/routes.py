@@ -47,8 +47,8 @@ def event():
 
 
 def _voter() -> str:
-    """Who is counted once per phrasing: the account, or a visitor's daily hash (no cookie, no IP kept)."""
+    """Who is counted once per phrasing: the account, or a visitor's address hashed with the day's salt (no
+    cookie, no IP kept). The browser is left out: changing one's user agent does not make another customer."""
     if current_user.is_authenticated:
         return f"u{current_user.id}"
-    agent = request.headers.get("User-Agent", "")[:400]
-    return "v" + visitor_hash(current_app.secret_key or "", utcnow().date(), request.remote_addr or "", agent)
+    return "v" + visitor_hash(current_app.secret_key or "", utcnow().date(), request.remote_addr or "", "")

@@ -98,8 +98,8 @@ def vote(kind: str, ref_id: int, typed: str, voter: str) -> int:
         return 0
     phrasing = _find(kind, ref_id, key)
     if phrasing is None:
-        if _count_for(kind, ref_id) >= _setting("PHRASINGS_MAX_PER_THREAD"):
-            return 0  # capped: staff prune the list, and confirmed wordings keep their place
+        if _count_for(kind, ref_id) >= _setting("PHRASINGS_MAX_PER_THREAD") and not _evict_weakest(kind, ref_id):
+            return 0  # full of confirmed wordings: staff prune the list
         phrasing = Phrasing(
             kind=kind, ref_id=ref_id, text=text, key=key, terms=" ".join(terms(text)), source=CUSTOMERS, customers=0
         )
@@ -133,6 +133,22 @@ def _count_for(kind: str, ref_id: int) -> int:
         )
         or 0
     )
+
+
+def _evict_weakest(kind: str, ref_id: int) -> bool:
+    """Make room: forget the unconfirmed wording with the fewest customers (the oldest of those)."""
+    weakest = db.session.scalar(
+        select(Phrasing)
+        .where(Phrasing.kind == kind, Phrasing.ref_id == ref_id, Phrasing.confirmed.is_(False))
+        .order_by(Phrasing.customers, Phrasing.id)
+        .limit(1)
+    )
+    if weakest is None:
+        return False
+    db.session.execute(delete(PhrasingVote).where(PhrasingVote.phrasing_id == weakest.id))
+    db.session.delete(weakest)
+    db.session.flush()
+    return True
 
 
 def _confirm(phrasing: Phrasing, actor=None) -> None:
