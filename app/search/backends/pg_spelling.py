@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from app.search import analysis, typos
-from app.search.backends.pg_lexemes import text_array, usable
+from app.search.backends.pg_lexemes import lexeme, text_array, usable
 
 MAX_CORRECTIONS = 8  # unknown query terms corrected per query
 TRIGRAM_THRESHOLD = 0.25  # pg_trgm similarity of correction candidates
@@ -92,7 +92,7 @@ def spelling_suggestion(engine, query: str, trigrams_available) -> str | None:
             if not any(t in known for t in terms):
                 for t in terms:
                     unknown.setdefault(t, query[start:end])
-        fixes = corrections(conn, unknown, trigrams_available) if unknown else {}
+        fixes = _in_documents_own_text(conn, corrections(conn, unknown, trigrams_available) if unknown else {})
     replacements = []
     for (start, end), terms in sorted(by_word.items()):
         if any(t in known for t in terms):
@@ -101,6 +101,20 @@ def spelling_suggestion(engine, query: str, trigrams_available) -> str | None:
         if fix is not None:
             replacements.append((start, end, _display(query[start:end], terms[0], fix)))
     return analysis.replace_words(query, replacements)
+
+
+def _in_documents_own_text(conn, fixes: dict) -> dict:
+    """Only corrections to a word of some document's title, answers or body: a word that only "also asked
+    as" phrasings have (weight D: what customers typed, app/learning) is never shown as "did you mean"."""
+    kept = {}
+    for term, (fixed, df) in fixes.items():
+        shown = conn.execute(
+            text("SELECT EXISTS (SELECT 1 FROM search_documents WHERE tsv @@ CAST(:q AS tsquery))"),
+            {"q": f"{lexeme(fixed)}:ABC"},
+        ).scalar()
+        if shown:
+            kept[term] = (fixed, df)
+    return kept
 
 
 def _display(raw: str, term: str, fixed: str) -> str:
