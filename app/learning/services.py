@@ -218,7 +218,8 @@ def remove(actor, phrasing: Phrasing) -> None:
 def learn_title(kind: str, ref_id: int, title: str, source: str) -> Phrasing | None:
     """A merged duplicate's title (MERGE), or the title of a question answered with a link to an existing
     thread (LINK), becomes a confirmed phrasing of that thread."""
-    assert source in (MERGE, LINK)
+    if source not in (MERGE, LINK):
+        raise ValueError(f"unknown phrasing source {source!r}")
     if key_of(clean(title)) is None:
         return None
     return _add_confirmed(kind, ref_id, title, source)
