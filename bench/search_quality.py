@@ -73,7 +73,12 @@ class Scores:
 
 
 def run_app(
-    corpus: list[dict], queries: list[dict], backend: str, learn: list[dict] | None = None, min_customers: int = 1
+    corpus: list[dict],
+    queries: list[dict],
+    backend: str,
+    learn: list[dict] | None = None,
+    min_customers: int = 1,
+    merge_missed: bool = False,
 ) -> dict:
     from app.search import service
     from app.search.documents import Scope
@@ -95,13 +100,13 @@ def run_app(
             plain = _measure(queries, run, stats.as_dict())
         if learn is None:
             return plain
-        learning = learn_from_customers(app, learn, id_map)
+        learning = learn_from_customers(app, learn, id_map, merge_missed)
         with app.test_request_context("/"):
             learned = _measure(queries, run, stats.as_dict())
         return {**learned, "plain": {k: plain[k] for k in ("hit@1", "hit@5", "mrr@10", "p95_ms")}, "learning": learning}
 
 
-def learn_from_customers(app, learn: list[dict], id_map: dict) -> dict:
+def learn_from_customers(app, learn: list[dict], id_map: dict, merge_missed: bool = False) -> dict:
     """Each learn query: a distinct synthetic visitor types it on the ask form, opens the first relevant
     suggestion among the 5 shown, and leaves without posting. Then the clicks settle into phrasings."""
     from datetime import timedelta
@@ -115,6 +120,7 @@ def learn_from_customers(app, learn: list[dict], id_map: dict) -> dict:
     from app.search import outbox
 
     opened = refused = cleaned = 0
+    missed: list = []
     for n, q in enumerate(learn):
         # Control characters (a few corpus texts have them) cannot be typed into the form; the guards refuse them.
         text = "".join(ch for ch in q["text"] if ch in "\n\t" or ord(ch) >= 32)
@@ -131,8 +137,10 @@ def learn_from_customers(app, learn: list[dict], id_map: dict) -> dict:
             (item for item in shown.get_json() or [] if item["kind"] == "topic" and id_map.get(item["id"]) in relevant),
             None,
         )
-        if chosen is None:
-            continue  # nothing relevant shown: this customer would post (nothing to learn here)
+        if chosen is None:  # nothing relevant shown: this customer posts
+            if merge_missed:
+                missed.append((title, body, q))
+            continue
         typed = f"{title}\n{body[:2000]}".strip()
         draft = f"bench{n:08d}learn"
         for event, extra in (("suggestions_shown", {"count": len(shown.get_json())}), ("suggestion_clicked", {})):
@@ -143,6 +151,7 @@ def learn_from_customers(app, learn: list[dict], id_map: dict) -> dict:
             if response.status_code != 201:
                 raise RuntimeError(f"events API refused a click: {response.status_code} {response.get_data(True)}")
         opened += 1
+    merged = merge_posted(app, missed, id_map) if merge_missed else 0
     with app.app_context():
         later = utcnow() + timedelta(minutes=int(app.config["PHRASINGS_SETTLE_MINUTES"]) + 1)
         votes = learning.settle(now=later)
@@ -159,7 +168,38 @@ def learn_from_customers(app, learn: list[dict], id_map: dict) -> dict:
         "confirmed_phrasings": confirmed,
         "threads_with_phrasings": threads,
         "min_customers": int(app.config["PHRASINGS_MIN_CUSTOMERS"]),
+        "posted_and_merged": merged,
     }
+
+
+def merge_posted(app, missed: list, id_map: dict) -> int:
+    """--merge-missed: each customer who saw nothing relevant posts their question, and a moderator merges it
+    into the first relevant thread (moderation.services.merge_topic: its title becomes a phrasing)."""
+    from app.auth import services as auth_services
+    from app.community import services as community
+    from app.community.models import Topic
+    from app.extensions import db
+    from app.moderation import services as moderation
+    from bench._support import LoadStats, fit_topic
+
+    topic_of = {key: topic_id for topic_id, key in id_map.items()}
+    with app.app_context():
+        moderator = auth_services.register_user(
+            "bench.moderator@example.com", "bench-password-123", "Mod", role="moderator"
+        )
+        category_id = db.session.get(Topic, next(iter(id_map))).category_id
+        merged = 0
+        for n, (title, body, q) in enumerate(missed):
+            original_id = next((topic_of[k] for k in q.get("relevant") or [] if k in topic_of), None)
+            if original_id is None:
+                continue
+            author = auth_services.register_user(f"bench.poster{n}@example.com", "bench-password-123", f"Poster {n}")
+            kind, title, body = fit_topic(title, body, LoadStats())
+            duplicate = community.create_topic(author, kind, title, body, category_id, mood="indifferent")
+            moderation.merge_topic(moderator, duplicate, db.session.get(Topic, original_id))
+            merged += 1
+        db.session.commit()
+    return merged
 
 
 def run_plain_whoosh(corpus: list[dict], queries: list[dict]) -> dict:
@@ -245,6 +285,11 @@ def main(argv=None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="use only the first N queries")
     parser.add_argument("--learn", help="queries-*.jsonl fed first as customers' choices (see above)")
     parser.add_argument("--min-customers", type=int, default=1, help="PHRASINGS_MIN_CUSTOMERS with --learn")
+    parser.add_argument(
+        "--merge-missed",
+        action="store_true",
+        help="with --learn: a customer shown nothing relevant posts, and a moderator merges it into the thread",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line (default: readable text)")
     args = parser.parse_args(argv)
 
@@ -260,7 +305,7 @@ def main(argv=None) -> int:
     if args.backend == "plain-whoosh":
         result = run_plain_whoosh(corpus, queries)
     else:
-        result = run_app(corpus, queries, args.backend, learn, args.min_customers)
+        result = run_app(corpus, queries, args.backend, learn, args.min_customers, args.merge_missed)
     line = {"docs": len(corpus), **result, "backend": args.backend}
     if args.backend != "plain-whoosh":
         line["analyser"] = _analyser_facts()
