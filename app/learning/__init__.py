@@ -24,7 +24,15 @@ def init_app(app) -> None:
     for key, default in DEFAULTS.items():
         value = os.environ.get(key)
         app.config.setdefault(key, default if value is None else int(value))
+    app.extensions["otklik_learning"] = True  # the enricher and receivers are process-wide: they ask this
     register_enricher(add_phrasings)
     receivers.connect()
     app.register_blueprint(bp)
     app.cli.add_command(learning_cli)
+
+
+def enabled() -> bool:
+    """Whether the current app has this feature (its receivers and enricher are connected process-wide)."""
+    from flask import current_app, has_app_context
+
+    return has_app_context() and bool(current_app.extensions.get("otklik_learning"))

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app, has_request_context, request
 
 from app.common import signals
-from app.learning import services
+from app.learning import enabled, services
 from app.learning.models import LINK, MERGE
 
 _HREF = re.compile(r"""href=["']([^"']+)["']""")
@@ -24,6 +24,8 @@ def connect() -> None:
 
 
 def _on_suggestion_followed(draft_id, voter=None, kind=None, ref_id=None, text=None, solved=False, **_kw) -> None:
+    if not enabled():
+        return
     if text:
         services.note_click(voter, draft_id, kind, ref_id, text)
     if solved:
@@ -33,6 +35,8 @@ def _on_suggestion_followed(draft_id, voter=None, kind=None, ref_id=None, text=N
 def _on_topic_merged(duplicate, original=None, **_kw) -> None:
     """The duplicate's title, worded the way another customer asked, becomes a phrasing of the original
     (a private or hidden duplicate teaches nothing: its title is not for everyone)."""
+    if not enabled():
+        return
     if original is None or duplicate.is_private or duplicate.is_hidden:
         return
     services.learn_title("topic", original.id, duplicate.title, MERGE)
@@ -40,6 +44,8 @@ def _on_topic_merged(duplicate, original=None, **_kw) -> None:
 
 def _on_comment_posted(comment, **_kw) -> None:
     """An official answer that links to another thread: this question is a phrasing of that thread."""
+    if not enabled():
+        return
     topic = comment.topic
     if not comment.is_official or topic is None or topic.is_private or topic.is_hidden:
         return
