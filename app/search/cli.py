@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.search import analysis, outbox
+from app.search import analysis, custom_synonyms, outbox
 from app.search.backends import get_backend
 from app.search.documents import get_kind, kinds
 
@@ -39,8 +39,8 @@ def _expected_keys(session: Session) -> set[tuple[str, int]]:
 def reindex_command():
     """Rebuild the whole index from the database."""
     backend = get_backend()
-    backend.clear()
-    with Session(db.engine) as session:
+    with Session(db.engine) as session, custom_synonyms.read_with(session):
+        backend.clear()
         for kind in kinds():
             ids = list(get_kind(kind).all_ids(session))
             with click.progressbar(length=len(ids), label=f"Indexing {kind}s") as bar:
