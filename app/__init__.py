@@ -27,6 +27,7 @@ FEATURES = (
     "app.branding",
     "app.health",
     "app.widget",
+    "app.learning",
     "app.demo",
 )
 

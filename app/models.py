@@ -8,6 +8,7 @@ from app.community.models import Category, Comment, StatusChange, Topic, Vote
 from app.identity.models import Identity
 from app.jobs.models import JobRun
 from app.kb.models import Article, ArticleComment, ArticleFeedback, ArticleRevision
+from app.learning.models import Phrasing, PhrasingClick, PhrasingVote
 from app.media.models import Upload
 from app.moderation.models import ModerationAction
 from app.news.models import NewsPost
@@ -51,4 +52,7 @@ __all__ = [
     "Identity",
     "AppLaunch",
     "DataDeletionRequest",
+    "Phrasing",
+    "PhrasingVote",
+    "PhrasingClick",
 ]

@@ -10,6 +10,16 @@ search outbox, drain, the configured backend); each query (first line = title, t
 through app.search.service.suggest(). `--backend plain-whoosh` is the baseline: a stock Whoosh index
 (StandardAnalyzer, title + body, OR of the query words) built directly from the corpus, without the app.
 Prints one JSON line: docs, queries, hit@1, hit@5, mrr@10, p50_ms, p95_ms, backend (and a few extras).
+
+`--learn FILE` (app backends only): after measuring `--queries` as they are ("plain"), each query of FILE is
+typed by its own synthetic customer (own address and browser, so a distinct visitor) through the real path:
+GET /api/v1/suggest shows the 5 suggestions of the ask form; if one of them is relevant, the customer opens
+the first such one (POST /api/v1/events `suggestion_clicked` with what they typed) and does not post; then
+`flask learning settle` runs as it would later, the outbox is drained, and `--queries` are measured again
+("learned"). A query present in both files (same id or same text) is refused: learning must never help a
+query with itself. `--min-customers` sets PHRASINGS_MIN_CUSTOMERS for the run (default 1: every synthetic
+customer types a different wording, so the product's default of 3 distinct customers per wording would
+learn nothing from a set of distinct queries).
 """
 
 from __future__ import annotations
@@ -62,24 +72,134 @@ class Scores:
         return {"hit@1": round(self.hit1 / n, 4), "hit@5": round(self.hit5 / n, 4), "mrr@10": round(self.rr / n, 4)}
 
 
-def run_app(corpus: list[dict], queries: list[dict], backend: str) -> dict:
+def run_app(
+    corpus: list[dict],
+    queries: list[dict],
+    backend: str,
+    learn: list[dict] | None = None,
+    min_customers: int = 1,
+    merge_missed: bool = False,
+) -> dict:
     from app.search import service
     from app.search.documents import Scope
 
     with fresh_app(backend) as (app, _):
+        app.config["PHRASINGS_MIN_CUSTOMERS"] = min_customers
         id_map, stats = load_topics((row["id"], row.get("title", ""), row.get("body", "")) for row in corpus)
         scope = Scope()
+
+        def run(title, body):
+            return [
+                id_map.get(item["id"])
+                for item in service.suggest(title, body, scope, limit=K)
+                if item["kind"] == "topic"
+            ]
+
         with app.test_request_context("/"):  # url_for in the result presenter
             service.suggest("warm up the caches", "", scope, limit=K)
-            return _measure(
-                queries,
-                lambda title, body: [
-                    id_map.get(item["id"])
-                    for item in service.suggest(title, body, scope, limit=K)
-                    if item["kind"] == "topic"
-                ],
-                stats.as_dict(),
-            )
+            plain = _measure(queries, run, stats.as_dict())
+        if learn is None:
+            return plain
+        learning = learn_from_customers(app, learn, id_map, merge_missed)
+        with app.test_request_context("/"):
+            learned = _measure(queries, run, stats.as_dict())
+        return {**learned, "plain": {k: plain[k] for k in ("hit@1", "hit@5", "mrr@10", "p95_ms")}, "learning": learning}
+
+
+def learn_from_customers(app, learn: list[dict], id_map: dict, merge_missed: bool = False) -> dict:
+    """Each learn query: a distinct synthetic visitor types it on the ask form, opens the first relevant
+    suggestion among the 5 shown, and leaves without posting. Then the clicks settle into phrasings."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from app.common.db import utcnow
+    from app.extensions import db
+    from app.learning import services as learning
+    from app.learning.models import Phrasing
+    from app.search import outbox
+
+    opened = refused = cleaned = 0
+    missed: list = []
+    for n, q in enumerate(learn):
+        # Control characters (a few corpus texts have them) cannot be typed into the form; the guards refuse them.
+        text = "".join(ch for ch in q["text"] if ch in "\n\t" or ord(ch) >= 32)
+        cleaned += text != q["text"]
+        title, body = split_query(text)
+        relevant = set(q.get("relevant") or [])
+        client = app.test_client()
+        env = {"REMOTE_ADDR": f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}", "HTTP_USER_AGENT": f"bench-customer-{n}"}
+        shown = client.get("/api/v1/suggest", query_string={"title": title, "body": body[:2000]}, environ_base=env)
+        if shown.status_code != 200:
+            refused += 1
+            continue
+        chosen = next(
+            (item for item in shown.get_json() or [] if item["kind"] == "topic" and id_map.get(item["id"]) in relevant),
+            None,
+        )
+        if chosen is None:  # nothing relevant shown: this customer posts
+            if merge_missed:
+                missed.append((title, body, q))
+            continue
+        typed = f"{title}\n{body[:2000]}".strip()
+        draft = f"bench{n:08d}learn"
+        for event, extra in (("suggestions_shown", {"count": len(shown.get_json())}), ("suggestion_clicked", {})):
+            payload = {"event": event, "draft": draft, **extra}
+            if event == "suggestion_clicked":
+                payload.update(kind="topic", id=chosen["id"], text=typed)
+            response = client.post("/api/v1/events", json=payload, environ_base=env)
+            if response.status_code != 201:
+                raise RuntimeError(f"events API refused a click: {response.status_code} {response.get_data(True)}")
+        opened += 1
+    merged = merge_posted(app, missed, id_map) if merge_missed else 0
+    with app.app_context():
+        later = utcnow() + timedelta(minutes=int(app.config["PHRASINGS_SETTLE_MINUTES"]) + 1)
+        votes = learning.settle(now=later)
+        db.session.commit()
+        outbox.drain()
+        confirmed = db.session.scalar(select(func.count()).select_from(Phrasing).where(Phrasing.confirmed)) or 0
+        threads = db.session.scalar(select(func.count(func.distinct(Phrasing.ref_id))).where(Phrasing.confirmed)) or 0
+    return {
+        "learn_queries": len(learn),
+        "opened_a_relevant_suggestion": opened,
+        "suggest_refused": refused,
+        "control_chars_dropped": cleaned,
+        "votes": votes,
+        "confirmed_phrasings": confirmed,
+        "threads_with_phrasings": threads,
+        "min_customers": int(app.config["PHRASINGS_MIN_CUSTOMERS"]),
+        "posted_and_merged": merged,
+    }
+
+
+def merge_posted(app, missed: list, id_map: dict) -> int:
+    """--merge-missed: each customer who saw nothing relevant posts their question, and a moderator merges it
+    into the first relevant thread (moderation.services.merge_topic: its title becomes a phrasing)."""
+    from app.auth import services as auth_services
+    from app.community import services as community
+    from app.community.models import Topic
+    from app.extensions import db
+    from app.moderation import services as moderation
+    from bench._support import LoadStats, fit_topic
+
+    topic_of = {key: topic_id for topic_id, key in id_map.items()}
+    with app.app_context():
+        moderator = auth_services.register_user(
+            "bench.moderator@example.com", "bench-password-123", "Mod", role="moderator"
+        )
+        category_id = db.session.get(Topic, next(iter(id_map))).category_id
+        merged = 0
+        for n, (title, body, q) in enumerate(missed):
+            original_id = next((topic_of[k] for k in q.get("relevant") or [] if k in topic_of), None)
+            if original_id is None:
+                continue
+            author = auth_services.register_user(f"bench.poster{n}@example.com", "bench-password-123", f"Poster {n}")
+            kind, title, body = fit_topic(title, body, LoadStats())
+            duplicate = community.create_topic(author, kind, title, body, category_id, mood="indifferent")
+            moderation.merge_topic(moderator, duplicate, db.session.get(Topic, original_id))
+            merged += 1
+        db.session.commit()
+    return merged
 
 
 def run_plain_whoosh(corpus: list[dict], queries: list[dict]) -> dict:
@@ -144,21 +264,48 @@ def _analyser_facts() -> dict:
     return {"fingerprint": analysis.fingerprint(), "ru_uk_dictionary_pairs": len(bilingual.load_pairs())}
 
 
+def overlap(learn: list[dict], queries: list[dict]) -> list[str]:
+    """Ids of measured queries also in the learn file (by id, or by the same text up to case and spaces)."""
+
+    def norm(text):
+        return " ".join((text or "").lower().split())
+
+    ids = {q.get("id") for q in learn if q.get("id")}
+    texts = {norm(q.get("text")) for q in learn}
+    return [
+        q.get("id") or q.get("text", "")[:40] for q in queries if q.get("id") in ids or norm(q.get("text")) in texts
+    ]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.search_quality", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", required=True, help="corpus.jsonl: {id, title, body, ...} per line")
     parser.add_argument("--queries", required=True, help="queries-*.jsonl: {id, text, relevant: [...]} per line")
     parser.add_argument("--backend", default="whoosh", choices=("whoosh", "postgres", "plain-whoosh"))
     parser.add_argument("--limit", type=int, default=None, help="use only the first N queries")
+    parser.add_argument("--learn", help="queries-*.jsonl fed first as customers' choices (see above)")
+    parser.add_argument("--min-customers", type=int, default=1, help="PHRASINGS_MIN_CUSTOMERS with --learn")
+    parser.add_argument(
+        "--merge-missed",
+        action="store_true",
+        help="with --learn: a customer shown nothing relevant posts, and a moderator merges it into the thread",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line (default: readable text)")
     args = parser.parse_args(argv)
 
     corpus = read_jsonl(args.corpus)
     queries = read_jsonl(args.queries, args.limit)
+    learn = read_jsonl(args.learn) if args.learn else None
+    if learn is not None:
+        if args.backend == "plain-whoosh":
+            parser.error("--learn needs an app backend (whoosh or postgres)")
+        both = overlap(learn, queries)
+        if both:
+            parser.error(f"{len(both)} queries are in both --learn and --queries (e.g. {both[0]}): refused")
     if args.backend == "plain-whoosh":
         result = run_plain_whoosh(corpus, queries)
     else:
-        result = run_app(corpus, queries, args.backend)
+        result = run_app(corpus, queries, args.backend, learn, args.min_customers, args.merge_missed)
     line = {"docs": len(corpus), **result, "backend": args.backend}
     if args.backend != "plain-whoosh":
         line["analyser"] = _analyser_facts()

@@ -11,8 +11,9 @@ from app.extensions import db
 
 SUGGESTIONS_SHOWN = "suggestions_shown"
 SUGGESTION_CLICKED = "suggestion_clicked"
+SUGGESTION_SOLVED = "suggestion_solved"  # "this solved my problem" on a suggestion opened from the ask form
 TOPIC_POSTED = "topic_posted"
-CLIENT_EVENTS = frozenset({SUGGESTIONS_SHOWN, SUGGESTION_CLICKED})
+CLIENT_EVENTS = frozenset({SUGGESTIONS_SHOWN, SUGGESTION_CLICKED, SUGGESTION_SOLVED})
 _DRAFT_RE = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 
 

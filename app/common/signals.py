@@ -20,6 +20,11 @@ topic_handed_off = _signals.signal(
     "topic-handed-off"
 )  # sender: topic, kwargs: actor, from_department, to_department, note, assignment
 
+# Smart search (app.analytics sends it from the events API; app.learning keeps what the customer typed).
+suggestion_followed = _signals.signal(
+    "suggestion-followed"
+)  # sender: draft id, kwargs: voter, kind, ref_id, text (typed so far, or None), solved (bool)
+
 # Accounts (app.auth sends them; app.accounts e-mails the person).
 user_registered = _signals.signal("user-registered")  # sender: user
 registration_for_taken_email = _signals.signal("registration-for-taken-email")  # sender: the existing user

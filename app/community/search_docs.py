@@ -35,7 +35,8 @@ def load(session: Session, ids: list[int]) -> dict[int, SearchDoc | None]:
         if topic is not None and (is_official or comment_id == topic.solution_comment_id):
             answers.setdefault(topic_id, []).append(body)
     # A merged duplicate leaves the index (its page points to the original); its title, often worded the way
-    # other customers ask, makes the original findable instead.
+    # other customers ask, makes the original findable instead: in the "also asked as" field, which ranks
+    # below the title and never lengthens the body (app.learning adds the phrasings learnt since).
     also_asked: dict[int, list[str]] = {}
     for original_id, title in session.execute(
         select(Topic.merged_into_id, Topic.title)
@@ -58,7 +59,8 @@ def load(session: Session, ids: list[int]) -> dict[int, SearchDoc | None]:
             kind=KIND,
             id=topic.id,
             title=topic.title,
-            body="\n\n".join([topic.body, *also_asked.get(topic_id, [])]),
+            body=topic.body,
+            also_asked="\n".join(also_asked.get(topic_id, [])),
             answers="\n\n".join(answers.get(topic_id, [])),
             type=topic.type,
             status=topic.status,

@@ -16,6 +16,9 @@ class SearchDoc:
     title: str
     body: str = ""
     answers: str = ""  # text of official answers and the solution
+    # Other wordings of the same question, learnt from customers' choices or given by staff (see
+    # app/learning): indexed in their own field that ranks below the title, never shown to anyone.
+    also_asked: str = ""
     type: str | None = None
     status: str | None = None
     category_id: int | None = None
@@ -79,6 +82,20 @@ class Kind:
 
 
 _KINDS: dict[str, Kind] = {}
+# fn(session, kind, {id: SearchDoc or None}) -> None: fills in what a feature adds to other kinds'
+# documents (app/learning: the "also asked as" phrasings), after the kind's loader ran.
+Enricher = Callable[[object, str, dict[int, "SearchDoc | None"]], None]
+_ENRICHERS: list[Enricher] = []
+
+
+def register_enricher(fn: Enricher) -> None:
+    if fn not in _ENRICHERS:
+        _ENRICHERS.append(fn)
+
+
+def enrich(session, kind: str, docs: dict[int, "SearchDoc | None"]) -> None:
+    for fn in _ENRICHERS:
+        fn(session, kind, docs)
 
 
 def register_kind(kind: Kind) -> None:

@@ -33,7 +33,7 @@ from app.jobs.locks import FileLock, LockBusy
 from app.search import custom_synonyms
 from app.search.backends import get_backend
 from app.search.backends.base import IndexBusy
-from app.search.documents import get_kind, kinds
+from app.search.documents import enrich, get_kind, kinds
 from app.search.models import SearchOutbox
 
 log = logging.getLogger(__name__)
@@ -234,6 +234,7 @@ def apply_kind(session: Session, backend, kind: str, ids: list[int]) -> None:
         backend.delete([(kind, ref_id) for ref_id in ids])
         return
     docs = registered.loader(session, ids)
+    enrich(session, kind, docs)
     present = [doc for doc in docs.values() if doc is not None]
     gone = [(kind, ref_id) for ref_id in ids if docs.get(ref_id) is None]
     if present:

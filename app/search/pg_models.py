@@ -3,7 +3,7 @@
 The backend stores the output of our own analyser (app/search/analysis.py), never raw text: `*_terms` hold
 the analysed terms joined by spaces and `tsv` is computed at upsert time from exactly those terms (tsvector
 input text `'term':1A,7C ...` cast in SQL: each term one lexeme, with its positions and a weight: A title,
-B official answers, C body). Not to_tsvector('simple', ...): its parser would split terms again ("wi-fi"
+B official answers, C body, D the "also asked as" phrasings). Not to_tsvector('simple', ...): its parser would split terms again ("wi-fi"
 -> "wi-fi", "wi", "fi"). So PostgreSQL's parser and dictionaries never touch the text and both backends see
 the same terms for documents and queries.
 
@@ -44,6 +44,8 @@ class SearchDocument(db.Model):
     title_terms: Mapped[str] = mapped_column(Text, nullable=False, default="")
     answer_terms: Mapped[str] = mapped_column(Text, nullable=False, default="")
     body_terms: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # "Also asked as" (app/learning): weight D in tsv; not counted in term_count.
+    also_terms: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     # Numbers of analysed terms, all fields and the title alone: field lengths for BM25F.
     term_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     title_term_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")

@@ -73,7 +73,13 @@
       var node = filled.node, link = filled.link;
       link.addEventListener("click", function () {
         saveDraft();
-        report("suggestion_clicked", { kind: item.kind, id: item.id });
+        // What was typed may become an "also asked as" phrasing of the thread (kept masked, never shown).
+        var typed = (title.value.trim() + "\n" + body.value.trim()).trim().slice(0, 2000);
+        report("suggestion_clicked", { kind: item.kind, id: item.id, text: typed });
+        // The opened page offers "This solved my problem" (static/js/solved.js) for this draft.
+        try {
+          window.sessionStorage.setItem("otklik-ask-opened", JSON.stringify({ draft: draftField.value, kind: item.kind, id: item.id }));
+        } catch (e) { /* storage off: no offer */ }
       });
       list.appendChild(node);
     });

@@ -21,8 +21,10 @@ from app.search.planning import PlanRules, QueryPlan, QueryShape, Restrictions
 K1 = 2.0  # BM25 saturation
 B = 0.75  # length normalisation of answers and body
 TITLE_B = 0.75  # length normalisation of the title
-FIELD_WEIGHTS = {"title": 2.5, "answers": 1.5, "body": 1.0}
-WEIGHT_OF_FIELD = (("title", "A"), ("answers", "B"), ("body", "C"))  # tsvector weight letters
+# "also_asked" (phrasings learnt from customers, app/learning): below the title and, being capped in length,
+# counted once per term without length normalisation, as on Whoosh.
+FIELD_WEIGHTS = {"title": 2.5, "answers": 1.5, "body": 1.0, "also_asked": 1.25}
+WEIGHT_OF_FIELD = (("title", "A"), ("answers", "B"), ("body", "C"), ("also_asked", "D"))  # tsvector weights
 PHRASE_WEIGHT = 0.3  # bonus (x the rarer term's weight) where two consecutive query terms are adjacent
 MAX_PHRASES = 8  # consecutive query-term pairs checked (the first ones: the title)
 POPULARITY_BOOST = 0.03  # score x (1 + POPULARITY_BOOST x ln(1 + popularity))
@@ -117,6 +119,7 @@ def term_score_sql(i: int) -> str:
     x = (
         f"(CASE WHEN c.tsv @@ CAST(:ta{i} AS tsquery) THEN c.fa ELSE 0 END"
         f" + CASE WHEN c.tsv @@ CAST(:tb{i} AS tsquery) THEN c.fb ELSE 0 END"
+        f" + CASE WHEN c.tsv @@ CAST(:td{i} AS tsquery) THEN :wd ELSE 0 END"
         f" + c.fc * {body})"
     )
     return (
@@ -133,6 +136,7 @@ def _score_parts(plan: QueryPlan, params: dict) -> list[str]:
         params[f"t{i}"] = lexeme(term)
         params[f"ta{i}"] = lexeme(term) + ":A"
         params[f"tb{i}"] = lexeme(term) + ":B"
+        params[f"td{i}"] = lexeme(term) + ":D"
         params[f"w{i}"] = weights[term]
         parts.append(term_score_sql(i))
     for j, (first, second) in enumerate(plan.phrases if PHRASE_WEIGHT else ()):
@@ -164,6 +168,7 @@ def ranked(conn, plan: QueryPlan, stats, restrict: Restrictions, mode: str, limi
         "wa": FIELD_WEIGHTS["title"],
         "wb": FIELD_WEIGHTS["answers"],
         "wc": FIELD_WEIGHTS["body"],
+        "wd": FIELD_WEIGHTS["also_asked"],
         "pop": POPULARITY_BOOST,
         "answered": ANSWERED_BOOST,
         "max_candidates": MAX_CANDIDATES,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from app.search import analysis, planning, typos
-from app.search.backends.pg_lexemes import text_array, usable
+from app.search.backends.pg_lexemes import lexeme, text_array, usable
 
 MAX_CORRECTIONS = 8  # unknown query terms corrected per query
 TRIGRAM_THRESHOLD = 0.25  # pg_trgm similarity of correction candidates
@@ -89,9 +89,23 @@ def spelling_suggestion(engine, query: str, trigrams_available) -> str | None:
         for word in words:
             for t in word.terms:
                 unknown.setdefault(t, word.raw)
-        fixes = corrections(conn, unknown, trigrams_available) if unknown else {}
+        fixes = _in_documents_own_text(conn, corrections(conn, unknown, trigrams_available) if unknown else {})
     shown = []
     for word in words:
         fix = next((fixes[t][0] for t in word.terms if t in fixes), None)
         shown.append(planning.shown_correction(word.raw, word.terms[0], fix) if fix is not None else None)
     return planning.did_you_mean(query, words, shown)
+
+
+def _in_documents_own_text(conn, fixes: dict) -> dict:
+    """Only corrections to a word of some document's title, answers or body: a word that only "also asked
+    as" phrasings have (weight D: what customers typed, app/learning) is never shown as "did you mean"."""
+    kept = {}
+    for term, (fixed, df) in fixes.items():
+        shown = conn.execute(
+            text("SELECT EXISTS (SELECT 1 FROM search_documents WHERE tsv @@ CAST(:q AS tsquery))"),
+            {"q": f"{lexeme(fixed)}:ABC"},
+        ).scalar()
+        if shown:
+            kept[term] = (fixed, df)
+    return kept

@@ -133,6 +133,7 @@ class PostgresBackend(SearchBackend):
                 "title": [t for t in analysis.analyse(doc.title or "") if usable(t)],
                 "answers": [t for t in analysis.analyse(doc.answers or "") if usable(t)],
                 "body": [t for t in analysis.analyse(doc.body or "") if usable(t)],
+                "also_asked": [t for t in analysis.analyse(doc.also_asked or "") if usable(t)],
             }
             new_terms[key] = {t for terms in fields.values() for t in terms}
             rows.append(
@@ -142,7 +143,9 @@ class PostgresBackend(SearchBackend):
                     "title_terms": " ".join(fields["title"]),
                     "answer_terms": " ".join(fields["answers"]),
                     "body_terms": " ".join(fields["body"]),
-                    "term_count": sum(len(terms) for terms in fields.values()),
+                    "also_terms": " ".join(fields["also_asked"]),
+                    # field lengths for BM25F: the phrasings are left out (they never lengthen a thread)
+                    "term_count": sum(len(fields[name]) for name in ("title", "answers", "body")),
                     "title_term_count": len(fields["title"]),
                     "tsv": tsvector_literal([(fields[name], weight) for name, weight in pg_ranking.WEIGHT_OF_FIELD]),
                     "type": doc.type,
@@ -207,14 +210,15 @@ class PostgresBackend(SearchBackend):
         )
         found = conn.execute(
             text(
-                "SELECT d.kind, d.ref_id, d.title_terms, d.answer_terms, d.body_terms "
+                "SELECT d.kind, d.ref_id, d.title_terms, d.answer_terms, d.body_terms, d.also_terms "
                 "FROM search_documents d JOIN unnest(:kinds, :ids) AS k(kind, ref_id) "
                 "ON d.kind = k.kind AND d.ref_id = k.ref_id"
             ).bindparams(text_array("kinds"), int_array("ids")),
             params,
         )
         return {
-            (kind, ref_id): set(f"{title} {answers} {body}".split()) for kind, ref_id, title, answers, body in found
+            (kind, ref_id): set(f"{title} {answers} {body} {also or ''}".split())
+            for kind, ref_id, title, answers, body, also in found
         }
 
     @staticmethod
@@ -298,15 +302,15 @@ _SET_FINGERPRINT_SQL = text(
 )
 
 _UPSERT_SQL = text("""
-    INSERT INTO search_documents (kind, ref_id, title_terms, answer_terms, body_terms, term_count,
+    INSERT INTO search_documents (kind, ref_id, title_terms, answer_terms, body_terms, also_terms, term_count,
                                   title_term_count, tsv, type, status, category_id, department_id,
                                   author_id, visibility, has_answer, popularity, updated_at)
-    VALUES (:kind, :ref_id, :title_terms, :answer_terms, :body_terms, :term_count,
+    VALUES (:kind, :ref_id, :title_terms, :answer_terms, :body_terms, :also_terms, :term_count,
             :title_term_count, CAST(:tsv AS tsvector), :type, :status, :category_id, :department_id,
             :author_id, :visibility, :has_answer, :popularity, :updated_at)
     ON CONFLICT (kind, ref_id) DO UPDATE SET
         title_terms = EXCLUDED.title_terms, answer_terms = EXCLUDED.answer_terms,
-        body_terms = EXCLUDED.body_terms, term_count = EXCLUDED.term_count,
+        body_terms = EXCLUDED.body_terms, also_terms = EXCLUDED.also_terms, term_count = EXCLUDED.term_count,
         title_term_count = EXCLUDED.title_term_count, tsv = EXCLUDED.tsv,
         type = EXCLUDED.type, status = EXCLUDED.status, category_id = EXCLUDED.category_id,
         department_id = EXCLUDED.department_id, author_id = EXCLUDED.author_id,

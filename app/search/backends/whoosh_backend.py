@@ -37,6 +37,7 @@ from app.search.backends.base import IndexBusy, SearchBackend
 from app.search.backends.whoosh_ranking import ChampionRanker, RankParams
 from app.search.backends.whoosh_schema import (  # noqa: F401  (OtklikTokenizer: re-exported for the schema)
     OtklikTokenizer,
+    also_asked_field,
     doc_fields,
     make_key,
     make_schema,
@@ -50,10 +51,16 @@ log = logging.getLogger(__name__)
 
 INDEX_NAME = "otklik"
 FINGERPRINT_FILE = "analyser.txt"  # beside the index: analysis.fingerprint() it was built with
+# The ranked fields: the shared ones and "also_asked" (phrasings learnt from customers, app/learning), which
+# ranks below the title and, being capped in length, is not length-normalised: a word there counts like a
+# word of the title at ALSO_ASKED_BOOST instead of 2.0 (as on PostgreSQL). It stays out of
+# planning.TEXT_FIELDS, so the typo vocabulary ("did you mean") never offers a word only customers typed.
+RANKED_FIELDS = (*TEXT_FIELDS, "also_asked")
+ALSO_ASKED_BOOST = 1.0
 # Query-time field weights (BM25F adds up a term's per-field scores).
-FIELD_BOOST = {"title": 2.0, "body": 1.0, "answers": 0.7}
+FIELD_BOOST = {"title": 2.0, "body": 1.0, "answers": 0.7, "also_asked": ALSO_ASKED_BOOST}
 K1 = 1.6
-FIELD_B = {"title": 0.5, "body": 0.75, "answers": 0.75}
+FIELD_B = {"title": 0.5, "body": 0.75, "answers": 0.75, "also_asked": 0.0}
 CHAMPIONS = 2000  # suggest: best documents kept per (segment, term)
 SYNC_VOCAB_DOCS = 5000  # below this many documents the typo vocabulary is rebuilt at once after writes
 
@@ -101,7 +108,7 @@ class _Terms:
         return max(self.reader.doc_count(), 1)
 
     def _df(self, term: str) -> int:
-        return max(self.reader.doc_frequency(f, term) for f in TEXT_FIELDS)
+        return max(self.reader.doc_frequency(f, term) for f in RANKED_FIELDS)
 
     def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
         dfs = {term: self._df(term) for term in terms}
@@ -144,7 +151,7 @@ class WhooshBackend(SearchBackend):
         self._vocab_lock = threading.Lock()
         self._vocab_building = False
         self._weighting = scoring.BM25F(B=FIELD_B["body"], K1=K1, **{f"{f}_B": b for f, b in FIELD_B.items()})
-        self._ranker = ChampionRanker(RankParams(TEXT_FIELDS, FIELD_BOOST, K1, FIELD_B, CHAMPIONS))
+        self._ranker = ChampionRanker(RankParams(RANKED_FIELDS, FIELD_BOOST, K1, FIELD_B, CHAMPIONS))
         self._fingerprint_kept = False  # the index has recorded an analyser fingerprint (see upsert)
 
     # ------------------------------------------------------------ index and searchers
@@ -155,7 +162,9 @@ class WhooshBackend(SearchBackend):
                 if self._ix is None:
                     os.makedirs(self.index_dir, exist_ok=True)
                     if index.exists_in(self.index_dir, indexname=INDEX_NAME):
-                        self._ix = index.open_dir(self.index_dir, indexname=INDEX_NAME)
+                        self._ix = _with_also_asked(
+                            index.open_dir(self.index_dir, indexname=INDEX_NAME), self.index_dir
+                        )
                     else:
                         try:
                             self._ix = index.create_in(self.index_dir, make_schema(), indexname=INDEX_NAME)
@@ -410,3 +419,15 @@ class WhooshBackend(SearchBackend):
             return planning.did_you_mean(text, words, fixes)
         finally:
             self._release_searcher(searcher)
+
+
+def _with_also_asked(ix, index_dir: str):
+    """An index made before the "also asked as" field existed gains it (empty until documents are rewritten)."""
+    if "also_asked" in ix.schema.names():
+        return ix
+    try:
+        with ix.writer(timeout=5.0) as writer:
+            writer.add_field("also_asked", also_asked_field())
+    except LockError:  # pragma: no cover - another process adds it right now
+        time.sleep(0.5)
+    return index.open_dir(index_dir, indexname=INDEX_NAME)

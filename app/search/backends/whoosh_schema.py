@@ -108,6 +108,11 @@ class Or(wq.Or):
     matcher_type = wq.Or.DEFAULT_MATCHER
 
 
+def also_asked_field() -> fields.TEXT:
+    """Other wordings of the question (app/learning); added to an index made before the field existed."""
+    return fields.TEXT(analyzer=OtklikTokenizer(), phrase=False, stored=False)
+
+
 def make_schema() -> fields.Schema:
     text = {"analyzer": OtklikTokenizer(), "phrase": False, "stored": False}
     return fields.Schema(
@@ -116,6 +121,7 @@ def make_schema() -> fields.Schema:
         title=fields.TEXT(**text),
         body=fields.TEXT(**text),
         answers=fields.TEXT(**text),
+        also_asked=also_asked_field(),
         type=fields.ID,
         status=fields.ID,
         category_id=fields.ID,
@@ -146,6 +152,7 @@ def doc_fields(doc: SearchDoc) -> dict:
         "title": doc.title or "",
         "body": doc.body or "",
         "answers": doc.answers or "",
+        "also_asked": doc.also_asked or "",
         "type": opt(doc.type),
         "status": opt(doc.status),
         "category_id": opt(doc.category_id),
