@@ -1,6 +1,7 @@
 """The one registry of every feature's models (for Alembic, the shell and tests)."""
 
 from app.analytics.models import Event
+from app.analytics.rollup_models import DailyActivity, DailyFunnel, DailyParticipant, RollupOutbox, TopicService
 from app.apps.models import AppLaunch, DataDeletionRequest
 from app.auth.models import User, UserSession
 from app.branding.models import Setting
@@ -17,6 +18,11 @@ from app.social.models import ExternalAuthor, SocialImport
 from app.staff.models import Assignment, Department, InternalNote, TopicWork, department_members
 
 __all__ = [
+    "DailyActivity",
+    "DailyFunnel",
+    "DailyParticipant",
+    "RollupOutbox",
+    "TopicService",
     "ModerationAction",
     "NewsPost",
     "ExternalAuthor",

@@ -6,6 +6,7 @@ DEFAULTS = {
     "ANALYTICS_FLUSH_SECONDS": 10,  # ... or the age of the oldest one
     "ANALYTICS_RAW_DAYS": 400,  # raw page views kept this long after being rolled up
     "ANALYTICS_COMPANY_HOSTS": "",  # the company's own site(s), comma-separated: www.bank.example
+    "ANALYTICS_ROLLUP": "inline",  # rebuild the roll-ups of changed days after commit; "deferred": a worker does
     "MOOD_ALERT_POINTS": 15.0,  # mood alert: rise of the upset share, in percentage points ...
     "MOOD_ALERT_MIN_TOPICS": 5,  # ... with at least this many upset topics in the last 7 days
 }
@@ -14,7 +15,7 @@ DEFAULTS = {
 def init_app(app) -> None:
     import os
 
-    from app.analytics import visits
+    from app.analytics import rollup_outbox, visits
     from app.analytics.call_centre_routes import bp as call_centre_bp
     from app.analytics.cli import analytics_cli
     from app.analytics.dashboard import bp as dashboard_bp
@@ -26,6 +27,7 @@ def init_app(app) -> None:
         if value is not None and key not in app.config:
             value = value.lower() in {"1", "true", "yes", "on"} if isinstance(default, bool) else type(default)(value)
         app.config.setdefault(key, default if value is None else value)
+    app.extensions[rollup_outbox.ENABLED] = True
     app.register_blueprint(bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(satisfaction_bp)

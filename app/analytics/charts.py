@@ -10,12 +10,14 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.analytics import rollups
 from app.analytics.labels import source_label
 from app.analytics.models import CsatResponse, DailyVisits
 from app.analytics.periods import Period
-from app.analytics.reports import SOURCE_ORDER, Funnel, _topic_scope
+from app.analytics.reports import SOURCE_ORDER, Funnel
+from app.analytics.rollup_models import DailyActivity
+from app.analytics.rollup_reads import in_scope, split
 from app.community import kinds
-from app.community.models import Topic
 from app.extensions import db
 
 
@@ -53,21 +55,28 @@ def visits_by_source(period: Period) -> dict:
 
 
 def moods_over_time(period: Period, departments=None) -> dict:
-    day = func.date(Topic.created_at)
-    rows = db.session.execute(
-        select(day, Topic.mood, func.count())
-        .where(
-            Topic.created_at >= period.since,
-            Topic.created_at < period.until,
-            Topic.mood.is_not(None),
-            *_topic_scope(departments),
-        )
-        .group_by(day, Topic.mood)
-    )
+    """Topics by mood per day, from the roll-ups (today live)."""
+    stored, live = split(period)
     counts: dict[str, dict[date, float]] = {m: {} for m in kinds.MOODS}
-    for when, mood, count in rows:
-        if mood in counts:
-            counts[mood][_day(when)] = int(count)
+
+    def add(day: date, values: dict) -> None:
+        for mood, column in rollups.MOOD_COLUMNS.items():
+            counts[mood][day] = counts[mood].get(day, 0) + int(values[column] or 0)
+
+    if stored is not None:
+        columns = list(rollups.MOOD_COLUMNS.values())
+        scope = [DailyActivity.day.between(stored.start, stored.end)]
+        if departments is not None:
+            scope.append(DailyActivity.department_id.in_(departments or [-1]))
+        for day, *values in db.session.execute(
+            select(DailyActivity.day, *(func.sum(getattr(DailyActivity, c)) for c in columns))
+            .where(*scope)
+            .group_by(DailyActivity.day)
+        ):
+            add(_day(day), dict(zip(columns, values, strict=True)))
+    for (_category, department, _channel), values in live.activity.items() if live else ():
+        if in_scope(department, departments):
+            add(live.day, values)
     return _time_chart(
         period, {str(kinds.MOOD_LABELS[m]): {d: counts[m].get(d, 0) for d in period.each_day()} for m in kinds.MOODS}
     )
