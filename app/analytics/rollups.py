@@ -101,8 +101,9 @@ def _participants(s, rows: DayRows, since: datetime, until: datetime) -> None:
 
 
 def _funnel(s, rows: DayRows, since: datetime, until: datetime) -> None:
+    names = (SUGGESTIONS_SHOWN, SUGGESTION_CLICKED, TOPIC_POSTED)  # the (name, created_at) index serves the range
     today = select(Event.draft_id).where(
-        Event.created_at >= since, Event.created_at < until, Event.draft_id.is_not(None)
+        Event.name.in_(names), Event.created_at >= since, Event.created_at < until, Event.draft_id.is_not(None)
     )
     drafts: dict[str, dict] = {}
     for draft, name, channel, created_at in s.execute(

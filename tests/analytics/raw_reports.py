@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, distinct, exists, func, or_, select, union
 from sqlalchemy.orm import aliased, joinedload
 
+from app.analytics.call_centre import community_share as _community_share
 from app.analytics.models import Event
 from app.analytics.periods import Period
 from app.analytics.reports import Activity, Funnel
@@ -183,4 +184,25 @@ def community_solved(period: Period) -> int:
             )
         )
         or 0
+    )
+
+
+def community_share(period: Period):
+    share = _community_share(period)  # the call-centre part; its solved count replaced by the raw one
+    share.community_solved = community_solved(period)
+    return share
+
+
+def moods_over_time(period: Period, departments=None) -> dict:
+    """The mood chart as the dashboard drew it from the topics table."""
+    from app.analytics.charts import _time_chart
+    from app.community import kinds
+
+    counts = moods_by_day(period, departments)
+    return _time_chart(
+        period,
+        {
+            str(kinds.MOOD_LABELS[m]): {d: counts.get((d.isoformat(), m), 0) for d in period.each_day()}
+            for m in kinds.MOODS
+        },
     )
