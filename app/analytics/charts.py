@@ -94,6 +94,20 @@ def csat_trend(period: Period, departments=None) -> dict:
     return _time_chart(period, {_("Average rating (1–5)"): averages})
 
 
+def nps_trend(buckets) -> dict:
+    """NPS per week or month: one point at the first day of each (satisfaction_reports.nps_trend)."""
+    return {
+        "kind": "time",
+        "x": [_epoch(b.start) for b in buckets],
+        "series": [
+            {
+                "label": _("NPS (−100 to 100)"),
+                "values": [None if b.score is None else round(b.score, 1) for b in buckets],
+            }
+        ],
+    }
+
+
 def funnel_bars(funnel: Funnel) -> dict:
     labels = [_("Suggestions shown"), _("Suggestion opened"), _("Deflected"), _("Posted anyway")]
     values = [funnel.drafts_with_suggestions, funnel.clicked, funnel.deflected, funnel.posted_after_suggestions]
@@ -121,12 +135,15 @@ def response_bars(levels) -> dict:
     }
 
 
-def build(period: Period, departments, funnel: Funnel, levels) -> dict[str, dict]:
-    """Every chart of the dashboard, by the id of its JSON block."""
-    return {
+def build(period: Period, departments, funnel: Funnel, levels, nps_buckets=None) -> dict[str, dict]:
+    """Every chart of the dashboard, by the id of its JSON block (the NPS trend for administrators only)."""
+    built = {
         "chart-visits": visits_by_source(period),
         "chart-funnel": funnel_bars(funnel),
         "chart-moods": moods_over_time(period, departments),
         "chart-response": response_bars(levels),
         "chart-csat": csat_trend(period, departments),
     }
+    if nps_buckets is not None:
+        built["chart-nps"] = nps_trend(nps_buckets)
+    return built
