@@ -19,8 +19,10 @@ def init_app(app) -> None:
     from app.analytics.call_centre_routes import bp as call_centre_bp
     from app.analytics.cli import analytics_cli
     from app.analytics.dashboard import bp as dashboard_bp
+    from app.analytics.mood_routes import bp as mood_bp
     from app.analytics.routes import bp
     from app.analytics.satisfaction_routes import bp as satisfaction_bp
+    from app.branding import store
 
     for key, default in DEFAULTS.items():
         value = os.environ.get(key)
@@ -32,6 +34,8 @@ def init_app(app) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(satisfaction_bp)
     app.register_blueprint(call_centre_bp)
+    app.register_blueprint(mood_bp)
+    store.listen()  # the mood-alert threshold lives in the settings store: announce its saves
     _template_helpers(app)
     app.after_request(visits.count_view)
     app.cli.add_command(analytics_cli)
