@@ -53,6 +53,7 @@
 
   function restoreDraft(saved) {
     Object.keys(saved.fields || {}).forEach(function (name) {
+      if (name === "draft_id") { return; }  // drafts saved by an older version of this script carried it
       var value = saved.fields[name];
       Array.prototype.forEach.call(form.querySelectorAll("[name='" + name + "']"), function (el) {
         if (el.type === "radio" || el.type === "checkbox") { el.checked = (el.value === value); }
