@@ -1,6 +1,7 @@
 """The one registry of every feature's models (for Alembic, the shell and tests)."""
 
 from app.analytics.models import Event
+from app.analytics.rollup_models import DailyActivity, DailyFunnel, DailyParticipant, RollupOutbox, TopicService
 from app.apps.models import AppLaunch, DataDeletionRequest
 from app.auth.models import User, UserSession
 from app.branding.models import Setting
@@ -20,6 +21,11 @@ from app.staff.models import Assignment, Department, InternalNote, TopicWork, de
 
 __all__ = [
     "JobRun",
+    "DailyActivity",
+    "DailyFunnel",
+    "DailyParticipant",
+    "RollupOutbox",
+    "TopicService",
     "ModerationAction",
     "NewsPost",
     "ExternalAuthor",

@@ -6,6 +6,7 @@ DEFAULTS = {
     "ANALYTICS_FLUSH_SECONDS": 10,  # ... or the age of the oldest one
     "ANALYTICS_RAW_DAYS": 400,  # raw page views kept this long after being rolled up
     "ANALYTICS_COMPANY_HOSTS": "",  # the company's own site(s), comma-separated: www.bank.example
+    "ANALYTICS_ROLLUP": "inline",  # rebuild the roll-ups of changed days after commit; "deferred": a worker does
     "MOOD_ALERT_POINTS": 15.0,  # mood alert: rise of the upset share, in percentage points ...
     "MOOD_ALERT_MIN_TOPICS": 5,  # ... with at least this many upset topics in the last 7 days
 }
@@ -23,28 +24,51 @@ def init_app(app) -> None:
         "nps_responses",
         "mood_alerts",
         "call_centre_months",
+        "daily_activity",
+        "daily_participants",
+        "daily_funnel",
+        "topic_service",
+        "rollup_outbox",
     )  # never shown on a cached public page
     import os
 
-    from app.analytics import visits
+    from app.analytics import rollup_outbox, visits
     from app.analytics.call_centre_routes import bp as call_centre_bp
     from app.analytics.cli import analytics_cli
     from app.analytics.dashboard import bp as dashboard_bp
+    from app.analytics.mood_routes import bp as mood_bp
     from app.analytics.routes import bp
     from app.analytics.satisfaction_routes import bp as satisfaction_bp
+    from app.branding import store
 
     for key, default in DEFAULTS.items():
         value = os.environ.get(key)
         if value is not None and key not in app.config:
             value = value.lower() in {"1", "true", "yes", "on"} if isinstance(default, bool) else type(default)(value)
         app.config.setdefault(key, default if value is None else value)
+    app.extensions[rollup_outbox.ENABLED] = True
     app.register_blueprint(bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(satisfaction_bp)
     app.register_blueprint(call_centre_bp)
+    app.register_blueprint(mood_bp)
+    store.listen()  # the mood-alert threshold lives in the settings store: announce its saves
     _template_helpers(app)
     app.after_request(visits.count_view)
     app.cli.add_command(analytics_cli)
+    _schedule(app)
+
+
+def _schedule(app) -> None:
+    """The analytics work the worker runs (app/jobs): roll-ups after writes and on schedule, alerts, page views."""
+    from app.analytics import periodic, rollup_outbox, visits
+    from app.common.db import utcnow
+    from app.jobs.registry import SWEEP, register_job, register_periodic
+
+    register_job(app, rollup_outbox.JOB, rollup_outbox.run_rollup_job, every=SWEEP)
+    register_periodic(app, "analytics.sweep", lambda: periodic.sweep(utcnow()), every=24 * 3600)
+    register_periodic(app, "analytics.mood_alerts", lambda: periodic.mood_alerts(utcnow()), every=3600)
+    register_periodic(app, "analytics.visits", visits.flush, every=float(app.config["ANALYTICS_FLUSH_SECONDS"]))
 
 
 def _template_helpers(app) -> None:

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from app.analytics.models import CallCentreMonth
 from app.analytics.periods import Period
+from app.analytics.rollup_models import DailyActivity
+from app.analytics.rollup_reads import split
 from app.common.db import utcnow
 from app.common.errors import DomainError
-from app.community import kinds
-from app.community.models import Topic
 from app.extensions import db
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -133,20 +133,17 @@ class Share:
 def community_share(period: Period) -> Share:
     """Questions and problems posted in the period and now answered/solved, against the call centre's requests
     in the same period (a month partly in the period counts in proportion)."""
-    solved = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Topic)
-            .where(
-                Topic.created_at >= period.since,
-                Topic.created_at < period.until,
-                Topic.is_deleted.is_(False),
-                Topic.type.in_(list(kinds.SOLVED_STATUS)),
-                Topic.status.in_(list(kinds.SOLVED_STATUS.values())),
+    stored, live = split(period)
+    solved = sum(counts["solved"] for counts in live.activity.values()) if live else 0
+    if stored is not None:
+        solved += (
+            db.session.scalar(
+                select(func.coalesce(func.sum(DailyActivity.solved), 0)).where(
+                    DailyActivity.day.between(stored.start, stored.end)
+                )
             )
+            or 0
         )
-        or 0
-    )
     first, last = period.start.strftime("%Y-%m"), period.end.strftime("%Y-%m")
     rows = db.session.execute(
         select(CallCentreMonth.month, CallCentreMonth.requests).where(CallCentreMonth.month.between(first, last))

@@ -10,12 +10,14 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.analytics import rollups
 from app.analytics.labels import source_label
 from app.analytics.models import CsatResponse, DailyVisits
 from app.analytics.periods import Period
-from app.analytics.reports import SOURCE_ORDER, Funnel, _topic_scope
+from app.analytics.reports import SOURCE_ORDER, Funnel
+from app.analytics.rollup_models import DailyActivity
+from app.analytics.rollup_reads import in_scope, split
 from app.community import kinds
-from app.community.models import Topic
 from app.extensions import db
 
 
@@ -53,21 +55,28 @@ def visits_by_source(period: Period) -> dict:
 
 
 def moods_over_time(period: Period, departments=None) -> dict:
-    day = func.date(Topic.created_at)
-    rows = db.session.execute(
-        select(day, Topic.mood, func.count())
-        .where(
-            Topic.created_at >= period.since,
-            Topic.created_at < period.until,
-            Topic.mood.is_not(None),
-            *_topic_scope(departments),
-        )
-        .group_by(day, Topic.mood)
-    )
+    """Topics by mood per day, from the roll-ups (today live)."""
+    stored, live = split(period)
     counts: dict[str, dict[date, float]] = {m: {} for m in kinds.MOODS}
-    for when, mood, count in rows:
-        if mood in counts:
-            counts[mood][_day(when)] = int(count)
+
+    def add(day: date, values: dict) -> None:
+        for mood, column in rollups.MOOD_COLUMNS.items():
+            counts[mood][day] = counts[mood].get(day, 0) + int(values[column] or 0)
+
+    if stored is not None:
+        columns = list(rollups.MOOD_COLUMNS.values())
+        scope = [DailyActivity.day.between(stored.start, stored.end)]
+        if departments is not None:
+            scope.append(DailyActivity.department_id.in_(departments or [-1]))
+        for day, *values in db.session.execute(
+            select(DailyActivity.day, *(func.sum(getattr(DailyActivity, c)) for c in columns))
+            .where(*scope)
+            .group_by(DailyActivity.day)
+        ):
+            add(_day(day), dict(zip(columns, values, strict=True)))
+    for (_category, department, _channel), values in live.activity.items() if live else ():
+        if in_scope(department, departments):
+            add(live.day, values)
     return _time_chart(
         period, {str(kinds.MOOD_LABELS[m]): {d: counts[m].get(d, 0) for d in period.each_day()} for m in kinds.MOODS}
     )
@@ -83,6 +92,20 @@ def csat_trend(period: Period, departments=None) -> dict:
         for when, avg in db.session.execute(select(day, func.avg(CsatResponse.score)).where(*scope).group_by(day))
     }
     return _time_chart(period, {_("Average rating (1–5)"): averages})
+
+
+def nps_trend(buckets) -> dict:
+    """NPS per week or month: one point at the first day of each (satisfaction_reports.nps_trend)."""
+    return {
+        "kind": "time",
+        "x": [_epoch(b.start) for b in buckets],
+        "series": [
+            {
+                "label": _("NPS (−100 to 100)"),
+                "values": [None if b.score is None else round(b.score, 1) for b in buckets],
+            }
+        ],
+    }
 
 
 def funnel_bars(funnel: Funnel) -> dict:
@@ -112,12 +135,15 @@ def response_bars(levels) -> dict:
     }
 
 
-def build(period: Period, departments, funnel: Funnel, levels) -> dict[str, dict]:
-    """Every chart of the dashboard, by the id of its JSON block."""
-    return {
+def build(period: Period, departments, funnel: Funnel, levels, nps_buckets=None) -> dict[str, dict]:
+    """Every chart of the dashboard, by the id of its JSON block (the NPS trend for administrators only)."""
+    built = {
         "chart-visits": visits_by_source(period),
         "chart-funnel": funnel_bars(funnel),
         "chart-moods": moods_over_time(period, departments),
         "chart-response": response_bars(levels),
         "chart-csat": csat_trend(period, departments),
     }
+    if nps_buckets is not None:
+        built["chart-nps"] = nps_trend(nps_buckets)
+    return built

@@ -1,4 +1,5 @@
-"""`flask analytics`: flush counted page views, export the dashboard's tables, purge old raw visits."""
+"""`flask analytics`: flush counted page views, keep the roll-ups (rollup, sweep, rebuild), mood alerts, export
+the dashboard's tables, purge old raw visits. The periodic ones call app/analytics/periodic.py."""
 
 from datetime import date, timedelta
 from pathlib import Path
@@ -7,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import delete
 
-from app.analytics import csv_export, visits
+from app.analytics import csv_export, periodic, rollups, visits
 from app.analytics.models import PageView, VisitorDay
 from app.analytics.periods import Period
 from app.common.db import utcnow
@@ -33,11 +34,43 @@ def flush_command():
 @with_appcontext
 def alerts_command():
     """Check the mood of every category and e-mail the leads about sharp rises of the upset share (once)."""
-    from app.analytics.mood_alerts import check_mood_alerts
+    click.echo(f"{periodic.mood_alerts(utcnow())} mood alerts raised.")
 
-    raised = check_mood_alerts(utcnow())
-    db.session.commit()
-    click.echo(f"{len(raised)} mood alerts raised.")
+
+@analytics_cli.command("rollup")
+@with_appcontext
+def rollup_command():
+    """Rebuild the roll-ups of the days changed since the last run (the rollup outbox)."""
+    click.echo(f"{periodic.rollup_pending()} days rebuilt.")
+
+
+@analytics_cli.command("sweep")
+@with_appcontext
+def sweep_command():
+    """Nightly: the rollup outbox, then yesterday and today rebuilt from the raw rows."""
+    click.echo(f"{periodic.sweep(utcnow())} days rebuilt.")
+
+
+@analytics_cli.command("rebuild")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="first day (default: the first data)")
+@click.option(
+    "--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="last day (default: today, or the last data)"
+)
+@with_appcontext
+def rebuild_command(since, until):
+    """Rebuild the roll-ups from the raw rows, day by day (idempotent)."""
+    span = rollups.data_span()
+    if span is None and not since:
+        click.echo("Nothing to roll up.")
+        return
+    first = since.date() if since else span[0]
+    last = until.date() if until else max(utcnow().date(), span[1] if span else utcnow().date())
+    if last < first:
+        raise click.BadParameter("--until is before --since")
+    days = (last - first).days + 1
+    with click.progressbar(length=days, label="Rolling up", show_pos=True) as bar:
+        periodic.rebuild(first, last, lambda _day: bar.update(1))
+    click.echo(f"{days} days rebuilt ({first.isoformat()} .. {last.isoformat()}).")
 
 
 @analytics_cli.command("export")

@@ -121,6 +121,15 @@ def satisfaction(period: Period, departments=None) -> str:
     return _csv([_("Group"), _("Name"), _("Ratings"), _("Average"), _("Solved"), _("Low (1–2)")], rows)
 
 
+def nps_trend(period: Period, departments=None) -> str:
+    """NPS per week or month (administrators only: NPS is not tied to a department)."""
+    if departments is not None:
+        return _csv([_("Week or month from"), _("Answers"), _("NPS")], [])
+    unit, buckets = satisfaction_reports.nps_trend(period)
+    header = [_("Week from") if unit == "week" else _("Month from"), _("Answers"), _("NPS")]
+    return _csv(header, ((b.start.isoformat(), b.answers, _num(b.score)) for b in buckets))
+
+
 TABLES = {
     "visits-by-day": visits_by_day,
     "visits-by-source": visits_by_source,
@@ -128,4 +137,5 @@ TABLES = {
     "funnel": funnel,
     "service-levels": service_level_rows,
     "satisfaction": satisfaction,
+    "nps-trend": nps_trend,
 }

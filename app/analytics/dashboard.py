@@ -55,6 +55,7 @@ def dashboard():
     levels, people = service_levels.report(period, utcnow(), departments)
     csat, csat_departments, csat_people = satisfaction_reports.csat(period, departments)
     nps = satisfaction_reports.nps(period) if departments is None else None
+    nps_unit, nps_buckets = satisfaction_reports.nps_trend(period) if departments is None else (None, None)
     return render_template(
         "analytics/dashboard.html",
         period=period,
@@ -73,6 +74,8 @@ def dashboard():
         csat_people=csat_people,
         csat_before=satisfaction_reports.csat(previous, departments)[0],
         nps=nps,
+        nps_unit=nps_unit,
+        nps_buckets=nps_buckets,
         change=_change,
         hours_text=_hours_text,
         source_label=source_label,
@@ -82,7 +85,7 @@ def dashboard():
         mood_alerts=mood_alerts.recent_alerts(departments),
         mood_threshold=mood_alerts.mood_alert_threshold(),
         share=call_centre.community_share(period) if departments is None else None,
-        charts=charts.build(period, departments, funnel, levels),
+        charts=charts.build(period, departments, funnel, levels, nps_buckets),
     )
 
 

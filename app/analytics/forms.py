@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    DecimalField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -75,3 +76,24 @@ class CallCentreUploadForm(FlaskForm):
         _l("CSV file: one line per month, like 2026-09,5120"), validators=[FileRequired(_l("Choose a CSV file."))]
     )
     upload = SubmitField(_l("Upload"))
+
+
+class MoodAlertForm(FlaskForm):
+    """The mood-alert threshold (administrators); the service checks the same ranges."""
+
+    points = DecimalField(
+        _l("Alert when the upset share rises by at least (percentage points)"),
+        places=1,
+        validators=[
+            InputRequired(_l("Enter a rise between 1 and 100 percentage points.")),
+            NumberRange(1, 100, _l("Enter a rise between 1 and 100 percentage points.")),
+        ],
+    )
+    min_topics = IntegerField(
+        _l("… with at least this many upset topics in the last 7 days"),
+        validators=[
+            InputRequired(_l("Enter a whole number of topics.")),
+            NumberRange(1, 10_000, _l("Enter between 1 and 10,000 upset topics.")),
+        ],
+    )
+    submit = SubmitField(_l("Save"))

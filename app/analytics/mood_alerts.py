@@ -9,11 +9,12 @@ remembered per category and ISO week, and fires again only after the share has f
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
+from app.analytics import mood_settings
 from app.analytics.models import MoodAlert
+from app.analytics.mood_settings import Threshold
 from app.community import kinds
 from app.community.models import Category, Topic
 from app.extensions import db
@@ -27,17 +28,9 @@ RECENT_DAYS, BASELINE_DAYS = 7, 56
 TOPICS_IN_MAIL = 20
 
 
-@dataclass(frozen=True)
-class Threshold:
-    points: float  # percentage points the upset share must rise by
-    min_topics: int  # upset topics needed in the last 7 days
-
-
 def mood_alert_threshold() -> Threshold:
-    """The administrator's threshold. Read from config for now (MOOD_ALERT_POINTS, MOOD_ALERT_MIN_TOPICS);
-    the only place to change when the settings store lands."""
-    config = current_app.config
-    return Threshold(float(config["MOOD_ALERT_POINTS"]), int(config["MOOD_ALERT_MIN_TOPICS"]))
+    """The administrator's threshold (app/analytics/mood_settings.py: the settings store, else the config)."""
+    return mood_settings.threshold()
 
 
 @dataclass

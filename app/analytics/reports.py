@@ -1,19 +1,19 @@
 """The figures of the analytics dashboard, each for a period and the period before it.
 
-Visits come from the daily roll-up (daily_visits); activity, moods and the deflection funnel from the domain's
-own tables and events, filtered by the departments the viewer may see (None: all of them).
+Visits come from the daily roll-up (daily_visits); activity, moods and the deflection funnel from the roll-ups of
+app/analytics/rollups.py (today's part live), filtered by the departments the viewer may see (None: all of them).
 """
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, distinct, exists, func, select, union
-from sqlalchemy.orm import aliased
+from sqlalchemy import distinct, func, select
 
-from app.analytics import sources
-from app.analytics.models import DailyVisits, Event
+from app.analytics import rollups, sources
+from app.analytics.models import DailyVisits
 from app.analytics.periods import Period
-from app.analytics.services import SUGGESTION_CLICKED, SUGGESTIONS_SHOWN, TOPIC_POSTED
-from app.community.models import Comment, Topic, Vote
+from app.analytics.rollup_models import DailyActivity, DailyFunnel, DailyParticipant
+from app.analytics.rollup_reads import in_scope, split
+from app.community.models import Topic
 from app.extensions import db
 
 
@@ -84,44 +84,65 @@ def _topic_scope(departments):
     return clauses
 
 
-def activity(period: Period, departments=None) -> Activity:
-    scope = _topic_scope(departments)
-    new_topics = (Topic.created_at >= period.since, Topic.created_at < period.until, *scope)
-    by_type = dict(db.session.execute(select(Topic.type, func.count()).where(*new_topics).group_by(Topic.type)).all())
-    moods = dict(
-        db.session.execute(
-            select(Topic.mood, func.count()).where(*new_topics, Topic.mood.is_not(None)).group_by(Topic.mood)
-        ).all()
-    )
-    channels = dict(
-        db.session.execute(select(Topic.channel, func.count()).where(*new_topics).group_by(Topic.channel)).all()
-    )
-    comment_scope = (
-        Comment.created_at >= period.since,
-        Comment.created_at < period.until,
-        Comment.is_deleted.is_(False),
-        *scope,
-    )
-    comments, official = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((Comment.is_official.is_(True), 1), else_=0)), 0))
-        .select_from(Comment)
-        .join(Topic, Topic.id == Comment.topic_id)
-        .where(*comment_scope)
-    ).one()
-    vote_scope = (Vote.created_at >= period.since, Vote.created_at < period.until, *scope)
-    votes = (
-        db.session.scalar(
-            select(func.count()).select_from(Vote).join(Topic, Topic.id == Vote.topic_id).where(*vote_scope)
+def _activity_scope(period: Period, departments) -> list:
+    clauses = [DailyActivity.day.between(period.start, period.end)]
+    if departments is not None:
+        clauses.append(DailyActivity.department_id.in_(departments or [-1]))
+    return clauses
+
+
+def _participants(stored: Period | None, live, departments) -> int:
+    today = {u for d, u in live.participants if in_scope(d, departments)} if live else set()
+    if stored is None:
+        return len(today)
+    scope = [DailyParticipant.day.between(stored.start, stored.end)]
+    if departments is not None:
+        scope.append(DailyParticipant.department_id.in_(departments or [-1]))
+    count = db.session.scalar(select(func.count(distinct(DailyParticipant.user_id))).where(*scope)) or 0
+    if today:
+        seen = set(
+            db.session.scalars(
+                select(DailyParticipant.user_id).where(*scope, DailyParticipant.user_id.in_(today)).distinct()
+            )
         )
-        or 0
+        count += len(today - seen)
+    return int(count)
+
+
+def activity(period: Period, departments=None) -> Activity:
+    """Activity from the roll-ups (app/analytics/rollups.py), today's part live."""
+    stored, live = split(period)
+    totals: dict[str, int] = dict.fromkeys(rollups.COUNT_COLUMNS, 0)
+    channels: dict[str, int] = {}
+    per_channel = []
+    if stored is not None:
+        columns = [func.sum(getattr(DailyActivity, c)) for c in rollups.COUNT_COLUMNS]
+        per_channel = [
+            (channel, dict(zip(rollups.COUNT_COLUMNS, (int(v or 0) for v in values), strict=True)))
+            for channel, *values in db.session.execute(
+                select(DailyActivity.channel, *columns)
+                .where(*_activity_scope(stored, departments))
+                .group_by(DailyActivity.channel)
+            )
+        ]
+    if live is not None:
+        per_channel += [(ch, counts) for (_c, d, ch), counts in live.activity.items() if in_scope(d, departments)]
+    for channel, counts in per_channel:
+        for column in rollups.COUNT_COLUMNS:
+            totals[column] += counts[column]
+        topics = sum(counts[c] for c in rollups.TYPE_COLUMNS.values())
+        channels[channel] = channels.get(channel, 0) + topics
+    by_type = {t: totals[c] for t, c in rollups.TYPE_COLUMNS.items() if totals[c]}
+    moods = {m: totals[c] for m, c in rollups.MOOD_COLUMNS.items() if totals[c]}
+    return Activity(
+        _participants(stored, live, departments),
+        by_type,
+        totals["comments"],
+        totals["official_answers"],
+        totals["votes"],
+        moods,
+        {ch: n for ch, n in channels.items() if n},
     )
-    people = union(
-        select(Topic.author_id.label("user_id")).where(*new_topics),
-        select(Comment.author_id).join(Topic, Topic.id == Comment.topic_id).where(*comment_scope),
-        select(Vote.user_id).join(Topic, Topic.id == Vote.topic_id).where(*vote_scope),
-    ).subquery()
-    participants = db.session.scalar(select(func.count(distinct(people.c.user_id)))) or 0
-    return Activity(participants, by_type, int(comments or 0), int(official or 0), int(votes), moods, channels)
 
 
 @dataclass
@@ -139,38 +160,22 @@ class Funnel:
 
 
 def funnel(period: Period) -> Funnel:
-    recent = (Event.created_at >= period.since, Event.created_at < period.until, Event.draft_id.is_not(None))
-
-    def drafts(name):
-        return select(Event.draft_id).where(*recent, Event.name == name)
-
-    def count(stmt) -> int:
-        return db.session.scalar(select(func.count(distinct(stmt.subquery().c.draft_id)))) or 0
-
-    shown = count(drafts(SUGGESTIONS_SHOWN))
-    clicked = count(drafts(SUGGESTION_CLICKED))
-    # NOT EXISTS, not NOT IN: PostgreSQL turns NOT IN (subquery) into a per-row scan (minutes on a year of data).
-    posted = aliased(Event)
-    deflected = count(
-        drafts(SUGGESTION_CLICKED).where(
-            ~exists().where(
-                posted.draft_id == Event.draft_id,
-                posted.name == TOPIC_POSTED,
-                posted.created_at >= period.since,
-                posted.created_at < period.until,
+    """Ask-form drafts that began in the period and what became of them (roll-ups; today live)."""
+    stored, live = split(period)
+    totals = dict.fromkeys(rollups.FUNNEL_COLUMNS, 0)
+    if stored is not None:
+        row = db.session.execute(
+            select(*(func.coalesce(func.sum(getattr(DailyFunnel, c)), 0) for c in rollups.FUNNEL_COLUMNS)).where(
+                DailyFunnel.day.between(stored.start, stored.end)
             )
-        )
+        ).one()
+        totals = {c: int(v) for c, v in zip(rollups.FUNNEL_COLUMNS, row, strict=True)}
+    for counts in live.funnel.values() if live else ():
+        for column in rollups.FUNNEL_COLUMNS:
+            totals[column] += counts[column]
+    return Funnel(
+        totals["shown"], totals["clicked"], totals["deflected"], totals["posted_after"], totals["posted_total"]
     )
-    posted_after = count(drafts(TOPIC_POSTED).where(Event.draft_id.in_(drafts(SUGGESTIONS_SHOWN))))
-    posted_total = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Event)
-            .where(Event.created_at >= period.since, Event.created_at < period.until, Event.name == TOPIC_POSTED)
-        )
-        or 0
-    )
-    return Funnel(shown, clicked, deflected, posted_after, posted_total)
 
 
 SOURCE_ORDER = (

@@ -1,6 +1,7 @@
 """CSAT and NPS figures for a period: overall, per department and per representative."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 
@@ -93,3 +94,35 @@ def nps(period: Period) -> Nps:
         sum(1 for s in answered if 7 <= s <= 8),
         sum(1 for s in answered if s <= 6),
     )
+
+
+@dataclass
+class NpsBucket:
+    start: date  # first day of the week (Monday) or month, clipped to the period
+    answers: int
+    score: float | None
+
+
+WEEKLY_UP_TO_DAYS = 120  # longer periods are shown per month
+
+
+def nps_trend(period: Period) -> tuple[str, list[NpsBucket]]:
+    """("week" | "month", NPS per week or month of the period, empty ones included); dismissals do not count."""
+    unit = "week" if period.days <= WEEKLY_UP_TO_DAYS else "month"
+
+    def bucket(day: date) -> date:
+        first = day - timedelta(days=day.weekday()) if unit == "week" else day.replace(day=1)
+        return max(first, period.start)
+
+    scores: dict[date, list[int]] = {}
+    for day in period.each_day():
+        scores.setdefault(bucket(day), [])
+    for created_at, score in db.session.execute(
+        select(NpsResponse.created_at, NpsResponse.score).where(
+            NpsResponse.created_at >= period.since,
+            NpsResponse.created_at < period.until,
+            NpsResponse.score.is_not(None),
+        )
+    ):
+        scores[bucket(created_at.date())].append(score)
+    return unit, [NpsBucket(start, len(values), nps_score(values)) for start, values in scores.items()]

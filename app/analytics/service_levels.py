@@ -3,15 +3,17 @@ the department's working hours (median and 90th percentile), the share within th
 backlog and overdue topics now."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import joinedload
 
 from app.analytics.periods import Period
+from app.analytics.rollup_models import TopicService
+from app.analytics.rollup_reads import in_scope, split
+from app.auth.models import User
 from app.community.models import Topic
 from app.extensions import db
-from app.staff import hours, sla
 from app.staff.models import Department, TopicWork
 
 
@@ -52,22 +54,49 @@ class Levels:
         return self.solution_in_target / self.solution_with_target if self.solution_with_target else None
 
 
-def _hours(cal, start: datetime, end: datetime) -> float:
-    return hours.working_time_between(cal, start, end) / timedelta(hours=1)
-
-
-def _add(levels: Levels, work: TopicWork, created_at: datetime, cal, now: datetime) -> None:
+def _add(levels: Levels, work, first_hours: float | None, solution_hours: float | None, now: datetime) -> None:
+    """Count one topic's clock (a TopicWork or its TopicService roll-up) with its times in working hours."""
     levels.topics += 1
-    if work.first_response_at is not None:
-        levels.first_response.append(_hours(cal, created_at, work.first_response_at))
-    if work.first_response_due_at is not None and (work.first_response_at or work.first_response_overdue(now)):
+    if first_hours is not None:
+        levels.first_response.append(first_hours)
+    if work.first_response_due_at is not None and (work.first_response_at or work.first_response_due_at <= now):
         levels.first_with_target += 1
         levels.first_in_target += bool(work.first_response_at and work.first_response_at <= work.first_response_due_at)
-    if work.resolved_at is not None:
-        levels.solution.append(_hours(cal, created_at, work.resolved_at))
-    if work.resolution_due_at is not None and (work.resolved_at or work.resolution_overdue(now)):
+    if solution_hours is not None:
+        levels.solution.append(solution_hours)
+    resolution_late = (
+        not work.waiting_for_customer and work.resolution_due_at is not None and work.resolution_due_at <= now
+    )
+    if work.resolution_due_at is not None and (work.resolved_at or resolution_late):
         levels.solution_with_target += 1
         levels.solution_in_target += bool(work.resolved_at and work.resolved_at <= work.resolution_due_at)
+
+
+_CLOCK = (
+    "department_id",
+    "assignee_id",
+    "first_response_hours",
+    "solution_hours",
+    "first_response_at",
+    "first_response_due_at",
+    "resolved_at",
+    "resolution_due_at",
+    "waiting_for_customer",
+)
+
+
+def _clocks(period: Period, departments) -> list:
+    """The topic_service rows (as plain rows) of topics created in the period: stored ones, today's live."""
+    stored, live = split(period)
+    rows: list = []
+    if stored is not None:
+        scope = [TopicService.day.between(stored.start, stored.end)]
+        if departments is not None:
+            scope.append(TopicService.department_id.in_(departments or [-1]))
+        rows = db.session.execute(select(*(getattr(TopicService, c) for c in _CLOCK)).where(*scope)).all()
+    if live is not None:
+        rows += [SimpleNamespace(**r) for r in live.service if in_scope(r["department_id"], departments)]
+    return rows
 
 
 def report(period: Period, now: datetime, departments=None) -> tuple[list[Levels], list[Levels]]:
@@ -77,21 +106,18 @@ def report(period: Period, now: datetime, departments=None) -> tuple[list[Levels
         scope.append(Topic.department_id.in_(departments or [-1]))
     by_department: dict[int, Levels] = {}
     by_person: dict[int | None, Levels] = {}
-    calendars: dict[int, object] = {}
     names = {d.id: d.name for d in db.session.scalars(select(Department))}
-    rows = db.session.execute(
-        select(TopicWork, Topic.department_id, Topic.created_at)
-        .join(Topic, Topic.id == TopicWork.topic_id)
-        .options(joinedload(TopicWork.assignee))
-        .where(*scope, Topic.created_at >= period.since, Topic.created_at < period.until)
+    clocks = _clocks(period, departments)
+    people = {i for i in {c.assignee_id for c in clocks} if i is not None}
+    person_names = (
+        dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(people))).all()) if people else {}
     )
-    for work, department_id, created_at in rows:
-        if department_id not in calendars:
-            calendars[department_id] = sla.calendar_of(db.session.get(Department, department_id))
-        cal = calendars[department_id]
-        _add(by_department.setdefault(department_id, Levels(names.get(department_id, "?"))), work, created_at, cal, now)
-        person = by_person.setdefault(work.assignee_id, Levels(work.assignee.display_name if work.assignee else ""))
-        _add(person, work, created_at, cal, now)
+    for clock in clocks:
+        first, solution = clock.first_response_hours, clock.solution_hours
+        department = by_department.setdefault(clock.department_id, Levels(names.get(clock.department_id, "?")))
+        _add(department, clock, first, solution, now)
+        person = by_person.setdefault(clock.assignee_id, Levels(person_names.get(clock.assignee_id, "")))
+        _add(person, clock, first, solution, now)
     # Backlog and overdue now, counted by the database (TopicWork.is_overdue as SQL).
     overdue = and_(
         TopicWork.waiting_for_customer.is_(False),

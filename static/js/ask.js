@@ -11,6 +11,9 @@
   var labels = JSON.parse(document.getElementById("ask-labels").textContent);
   var csrf = document.querySelector("meta[name=csrf-token]").getAttribute("content");
   var STORE = "otklik-ask-draft";
+  // The draft id survives only the detour through sign-in (one draft, posted after logging in); any other
+  // restored draft is a new visit and gets a new id, so an earlier deflection is never taken back.
+  var SIGN_IN_DRAFT = "otklik-ask-draft-id";
   var MIN_TITLE = 8, PAUSE_MS = 500;
   var timer = null, lastQuery = null, dismissed = false, requestNo = 0;
 
@@ -28,9 +31,9 @@
   }
 
   function saveDraft() {
-    var data = { draft: draftField.value, fields: {} };
+    var data = { fields: {} };
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === "csrf_token" || el.name === "confirmed") { return; }
+      if (!el.name || el.name === "csrf_token" || el.name === "confirmed" || el.name === "draft_id") { return; }
       if (el.type === "radio" || el.type === "checkbox") {
         if (el.checked) { data.fields[el.name] = el.value; }
       } else if (el.type !== "submit" && el.type !== "button") {
@@ -40,8 +43,17 @@
     try { window.sessionStorage.setItem(STORE, JSON.stringify(data)); } catch (e) { /* storage full or off */ }
   }
 
+  function signInDraft() {
+    try {
+      var id = window.sessionStorage.getItem(SIGN_IN_DRAFT);
+      window.sessionStorage.removeItem(SIGN_IN_DRAFT);
+      return /[?&]resume=1(&|$)/.test(window.location.search) ? id : null;
+    } catch (e) { return null; }
+  }
+
   function restoreDraft(saved) {
     Object.keys(saved.fields || {}).forEach(function (name) {
+      if (name === "draft_id") { return; }  // drafts saved by an older version of this script carried it
       var value = saved.fields[name];
       Array.prototype.forEach.call(form.querySelectorAll("[name='" + name + "']"), function (el) {
         if (el.type === "radio" || el.type === "checkbox") { el.checked = (el.value === value); }
@@ -54,7 +66,7 @@
   var saved = readDraft();
   var hasServerData = Boolean(title.value || body.value);
   if (saved && !hasServerData) { restoreDraft(saved); }
-  if (!draftField.value) { draftField.value = (saved && saved.draft) || newDraftId(); }
+  if (!draftField.value) { draftField.value = signInDraft() || newDraftId(); }
 
   function report(event, extra) {
     var payload = { event: event, draft: draftField.value };
@@ -118,7 +130,11 @@
   });
   form.addEventListener("submit", function () {
     // A visitor is sent to log in or register first: the draft stays until they come back and post.
-    if (form.hasAttribute("data-keep-draft-on-submit")) { saveDraft(); return; }
+    if (form.hasAttribute("data-keep-draft-on-submit")) {
+      saveDraft();
+      try { window.sessionStorage.setItem(SIGN_IN_DRAFT, draftField.value); } catch (e) { /* storage off */ }
+      return;
+    }
     try { window.sessionStorage.removeItem(STORE); } catch (e) { /* ignore */ }
   });
   if (title.value.trim().length >= MIN_TITLE) { lookUp(); }

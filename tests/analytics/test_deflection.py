@@ -103,3 +103,48 @@ def test_each_visit_to_the_ask_form_is_its_own_draft_in_the_funnel(client, auth,
         "Posted a new request after suggestions,1",
         "Posted from the ask form,1",
     ]
+
+
+def test_a_month_like_the_banks_september(app, client, auth, customer, community, make_topic):
+    """The issue's September through the real request paths: 1,386 drafts followed a suggestion and left, 136
+    posted a new request after seeing suggestions. The dashboard and the CSVs show exactly that."""
+    app.config.update(RATELIMIT_EVENTS="100000/minute", RATELIMIT_POST="1000/minute", RATELIMIT_POST_NEW="1000/minute")
+    topic = make_topic(title="Where is my new card", category=community["cards"])
+    for n in range(1386):
+        draft = f"september-went-{n:05d}"
+        assert event(client, "suggestions_shown", draft, count=3).status_code == 201
+        assert event(client, "suggestion_clicked", draft, kind="topic", id=topic.id).status_code == 201
+    auth.login()
+    for n in range(136):
+        draft = f"september-post-{n:05d}"
+        assert event(client, "suggestions_shown", draft, count=2).status_code == 201
+        response = client.post(
+            "/new",
+            {
+                "type": "question",
+                "title": f"My card number {n} was charged twice",
+                "mood": "upset",
+                "body": "It was charged twice yesterday.",
+                "category_id": community["cards"].id,
+                "confirmed": "1",
+                "draft_id": draft,
+            },
+        )
+        assert response.status_code == 302
+    auth.logout()
+    auth.login("admin@test.example")
+    funnel = client.get("/admin/analytics/funnel.csv?period=30").get_data().decode("utf-8-sig").splitlines()
+    assert funnel[1:] == [
+        "Typing produced suggestions,1522",
+        "A suggestion was opened,1386",
+        "Left without posting (deflected),1386",
+        "Posted a new request after suggestions,136",
+        "Posted from the ask form,136",
+    ]
+    page = client.get("/admin/analytics/?period=30").get_data(as_text=True)
+    assert "91 %" in page  # the deflection rate: 1,386 / (1,386 + 136)
+    assert "1386 people went to a suggested topic, 136 posted a new one." in client.get("/admin/").get_data(
+        as_text=True
+    )
+    activity = client.get("/admin/analytics/activity.csv?period=30").get_data().decode("utf-8-sig").splitlines()
+    assert "Questions,137" in activity  # the 136 and the one they were shown

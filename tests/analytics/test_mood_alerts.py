@@ -69,3 +69,44 @@ def test_the_threshold_comes_from_the_settings(app, community, make_topic):
     assert check_mood_alerts(utcnow()) == []  # +50 points: below 95
     app.config.update(MOOD_ALERT_POINTS=40)
     assert len(check_mood_alerts(utcnow())) == 1
+
+
+def test_an_admin_sets_the_threshold_in_a_form(app, client_as, community, make_topic, make_user):
+    """Saved in the settings store (versioned), validated, used by the next check; config until first saved."""
+    from app.branding import store
+    from app.branding.models import Setting
+
+    app.config.update(MOOD_ALERT_POINTS=95, MOOD_ALERT_MIN_TOPICS=1)
+    cards = community["cards"]
+    _topics(make_topic, cards, "satisfied", 10, 20)
+    _topics(make_topic, cards, "upset", 1, 1)
+    _topics(make_topic, cards, "satisfied", 1, 1)
+    admin = client_as(community["admin"])
+    form = admin.get("/admin/analytics/mood-alerts/").get_data(as_text=True)
+    assert 'value="95.0"' in form and 'name="min_topics"' in form
+    assert check_mood_alerts(utcnow()) == []  # +50 points: below 95
+
+    bad = admin.post("/admin/analytics/mood-alerts/", {"points": "250", "min_topics": "0"})
+    assert bad.status_code == 422
+    text = bad.get_data(as_text=True)
+    assert "Enter a rise between 1 and 100 percentage points." in text
+    assert "Enter between 1 and 10,000 upset topics." in text
+    assert admin.post("/admin/analytics/mood-alerts/", {"points": "ten", "min_topics": "2"}).status_code == 422
+    assert db.session.get(Setting, "mood_alerts") is None
+
+    saved = admin.post("/admin/analytics/mood-alerts/", {"points": "40", "min_topics": "1"})
+    assert saved.status_code == 302
+    row = db.session.get(Setting, "mood_alerts")
+    assert (row.value, row.version, row.updated_by_id) == ({"points": 40.0, "min_topics": 1}, 1, community["admin"].id)
+    assert "The mood alert threshold is saved." in admin.get("/admin/analytics/mood-alerts/").get_data(as_text=True)
+    store.forget("mood_alerts")  # the test's app context outlives requests
+    assert len(check_mood_alerts(utcnow())) == 1
+    page = admin.get("/admin/analytics/?period=7").get_data(as_text=True)
+    assert "rises by 40 percentage points or more" in page
+
+    lead = make_user("representative", departments=[community["private"]])
+    assert client_as(lead).get("/admin/analytics/mood-alerts/").status_code == 404
+    assert client_as(lead).post("/admin/analytics/mood-alerts/", {"points": "1", "min_topics": "1"}).status_code == 404
+    assert admin.post_raw("/admin/analytics/mood-alerts/", data={"points": "5", "min_topics": "1"}).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Setting, "mood_alerts").value["points"] == 40.0

@@ -99,3 +99,51 @@ def test_dashboard_and_csv_show_satisfaction(app, client_as, community, make_top
     assert "<strong>+100</strong>NPS: 1 promoters, 0 passives, 0 detractors" in page
     csv = admin.get("/admin/analytics/satisfaction.csv?period=7").get_data().decode("utf-8-sig").splitlines()
     assert "Department,Private clients,1,4.0,1.0,0" in csv and "NPS,,1,100.0,,0" in csv
+
+
+def test_nps_trend_per_week_and_month_on_the_page_and_in_csv(app, client_as, community, make_topic, make_user):
+    """Four customers answer through the page; their answers are then dated into two weeks (and months)."""
+    from datetime import datetime, time, timedelta
+
+    from app.common.db import utcnow
+
+    app.config["RATELIMIT_SIGNIN"] = "60/minute"  # seven people sign in from the test client's one address
+    today = utcnow().date()
+    monday = today - timedelta(days=today.weekday())
+    for n, score in enumerate((10, 9, 3, 8)):
+        person = make_user()
+        make_topic(author=person, title=f"A question of customer {n}", category=community["cards"])
+        assert client_as(person).post("/feedback/recommend", {"score": str(score)}).status_code == 302
+    dismissing = make_user()
+    make_topic(author=dismissing, title="A question of a busy customer", category=community["cards"])
+    client_as(dismissing).post("/feedback/recommend", {"dismiss": "Not now"})
+    answers = db.session.scalars(select(NpsResponse).order_by(NpsResponse.id)).all()
+    earlier = datetime.combine(monday - timedelta(days=14), time(10))
+    for row in answers[:2]:  # 10 and 9: two promoters two weeks ago
+        row.created_at = earlier
+    db.session.commit()
+
+    admin = client_as(community["admin"])
+    page = admin.get("/admin/analytics/?period=30").get_data(as_text=True)
+    assert "NPS by week" in page and 'id="chart-nps"' in page
+    table = page[page.index('id="nps-trend-table"') :]
+    table = table[: table.index("</table>")]
+    assert f'<th scope="row">{monday - timedelta(days=14)}</th><td>2</td><td>+100</td>' in table
+    assert f'<th scope="row">{monday}</th><td>2</td><td>-50</td>' in table  # 3 and 8: one detractor, one passive
+    assert f'<th scope="row">{monday - timedelta(days=7)}</th><td>0</td><td>—</td>' in table
+    csv = admin.get("/admin/analytics/nps-trend.csv?period=30").get_data()
+    assert csv.startswith("\ufeff".encode())
+    lines = csv.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Week from,Answers,NPS"
+    assert f"{monday - timedelta(days=14)},2,100.0" in lines and f"{monday},2,-50.0" in lines
+
+    year = admin.get(f"/admin/analytics/nps-trend.csv?period=custom&from={today - timedelta(days=364)}&to={today}")
+    lines = year.get_data().decode("utf-8-sig").splitlines()
+    assert lines[0] == "Month from,Answers,NPS" and len(lines) in (13, 14)
+    assert sum(int(line.split(",")[1]) for line in lines[1:]) == 4
+
+    lead = make_user("representative", departments=[community["private"]])
+    staff_services.set_department_leads(community["admin"], community["private"], [lead.id])
+    db.session.commit()
+    lead_page = client_as(lead).get("/admin/analytics/?period=30").get_data(as_text=True)
+    assert "NPS by week" not in lead_page

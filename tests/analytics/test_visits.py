@@ -141,7 +141,15 @@ def test_export_and_purge_commands(app, client, runner, tmp_path):
     written = sorted(p.name for p in (tmp_path / "x").iterdir())
     assert written == sorted(
         f"otklik-{n}-{today}-{today}.csv"
-        for n in ("visits-by-day", "visits-by-source", "activity", "funnel", "service-levels", "satisfaction")
+        for n in (
+            "visits-by-day",
+            "visits-by-source",
+            "activity",
+            "funnel",
+            "service-levels",
+            "satisfaction",
+            "nps-trend",
+        )
     )
     assert "Search engines,,1" in (tmp_path / "x" / f"otklik-visits-by-source-{today}-{today}.csv").read_text(
         "utf-8-sig"

@@ -34,7 +34,7 @@ def test_dashboard_charts_period_and_csv(demo, browser_page, tmp_path):
     page = browser_page
     log_in(page, demo.url, "admin@example.com", "demo-password")
     page.goto(demo("/admin/analytics/"))
-    for chart in ("chart-visits", "chart-funnel", "chart-moods", "chart-response", "chart-csat"):
+    for chart in ("chart-visits", "chart-funnel", "chart-moods", "chart-response", "chart-csat", "chart-nps"):
         canvas = f"[data-chart={chart}] canvas"
         expect(page.locator(canvas)).to_be_visible()
         assert page.evaluate(_DRAWN, canvas), f"{chart} is not drawn"

@@ -97,3 +97,42 @@ def test_official_answer_badge_only_on_answered_suggestions(live_server, new_ses
     expect(answered_item.locator(".badge.answered")).to_be_visible()
     expect(answered_item.locator(".badge.answered")).to_have_text("Official answer")
     expect(open_item.locator(".badge.answered")).to_be_hidden()
+
+
+def test_a_restored_draft_gets_a_new_draft_id_so_the_earlier_deflection_stays(live_server, existing_topic, new_session):
+    """Opening a suggestion is a deflection; coming back to /new later restores the text but starts a new draft,
+    so posting it does not take the first deflection back (it used to reuse the stored draft id)."""
+    page = new_session("asker")
+    log_in(page, live_server.url, "asker@test.example", PASSWORD)
+    page.goto(f"{live_server.url}/new")
+    form = page.locator("form#ask-form")
+    form.locator("input[name=title]").press_sequentially("Карта заблокирована после ПИН", delay=30)
+    suggestions = page.locator("#suggestions")
+    expect(suggestions).to_be_visible(timeout=10_000)
+    first_draft = form.locator("input[name=draft_id]").input_value()
+    suggestions.locator(".suggestion-title").first.click()
+    expect(page.locator("h1")).to_have_text(EXISTING)
+
+    page.goto(f"{live_server.url}/new")
+    expect(form.locator("input[name=title]")).to_have_value("Карта заблокирована после ПИН")
+    second_draft = form.locator("input[name=draft_id]").input_value()
+    assert second_draft and second_draft != first_draft
+    expect(suggestions).to_be_visible(timeout=10_000)
+    page.locator("#suggestions-dismiss").click()
+    form.locator("select[name=category_id]").select_option(label="Карты")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Карта заблокирована после ПИН")
+
+    with live_server.app.app_context():
+        from datetime import date
+
+        from app.analytics import reports
+        from app.analytics.periods import Period
+
+        events = {(e.name, e.draft_id) for e in db.session.scalars(select(Event))}
+        funnel = reports.funnel(Period(date.today(), date.today()))
+        db.session.remove()
+    assert ("suggestion_clicked", first_draft) in events
+    assert ("topic_posted", second_draft) in events
+    assert ("topic_posted", first_draft) not in events
+    assert (funnel.drafts_with_suggestions, funnel.deflected, funnel.posted_after_suggestions) == (2, 1, 1)

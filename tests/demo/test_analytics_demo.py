@@ -35,7 +35,7 @@ def test_demo_makes_every_chart_non_empty(app, runner, client_as):
     assert admin.post("/login", {"email": "admin@example.com", "password": "demo-password"}).status_code == 302
     page = admin.get("/admin/analytics/?period=90").get_data(as_text=True)
     charts = _charts(page)
-    assert set(charts) == {"chart-visits", "chart-funnel", "chart-moods", "chart-response", "chart-csat"}
+    assert set(charts) == {"chart-visits", "chart-funnel", "chart-moods", "chart-response", "chart-csat", "chart-nps"}
     for name, chart in charts.items():
         assert any(v for series in chart["series"] for v in series["values"]), name
     assert len(charts["chart-visits"]["series"]) >= 5  # search, social, company site, e-mail, direct ...

@@ -1,0 +1,98 @@
+"""Roll-ups the dashboard reads instead of the domain's tables: per day x category x department x channel
+(activity, moods, solved requests), per day x department x person (who took part), per day x channel (the
+deflection funnel, a draft counted on the day it began), and per topic (response and solution times in working
+hours, computed once). Rebuilt a day at a time from the raw rows by app/analytics/rollups.py."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, Float, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+
+class DailyActivity(db.Model):
+    __tablename__ = "daily_activity"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    questions: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    problems: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    ideas: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    praises: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    satisfied: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    indifferent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    upset: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    solved: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # questions/problems answered/solved
+    comments: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # comments written that day
+    official_answers: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    votes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class DailyParticipant(db.Model):
+    """Someone who posted, commented or voted on a topic of the department that day (distinct counts)."""
+
+    __tablename__ = "daily_participants"
+    __table_args__ = (Index("ix_daily_participants_day_user", "day", "user_id"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class DailyFunnel(db.Model):
+    """Ask-form drafts that began that day: suggestions shown, one opened, left without posting (deflected),
+    posted after suggestions; and topics posted from the ask form that day."""
+
+    __tablename__ = "daily_funnel"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    shown: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    clicked: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    deflected: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    posted_after: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    posted_total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class TopicService(db.Model):
+    """A topic's response clock with its times in the department's working hours, computed once."""
+
+    __tablename__ = "topic_service"
+    __table_args__ = (Index("ix_topic_service_day_department", "day", "department_id"),)
+
+    topic_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    department_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    assignee_id: Mapped[int | None] = mapped_column(Integer)
+    first_response_hours: Mapped[float | None] = mapped_column(Float)
+    solution_hours: Mapped[float | None] = mapped_column(Float)
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime)
+    first_response_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolution_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    waiting_for_customer: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    def first_response_overdue(self, now: datetime) -> bool:
+        return bool(self.first_response_at is None and self.first_response_due_at and self.first_response_due_at <= now)
+
+    def resolution_overdue(self, now: datetime) -> bool:
+        return bool(
+            self.resolved_at is None
+            and not self.waiting_for_customer
+            and self.resolution_due_at
+            and self.resolution_due_at <= now
+        )
+
+
+class RollupOutbox(db.Model):
+    """A day whose roll-ups must be rebuilt: written in the transaction that changed its raw rows, applied after
+    commit (ANALYTICS_ROLLUP=inline) or by a worker / `flask analytics rollup`. Duplicates are fine."""
+
+    __tablename__ = "rollup_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)

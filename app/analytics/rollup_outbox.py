@@ -1,0 +1,151 @@
+"""Keeping the roll-ups current: every flush that adds, changes or deletes a topic, comment, vote, response clock
+or ask-form event writes the days it touches into `rollup_outbox`, in the same transaction; after commit those
+the `analytics.rollup` job is enqueued (ANALYTICS_ROLLUP=inline, the default; app/jobs runs it, never the
+request) or the rows wait for the worker's sweep or `flask analytics rollup` (`deferred`). A rollback discards the rows with everything else.
+
+Why a flush listener rather than a call in each service: the figures depend on the day, category, department
+and channel of rows written by four features (community, staff, analytics, social imports); a forgotten call
+would silently skew the dashboard, and the outbox stays the one source of truth either way.
+"""
+
+import logging
+from datetime import date
+
+from flask import current_app, has_app_context
+from sqlalchemy import delete, event, func, insert, inspect, select, union
+from sqlalchemy.orm import Session
+
+from app.analytics import rollups
+from app.analytics.models import Event
+from app.analytics.rollup_models import RollupOutbox
+from app.common.db import utcnow
+from app.community.models import Comment, Topic, Vote
+from app.extensions import db
+from app.staff.models import TopicWork
+
+log = logging.getLogger(__name__)
+_PENDING = "otklik_rollup_pending"
+BATCH = 200
+_MOVES = ("category_id", "department_id", "channel", "is_deleted")
+_COUNTED = (
+    *_MOVES,
+    "type",
+    "mood",
+    "status",
+    "created_at",
+)  # what a topic's own day counts (not last_activity_at, views...)
+ENABLED = "otklik.rollups"
+
+
+def _day(value) -> date:
+    return (value or utcnow()).date()
+
+
+def _topic_activity_days(session, topic_id: int) -> set[date]:
+    """Days of a topic's comments and votes (they count under the topic's category and department)."""
+    stamps = union(
+        select(Comment.created_at).where(Comment.topic_id == topic_id),
+        select(Vote.created_at).where(Vote.topic_id == topic_id),
+    )
+    return {_day(when) for (when,) in session.execute(stamps)}
+
+
+def _topic_day(session, topic_id: int) -> set[date]:
+    topic = session.get(Topic, topic_id)
+    return {_day(topic.created_at)} if topic is not None else set()
+
+
+def _changed(obj, names) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _event_days(session, ev: Event) -> set[date]:
+    days = {_day(ev.created_at)}
+    if ev.draft_id:  # a draft counts on the day it began: that day's funnel changes too
+        began = session.scalar(select(func.min(Event.created_at)).where(Event.draft_id == ev.draft_id))
+        if began is not None:
+            days.add(began.date())
+    return days
+
+
+def _days_of(session, obj, change: str) -> set[date]:
+    if isinstance(obj, Topic):
+        if change == "dirty" and not _changed(obj, _COUNTED):
+            return set()
+        days = {_day(obj.created_at)} | {_day(w) for w in inspect(obj).attrs.created_at.history.deleted if w}
+        if obj.id is not None and (change == "deleted" or (change == "dirty" and _changed(obj, _MOVES))):
+            days |= _topic_activity_days(session, obj.id)
+        return days
+    if isinstance(obj, Comment | Vote):
+        return {_day(obj.created_at)}
+    if isinstance(obj, TopicWork):
+        topic = obj.topic if "topic" in inspect(obj).dict else None
+        return {_day(topic.created_at)} if topic is not None else _topic_day(session, obj.topic_id)
+    if isinstance(obj, Event) and change == "new":
+        return _event_days(session, obj)
+    return set()
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context, _instances) -> None:
+    if not has_app_context() or ENABLED not in current_app.extensions:
+        return
+    days: set[date] = set()
+    with session.no_autoflush:
+        for change, objects in (("new", session.new), ("dirty", session.dirty), ("deleted", session.deleted)):
+            for obj in objects:
+                if change != "dirty" or session.is_modified(obj, include_collections=False):
+                    days |= _days_of(session, obj, change)
+    queued = session.info.setdefault(_PENDING, set())
+    fresh = days - queued
+    if fresh:
+        now = utcnow()
+        session.connection().execute(insert(RollupOutbox.__table__), [{"day": d, "created_at": now} for d in fresh])
+        queued |= fresh
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending or not has_app_context():
+        return
+    if current_app.config.get("ANALYTICS_ROLLUP", "inline") != "inline":
+        return
+    from app.jobs import queue
+
+    queue.enqueue(JOB)  # never raises; the worker's sweep rebuilds whatever a lost job left
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+JOB = "analytics.rollup"
+JOB_MAX_DAYS = 100  # days rebuilt by one run of the job: the sweep picks up the rest
+
+
+def run_rollup_job() -> int:
+    return drain(max_days=JOB_MAX_DAYS)
+
+
+def drain(max_days: int | None = None) -> int:
+    """Rebuild the days waiting in the outbox, each in its own transaction; returns how many days were rebuilt.
+    A day that fails stays queued for the next drain."""
+    done = 0
+    with Session(db.engine) as session:
+        while max_days is None or done < max_days:
+            day = session.scalar(select(RollupOutbox.day).order_by(RollupOutbox.id).limit(1))
+            if day is None:
+                break
+            last = session.scalar(select(func.max(RollupOutbox.id)).where(RollupOutbox.day == day))
+            rollups.rebuild_day(day, session)
+            session.execute(delete(RollupOutbox).where(RollupOutbox.day == day, RollupOutbox.id <= last))
+            session.commit()
+            done += 1
+    return done
+
+
+def pending_days() -> int:
+    return db.session.scalar(select(func.count(func.distinct(RollupOutbox.day)))) or 0
