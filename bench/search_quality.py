@@ -15,6 +15,7 @@ Prints one JSON line: docs, queries, hit@1, hit@5, mrr@10, p50_ms, p95_ms, backe
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import sys
@@ -36,6 +37,14 @@ def read_jsonl(path: str, limit: int | None = None) -> list[dict]:
                 if limit and len(rows) >= limit:
                     break
     return rows
+
+
+def in_half(query: dict, half: str) -> bool:
+    """A stable split of the queries (by a hash of their id): 'tune' and 'held' never share a query."""
+    if half == "all":
+        return True
+    digest = hashlib.sha1(str(query.get("id", query.get("text"))).encode()).digest()[0]
+    return (digest % 2 == 0) == (half == "tune")
 
 
 def split_query(text: str) -> tuple[str, str]:
@@ -62,24 +71,74 @@ class Scores:
         return {"hit@1": round(self.hit1 / n, 4), "hit@5": round(self.hit5 / n, 4), "mrr@10": round(self.rr / n, 4)}
 
 
-def run_app(corpus: list[dict], queries: list[dict], backend: str) -> dict:
+# Matching by meaning, measured part by part on one load (app config overrides per variant).
+VARIANTS = {
+    "today": {"SEARCH_SEMANTIC": False},
+    "rerank": {"SEARCH_SEMANTIC": True, "SEARCH_SEMANTIC_EXPAND": 0, "SEARCH_SEMANTIC_RERANK": True},
+    "fill": {"SEARCH_SEMANTIC": True, "SEARCH_SEMANTIC_EXPAND": 5, "SEARCH_SEMANTIC_RERANK": False},
+    "expand": {
+        "SEARCH_SEMANTIC": True,
+        "SEARCH_SEMANTIC_EXPAND": 5,
+        "SEARCH_SEMANTIC_EXPAND_MODE": "query",
+        "SEARCH_SEMANTIC_RERANK": False,
+    },
+    "both": {"SEARCH_SEMANTIC": True, "SEARCH_SEMANTIC_EXPAND": 5, "SEARCH_SEMANTIC_RERANK": True},
+    "default": {},
+}
+
+
+SHORT = {
+    "w": "SEARCH_SEMANTIC_WEIGHT",
+    "c": "SEARCH_SEMANTIC_CANDIDATES",
+    "x": "SEARCH_SEMANTIC_EXPAND",
+    "k": "SEARCH_SEMANTIC_RRF_K",
+    "m": "SEARCH_SEMANTIC_MIN_COSINE",
+}
+
+
+def variant_config(name: str) -> dict:
+    """A variant by name, with optional overrides: "rerank@w=0.5@c=15" (w weight, c candidates, x expansion
+    terms, k RRF constant, m expansion floor)."""
+    base, *overrides = name.split("@")
+    config = dict(VARIANTS[base])
+    for item in overrides:
+        key, _, value = item.partition("=")
+        config[SHORT[key]] = float(value)
+    return config
+
+
+def run_app(corpus: list[dict], queries: list[dict], backend: str, variants: list[str] | None = None) -> dict:
+    from app.extensions import db
     from app.search import service
     from app.search.documents import Scope
+    from app.search.semantic import build
 
     with fresh_app(backend) as (app, _):
         id_map, stats = load_topics((row["id"], row.get("title", ""), row.get("body", "")) for row in corpus)
+        started = time.perf_counter()
+        vectors = build.rebuild(db.session)  # what `flask search reindex` does after indexing
+        load = {**stats.as_dict(), "vectors": vectors, "vectors_seconds": round(time.perf_counter() - started, 1)}
         scope = Scope()
+        app.config["SEARCH_SUGGEST_CACHE"] = False  # each variant ranks every query afresh
+        base = dict(app.config)
+        out = {}
         with app.test_request_context("/"):  # url_for in the result presenter
-            service.suggest("warm up the caches", "", scope, limit=K)
-            return _measure(
-                queries,
-                lambda title, body: [
-                    id_map.get(item["id"])
-                    for item in service.suggest(title, body, scope, limit=K)
-                    if item["kind"] == "topic"
-                ],
-                stats.as_dict(),
-            )
+            for name in variants or ["default"]:
+                app.config.update(base)
+                app.config.update(variant_config(name))
+                service.suggest("warm up the caches", "", scope, limit=K)
+                out[name] = _measure(
+                    queries,
+                    lambda title, body: [
+                        id_map.get(item["id"])
+                        for item in service.suggest(title, body, scope, limit=K)
+                        if item["kind"] == "topic"
+                    ],
+                    load,
+                )
+        if len(out) == 1:
+            return next(iter(out.values()))
+        return {"variants": out, "load": load}
 
 
 def run_plain_whoosh(corpus: list[dict], queries: list[dict]) -> dict:
@@ -150,16 +209,27 @@ def main(argv=None) -> int:
     parser.add_argument("--queries", required=True, help="queries-*.jsonl: {id, text, relevant: [...]} per line")
     parser.add_argument("--backend", default="whoosh", choices=("whoosh", "postgres", "plain-whoosh"))
     parser.add_argument("--limit", type=int, default=None, help="use only the first N queries")
+    parser.add_argument(
+        "--variants",
+        default="",
+        help=f"comma-separated, measured on one load: {', '.join(VARIANTS)} (default: the app's settings)",
+    )
+    parser.add_argument(
+        "--half",
+        choices=("all", "tune", "held"),
+        default="all",
+        help="dev queries split in two by a hash of their id: 'tune' to choose settings on, 'held' to report",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line (default: readable text)")
     args = parser.parse_args(argv)
 
     corpus = read_jsonl(args.corpus)
-    queries = read_jsonl(args.queries, args.limit)
+    queries = [q for q in read_jsonl(args.queries, args.limit) if in_half(q, args.half)]
     if args.backend == "plain-whoosh":
         result = run_plain_whoosh(corpus, queries)
     else:
-        result = run_app(corpus, queries, args.backend)
-    line = {"docs": len(corpus), **result, "backend": args.backend}
+        result = run_app(corpus, queries, args.backend, [v for v in args.variants.split(",") if v])
+    line = {"docs": len(corpus), **result, "backend": args.backend, "half": args.half}
     if args.backend != "plain-whoosh":
         line["analyser"] = _analyser_facts()
     if args.json:

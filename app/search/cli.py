@@ -5,9 +5,11 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.search import analysis, outbox
+from app.search import analysis, outbox, suggest_cache
 from app.search.backends import get_backend
 from app.search.documents import get_kind, kinds
+from app.search.semantic import build as semantic_build
+from app.search.semantic import store as semantic_store
 
 search_cli = AppGroup("search", help="Keep the search index in step with the database.")
 BATCH = 500
@@ -37,9 +39,10 @@ def _expected_keys(session: Session) -> set[tuple[str, int]]:
 
 @search_cli.command("reindex")
 def reindex_command():
-    """Rebuild the whole index from the database."""
+    """Rebuild the whole index and the vectors for matching by meaning from the database."""
     backend = get_backend()
     backend.clear()
+    semantic_store.clear()
     with Session(db.engine) as session:
         for kind in kinds():
             ids = list(get_kind(kind).all_ids(session))
@@ -49,6 +52,12 @@ def reindex_command():
                     outbox.apply_kind(session, backend, kind, chunk)
                     bar.update(len(chunk))
     click.echo(f"Indexed {len(backend.keys())} documents.")
+    with Session(db.engine) as session:
+        total = semantic_build.count(session)
+        with click.progressbar(length=2 * total, label="Learning meaning (vectors)") as bar:
+            embedded = semantic_build.rebuild(session, bar.update)
+    suggest_cache.bump()
+    click.echo(f"Vectors for {embedded} documents.")
 
 
 @search_cli.command("verify")
