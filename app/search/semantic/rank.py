@@ -69,9 +69,9 @@ def suggest_hits(backend, query: str, request_text: str, scope: Scope, limit: in
         return backend.search(query, scope, mode="suggest", limit=limit).hits
     terms = analysis.analyse_query(request_text)
     fill = setting("SEARCH_SEMANTIC_EXPAND_MODE") == "fill"
-    extra = expansion(terms, model)
-    if extra and not fill:
-        query = f"{query}\n{' '.join(extra)}"
+    if not fill:
+        extra = expansion(terms, model)
+        query = f"{query}\n{' '.join(extra)}" if extra else query
     rerank = bool(setting("SEARCH_SEMANTIC_RERANK"))
     wanted = max(limit, int(float(setting("SEARCH_SEMANTIC_CANDIDATES")))) if rerank else limit
     hits = backend.search(query, scope, mode="suggest", limit=wanted).hits
@@ -79,8 +79,10 @@ def suggest_hits(backend, query: str, request_text: str, scope: Scope, limit: in
     if query_vec is not None and len(hits) > 1:
         hits = fuse(hits, query_vec)
     hits = hits[:limit]
-    if extra and fill and len(hits) < limit:
-        seen = {(h.kind, h.id) for h in hits}
-        more = backend.search(" ".join(extra), scope, mode="suggest", limit=limit).hits
-        hits += [h for h in more if (h.kind, h.id) not in seen][: limit - len(hits)]
+    if fill and len(hits) < limit:  # the neighbours are looked for only when words found too little
+        extra = expansion(terms, model)
+        if extra:
+            seen = {(h.kind, h.id) for h in hits}
+            more = backend.search(" ".join(extra), scope, mode="suggest", limit=limit).hits
+            hits += [h for h in more if (h.kind, h.id) not in seen][: limit - len(hits)]
     return hits
