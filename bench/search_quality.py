@@ -83,7 +83,7 @@ VARIANTS = {
         "SEARCH_SEMANTIC_RERANK": False,
     },
     "both": {"SEARCH_SEMANTIC": True, "SEARCH_SEMANTIC_EXPAND": 5, "SEARCH_SEMANTIC_RERANK": True},
-    "default": {},
+    "default": {},  # the app's settings: what Otklik does now
 }
 
 

@@ -21,6 +21,7 @@ import random
 import sys
 import threading
 import time
+import uuid
 
 from bench._support import fresh_app, load_topics, ms_summary
 from bench.community_gen import generate, typed_prefixes
@@ -144,15 +145,12 @@ def main(argv=None) -> int:
 
     with fresh_app(args.backend) as (app, _):
         app.config["REDIS_URL"] = args.redis
+        app.config["SEARCH_CACHE_PREFIX"] = f"bench-{uuid.uuid4().hex}"  # entries of this run only
         pool = [(t, b) for _, t, b in generate(args.recurring, seed=args.seed + 7)]
         _, stats = load_topics(corpus(args.docs, args.recurring, args.dup_share, args.seed), batch=1000)
         from app.extensions import db
 
         db.session.commit()
-        if args.redis:
-            import redis
-
-            redis.Redis.from_url(args.redis).flushdb()
         before = scenario(app, pool, args, cache=False)
         after = scenario(app, pool, args, cache=True)
     line = {

@@ -27,7 +27,7 @@ DEFAULTS = {
     "SEARCH_SEMANTIC": True,
     "SEARCH_SEMANTIC_EXPAND": 5,
     "SEARCH_SEMANTIC_EXPAND_MODE": "fill",
-    "SEARCH_SEMANTIC_RERANK": True,
+    "SEARCH_SEMANTIC_RERANK": False,  # measured: lowers hit@5 on qatarliving-semeval (bench/README.md)
     "SEARCH_SEMANTIC_CANDIDATES": 30,
     "SEARCH_SEMANTIC_RRF_K": 60,
     "SEARCH_SEMANTIC_WEIGHT": 1.0,
