@@ -77,6 +77,33 @@ def bump() -> None:
             log.warning("search: could not bump the suggest cache version in Redis (%s)", error)
 
 
+_flights: dict[str, tuple[threading.Event, list]] = {}
+FLIGHT_WAIT_SECONDS = 2.0
+
+
+def _single_flight(key: str, compute: Callable[[], list[Hit]]) -> list[Hit]:
+    """Identical requests that miss at the same moment (customers typing the same recurring question) are
+    ranked once in this process: the others wait for that result (at most FLIGHT_WAIT_SECONDS)."""
+    with _lock:
+        flight = _flights.get(key)
+        leader = flight is None
+        if leader:
+            flight = _flights[key] = (threading.Event(), [])
+    event, result = flight
+    if not leader:
+        if event.wait(FLIGHT_WAIT_SECONDS) and result:
+            return list(result[0])
+        return compute()
+    try:
+        hits = compute()
+        result.append(hits)
+        return hits
+    finally:
+        event.set()
+        with _lock:
+            _flights.pop(key, None)
+
+
 def _key(title: str, body: str, scope: Scope, limit: int, version) -> str:
     meaning = "m" if current_app.config.get("SEARCH_SEMANTIC", True) else "w"
     who = "staff" if scope.is_staff else (f"u{scope.user_id}" if scope.user_id is not None else "anon")
@@ -105,7 +132,7 @@ def cached_hits(title: str, body: str, scope: Scope, limit: int, compute: Callab
         if entry is not None and now - entry[0] < LOCAL_TTL_SECONDS:
             entries.move_to_end(key)
             return list(entry[1])
-    hits = compute()
+    hits = _single_flight(key, compute)
     with _lock:
         entries[key] = (now, list(hits))
         while len(entries) > LOCAL_MAX:
@@ -123,6 +150,6 @@ def _from_redis(client, title, body, scope, limit, compute) -> list[Hit]:
     raw = client.get(key)
     if raw is not None:
         return [Hit(kind=k, id=i, score=s) for k, i, s in json.loads(raw)]
-    hits = compute()
+    hits = _single_flight(key, compute)
     client.set(key, json.dumps([[h.kind, h.id, h.score] for h in hits]), ex=TTL_SECONDS)
     return hits
