@@ -53,19 +53,21 @@ def corpus(n: int, recurring: int, dup_share: float, seed: int):
 def _customer(app, scope, pool, rng, stop_at, times, errors):
     from app.search import service
 
-    with app.test_request_context("/"):
-        while time.monotonic() < stop_at:
-            title, _ = _variant(rng, *rng.choice(pool))
-            for prefix in typed_prefixes(title):
-                if time.monotonic() >= stop_at:
-                    return
-                started = time.perf_counter()
-                try:
+    while time.monotonic() < stop_at:
+        title, _ = _variant(rng, *rng.choice(pool))
+        for prefix in typed_prefixes(title):
+            if time.monotonic() >= stop_at:
+                return
+            started = time.perf_counter()
+            try:
+                # one request context per request, as a server has: its database connection goes back
+                # to the pool at the end
+                with app.test_request_context("/"):
                     service.suggest(prefix, "", scope, limit=5)
-                except Exception as error:  # counted, the run goes on
-                    errors.append(repr(error))
-                times.append(time.perf_counter() - started)
-                time.sleep(rng.uniform(0.8, 1.2))
+            except Exception as error:  # counted, the run goes on
+                errors.append(repr(error))
+            times.append(time.perf_counter() - started)
+            time.sleep(rng.uniform(0.8, 1.2))
 
 
 def _writer(app, author_id, category_id, pool, every, stop_at, written):
@@ -74,18 +76,17 @@ def _writer(app, author_id, category_id, pool, every, stop_at, written):
     from app.search import outbox
 
     rng = random.Random(99)
-    with app.app_context():
-        from app.auth.models import User
+    from app.auth.models import User
 
-        author = db.session.get(User, author_id)
-        while time.monotonic() + every < stop_at:
-            time.sleep(every)
-            title, body = _variant(rng, *rng.choice(pool))
+    while time.monotonic() + every < stop_at:
+        time.sleep(every)
+        title, body = _variant(rng, *rng.choice(pool))
+        with app.app_context():
+            author = db.session.get(User, author_id)
             create_topic(author, "question", title, body or "…", category_id, mood="indifferent")
             db.session.commit()
             outbox.drain()
             written.append(1)
-        db.session.remove()
 
 
 def scenario(app, pool, args, cache: bool) -> dict:
