@@ -59,8 +59,6 @@ class Config:
     RATELIMIT_SIGNIN = os.environ.get("RATELIMIT_SIGNIN", "6/minute;30/hour")  # sign-in attempts per IP
     RATELIMIT_SIGNIN_ACCOUNT = os.environ.get("RATELIMIT_SIGNIN_ACCOUNT", "10/hour")  # per e-mail address, any IP
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5/minute;20/hour")  # per IP
-    RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5/minute;20/hour")  # password reset requests per IP
-    RATELIMIT_RESET_ACCOUNT = os.environ.get("RATELIMIT_RESET_ACCOUNT", "5/hour")  # per e-mail address
     RATELIMIT_POST = os.environ.get("RATELIMIT_POST", "10/minute;120/hour")  # topics and comments per account
     RATELIMIT_POST_NEW = os.environ.get("RATELIMIT_POST_NEW", "3/minute;20/hour")  # the same, for new accounts
     RATELIMIT_UPLOAD = os.environ.get("RATELIMIT_UPLOAD", "20/minute")  # upload requests per account

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -9,7 +10,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.common.policy import ROLES
 
@@ -40,3 +41,15 @@ class UserRoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
     department_ids = SelectMultipleField(_l("Departments"), coerce=int)
     submit = SubmitField(_l("Save"))
+
+
+class SynonymGroupForm(FlaskForm):
+    phrases = StringField(
+        _l("Phrases that mean the same"),
+        validators=[DataRequired(_l('Write at least two phrases separated by "=".')), Length(max=600)],
+    )
+    submit = SubmitField(_l("Add group"))
+
+
+class RemoveSynonymGroupForm(FlaskForm):
+    group = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{10}$")])

@@ -4,11 +4,18 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.admin import services
-from app.admin.forms import ROLE_LABELS, CategoryForm, DepartmentForm, UserRoleForm
+from app.admin import services, synonyms
+from app.admin.forms import (
+    ROLE_LABELS,
+    CategoryForm,
+    DepartmentForm,
+    RemoveSynonymGroupForm,
+    SynonymGroupForm,
+    UserRoleForm,
+)
 from app.analytics import queries as analytics_queries
 from app.auth.models import User
-from app.common.errors import DomainError
+from app.common.errors import DomainError, NotFound
 from app.common.pagination import parse_page
 from app.common.policy import ADMIN, role_required
 from app.community import queries
@@ -115,3 +122,51 @@ def user(user_id: int):
             flash(_("Access of %(name)s saved.", name=item.display_name), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user.html", form=form, item=item), 422 if form.errors else 200
+
+
+def _synonyms_page(form, status: int = 200):
+    groups = [(synonyms.group_id(group), group) for group in synonyms.saved_groups()]
+    return render_template(
+        "admin/synonyms.html",
+        form=form,
+        groups=groups,
+        builtin=synonyms.builtin_pairs(),
+        remove=RemoveSynonymGroupForm(),
+    ), status
+
+
+@bp.route("/synonyms", methods=["GET", "POST"])
+def synonym_groups():
+    """The staff's synonym groups for search: add (this form) and remove (one small form per group)."""
+    form = SynonymGroupForm()
+    if form.validate_on_submit():
+        try:
+            phrases = synonyms.add_group(current_user, form.phrases.data)
+        except DomainError as error:
+            form.phrases.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Synonyms added: %(group)s. Search uses them once the index is updated in the background.",
+                    group=" = ".join(phrases),
+                ),
+                "success",
+            )
+            return redirect(url_for("admin.synonym_groups"))
+    return _synonyms_page(form, 422 if form.errors else 200)
+
+
+@bp.post("/synonyms/remove")
+def remove_synonym_group():
+    form = RemoveSynonymGroupForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        phrases = synonyms.remove_group(current_user, form.group.data)
+    except NotFound as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Synonyms removed: %(group)s.", group=" = ".join(phrases)), "success")
+    return redirect(url_for("admin.synonym_groups"))

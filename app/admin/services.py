@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from app.auth import services as auth_services
 from app.common.errors import DomainError
+from app.common.unique import unique_name
 from app.community.models import Category
 from app.extensions import db
 from app.staff.models import Department
@@ -18,13 +19,7 @@ def _department(department_id) -> Department:
 
 
 def _unique_category_name(name: str, category_id: int | None) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise DomainError(_l("A name is required."), field="name")
-    existing = db.session.scalar(select(Category).where(Category.name == name))
-    if existing is not None and existing.id != category_id:
-        raise DomainError(_l("A category with this name already exists."), field="name")
-    return name
+    return unique_name(Category, name, category_id, _l("A category with this name already exists."))
 
 
 def create_category(name: str, department_id: int, description: str = "", position: int = 0) -> Category:

@@ -19,7 +19,7 @@ from app.community.models import Category, Topic
 from app.extensions import db
 from app.notify import links
 from app.notify.compose import insert_mail
-from app.notify.render import render_mail
+from app.notify.render import render_mails
 from app.staff.access import leads_of
 
 MOOD_ALERT = "mood_alert"
@@ -149,24 +149,21 @@ def _queue_mail(alert: MoodAlert, now: datetime) -> set[str]:
         .limit(TOPICS_IN_MAIL)
     ).all()
     items = [(t, links.public_url("community.topic", topic_id=t.id, slug=t.slug)) for t in topics]
-    rows = []
-    for lead in leads_of(category.department_id):
-        row = render_mail(
-            lead,
-            "mood_alert",
-            links.DIGEST,
-            lambda: _(
-                "More upset customers in %(category)s: %(now)d %% (was %(before)d %%)",
-                category=category.name,
-                now=round(alert.upset_share * 100),
-                before=round(alert.baseline_share * 100),
-            ),
-            category=category,
-            alert=alert,
-            topics=items,
-        )
-        row.update(dedup_key=f"mood:{alert.id}:to:{lead.id}", event=MOOD_ALERT)
-        rows.append(row)
+    rows = render_mails(
+        leads_of(category.department_id),
+        "mood_alert",
+        links.DIGEST,
+        lambda: _(
+            "More upset customers in %(category)s: %(now)d %% (was %(before)d %%)",
+            category=category.name,
+            now=round(alert.upset_share * 100),
+            before=round(alert.baseline_share * 100),
+        ),
+        lambda lead: {"dedup_key": f"mood:{alert.id}:to:{lead.id}", "event": MOOD_ALERT},
+        category=category,
+        alert=alert,
+        topics=items,
+    )
     return insert_mail(db.session, rows) if rows else set()
 
 

@@ -45,29 +45,24 @@ def csat(period: Period, departments=None) -> tuple[Csat, list[Csat], list[Csat]
     if departments is not None:
         scope.append(CsatResponse.department_id.in_(departments or [-1]))
     total = _row("", *db.session.execute(select(*_csat_columns()).where(*scope)).one())
-    per_department = [
-        _row(name or "—", *rest)
-        for name, *rest in db.session.execute(
-            select(Department.name, *_csat_columns())
-            .select_from(CsatResponse)
-            .outerjoin(Department, Department.id == CsatResponse.department_id)
-            .where(*scope)
-            .group_by(Department.name)
-            .order_by(Department.name)
-        )
-    ]
-    per_person = [
-        _row(name or "—", *rest)
-        for name, *rest in db.session.execute(
-            select(User.display_name, *_csat_columns())
-            .select_from(CsatResponse)
-            .outerjoin(User, User.id == CsatResponse.representative_id)
-            .where(*scope)
-            .group_by(User.display_name)
-            .order_by(User.display_name)
-        )
-    ]
+    per_department = _csat_by(Department.name, Department, Department.id == CsatResponse.department_id, scope)
+    per_person = _csat_by(User.display_name, User, User.id == CsatResponse.representative_id, scope)
     return total, per_department, per_person
+
+
+def _csat_by(label, model, joined_on, scope) -> list[Csat]:
+    """CSAT rows grouped by `label` of the joined `model` ("—" where the response has none)."""
+    return [
+        _row(name or "—", *rest)
+        for name, *rest in db.session.execute(
+            select(label, *_csat_columns())
+            .select_from(CsatResponse)
+            .outerjoin(model, joined_on)
+            .where(*scope)
+            .group_by(label)
+            .order_by(label)
+        )
+    ]
 
 
 @dataclass

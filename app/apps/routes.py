@@ -35,6 +35,20 @@ class Refused(DomainError):
     status_code = 403
 
 
+# The settings of each platform: its app secret, and how old a signed launch may be.
+_SECRET = {"VK": "VK_APP_SECRET", "FACEBOOK": "FACEBOOK_APP_SECRET"}
+_MAX_AGE = {"VK": "VK_LAUNCH_MAX_AGE", "FACEBOOK": "FACEBOOK_SIGNED_REQUEST_MAX_AGE"}
+
+
+def _verified_once(verify, signed: str, platform: str) -> dict:
+    """The platform's signed launch data, verified, and accepted only once (a replay is refused).
+    Raises SignatureError."""
+    config = current_app.config
+    data = verify(signed, config[_SECRET[platform]], config[_MAX_AGE[platform]])
+    services.accept_launch_once(signed, config[_MAX_AGE[platform]])
+    return data
+
+
 def _refuse(error: SignatureError):
     raise Refused(error.message)
 
@@ -49,12 +63,8 @@ def open_widget_view(user, channel: str):
 @limiter.limit(ENTRY_LIMIT)
 def vk():
     allow_framing_by(FRAMERS)
-    query = request.query_string.decode("utf-8", "replace")
     try:
-        params = verify_vk_launch_params(
-            query, current_app.config["VK_APP_SECRET"], current_app.config["VK_LAUNCH_MAX_AGE"]
-        )
-        services.accept_launch_once(query, current_app.config["VK_LAUNCH_MAX_AGE"])
+        params = _verified_once(verify_vk_launch_params, request.query_string.decode("utf-8", "replace"), "VK")
     except SignatureError as error:
         _refuse(error)
     user = services.enter_app("vk", params["vk_user_id"])
@@ -63,12 +73,8 @@ def vk():
 
 
 def _facebook_payload() -> dict:
-    signed = request.form.get("signed_request", "")
     try:
-        payload = verify_facebook_signed_request(
-            signed, current_app.config["FACEBOOK_APP_SECRET"], current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"]
-        )
-        services.accept_launch_once(signed, current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"])
+        payload = _verified_once(verify_facebook_signed_request, request.form.get("signed_request", ""), "FACEBOOK")
     except SignatureError as error:
         _refuse(error)
     if not str(payload.get("user_id", "")).isdigit():
@@ -93,12 +99,8 @@ def facebook():
 @csrf.exempt  # signature-gated
 @limiter.limit(ENTRY_LIMIT)
 def facebook_data_deletion():
-    signed = request.form.get("signed_request", "")
     try:
-        payload = verify_facebook_signed_request(
-            signed, current_app.config["FACEBOOK_APP_SECRET"], current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"]
-        )
-        services.accept_launch_once(signed, current_app.config["FACEBOOK_SIGNED_REQUEST_MAX_AGE"])
+        payload = _verified_once(verify_facebook_signed_request, request.form.get("signed_request", ""), "FACEBOOK")
     except SignatureError as error:
         return jsonify(error=str(error.message)), 400
     if not str(payload.get("user_id", "")).isdigit():

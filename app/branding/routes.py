@@ -1,18 +1,7 @@
 """/admin/branding (the form, with a preview), the generated brand stylesheet, brand images, /favicon.ico and
 /apple-touch-icon.png."""
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 

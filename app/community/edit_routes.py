@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.common import sensitive
+from app.common.actions import post_action
 from app.common.errors import DomainError
 from app.common.policy import can
 from app.community import queries, services
@@ -44,21 +45,21 @@ def edit(topic_id: int):
 @login_required
 def hide(topic_id: int):
     topic = _load(topic_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.set_topic_hidden(current_user, topic, not topic.is_hidden)
-    db.session.commit()
-    flash(_("The topic is hidden from customers.") if topic.is_hidden else _("The topic is visible again."), "success")
-    return redirect(url_for("community.topic", topic_id=topic.id, slug=topic.slug))
+    return post_action(
+        ActionForm(),
+        lambda: services.set_topic_hidden(current_user, topic, not topic.is_hidden),
+        lambda: _("The topic is hidden from customers.") if topic.is_hidden else _("The topic is visible again."),
+        url_for("community.topic", topic_id=topic.id, slug=topic.slug),
+    )
 
 
 @bp.route("/t/<int:topic_id>/delete", methods=["POST"])
 @login_required
 def delete(topic_id: int):
     topic = _load(topic_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.delete_topic(current_user, topic)
-    db.session.commit()
-    flash(_("The topic is deleted."), "success")
-    return redirect(url_for("community.home"))
+    return post_action(
+        ActionForm(),
+        lambda: services.delete_topic(current_user, topic),
+        _("The topic is deleted."),
+        url_for("community.home"),
+    )

@@ -5,8 +5,9 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from app.common.db import list_rows
 from app.common.errors import NotFound
-from app.common.policy import can, where
+from app.common.policy import can, visible_rows, where
 from app.community import kinds
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
 from app.extensions import db
@@ -72,25 +73,12 @@ def load_visible_topic(viewer, topic_id) -> Topic:
 
 
 def topic_comments(viewer, topic: Topic) -> list[Comment]:
-    return list(
-        db.session.scalars(
-            select(Comment)
-            .where(Comment.topic_id == topic.id, where(viewer, "view_comment", Comment))
-            .options(joinedload(Comment.author), joinedload(Comment.department))
-            .order_by(Comment.id)
-        )
-    )
+    loads = (Comment.author, Comment.department)
+    return visible_rows(viewer, "view_comment", Comment, Comment.topic_id == topic.id, loads)
 
 
 def status_history(topic: Topic) -> list[StatusChange]:
-    return list(
-        db.session.scalars(
-            select(StatusChange)
-            .where(StatusChange.topic_id == topic.id)
-            .options(joinedload(StatusChange.actor))
-            .order_by(StatusChange.id)
-        )
-    )
+    return list_rows(StatusChange, StatusChange.topic_id == topic.id, loads=(StatusChange.actor,))
 
 
 def has_voted(user, topic: Topic) -> bool:

@@ -150,9 +150,7 @@ def mark_solution(actor, topic: Topic, comment_id) -> Topic:
             _record_status(actor, topic, new_status)
         signals.solution_marked.send(topic, actor=actor, comment=comment)
     topic.last_activity_at = utcnow()
-    search_docs.touch(topic.id)
-    db.session.flush()
-    return topic
+    return _reindexed(topic)
 
 
 def toggle_vote(user, topic: Topic) -> bool:
@@ -238,9 +236,7 @@ def set_topic_hidden(actor, topic: Topic, hidden: bool) -> Topic:
     if not can(actor, "moderate", topic):
         raise Forbidden(_l("Only moderators can hide topics."))
     topic.is_hidden = bool(hidden)
-    search_docs.touch(topic.id)
-    db.session.flush()
-    return topic
+    return _reindexed(topic)
 
 
 def delete_topic(actor, topic: Topic) -> Topic:
@@ -248,6 +244,11 @@ def delete_topic(actor, topic: Topic) -> Topic:
     if not can(actor, "delete_topic", topic):
         raise Forbidden(_l("Only the author or a moderator can delete this topic."))
     topic.is_deleted = True
+    return _reindexed(topic)
+
+
+def _reindexed(topic: Topic) -> Topic:
+    """Flush a change to what the topic's search document holds; the search outbox has it (touch)."""
     search_docs.touch(topic.id)
     db.session.flush()
     return topic

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.common.policy import can
 from app.community.models import Topic
-from app.demo import kb_content
+from app.demo import files
 from app.extensions import db
 from app.kb import services as kb_services
 from app.kb.models import PUBLISHED, Article
@@ -13,11 +13,11 @@ from app.news import services as news_services
 from app.news.models import NewsPost
 
 
-def _promote(author) -> None:
+def _promote(author, promoted: dict) -> None:
     """'Add to FAQ' on the demo question, as the editor does it: the pre-filled draft, its answer edited."""
     topic = db.session.scalar(
         select(Topic)
-        .where(Topic.title == kb_content.PROMOTED["topic_title"], Topic.is_deleted.is_(False))
+        .where(Topic.title == promoted["topic_title"], Topic.is_deleted.is_(False))
         .order_by(Topic.id)
         .limit(1)
     )
@@ -29,7 +29,7 @@ def _promote(author) -> None:
     kb_services.create_article(
         author,
         draft["title"],
-        kb_content.PROMOTED["body"],
+        promoted["body"],
         draft["category_id"],
         department_id=draft["department_id"],
         source_topic_id=draft["source_topic_id"],
@@ -40,21 +40,23 @@ def _promote(author) -> None:
 def load_articles(users: dict, categories: dict) -> None:
     """Published articles in FAQ order (publishing puts each at the end of its category), the promoted topic,
     one draft."""
+    content = files.content()
     existing = set(db.session.scalars(select(Article.title)))
-    for author, category, title, body in kb_content.ARTICLES:
-        if title not in existing:
-            kb_services.create_article(users[author], title, body, categories[category].id, publish=True)
-    _promote(users[kb_content.PROMOTED["author"]])
-    author, category, title, body = kb_content.DRAFT
-    if title not in existing:
-        kb_services.create_article(users[author], title, body, categories[category].id)
+    for article in content.articles:
+        if article.title not in existing:
+            category_id = categories[article.category].id
+            kb_services.create_article(users[article.author], article.title, article.body, category_id, publish=True)
+    _promote(users[content.promoted["author"]], content.promoted)
+    draft = content.draft
+    if draft.title not in existing:
+        kb_services.create_article(users[draft.author], draft.title, draft.body, categories[draft.category].id)
 
 
 def load_news(author) -> None:
     existing = set(db.session.scalars(select(NewsPost.title)))
-    for title, body, pinned in kb_content.NEWS:
-        if title not in existing:
-            news_services.create_news(author, title, body, is_pinned=pinned)
+    for post in files.content().news:
+        if post.title not in existing:
+            news_services.create_news(author, post.title, post.body, is_pinned=post.pinned)
 
 
 def summary() -> str:

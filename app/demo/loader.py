@@ -1,7 +1,7 @@
 """Builds the demo community through the real services; running it twice changes nothing."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -13,7 +13,7 @@ from app.community import services as community_services
 from app.community.models import Category, Topic
 from app.demo import analytics as demo_analytics
 from app.demo import brand as demo_brand
-from app.demo import content, kb_loader
+from app.demo import files, kb_loader
 from app.extensions import db
 from app.staff import access as staff_access
 from app.staff import services as staff_services
@@ -86,16 +86,17 @@ def _backdate(topic: Topic, comments: list, when) -> None:
 
 
 def load_demo() -> str:
-    departments = {key: _department(name, text) for key, (name, text) in content.DEPARTMENTS.items()}
+    content = files.content()
+    departments = {key: _department(d["name"], d["description"]) for key, d in content.departments.items()}
     users = {}
-    for key, (email, name, role, department_keys, can_login) in content.USERS.items():
-        users[key] = _user(email, name, role, can_login)
-        for department_key in department_keys:
+    for key, u in content.users.items():
+        users[key] = _user(u["email"], u["name"], u["role"], u["can_login"])
+        for department_key in u["departments"]:
             if departments[department_key] not in users[key].departments:
                 users[key].departments.append(departments[department_key])
     categories = {
-        key: _category(name, departments[department_key], text, position)
-        for position, (key, (name, department_key, text)) in enumerate(content.CATEGORIES.items())
+        key: _category(c["name"], departments[c["department"]], c["description"], position)
+        for position, (key, c) in enumerate(content.categories.items())
     }
     db.session.flush()
     for key, department in departments.items():
@@ -103,9 +104,10 @@ def load_demo() -> str:
     db.session.flush()
     existing_titles = set(db.session.scalars(select(Topic.title)))
     # A believable history: topics of all types interleaved over the last two months.
-    items = list(content.TOPICS)
+    items = list(content.topics)
     random.Random(1551).shuffle(items)
-    start = utcnow() - timedelta(days=60)
+    # anchored to 07:00 UTC, not to the clock: the same working-hours history whatever the time of day
+    start = datetime.combine(utcnow().date() - timedelta(days=60), time(7))
     step = timedelta(days=60) / max(1, len(items))
     created = []
     for position, item in enumerate(items):

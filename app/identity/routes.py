@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from joserfc.errors import JoseError
 
+from app.common.actions import post_action
 from app.common.errors import DomainError
 from app.extensions import db, limiter
 from app.identity import providers, services
@@ -121,12 +122,12 @@ def account():
 @bp.route("/account/sign-in/<int:identity_id>/unlink", methods=["POST"])
 @login_required
 def unlink(identity_id: int):
-    if not UnlinkForm().validate_on_submit():
-        abort(400)
-    services.unlink_identity(current_user, identity_id)
-    db.session.commit()
-    flash(_("Unlinked."), "success")
-    return redirect(url_for("identity.account"))
+    return post_action(
+        UnlinkForm(),
+        lambda: services.unlink_identity(current_user, identity_id),
+        _("Unlinked."),
+        url_for("identity.account"),
+    )
 
 
 @bp.route("/account/link/confirm", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.common.actions import post_action
 from app.common.errors import DomainError
 from app.common.policy import OFFICIAL_ROLES, role_required
 from app.community import queries as community_queries
@@ -117,12 +118,7 @@ def edit(article_id: int):
 
 def _action(article_id: int, service, message: str):
     article = _load(article_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    service(current_user, article)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(article_url(article))
+    return post_action(ActionForm(), lambda: service(current_user, article), message, article_url(article))
 
 
 @bp.route("/<int:article_id>/publish", methods=["POST"])

@@ -10,8 +10,9 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from app.common.db import list_rows
 from app.common.errors import NotFound
-from app.common.policy import can, where
+from app.common.policy import can, visible_rows
 from app.community.models import Category
 from app.community.search_docs import KIND as TOPIC_KIND
 from app.extensions import db
@@ -98,14 +99,8 @@ def load_visible_article(viewer, article_id) -> Article:
 
 
 def article_comments(viewer, article: Article) -> list[ArticleComment]:
-    return list(
-        db.session.scalars(
-            select(ArticleComment)
-            .where(ArticleComment.article_id == article.id, where(viewer, "view_comment", ArticleComment))
-            .options(joinedload(ArticleComment.author))
-            .order_by(ArticleComment.id)
-        )
-    )
+    criterion = ArticleComment.article_id == article.id
+    return visible_rows(viewer, "view_comment", ArticleComment, criterion, (ArticleComment.author,))
 
 
 def get_comment(comment_id: int) -> ArticleComment | None:
@@ -115,13 +110,9 @@ def get_comment(comment_id: int) -> ArticleComment | None:
 
 
 def revisions(article: Article) -> list[ArticleRevision]:
-    return list(
-        db.session.scalars(
-            select(ArticleRevision)
-            .where(ArticleRevision.article_id == article.id)
-            .options(joinedload(ArticleRevision.author))
-            .order_by(ArticleRevision.number.desc())
-        )
+    criterion = ArticleRevision.article_id == article.id
+    return list_rows(
+        ArticleRevision, criterion, loads=(ArticleRevision.author,), order_by=ArticleRevision.number.desc()
     )
 
 

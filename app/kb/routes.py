@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.common.actions import post_action
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
 from app.common.policy import can
@@ -144,24 +145,21 @@ def _load_comment(comment_id: int):
 @login_required
 def hide_comment(comment_id: int):
     comment = _load_comment(comment_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.set_article_comment_hidden(current_user, comment, not comment.is_hidden)
-    db.session.commit()
-    flash(
-        _("The comment is hidden from customers.") if comment.is_hidden else _("The comment is visible again."),
-        "success",
+    return post_action(
+        ActionForm(),
+        lambda: services.set_article_comment_hidden(current_user, comment, not comment.is_hidden),
+        lambda: _("The comment is hidden from customers.") if comment.is_hidden else _("The comment is visible again."),
+        article_url(comment.article, _anchor=f"c{comment.id}"),
     )
-    return redirect(article_url(comment.article, _anchor=f"c{comment.id}"))
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
 @login_required
 def delete_comment(comment_id: int):
     comment = _load_comment(comment_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.delete_article_comment(current_user, comment)
-    db.session.commit()
-    flash(_("The comment is deleted."), "success")
-    return redirect(article_url(comment.article, _anchor="comments"))
+    return post_action(
+        ActionForm(),
+        lambda: services.delete_article_comment(current_user, comment),
+        _("The comment is deleted."),
+        article_url(comment.article, _anchor="comments"),
+    )

@@ -1,10 +1,11 @@
 """Moderator actions on a topic: close, reopen, move, merge. Moderators and administrators only (404 for others)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app.common.actions import post_action
 from app.common.errors import DomainError
 from app.common.policy import ADMIN, MODERATOR, can, role_required
 from app.community import queries as community_queries
@@ -45,23 +46,23 @@ def _topic_url(topic) -> str:
 @bp.route("/t/<int:topic_id>/close", methods=["POST"])
 def close(topic_id: int):
     topic = _load(topic_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.close_topic(current_user, topic)
-    db.session.commit()
-    flash(_("The topic is closed to new answers."), "success")
-    return redirect(_topic_url(topic))
+    return post_action(
+        ActionForm(),
+        lambda: services.close_topic(current_user, topic),
+        _("The topic is closed to new answers."),
+        _topic_url(topic),
+    )
 
 
 @bp.route("/t/<int:topic_id>/reopen", methods=["POST"])
 def reopen(topic_id: int):
     topic = _load(topic_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.reopen_topic(current_user, topic)
-    db.session.commit()
-    flash(_("The topic is open for answers again."), "success")
-    return redirect(_topic_url(topic))
+    return post_action(
+        ActionForm(),
+        lambda: services.reopen_topic(current_user, topic),
+        _("The topic is open for answers again."),
+        _topic_url(topic),
+    )
 
 
 @bp.route("/t/<int:topic_id>/move", methods=["GET", "POST"])

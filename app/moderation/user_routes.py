@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.auth.models import User
 from app.auth.rules import posting_block_active
+from app.common.actions import post_action
 from app.common.errors import DomainError
 from app.extensions import db
 from app.moderation import queries, services
@@ -62,9 +63,9 @@ def block(user_id: int):
 @bp.route("/u/<int:user_id>/unblock", methods=["POST"])
 def unblock(user_id: int):
     user = _load_user(user_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.unblock_user(current_user, user)
-    db.session.commit()
-    flash(_("%(name)s may post again.", name=user.display_name), "success")
-    return redirect(_profile(user))
+    return post_action(
+        ActionForm(),
+        lambda: services.unblock_user(current_user, user),
+        _("%(name)s may post again.", name=user.display_name),
+        _profile(user),
+    )

@@ -24,7 +24,7 @@ from app.community import kinds
 from app.community.models import Comment, Topic
 from app.notify import links, queries
 from app.notify.models import QUEUED, MailMessage, Subscription
-from app.notify.render import render_mail, topic_thread_id
+from app.notify.render import render_mail, render_mails, topic_thread_id
 from app.notify.sql import insert_ignoring_duplicates
 from app.staff.models import Department
 
@@ -145,30 +145,27 @@ def _new_topic_mails(session, topic: Topic, moved_by=None) -> list[dict]:
     candidates = _department_staff(department, topic, {topic.author_id, moved_by.id if moved_by is not None else None})
     settings = queries.settings_for(session, [m.id for m in candidates])
     key = f"topic:{topic.id}:moved:{department.id}" if moved_by is not None else f"topic:{topic.id}:new"
-    rows = []
-    for member in candidates:
-        if not wants(settings[member.id], NEW_TOPIC):
-            continue
-        row = render_mail(
-            member,
-            "new_topic",
-            links.NEW_TOPICS,
-            lambda: (
-                _("Moved to %(department)s: %(title)s", department=department.name, title=topic.title)
-                if moved_by is not None
-                else _("New in %(department)s: %(title)s", department=department.name, title=topic.title)
-            ),
-            topic=topic,
-            topic_url=_topic_url(topic),
-            moved=moved_by is not None,
-            type_label=kinds.TYPE_LABELS[topic.type],
-            department=department,
-        )
-        row.update(
-            dedup_key=f"{key}:to:{member.id}", event=NEW_TOPIC, thread_id=topic_thread_id(topic.id), topic_id=topic.id
-        )
-        rows.append(row)
-    return rows
+    return render_mails(
+        [m for m in candidates if wants(settings[m.id], NEW_TOPIC)],
+        "new_topic",
+        links.NEW_TOPICS,
+        lambda: (
+            _("Moved to %(department)s: %(title)s", department=department.name, title=topic.title)
+            if moved_by is not None
+            else _("New in %(department)s: %(title)s", department=department.name, title=topic.title)
+        ),
+        lambda member: _topic_keys(topic, f"{key}:to:{member.id}", NEW_TOPIC),
+        topic=topic,
+        topic_url=_topic_url(topic),
+        moved=moved_by is not None,
+        type_label=kinds.TYPE_LABELS[topic.type],
+        department=department,
+    )
+
+
+def _topic_keys(topic: Topic, dedup_key: str, event: str) -> dict:
+    """The outbox keys of a mail about a topic: threaded with the topic's other mails."""
+    return {"dedup_key": dedup_key, "event": event, "thread_id": topic_thread_id(topic.id), "topic_id": topic.id}
 
 
 def _department_staff(department: Department, topic: Topic, skip: set) -> list:
@@ -187,31 +184,20 @@ def _hand_off_mails(
     The note is written for staff: only staff members are candidates, and `still_wanted` checks it again."""
     candidates = _department_staff(to_department, topic, {actor.id if actor is not None else None})
     settings = queries.settings_for(session, [m.id for m in candidates])
-    rows = []
-    for member in candidates:
-        if not wants(settings[member.id], HAND_OFF):
-            continue
-        row = render_mail(
-            member,
-            "hand_off",
-            links.NEW_TOPICS,
-            lambda: _("Handed over to %(department)s: %(title)s", department=to_department.name, title=topic.title),
-            topic=topic,
-            topic_url=_topic_url(topic),
-            type_label=kinds.TYPE_LABELS[topic.type],
-            department=to_department,
-            from_department=from_department,
-            actor=actor,
-            note=note,
-        )
-        row.update(
-            dedup_key=f"topic:{topic.id}:handoff:{assignment.id}:to:{member.id}",
-            event=HAND_OFF,
-            thread_id=topic_thread_id(topic.id),
-            topic_id=topic.id,
-        )
-        rows.append(row)
-    return rows
+    return render_mails(
+        [m for m in candidates if wants(settings[m.id], HAND_OFF)],
+        "hand_off",
+        links.NEW_TOPICS,
+        lambda: _("Handed over to %(department)s: %(title)s", department=to_department.name, title=topic.title),
+        lambda member: _topic_keys(topic, f"topic:{topic.id}:handoff:{assignment.id}:to:{member.id}", HAND_OFF),
+        topic=topic,
+        topic_url=_topic_url(topic),
+        type_label=kinds.TYPE_LABELS[topic.type],
+        department=to_department,
+        from_department=from_department,
+        actor=actor,
+        note=note,
+    )
 
 
 def _activity_event(activity: Activity, comments: list) -> str:

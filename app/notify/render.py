@@ -53,3 +53,15 @@ def render_mail(user, template: str, scope: str, subject: Callable[[], str], **c
         "unsubscribe_url": unsubscribe_url,
         "message_id": new_message_id(),
     }
+
+
+def render_mails(
+    users, template: str, scope: str, subject: Callable[[], str], keys: Callable[[object], dict], **context
+) -> list[dict]:
+    """render_mail() for each user, each row completed with `keys(user)` (dedup_key, event, thread...)."""
+    rows = []
+    for user in users:
+        row = render_mail(user, template, scope, subject, **context)
+        row.update(keys(user))
+        rows.append(row)
+    return rows

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.models import User
+from app.common.actions import post_action
 from app.common.pagination import parse_page
 from app.common.policy import ADMIN, can, role_required
 from app.community.models import Topic
@@ -27,24 +28,24 @@ def _load_visible_topic(topic_id: int) -> Topic:
 @login_required
 def follow(topic_id: int):
     topic = _load_visible_topic(topic_id)
-    if not FollowForm().validate_on_submit():
-        abort(400)
-    services.follow_topic(current_user, topic)
-    db.session.commit()
-    flash(_("You follow this topic: answers and status changes come by e-mail."), "success")
-    return redirect(_topic_url(topic) + "#follow")
+    return post_action(
+        FollowForm(),
+        lambda: services.follow_topic(current_user, topic),
+        _("You follow this topic: answers and status changes come by e-mail."),
+        _topic_url(topic) + "#follow",
+    )
 
 
 @bp.route("/t/<int:topic_id>/unfollow", methods=["POST"])
 @login_required
 def unfollow(topic_id: int):
     topic = _load_visible_topic(topic_id)
-    if not FollowForm().validate_on_submit():
-        abort(400)
-    services.unfollow_topic(current_user, topic)
-    db.session.commit()
-    flash(_("You no longer follow this topic."), "success")
-    return redirect(_topic_url(topic) + "#follow")
+    return post_action(
+        FollowForm(),
+        lambda: services.unfollow_topic(current_user, topic),
+        _("You no longer follow this topic."),
+        _topic_url(topic) + "#follow",
+    )
 
 
 @bp.route("/settings/notifications", methods=["GET", "POST"])

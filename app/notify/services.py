@@ -19,41 +19,25 @@ def subscribe_automatically(user_id: int, topic_id: int, reason: str) -> None:
     """The author on posting a topic, a commenter on commenting. Never overrides an explicit unfollow."""
     if reason not in (AUTHOR, COMMENTER):
         raise ValueError(reason)
-    now = utcnow()
-    insert_ignoring_duplicates(
-        db.session,
-        Subscription.__table__,
-        [
-            {
-                "topic_id": topic_id,
-                "user_id": user_id,
-                "is_following": True,
-                "reason": reason,
-                "created_at": now,
-                "updated_at": now,
-            }
-        ],
-        ["topic_id", "user_id"],
-    )
+    _insert_subscription(user_id, topic_id, True, reason, utcnow())
+
+
+def _insert_subscription(user_id: int, topic_id: int, following: bool, reason: str, now) -> None:
+    """A subscription row unless the user already has one for the topic (which then stays as it is)."""
+    row = {
+        "topic_id": topic_id,
+        "user_id": user_id,
+        "is_following": following,
+        "reason": reason,
+        "created_at": now,
+        "updated_at": now,
+    }
+    insert_ignoring_duplicates(db.session, Subscription.__table__, [row], ["topic_id", "user_id"])
 
 
 def _set_following(user_id: int, topic_id: int, following: bool) -> None:
     now = utcnow()
-    insert_ignoring_duplicates(
-        db.session,
-        Subscription.__table__,
-        [
-            {
-                "topic_id": topic_id,
-                "user_id": user_id,
-                "is_following": following,
-                "reason": MANUAL,
-                "created_at": now,
-                "updated_at": now,
-            }
-        ],
-        ["topic_id", "user_id"],
-    )
+    _insert_subscription(user_id, topic_id, following, MANUAL, now)
     db.session.execute(
         update(Subscription)
         .where(Subscription.topic_id == topic_id, Subscription.user_id == user_id)

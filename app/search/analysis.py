@@ -7,6 +7,7 @@
             the Apertium rus-ukr dictionary when installed (bilingual.py: опалення -> отопление), else a
             Russian cognate the Russian dictionary knows (горіти -> гореть)
          -> apostrophes dropped from terms, stop words dropped (stopwords.py)
+         -> the staff's synonym groups (custom_synonyms.py): a phrase of a group adds the group's term
 
 Language per Cyrillic word: і ї є ґ or an apostrophe → Ukrainian; ы э ъ ё → Russian; otherwise the word
 is looked up in both dictionaries. A word only one dictionary knows goes to that language; a word both
@@ -43,7 +44,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from app.search import translation
+from app.search import custom_synonyms, translation
 from app.search.morphology import known as _known
 from app.search.morphology import lemma as _lemma
 from app.search.morphology import stem_en as _stem_en
@@ -120,48 +121,55 @@ def _parts(raw: str) -> tuple[tuple[str, str], ...]:
         return ((w, _MIXED),)
     w = unicodedata.normalize("NFC", raw.lower())
     w = _STRESS_RE.sub("", w).translate(_APOSTROPHES)
-    out: list[tuple[str, str]] = []
-    for part in w.split("-"):
-        if not part:
-            continue
-        has_cyr = bool(_CYR.search(part))
-        has_lat = bool(_LAT.search(part))
-        if has_cyr and has_lat:  # mixed keyboard layout: convert to the majority script when possible
-            n_cyr = len(_CYR.findall(part))
-            n_lat = len(_LAT.findall(part))
-            conv = part.translate(_LAT2CYR) if n_cyr >= n_lat else part.translate(_CYR2LAT)
-            if not (_CYR.search(conv) and _LAT.search(conv)):
-                part = conv
-                has_cyr, has_lat = n_cyr >= n_lat, n_cyr < n_lat
-        if has_cyr and has_lat or (any(c.isdigit() for c in part) and (has_cyr or has_lat)):
-            out.append((part.replace("'", ""), _MIXED))
-            continue
-        if not has_cyr and not has_lat:
-            if part.isdigit() or any(c.isdigit() for c in part):
-                out.append((part, _NUM))
-            else:  # another script (Greek, CJK, ...): keep the form as is
-                out.append((part.replace("'", ""), _MIXED if len(part) > 1 else _STOP))
-            continue
-        bare = part.replace("'", "")
-        if len(bare) < 2 or part in _STOP_ALL:
-            out.append((part, _STOP))
-            continue
-        if has_lat:
-            out.append((part, _STOP if part in _STOP_EN else _LATIN))
-            continue
-        chars = set(part)
-        if "'" in part or chars & _UK_ONLY:
-            out.append((part, _UK))
-        elif chars & _RU_ONLY or "ё" in raw.lower():
-            out.append((part, _RU))
-        else:
-            ru, uk = _known(part, "ru"), _known(part, "uk")
-            out.append((part, _BOTH if ru and uk else _RU if ru else _UK if uk else _NONE))
+    had_yo = "ё" in raw.lower()
+    out = [_classify(part, had_yo) for part in w.split("-") if part]
     if len(out) > 1 and all(cls in (_LATIN, _STOP) for _, cls in out) and _LAT.search(w):
         joined = "".join(f for f, _ in out).replace("'", "")  # e-mail, wi-fi: also "email", "wifi"
         if joined not in _STOP_ALL:
             out.append((joined, _LATIN))
     return tuple(out)
+
+
+def _one_script(part: str) -> tuple[str, bool, bool]:
+    """The part with a mixed keyboard layout converted to its majority script when that leaves one
+    script, and whether it has Cyrillic / Latin letters."""
+    has_cyr = bool(_CYR.search(part))
+    has_lat = bool(_LAT.search(part))
+    if has_cyr and has_lat:
+        n_cyr = len(_CYR.findall(part))
+        n_lat = len(_LAT.findall(part))
+        conv = part.translate(_LAT2CYR) if n_cyr >= n_lat else part.translate(_CYR2LAT)
+        if not (_CYR.search(conv) and _LAT.search(conv)):
+            return conv, n_cyr >= n_lat, n_cyr < n_lat
+    return part, has_cyr, has_lat
+
+
+def _classify(part: str, had_yo: bool) -> tuple[str, str]:
+    """(form, class) of one hyphen-separated part of a normalised word (`had_yo`: the raw word had ё)."""
+    part, has_cyr, has_lat = _one_script(part)
+    if has_cyr and has_lat or (any(c.isdigit() for c in part) and (has_cyr or has_lat)):
+        return part.replace("'", ""), _MIXED
+    if not has_cyr and not has_lat:
+        if part.isdigit() or any(c.isdigit() for c in part):
+            return part, _NUM
+        # another script (Greek, CJK, ...): keep the form as is
+        return part.replace("'", ""), _MIXED if len(part) > 1 else _STOP
+    bare = part.replace("'", "")
+    if len(bare) < 2 or part in _STOP_ALL:
+        return part, _STOP
+    if has_lat:
+        return part, _STOP if part in _STOP_EN else _LATIN
+    return part, _cyrillic_class(part, had_yo)
+
+
+def _cyrillic_class(part: str, had_yo: bool) -> str:
+    chars = set(part)
+    if "'" in part or chars & _UK_ONLY:
+        return _UK
+    if chars & _RU_ONLY or had_yo:
+        return _RU
+    ru, uk = _known(part, "ru"), _known(part, "uk")
+    return _BOTH if ru and uk else _RU if ru else _UK if uk else _NONE
 
 
 def _terms_for(form: str, cls: str, lang: str | None) -> tuple[str, ...]:
@@ -202,15 +210,21 @@ def reset_translations() -> None:
     """Forget the Ukrainian -> Russian table and the terms made with it (after the dictionary setting
     changes: tests, or a dictionary installed into a running process)."""
     translation.reset()
-    for cached in (_word_terms_in, word_terms, _highlight_terms, fingerprint):
+    for cached in (_word_terms_in, word_terms, _highlight_terms, _builtin_fingerprint):
         cached.cache_clear()
 
 
-@lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """A short digest of what decides a text's terms here: ANALYSER_VERSION and the Ukrainian -> Russian
-    table (which depends on the installed dictionary). An index keeps the one it was built with; when
-    they differ, documents and queries are analysed differently and the index must be rebuilt."""
+    """A short digest of what decides a text's terms here: ANALYSER_VERSION, the Ukrainian -> Russian
+    table (which depends on the installed dictionary) and the staff's synonym groups, if any. An index keeps
+    the one it was built with; when they differ, documents and queries are analysed differently and the
+    index must be rebuilt (after a change of the groups the outbox does it: outbox.enqueue_resync)."""
+    builtin, custom = _builtin_fingerprint(), custom_synonyms.current().digest
+    return hashlib.sha1(f"{builtin}+{custom}".encode()).hexdigest()[:12] if custom else builtin
+
+
+@lru_cache(maxsize=1)
+def _builtin_fingerprint() -> str:
     digest = hashlib.sha1(f"otklik-analyser-{ANALYSER_VERSION}".encode())
     for source, targets in sorted(translation.table().items()):
         digest.update(f"{source}>{','.join(targets)};".encode())
@@ -285,8 +299,9 @@ def _text_lang(parts_per_word: Iterable[tuple[tuple[str, str], ...]]) -> str | N
     return None
 
 
-def analyse_spans(text: str, *, max_words: int | None = None) -> list[tuple[str, int, int]]:
-    """Terms with the span of the word they come from: [(term, start, end), ...]."""
+def analyse_spans(text: str, *, max_words: int | None = None, custom: bool = True) -> list[tuple[str, int, int]]:
+    """Terms with the span of the word they come from: [(term, start, end), ...]. `custom`: with the staff's
+    synonym groups (custom_synonyms.py; a term of a group shares the span of the word it was added to)."""
     if not text:
         return []
     spans = []
@@ -299,7 +314,7 @@ def analyse_spans(text: str, *, max_words: int | None = None) -> list[tuple[str,
     for start, end, parts in spans:
         for term in _word_terms_in(parts, lang):
             out.append((term, start, end))
-    return out
+    return custom_synonyms.expand(out, custom_synonyms.current()) if custom else out
 
 
 @lru_cache(maxsize=300_000)

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.search import analysis, outbox, suggest_cache
+from app.search import analysis, custom_synonyms, outbox, suggest_cache
 from app.search.backends import get_backend
 from app.search.documents import get_kind, kinds
 from app.search.semantic import build as semantic_build
@@ -41,9 +41,9 @@ def _expected_keys(session: Session) -> set[tuple[str, int]]:
 def reindex_command():
     """Rebuild the whole index and the vectors for matching by meaning from the database."""
     backend = get_backend()
-    backend.clear()
-    semantic_store.clear()
-    with Session(db.engine) as session:
+    with Session(db.engine) as session, custom_synonyms.read_with(session):
+        backend.clear()
+        semantic_store.clear()
         for kind in kinds():
             ids = list(get_kind(kind).all_ids(session))
             with click.progressbar(length=len(ids), label=f"Indexing {kind}s") as bar:
@@ -52,7 +52,7 @@ def reindex_command():
                     outbox.apply_kind(session, backend, kind, chunk)
                     bar.update(len(chunk))
     click.echo(f"Indexed {len(backend.keys())} documents.")
-    with Session(db.engine) as session:
+    with Session(db.engine) as session, custom_synonyms.read_with(session):
         total = semantic_build.count(session)
         with click.progressbar(length=2 * total, label="Learning meaning (vectors)") as bar:
             embedded = semantic_build.rebuild(session, bar.update)

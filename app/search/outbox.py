@@ -6,6 +6,11 @@ and applied to the backend after commit. Nothing is lost: rows stay until the ba
   connection, in the same transaction, once per (kind, id) and transaction;
 - after commit, `drain()` applies them (unless SEARCH_SYNC is "deferred": a worker or `flask search sync`);
 - a rollback discards the rows with everything else, so nothing is indexed.
+
+When what decides a document's terms changes (the staff's synonym groups), `enqueue_resync()` writes one
+RESYNC row; the drain that meets it queues every searchable document behind it, then a FINGERPRINT row that
+records the analyser's new fingerprint in the index once everything before it was applied. The work is
+spread over ordinary batches (BATCH documents per transaction), so a crash half way loses nothing.
 """
 
 import logging
@@ -17,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from app.common.db import utcnow
 from app.extensions import db
-from app.search import suggest_cache
+from app.search import custom_synonyms, suggest_cache
 from app.search.backends import get_backend
 from app.search.backends.base import IndexBusy
-from app.search.documents import get_kind
+from app.search.documents import get_kind, kinds
 from app.search.models import SearchOutbox
 from app.search.semantic import build as semantic_build
 
@@ -28,6 +33,8 @@ log = logging.getLogger(__name__)
 
 _PENDING = "otklik_search_pending"
 BATCH = 500
+RESYNC = "_resync"  # every document again, then FINGERPRINT (no registered kind starts with "_")
+FINGERPRINT = "_fingerprint"
 
 
 def enqueue(kind: str, ref_id: int | None, session: Session | None = None) -> None:
@@ -45,6 +52,39 @@ def enqueue(kind: str, ref_id: int | None, session: Session | None = None) -> No
         [{"kind": kind, "ref_id": ref_id, "attempts": 0, "created_at": utcnow()}],
     )
     queued.add((kind, ref_id))
+
+
+def enqueue_resync(session: Session | None = None) -> None:
+    """Queue the re-analysis of every document (the analyser's synonym groups changed), in the current
+    transaction; applied by the drain after commit (or by the worker / `flask search sync` when deferred)."""
+    enqueue(RESYNC, 0, session)
+
+
+def _queue_everything(session: Session) -> None:
+    """RESYNC: a row for every searchable document, then a FINGERPRINT row after them."""
+    for kind in kinds():
+        ids = list(get_kind(kind).all_ids(session))
+        for start in range(0, len(ids), BATCH):
+            rows = [
+                {"kind": kind, "ref_id": i, "attempts": 0, "created_at": utcnow()} for i in ids[start : start + BATCH]
+            ]
+            session.execute(insert(SearchOutbox.__table__), rows)
+    session.execute(
+        insert(SearchOutbox.__table__), [{"kind": FINGERPRINT, "ref_id": 0, "attempts": 0, "created_at": utcnow()}]
+    )
+
+
+def _apply_batch(session: Session, backend, rows) -> None:
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for _, kind, ref_id in rows:
+        by_kind[kind].add(ref_id)
+    markers = [by_kind.pop(marker, None) for marker in (RESYNC, FINGERPRINT)]
+    for kind, ids in by_kind.items():
+        apply_kind(session, backend, kind, sorted(ids))
+    if markers[0]:
+        _queue_everything(session)
+    if markers[1]:
+        backend.record_fingerprint()
 
 
 @event.listens_for(Session, "after_commit")
@@ -70,20 +110,16 @@ def drain(max_rows: int | None = None) -> int:
     Rows the backend could not take (index busy, error) stay for the next drain."""
     backend = get_backend()
     applied = 0
-    with Session(db.engine) as session:
+    with Session(db.engine) as session, custom_synonyms.read_with(session):
         while max_rows is None or applied < max_rows:
             rows = session.execute(
                 select(SearchOutbox.id, SearchOutbox.kind, SearchOutbox.ref_id).order_by(SearchOutbox.id).limit(BATCH)
             ).all()
             if not rows:
                 break
-            by_kind: dict[str, set[int]] = defaultdict(set)
-            for _, kind, ref_id in rows:
-                by_kind[kind].add(ref_id)
             row_ids = [row_id for row_id, _, _ in rows]
             try:
-                for kind, ids in by_kind.items():
-                    apply_kind(session, backend, kind, sorted(ids))
+                _apply_batch(session, backend, rows)
             except IndexBusy:
                 log.info("search: index busy, %d outbox rows left for the next drain", len(rows))
                 break

@@ -58,31 +58,30 @@ def count_published_articles() -> int:
     return db.session.scalar(select(func.count()).select_from(Article).where(published_articles_clause())) or 0
 
 
-def topic_rows(offset: int, limit: int):
-    """(id, title, updated_at, last_activity_at) of public topics by id, streamed in batches."""
+def _rows_by_id(model, columns, where, offset: int, limit: int):
+    """(id, *columns) of the rows `where` allows, by id, streamed in batches."""
     stmt = (
-        select(Topic.id, Topic.title, Topic.updated_at, Topic.last_activity_at)
-        .where(public_topics_clause())
-        .order_by(Topic.id)
+        select(model.id, *columns)
+        .where(where)
+        .order_by(model.id)
         .offset(offset)
         .limit(limit)
         .execution_options(yield_per=STREAM_BATCH)
     )
     return db.session.execute(stmt)
+
+
+def topic_rows(offset: int, limit: int):
+    """(id, title, updated_at, last_activity_at) of public topics by id, streamed in batches."""
+    columns = (Topic.title, Topic.updated_at, Topic.last_activity_at)
+    return _rows_by_id(Topic, columns, public_topics_clause(), offset, limit)
 
 
 def article_rows(offset: int, limit: int):
     """(id, title, edited_at, published_at) of published articles by id."""
     Article = _kb_models().Article
-    stmt = (
-        select(Article.id, Article.title, Article.edited_at, Article.published_at)
-        .where(published_articles_clause())
-        .order_by(Article.id)
-        .offset(offset)
-        .limit(limit)
-        .execution_options(yield_per=STREAM_BATCH)
-    )
-    return db.session.execute(stmt)
+    columns = (Article.title, Article.edited_at, Article.published_at)
+    return _rows_by_id(Article, columns, published_articles_clause(), offset, limit)
 
 
 def _chunk_lastmods(columns, where, order, chunk: int) -> dict[int, tuple]:

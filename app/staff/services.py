@@ -3,7 +3,7 @@ waiting for the customer. Take the actor and plain data, flush, never commit."""
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from app.common import signals
 from app.common.db import utcnow
@@ -12,6 +12,7 @@ from app.common.html import render_markdown
 from app.common.policy import can
 from app.common.sensitive import mask
 from app.common.text import clean_text
+from app.common.unique import unique_name
 from app.community import search_docs as topic_search
 from app.extensions import db
 from app.staff import hours, sla
@@ -23,13 +24,7 @@ MAX_TARGET_HOURS = 2000
 
 
 def _check_unique_name(name: str, department_id: int | None = None) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise DomainError(_l("A name is required."), field="name")
-    existing = db.session.scalar(select(Department).where(Department.name == name))
-    if existing is not None and existing.id != department_id:
-        raise DomainError(_l("A department with this name already exists."), field="name")
-    return name
+    return unique_name(Department, name, department_id, _l("A department with this name already exists."))
 
 
 def create_department(name: str, description: str = "") -> Department:

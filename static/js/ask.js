@@ -69,16 +69,8 @@
   function render(items) {
     list.textContent = "";
     items.forEach(function (item) {
-      var node = template.content.firstElementChild.cloneNode(true);
-      var link = node.querySelector(".suggestion-title");
-      link.href = item.url;
-      link.textContent = item.title;
-      node.querySelector(".badge.type").textContent = labels.types[item.type] || item.kind;
-      var status = node.querySelector(".badge.status");
-      status.textContent = labels.statuses[item.status] || "";
-      status.className = "badge status status-" + (item.status || "none");
-      node.querySelector(".answered").hidden = !item.answered;
-      node.querySelector(".snippet").innerHTML = item.snippet;  // server-escaped, only <mark> inside
+      var filled = window.otklikSuggestionItem(template, item, labels.types[item.type] || item.kind, labels.statuses);
+      var node = filled.node, link = filled.link;
       link.addEventListener("click", function () {
         saveDraft();
         report("suggestion_clicked", { kind: item.kind, id: item.id });

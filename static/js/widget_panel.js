@@ -76,16 +76,8 @@
   function render(items) {
     list.textContent = "";
     items.forEach(function (item) {
-      var node = template.content.firstElementChild.cloneNode(true);
-      var link = node.querySelector(".suggestion-title");
-      link.href = item.url;
-      link.textContent = item.title;
-      node.querySelector(".badge.type").textContent = config.types[item.type] || labels.article;
-      var status = node.querySelector(".badge.status");
-      status.textContent = config.statuses[item.status] || "";
-      status.className = "badge status status-" + (item.status || "none");
-      node.querySelector(".answered").hidden = !item.answered;
-      node.querySelector(".snippet").innerHTML = item.snippet;  // server-escaped, only <mark> inside
+      var filled = window.otklikSuggestionItem(template, item, config.types[item.type] || labels.article, config.statuses);
+      var node = filled.node, link = filled.link;
       if (item.kind === "topic") {
         link.addEventListener("click", function (e) {
           e.preventDefault();

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from app.community.models import Topic
-from app.demo import kb_content
+from app.demo import files
 from app.extensions import db
 from app.kb.models import Article, ArticleRevision
 from app.news.models import NewsPost
@@ -21,8 +21,8 @@ def test_flask_demo_twice_loads_the_community_once(app, runner, client_as):
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, f"{second.output}\n{second.exception!r}"
     assert db_snapshot() == after_first
-    published = len(kb_content.ARTICLES) + 1  # and the promoted topic; plus one draft
-    counts = f"{published + 1} articles ({published} published), {len(kb_content.NEWS)} news posts"
+    published = len(files.content().articles) + 1  # and the promoted topic; plus one draft
+    counts = f"{published + 1} articles ({published} published), {len(files.content().news)} news posts"
     assert first.output.strip().endswith(counts) and second.output == first.output
 
     def count(model, *where) -> int:
@@ -30,7 +30,7 @@ def test_flask_demo_twice_loads_the_community_once(app, runner, client_as):
 
     assert count(Article) == published + 1 and count(Article, Article.status == "published") == published
     assert count(ArticleRevision) == published + 1  # one revision each, written by the KB service
-    assert count(NewsPost) == len(kb_content.NEWS) and count(NewsPost, NewsPost.is_pinned.is_(True)) == 1
+    assert count(NewsPost) == len(files.content().news) and count(NewsPost, NewsPost.is_pinned.is_(True)) == 1
     assert count(SearchOutbox) == 0  # applied to the index after the command's commit
 
     topics = db.session.scalars(select(Topic)).all()

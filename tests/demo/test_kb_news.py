@@ -5,14 +5,14 @@ from sqlalchemy import select
 
 from app.auth import services as auth_services
 from app.community.models import Topic
-from app.demo import kb_content
+from app.demo import files
 from app.extensions import db
 from app.kb.models import Article
 from tests.helpers import page
 
-PUBLISHED_TITLES = [title for _author, _category, title, _body in kb_content.ARTICLES]
-PROMOTED_TITLE = kb_content.PROMOTED["topic_title"]
-DRAFT_TITLE = kb_content.DRAFT[2]
+PUBLISHED_TITLES = [article.title for article in files.content().articles]
+PROMOTED_TITLE = files.content().promoted["topic_title"]
+DRAFT_TITLE = files.content().draft.title
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_the_faq_is_public_in_order_and_the_draft_is_not(demo, client):
     shown = [link.text for link in main.find_all("a")]
 
     assert set(PUBLISHED_TITLES) | {PROMOTED_TITLE} <= set(shown)
-    cards = [title for _author, category, title, _body in kb_content.ARTICLES if category == "cards"]
+    cards = [article.title for article in files.content().articles if article.category == "cards"]
     assert [title for title in shown if title in cards] == cards  # FAQ order, as written
     assert DRAFT_TITLE not in client.get("/kb/").get_data(as_text=True)
     draft = _article(DRAFT_TITLE)
@@ -61,8 +61,8 @@ def test_the_promoted_topic_and_its_article_link_both_ways(demo, client):
 
 
 def test_the_pinned_news_is_on_the_home_page(demo, client):
-    pinned = [title for title, _body, is_pinned in kb_content.NEWS if is_pinned]
-    others = [title for title, _body, is_pinned in kb_content.NEWS if not is_pinned]
+    pinned = [post.title for post in files.content().news if post.pinned]
+    others = [post.title for post in files.content().news if not post.pinned]
     assert len(pinned) == 1 and len(others) >= 1
 
     block = page(client.get("/")).find("section", class_="pinned-news")

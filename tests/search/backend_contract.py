@@ -335,6 +335,21 @@ def test_misspelt_words_are_corrected(corpus):
     assert keys_of(corpus.search("paymnets declined", ANONYMOUS))[:1] == [("topic", 3)]
 
 
+def test_every_backend_plans_a_query_alike(corpus):
+    """The shared planning (app/search/planning.py): the same terms, corrections and weights' order."""
+    plan = corpus.plan("подтвирждения кода paymnets zzzzqqqq")
+    planned = {t.term: t.variants for t in plan.terms}
+    assert planned["код"] == [("код", 1.0)]  # a known word as typed
+    assert [v for v, _ in planned["paymnet"]] == ["payment"]  # a typo: its correction, weighted lower
+    assert planned["paymnet"][0][1] == pytest.approx(0.8)
+    assert "zzzzqqqq" not in planned  # nothing to find
+    assert all(t.weight > 0 for t in plan.terms) and plan.n_docs == len(CORPUS)
+    assert corpus.plan("и в, а") is None and corpus.plan("") is None
+    numbers = " ".join(str(n) for n in range(100, 130))
+    request = corpus.plan(f"ипотека ставка {numbers}", mode="suggest")  # a whole request: numbers dropped
+    assert {t.term for t in request.terms} == {"ипотека", "ставка"}
+
+
 def test_spelling_suggestion(corpus):
     suggestion = corpus.spelling_suggestion("подтвирждения кода")
     assert suggestion is not None and "подтвержден" in suggestion and "кода" in suggestion

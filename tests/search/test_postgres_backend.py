@@ -13,8 +13,9 @@ from sqlalchemy import create_engine, inspect, text
 
 from app.extensions import db
 from app.search import pg_models
-from app.search.backends import postgres_backend
-from app.search.backends.postgres_backend import PostgresBackend, tsquery_or, tsvector_literal
+from app.search.backends import pg_ranking
+from app.search.backends.pg_lexemes import tsquery_or, tsvector_literal
+from app.search.backends.postgres_backend import PostgresBackend
 from app.search.documents import Scope
 from tests.search.backend_contract import *  # noqa: F403  (the shared behaviour tests)
 from tests.search.backend_contract import CORPUS, doc, keys_of
@@ -162,17 +163,17 @@ def test_candidates_come_from_the_rarest_terms(backend, monkeypatch):
             doc(id=101, title="Another chargeback", body="nothing else"),
         ]
     )
-    monkeypatch.setattr(postgres_backend, "CANDIDATE_BUDGET", 5)
+    monkeypatch.setattr(pg_ranking, "CANDIDATE_BUDGET", 5)
     result = backend.search("common chargeback", Scope(), mode="suggest")
     assert set(keys_of(result)) == {("topic", 100), ("topic", 101)} and result.total == 2
     assert keys_of(result)[0] == ("topic", 100)  # both words
-    monkeypatch.setattr(postgres_backend, "CANDIDATE_BUDGET", 10_000)
+    monkeypatch.setattr(pg_ranking, "CANDIDATE_BUDGET", 10_000)
     assert backend.search("common chargeback", Scope(), mode="suggest").total == 22
 
 
 def test_a_very_common_word_ranks_the_most_popular_candidates(backend, monkeypatch):
     backend.upsert([doc(id=i, title=f"Card topic {i}", body="card", popularity=float(i)) for i in range(1, 31)])
-    monkeypatch.setattr(postgres_backend, "MAX_CANDIDATES", 10)
+    monkeypatch.setattr(pg_ranking, "MAX_CANDIDATES", 10)
     result = backend.search("card", Scope(), limit=20)
     assert result.total == 30  # the count stays exact
     assert {ref_id for _, ref_id in keys_of(result)} == set(range(21, 31))

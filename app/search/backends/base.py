@@ -2,8 +2,11 @@
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 
+from app.search import planning
 from app.search.documents import Filters, Scope, SearchDoc, SearchResult
+from app.search.planning import PlanRules, QueryPlan, Restrictions, TermIndex
 
 
 class IndexBusy(Exception):
@@ -21,7 +24,8 @@ class SearchBackend(ABC):
     def delete(self, keys: Sequence[tuple[str, int]]) -> None:
         """Remove documents; unknown keys are ignored. May raise IndexBusy."""
 
-    @abstractmethod
+    rules: PlanRules  # the backend's tuning of the shared query planning
+
     def search(
         self,
         query: str,
@@ -34,7 +38,35 @@ class SearchBackend(ABC):
     ) -> SearchResult:
         """Ranked hits the scope may see. mode "suggest" ranks by similarity to a whole request
         (title and body of a new topic); mode "search" is the search page (all words matter more).
-        Never raises on any user text: the query is analysed, never parsed as a query language."""
+        Never raises on any user text: the query is analysed, never parsed as a query language.
+        Every backend plans the query alike (app/search/planning.py) and executes the plan its own way."""
+        limit, offset = max(int(limit), 0), max(int(offset), 0)
+        if limit == 0 or not isinstance(query, str):
+            return SearchResult()
+        restrict = planning.restrictions(scope, filters)
+        with self._reading() as view:
+            plan = planning.plan_query(query, mode, view, self.rules)
+            if plan is None:
+                return SearchResult()
+            return self._execute(view, plan, restrict, mode, limit, offset)
+
+    def plan(self, query: str, mode: str = "search") -> QueryPlan | None:
+        """The plan search() executes for the query (terms, weights, corrections); None when nothing in it
+        can match."""
+        if not isinstance(query, str):
+            return None
+        with self._reading() as view:
+            return planning.plan_query(query, mode, view, self.rules)
+
+    @abstractmethod
+    def _reading(self) -> AbstractContextManager[TermIndex]:
+        """One consistent view of the index for the duration of a query (a searcher, a connection)."""
+
+    @abstractmethod
+    def _execute(
+        self, view: TermIndex, plan: QueryPlan, restrict: Restrictions, mode: str, limit: int, offset: int
+    ) -> SearchResult:
+        """The page [offset, offset + limit) of the plan's hits within the restrictions, and their total."""
 
     @abstractmethod
     def spelling_suggestion(self, query: str) -> str | None:
@@ -52,6 +84,10 @@ class SearchBackend(ABC):
     def indexed_fingerprint(self) -> str | None:
         """analysis.fingerprint() of the analyser the index was built with (recorded by clear() and by the
         first write to an index without one); None when nothing is recorded."""
+
+    @abstractmethod
+    def record_fingerprint(self) -> None:
+        """Record the current analysis.fingerprint() (after every document was re-analysed with it)."""
 
     def close(self) -> None:  # noqa: B027 (optional hook: most backends hold nothing to release)
         """Release files or connections."""

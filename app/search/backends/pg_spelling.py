@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from app.search import analysis, typos
+from app.search import analysis, planning, typos
 from app.search.backends.pg_lexemes import text_array, usable
 
 MAX_CORRECTIONS = 8  # unknown query terms corrected per query
@@ -82,32 +82,16 @@ def spelling_suggestion(engine, query: str, trigrams_available) -> str | None:
     spans = [s for s in analysis.analyse_spans(query, max_words=64) if usable(s[0])]
     if not spans:
         return None
-    by_word: dict[tuple[int, int], list[str]] = {}
-    for term, start, end in spans:
-        by_word.setdefault((start, end), []).append(term)
     with engine().connect() as conn:
         known = doc_counts(conn, list({t for t, _, _ in spans}))
+        words = planning.unknown_words(query, spans, known.__contains__)
         unknown: dict[str, str] = {}
-        for (start, end), terms in by_word.items():
-            if not any(t in known for t in terms):
-                for t in terms:
-                    unknown.setdefault(t, query[start:end])
+        for word in words:
+            for t in word.terms:
+                unknown.setdefault(t, word.raw)
         fixes = corrections(conn, unknown, trigrams_available) if unknown else {}
-    replacements = []
-    for (start, end), terms in sorted(by_word.items()):
-        if any(t in known for t in terms):
-            continue
-        fix = next((fixes[t][0] for t in terms if t in fixes), None)
-        if fix is not None:
-            replacements.append((start, end, _display(query[start:end], terms[0], fix)))
-    return analysis.replace_words(query, replacements)
-
-
-def _display(raw: str, term: str, fixed: str) -> str:
-    """The corrected word to show (as in the Whoosh backend): when the term is a stem of the raw word
-    (English), the same correction applied to the raw word ("aplication": stem "aplic" -> "applic" ->
-    "application"); otherwise the corrected term itself."""
-    low = raw.lower()
-    if low.startswith(term) and len(low) > len(term):
-        return fixed + low[len(term) :]
-    return fixed
+    shown = []
+    for word in words:
+        fix = next((fixes[t][0] for t in word.terms if t in fixes), None)
+        shown.append(planning.shown_correction(word.raw, word.terms[0], fix) if fix is not None else None)
+    return planning.did_you_mean(query, words, shown)

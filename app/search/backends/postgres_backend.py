@@ -6,17 +6,14 @@ backend; PostgreSQL only stores and matches the resulting terms:
 - `search_documents.tsv` is built from the analysed terms themselves (tsvector input text: each term one
   lexeme with its positions, weight A title, B official answers, C body). PostgreSQL's parser never
   re-splits a term (to_tsvector('simple', 'wi-fi') would give three lexemes) and no dictionary runs;
-- queries are tsquery values built from analysed terms, each quoted as a lexeme (`'term'`) and passed as a
-  bind parameter: user text never reaches a query parser or the SQL text;
-- ranking is BM25F: per query term, its presence in the title and the answers and its frequency in the
-  body (read with ts_rank, see `_term_score_sql`), each normalised by its field's length, weighted, summed
-  and saturated; inverse document frequencies come from the `search_terms` vocabulary, which every write
-  keeps exact. A small popularity boost, the kind's rank_boost, and in mode "search" the documents with
-  every query term first. ts_rank / ts_rank_cd alone know no idf: "card" would weigh as much as
-  "chargeback" (measured: clearly worse on the benchmark sets);
-- only a bounded candidate set is ranked: the GIN index finds the documents containing the rarest query
-  terms (while their document counts fit in CANDIDATE_BUDGET), and each candidate's tsvector is
-  detoasted once for all the term tests;
+- queries are planned by app/search/planning.py, as in the Whoosh backend (terms, weights, typo
+  corrections, filters), and executed as tsquery values built from analysed terms, each quoted as a
+  lexeme (`'term'`) and passed as a bind parameter: user text never reaches a query parser or the SQL text;
+- ranking is BM25F in SQL (pg_ranking.py): per query term, its presence in the title and the answers and
+  its frequency in the body, each normalised by its field's length, weighted, summed and saturated;
+  inverse document frequencies come from the `search_terms` vocabulary, which every write keeps exact.
+  ts_rank / ts_rank_cd alone know no idf: "card" would weigh as much as "chargeback" (measured: clearly
+  worse on the benchmark sets). Only a bounded candidate set is ranked (pg_ranking.candidate_query);
 - query words unknown to the index are corrected against the vocabulary (pg_trgm candidates, then the
   analyser's edit-distance rule), which also gives `spelling_suggestion` (pg_spelling.py); tsvector and
   tsquery text is built in pg_lexemes.py.
@@ -28,96 +25,52 @@ outbox drain calls them after the application's commit, and they commit on their
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
-from app.search import analysis, documents
-from app.search.backends import pg_spelling
+from app.search import analysis
+from app.search.backends import pg_ranking, pg_spelling
 from app.search.backends.base import SearchBackend
-from app.search.backends.pg_lexemes import (
-    int_array,
-    lexeme,
-    text_array,
-    tsquery_all,
-    tsquery_or,
-    tsvector_literal,
-    usable,
-)
-from app.search.documents import PRIVATE, PUBLIC, Filters, Hit, Scope, SearchDoc, SearchResult
+from app.search.backends.pg_lexemes import int_array, text_array, tsvector_literal, usable
+from app.search.documents import PUBLIC, Hit, SearchDoc, SearchResult
 from app.search.pg_models import SearchDocument, SearchMeta, SearchTerm  # noqa: F401  (the tables it uses)
 
 log = logging.getLogger(__name__)
 
-# ---------------------------------------------------------------- ranking (tuned on bench/search_quality)
-K1 = 2.0  # BM25 saturation
-B = 0.75  # length normalisation of answers and body
-TITLE_B = 0.75  # length normalisation of the title
-FIELD_WEIGHTS = {"A": 2.5, "B": 1.5, "C": 1.0}  # title, official answers, body
-PHRASE_WEIGHT = 0.3  # bonus (x the rarer term's weight) where two consecutive query terms are adjacent
-MAX_PHRASES = 8  # consecutive query-term pairs checked (the first ones: the title)
-POPULARITY_BOOST = 0.03  # score x (1 + POPULARITY_BOOST x ln(1 + popularity))
-ANSWERED_BOOST = 0.05  # score x (1 + ANSWERED_BOOST) when the item has an official answer
-CORRECTED_WEIGHT = 0.8  # a correction counts a little less than a word as typed
-SUGGEST_MAX_TERMS = 160  # analysed terms read from a suggest request (title twice + body)
-SUGGEST_TERMS = 40  # of which the most informative are queried
-SEARCH_MAX_TERMS = 32
-COMMON_DF = 1.0  # suggest: drop terms in more than this share of documents (1.0: keep all)
-IDF_POWER_SHORT = 0.7  # idf ** power: flatter for short queries (see _idf_power)
-SHORT_QUERY, LONG_QUERY = 8, 24  # distinct analysed query terms
-
-# ---------------------------------------------------------------- cost bounds
-CANDIDATE_BUDGET = 1000  # documents the candidate query aims at (see _candidate_query)
-MAX_CANDIDATES = 1000  # never rank more (the most popular of them), whatever the query
 STATS_TTL = 30.0  # seconds the document count and average lengths are cached per process
 
-_WEIGHT_OF_FIELD = (("title", "A"), ("answers", "B"), ("body", "C"))
-_ZETA2 = 1.64493406685  # sum of 1/j^2: ts_rank's normalising constant
 
+class _Terms:
+    """The index as query planning sees it (planning.TermIndex), on one connection."""
 
-def _idf(n_docs: int, df: int, power: float = 1.0) -> float:
-    return max(math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)), 0.01) ** power
+    def __init__(self, backend: PostgresBackend, conn) -> None:
+        self.backend, self.conn = backend, conn
+        self.stats: tuple[int, float, float] = (0, 1.0, 1.0)
 
+    def document_count(self) -> int:
+        self.stats = self.backend._collection_stats(self.conn)
+        return self.stats[0]
 
-def _idf_power(distinct_terms: int) -> float:
-    """Short queries: a flatter idf (every word of "card not arrived" matters, common or not); long
-    requests: the plain idf, so that their many incidental words give way to the rare telling ones.
-    A ramp from IDF_POWER_SHORT at SHORT_QUERY terms to 1 at LONG_QUERY terms."""
-    if distinct_terms <= SHORT_QUERY:
-        return IDF_POWER_SHORT
-    if distinct_terms >= LONG_QUERY:
-        return 1.0
-    return IDF_POWER_SHORT + (1.0 - IDF_POWER_SHORT) * (distinct_terms - SHORT_QUERY) / (LONG_QUERY - SHORT_QUERY)
+    def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
+        return pg_spelling.doc_counts(self.conn, terms)
 
+    def knows(self, term: str, df: int) -> bool:
+        return df > 0  # the vocabulary is exact: every write keeps it
 
-@dataclass
-class _Group:
-    """One query term: the lexemes that satisfy it (the term, or the correction of a misspelt word)."""
-
-    lexemes: list[str]
-    weight: float
-    df: int
-
-
-@dataclass
-class _Plan:
-    weights: dict[str, float]  # lexeme -> query weight (query frequency x idf)
-    groups: list[_Group]
-    phrases: list[tuple[str, str]]  # consecutive query terms, rewarded where adjacent in a document
-    n_docs: int
-    avg_title: float  # average title length (terms)
-    avg_rest: float  # average length of answers + body
+    def corrections(self, unknown: dict[str, str]) -> dict[str, tuple[str, int]]:
+        return pg_spelling.corrections(self.conn, unknown, self.backend._ensure_trgm)
 
 
 class PostgresBackend(SearchBackend):
     name = "postgres"
+    rules = pg_ranking.RULES
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -191,7 +144,7 @@ class PostgresBackend(SearchBackend):
                     "body_terms": " ".join(fields["body"]),
                     "term_count": sum(len(terms) for terms in fields.values()),
                     "title_term_count": len(fields["title"]),
-                    "tsv": tsvector_literal([(fields[name], weight) for name, weight in _WEIGHT_OF_FIELD]),
+                    "tsv": tsvector_literal([(fields[name], weight) for name, weight in pg_ranking.WEIGHT_OF_FIELD]),
                     "type": doc.type,
                     "status": doc.status,
                     "category_id": doc.category_id,
@@ -294,6 +247,11 @@ class PostgresBackend(SearchBackend):
         self._fingerprint_kept = True
         self._invalidate_stats()
 
+    def record_fingerprint(self) -> None:
+        with self._engine().begin() as conn:
+            conn.execute(_SET_FINGERPRINT_SQL, {"fp": analysis.fingerprint()})
+        self._fingerprint_kept = True
+
     def indexed_fingerprint(self) -> str | None:
         with self._engine().connect() as conn:
             return conn.execute(text("SELECT value FROM search_meta WHERE key = 'analyser'")).scalar()
@@ -304,237 +262,20 @@ class PostgresBackend(SearchBackend):
 
     # ------------------------------------------------------------ search
 
-    def search(
-        self,
-        query: str,
-        scope: Scope,
-        *,
-        mode: str = "search",
-        filters: Filters | None = None,
-        limit: int = 10,
-        offset: int = 0,
-    ) -> SearchResult:
-        limit = max(int(limit), 0)
-        offset = max(int(offset), 0)
-        filters = filters or Filters()
-        if limit == 0 or not isinstance(query, str):
-            return SearchResult()
+    @contextmanager
+    def _reading(self):
         with self._engine().connect() as conn:
-            plan = self._plan(conn, query, mode)
-            if plan is None:
-                return SearchResult()
-            rows = self._ranked(conn, plan, scope, mode, filters, limit, offset)
-            if rows:
-                total = rows[0][3]
-            elif offset:  # past the last page: the pager still needs the count
-                total = self._count(conn, plan, scope, filters)
-            else:
-                total = 0
+            yield _Terms(self, conn)
+
+    def _execute(self, view, plan, restrict, mode, limit, offset) -> SearchResult:
+        rows = pg_ranking.ranked(view.conn, plan, view.stats, restrict, mode, limit, offset)
+        if rows:
+            total = rows[0][3]
+        elif offset:  # past the last page: the pager still needs the count
+            total = pg_ranking.count(view.conn, plan, restrict)
+        else:
+            total = 0
         return SearchResult(hits=[Hit(kind=k, id=i, score=float(s)) for k, i, s, _ in rows], total=int(total))
-
-    def _plan(self, conn, query: str, mode: str) -> _Plan | None:
-        """Weighted query lexemes (query frequency x idf), unknown words replaced by their correction.
-
-        Suggest mode works like "more like this" (a whole request is the query): only the SUGGEST_TERMS
-        most informative terms are kept, so a 10 kB request costs no more than a short title (as in the
-        Whoosh backend)."""
-        suggest = mode == "suggest"
-        max_terms = SUGGEST_MAX_TERMS if suggest else SEARCH_MAX_TERMS
-        query = query[: analysis.MAX_QUERY_CHARS]
-        spans = [s for s in analysis.analyse_spans(query, max_words=max_terms * 3) if usable(s[0])][:max_terms]
-        if suggest and analysis.is_long_request(spans):
-            spans = analysis.request_spans(spans)
-        if not spans:
-            return None
-        counts = Counter(term for term, _, _ in spans)
-        raw_of: dict[str, str] = {}
-        for term, start, end in spans:
-            raw_of.setdefault(term, query[start:end])
-        dfs = pg_spelling.doc_counts(conn, list(counts))
-        unknown = {t: raw_of[t] for t in counts if t not in dfs}
-        fixes = pg_spelling.corrections(conn, unknown, self._ensure_trgm) if unknown else {}
-        n_docs, avg_title, avg_rest = self._collection_stats(conn)
-        if n_docs == 0:
-            return None
-        power = _idf_power(len(counts))
-        lexeme_of: dict[str, str] = {}
-        groups: dict[str, _Group] = {}
-        for term, n in counts.items():
-            if term in dfs:
-                lexeme, df, factor = term, dfs[term], 1.0
-            elif term in fixes:
-                (lexeme, df), factor = fixes[term], CORRECTED_WEIGHT
-            else:
-                continue  # nothing to find: unknown and no correction
-            weight = (1.0 + math.log(n)) * factor * _idf(n_docs, df, power)
-            lexeme_of[term] = lexeme
-            if lexeme not in groups or groups[lexeme].weight < weight:
-                groups[lexeme] = _Group([lexeme], weight, df)
-        chosen = list(groups.values())
-        if suggest:
-            informative = [g for g in chosen if g.df <= COMMON_DF * n_docs]
-            chosen = sorted(informative or chosen, key=lambda g: (-g.weight, g.lexemes))[:SUGGEST_TERMS]
-        if not chosen:
-            return None
-        weights = {g.lexemes[0]: g.weight for g in chosen}
-        phrases: list[tuple[str, str]] = []
-        sequence = [lexeme_of.get(term) for term, _, _ in spans]
-        for first, second in zip(sequence, sequence[1:]):
-            if len(phrases) >= MAX_PHRASES:
-                break
-            if first in weights and second in weights and first != second and (first, second) not in phrases:
-                phrases.append((first, second))
-        return _Plan(weights, chosen, phrases, n_docs, avg_title, avg_rest)
-
-    @staticmethod
-    def _where(scope: Scope, filters: Filters, params: dict) -> str:
-        """Visibility (staff: everything; others: public, and private items they wrote) and filters."""
-        clauses = []
-        if not scope.is_staff:
-            params["public"] = PUBLIC
-            if scope.user_id is not None:
-                params["private"], params["user_id"] = PRIVATE, int(scope.user_id)
-                clauses.append("(d.visibility = :public OR (d.visibility = :private AND d.author_id = :user_id))")
-            else:
-                clauses.append("d.visibility = :public")
-        if filters.kinds:
-            params["f_kinds"] = [str(k) for k in filters.kinds]
-            clauses.append("d.kind = ANY(CAST(:f_kinds AS text[]))")
-        if filters.type:
-            params["f_type"] = str(filters.type)
-            clauses.append("d.type = :f_type")
-        if filters.status:
-            params["f_status"] = str(filters.status)
-            clauses.append("d.status = :f_status")
-        if filters.category_id is not None:
-            try:
-                params["f_category"] = int(filters.category_id)
-                clauses.append("d.category_id = :f_category")
-            except (TypeError, ValueError):
-                clauses.append("false")
-        return "".join(f" AND {c}" for c in clauses)
-
-    @staticmethod
-    def _candidate_query(plan: _Plan) -> tuple[str, int]:
-        """The tsquery choosing the documents to rank (through the GIN index), and an upper bound of their
-        number: the rarest query terms while their document counts add up to at most CANDIDATE_BUDGET (at
-        least one term). A document with none of them shares only common words with the query, whose low
-        idf leaves it behind (the max-score bound of top-k retrieval); this bounds the work per query."""
-        chosen, bound = [], 0
-        for group in sorted(plan.groups, key=lambda g: (g.df, g.lexemes)):
-            if chosen and bound + group.df > CANDIDATE_BUDGET:
-                break
-            chosen.append(tsquery_or(group.lexemes))
-            bound += group.df
-        return " | ".join(chosen), bound
-
-    @staticmethod
-    def _term_score_sql(i: int) -> str:
-        """BM25F contribution of query lexeme i for candidate c (fa, fb, fc: field weights over field-length
-        norms). Title and answers count once; the body counts its term frequency, read from ts_rank: with
-        only the body weighted, 1.645 x ts_rank = 1 + 1/2² + ... + 1/tf², which inverts to tf."""
-        tf = f"(1 / ({_ZETA2} - r) - 0.5)"
-        body = (
-            f"(SELECT CASE WHEN r = 0 THEN 0 ELSE greatest({tf}, 1) END FROM "
-            f"(SELECT {_ZETA2} * ts_rank('{{0,1,0,0}}', c.tsv, CAST(:t{i} AS tsquery), 0) AS r) AS r{i})"
-        )
-        x = (
-            f"(CASE WHEN c.tsv @@ CAST(:ta{i} AS tsquery) THEN c.fa ELSE 0 END"
-            f" + CASE WHEN c.tsv @@ CAST(:tb{i} AS tsquery) THEN c.fb ELSE 0 END"
-            f" + c.fc * {body})"
-        )
-        return (
-            f"(CASE WHEN NOT c.tsv @@ CAST(:t{i} AS tsquery) THEN 0 ELSE "
-            f"(SELECT :w{i} * x * (:k1 + 1) / (x + :k1) FROM (SELECT {x} AS x) AS x{i}) END)"
-        )
-
-    def _ranked(self, conn, plan: _Plan, scope: Scope, mode: str, filters: Filters, limit: int, offset: int):
-        weights = plan.weights
-        params: dict = {
-            "k1": K1,
-            "b": B,
-            "bt": TITLE_B,
-            "avg_title": plan.avg_title,
-            "avg_rest": plan.avg_rest,
-            "wa": FIELD_WEIGHTS["A"],
-            "wb": FIELD_WEIGHTS["B"],
-            "wc": FIELD_WEIGHTS["C"],
-            "pop": POPULARITY_BOOST,
-            "answered": ANSWERED_BOOST,
-            "max_candidates": MAX_CANDIDATES,
-            "limit": limit,
-            "offset": offset,
-        }
-        where = self._where(scope, filters, params)
-        parts = []
-        for i, term in enumerate(sorted(weights, key=lambda t: (-weights[t], t))):
-            params[f"t{i}"] = lexeme(term)
-            params[f"ta{i}"] = lexeme(term) + ":A"
-            params[f"tb{i}"] = lexeme(term) + ":B"
-            params[f"w{i}"] = weights[term]
-            parts.append(self._term_score_sql(i))
-        for j, (first, second) in enumerate(plan.phrases if PHRASE_WEIGHT else ()):
-            params[f"p{j}"] = f"{lexeme(first)} <-> {lexeme(second)}"
-            params[f"pw{j}"] = PHRASE_WEIGHT * min(weights[first], weights[second])
-            parts.append(f"(CASE WHEN c.tsv @@ CAST(:p{j} AS tsquery) THEN :pw{j} ELSE 0 END)")
-        if mode == "search" and len(plan.groups) > 1:
-            params["all_q"] = tsquery_all([g.lexemes for g in plan.groups])
-            all_match = "(c.tsv @@ CAST(:all_q AS tsquery))"
-        else:
-            all_match = "true"
-        boosts = []
-        for i, kind in enumerate(documents.kinds()):
-            registered = documents.get_kind(kind)
-            if registered is not None and registered.rank_boost != 1.0:
-                params[f"bk{i}"], params[f"bv{i}"] = kind, float(registered.rank_boost)
-                boosts.append(f"WHEN :bk{i} THEN :bv{i}")
-        kind_boost = f"(CASE c.kind {' '.join(boosts)} ELSE 1 END)" if boosts else "1"
-
-        params["cand_q"], bound = self._candidate_query(plan)
-        capped = bound > MAX_CANDIDATES
-        if not capped:
-            source = f"search_documents d WHERE d.tsv @@ CAST(:cand_q AS tsquery){where}"
-        else:
-            # Even the rarest query term is in too many documents (a one-word search for a common word):
-            # the most popular MAX_CANDIDATES of them are ranked; the count stays exact.
-            source = f"""(
-                    SELECT d.kind, d.ref_id, count(*) OVER () AS total FROM search_documents d
-                    WHERE d.tsv @@ CAST(:cand_q AS tsquery){where}
-                    ORDER BY d.popularity DESC, d.kind, d.ref_id LIMIT :max_candidates
-                ) AS p JOIN search_documents d ON d.kind = p.kind AND d.ref_id = p.ref_id"""
-        # The innermost subquery (OFFSET 0 keeps it a subquery) detoasts each candidate's tsvector once
-        # (setweight with no lexemes: a cheap copy) for all the term tests; the scores are computed next to
-        # it, so only small rows reach the count and the sort.
-        sql = f"""
-            SELECT kind, ref_id, score, {"max(total) OVER ()" if capped else "count(*) OVER ()"} AS total FROM (
-                SELECT c.kind, c.ref_id, c.total, {all_match} AS all_match,
-                       ({" + ".join(parts)}) * (1 + :pop * ln(1 + c.popularity))
-                       * (CASE WHEN c.has_answer THEN 1 + :answered ELSE 1 END) * {kind_boost} AS score
-                FROM (
-                    SELECT d.kind, d.ref_id, d.popularity, d.has_answer, {"p.total" if capped else "0"} AS total,
-                           setweight(d.tsv, 'A', '{{}}') AS tsv,
-                           :wa / (1 - :bt + :bt * d.title_term_count / :avg_title) AS fa,
-                           :wb / (1 - :b + :b * (d.term_count - d.title_term_count) / :avg_rest) AS fb,
-                           :wc / (1 - :b + :b * (d.term_count - d.title_term_count) / :avg_rest) AS fc
-                    FROM {source}
-                    OFFSET 0
-                ) AS c
-                OFFSET 0
-            ) AS s
-            ORDER BY all_match DESC, score DESC, kind, ref_id
-            LIMIT :limit OFFSET :offset
-        """
-        return conn.execute(text(sql), params).all()
-
-    def _count(self, conn, plan: _Plan, scope: Scope, filters: Filters) -> int:
-        params = {"cand_q": self._candidate_query(plan)[0]}
-        where = self._where(scope, filters, params)
-        return int(
-            conn.execute(
-                text(f"SELECT count(*) FROM search_documents d WHERE d.tsv @@ CAST(:cand_q AS tsquery){where}"),
-                params,
-            ).scalar_one()
-        )
 
     # ------------------------------------------------------------ did you mean (app/search/backends/pg_spelling.py)
 

@@ -1,8 +1,9 @@
 """Embedded search backend: a Whoosh index in SEARCH_INDEX_DIR, analysed by app.search.analysis.
 
 - Documents and queries go through the same analyser (whoosh_schema.OtklikTokenizer wraps
-  analysis.analyse_spans). Queries are planned from analysed terms (with typo corrections from the
-  index vocabulary); user text never reaches Whoosh's QueryParser or any query language.
+  analysis.analyse_spans). Queries are planned by app/search/planning.py, as in the PostgreSQL backend
+  (analysed terms, weights, typo corrections from the index vocabulary, filters); user text never
+  reaches Whoosh's QueryParser or any query language.
 - Ranking is BM25F over title, body and official answers (field weights FIELD_BOOST), computed from
   Whoosh's postings by whoosh_ranking.ChampionRanker: per (segment, term) the best-scoring documents are
   cached, so a query costs about the same on 100k topics as on 1k (Whoosh's own matchers walk every
@@ -24,14 +25,14 @@ import math
 import os
 import threading
 import time
-from collections import Counter
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 from whoosh import index, scoring
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
-from app.search import analysis
+from app.search import analysis, planning
 from app.search.backends.base import IndexBusy, SearchBackend
 from app.search.backends.whoosh_ranking import ChampionRanker, RankParams
 from app.search.backends.whoosh_schema import (  # noqa: F401  (OtklikTokenizer: re-exported for the schema)
@@ -42,55 +43,93 @@ from app.search.backends.whoosh_schema import (  # noqa: F401  (OtklikTokenizer:
     parse_key,
 )
 from app.search.backends.whoosh_spelling import NO_VOCABULARY, Vocabulary, correct
-from app.search.documents import HIDDEN, PRIVATE, Filters, Hit, Scope, SearchDoc, SearchResult, get_kind
+from app.search.documents import HIDDEN, PRIVATE, Hit, SearchDoc, SearchResult, get_kind
+from app.search.planning import TEXT_FIELDS, PlannedTerm, PlanRules, QueryShape, Restrictions
 
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "otklik"
 FINGERPRINT_FILE = "analyser.txt"  # beside the index: analysis.fingerprint() it was built with
-TEXT_FIELDS = ("title", "body", "answers")
 # Query-time field weights (BM25F adds up a term's per-field scores).
 FIELD_BOOST = {"title": 2.0, "body": 1.0, "answers": 0.7}
 K1 = 1.6
 FIELD_B = {"title": 0.5, "body": 0.75, "answers": 0.75}
-SUGGEST_MAX_TERMS = 160  # analysed terms read from a suggest request (title twice + body)
-SUGGEST_TERMS = 60  # of which the most informative are used
-SEARCH_MAX_TERMS = 32
-COMMON_DF = 0.5  # suggest: terms in more than this share of documents are dropped (if others remain)
-FIX_WEIGHT = 0.8  # weight of a typo correction relative to a word as typed
 CHAMPIONS = 2000  # suggest: best documents kept per (segment, term)
 SYNC_VOCAB_DOCS = 5000  # below this many documents the typo vocabulary is rebuilt at once after writes
 
 
-def _idf(n_docs: int, df: int) -> float:
+def _idf(n_docs: int, df: int, shape: QueryShape) -> float:
     """Whoosh's idf (flatter than Robertson's: common words keep some weight; better on our benchmarks
-    for titles and search queries)."""
+    for titles and search queries). For a whole request as the suggest query (analysis.LONG_REQUEST_TERMS
+    or more distinct terms) Robertson's, near zero for words most documents have, so the request's many
+    incidental words give way to its few telling ones (kyiv-1551: hit@5 0.599 -> 0.605; short queries are
+    unaffected)."""
+    if shape.long_request:
+        return planning.robertson_idf(n_docs, df)
     return math.log(n_docs / (df + 1)) + 1.0
 
 
-def _request_idf(n_docs: int, df: int) -> float:
-    """Robertson's idf, for a whole request as the suggest query (analysis.LONG_REQUEST_TERMS or more
-    distinct terms): near zero for words most documents have, so the request's many incidental words
-    give way to its few telling ones (kyiv-1551: hit@5 0.599 -> 0.605; short queries are unaffected)."""
-    return max(math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)), 0.01)
+def _by_information(term: PlannedTerm) -> float:
+    """Suggest mode keeps the terms of highest query weight x idf (in query order among equals)."""
+    return -term.qtf * term.idf
 
 
-def _qtf(n: int) -> float:
-    """Weight of a term that occurs n times in the query (the suggest service repeats the title)."""
-    return 1.0 + math.log(n)
+RULES = PlanRules(
+    idf=_idf,
+    field_weights=FIELD_BOOST,
+    suggest_terms=60,
+    common_df=0.5,  # terms in more than half of the documents are dropped (if others remain)
+    correction_weight=0.8,
+    suggest_order=_by_information,
+)
 
 
-class _Term:
-    """One query term as planned: its index variants (the term, typo corrections) and weights."""
+class _Terms:
+    """The index as query planning sees it (planning.TermIndex), through one searcher."""
 
-    __slots__ = ("term", "weight", "variants", "idf", "df")
+    def __init__(self, backend: WhooshBackend, searcher) -> None:
+        self.backend, self.searcher, self.reader = backend, searcher, searcher.reader()
+        self._vocab: Vocabulary | None = None
 
-    def __init__(self, term, weight, variants, idf, df):
-        self.term, self.weight, self.variants, self.idf, self.df = term, weight, variants, idf, df
+    @property
+    def vocab(self) -> Vocabulary:
+        if self._vocab is None:  # only when a query has terms to look up
+            self._vocab = self.backend._vocabulary(self.searcher)
+        return self._vocab
+
+    def document_count(self) -> int:
+        return max(self.reader.doc_count(), 1)
+
+    def _df(self, term: str) -> int:
+        return max(self.reader.doc_frequency(f, term) for f in TEXT_FIELDS)
+
+    def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
+        dfs = {term: self._df(term) for term in terms}
+        return {term: df for term, df in dfs.items() if df}
+
+    def knows(self, term: str, df: int) -> bool:
+        return self.vocab.knows(term)  # a big index's vocabulary may lag behind (see _vocabulary)
+
+    def corrections(self, unknown: dict[str, str]) -> dict[str, tuple[str, int]]:
+        out = {}
+        for term, raw in unknown.items():
+            fixed = correct(self.vocab, term, raw)
+            df = self._df(fixed[0]) if fixed else 0
+            if df:
+                out[term] = (fixed[0], df)
+        return out
+
+
+def _delete_keys(writer, keys) -> None:
+    """Delete documents by key with one searcher (update_document() would open one per document)."""
+    with writer.searcher() as searcher:
+        for key in keys:
+            writer.delete_by_term("key", key, searcher=searcher)
 
 
 class WhooshBackend(SearchBackend):
     name = "whoosh"
+    rules = RULES
 
     def __init__(self, index_dir: str, *, lock_timeout: float = 2.0, vocab_max_age: float = 30.0):
         self.index_dir = str(index_dir)
@@ -184,10 +223,7 @@ class WhooshBackend(SearchBackend):
             return
 
         def work(writer):
-            # update_document() opens a searcher per document; delete the old versions with one instead
-            with writer.searcher() as searcher:
-                for key in latest:
-                    writer.delete_by_term("key", key, searcher=searcher)
+            _delete_keys(writer, latest)
             for doc in latest.values():
                 writer.add_document(**doc_fields(doc))
 
@@ -201,12 +237,7 @@ class WhooshBackend(SearchBackend):
         if not keys:
             return
 
-        def work(writer):
-            with writer.searcher() as searcher:
-                for key in keys:
-                    writer.delete_by_term("key", key, searcher=searcher)
-
-        self._write(work)
+        self._write(lambda writer: _delete_keys(writer, keys))
 
     def clear(self) -> None:
         self._write(lambda writer: None, mergetype=CLEAR)
@@ -224,6 +255,9 @@ class WhooshBackend(SearchBackend):
             fh.write(analysis.fingerprint())
         os.replace(tmp, self._fingerprint_path())
         self._fingerprint_kept = True
+
+    def record_fingerprint(self) -> None:
+        self._record_fingerprint()
 
     def indexed_fingerprint(self) -> str | None:
         try:
@@ -281,85 +315,36 @@ class WhooshBackend(SearchBackend):
         finally:
             self._vocab_building = False
 
-    # ------------------------------------------------------------ query planning
-
-    def _plan(self, searcher, query: str, mode: str) -> list[_Term]:
-        """The query's terms with weights, typo corrections and idf; terms the index cannot match are left out.
-
-        Suggest mode works like "more like this": the whole request is the query, so only the SUGGEST_TERMS
-        most informative terms (query weight x idf) are kept, and very common terms are dropped when rarer
-        ones remain. A 10 kB request costs about as much as a short title."""
-        suggest = mode == "suggest"
-        text = (query or "")[: analysis.MAX_QUERY_CHARS]
-        max_terms = SUGGEST_MAX_TERMS if suggest else SEARCH_MAX_TERMS
-        spans = analysis.analyse_spans(text, max_words=max_terms * 3)[:max_terms]
-        long_request = suggest and analysis.is_long_request(spans)
-        if long_request:
-            spans = analysis.request_spans(spans)
-        if not spans:
-            return []
-        counts = Counter(term for term, _, _ in spans)
-        raw_of: dict[str, str] = {}
-        for term, start, end in spans:
-            raw_of.setdefault(term, text[start:end])
-        idf_of = _request_idf if long_request else _idf
-        vocab = self._vocabulary(searcher)
-        reader = searcher.reader()
-        n_docs = max(reader.doc_count(), 1)
-        planned = []
-        for term, n in counts.items():
-            variants = [(term, 1.0)]
-            if not vocab.knows(term):
-                fixed = correct(vocab, term, raw_of[term])
-                if fixed:
-                    variants.append((fixed[0], FIX_WEIGHT))
-            df = 0
-            usable = []
-            for variant, factor in variants:
-                vdf = max(reader.doc_frequency(f, variant) for f in TEXT_FIELDS)
-                if vdf:
-                    usable.append((variant, factor))
-                    df = max(df, vdf)
-            if not usable:
-                continue
-            idf = idf_of(n_docs, df)
-            planned.append(_Term(term, _qtf(n), usable, idf, df))
-        if suggest and planned:
-            informative = [t for t in planned if t.df <= COMMON_DF * n_docs]
-            if informative:
-                planned = informative
-            planned.sort(key=lambda t: -t.weight * t.idf)
-            planned = planned[:SUGGEST_TERMS]
-        return planned
-
     # ------------------------------------------------------------ restrictions
 
     @staticmethod
-    def _segment_restrictions(scope: Scope, filters: Filters | None):
-        """The same restrictions for the ranker, as per-segment docnum sets read from the index postings."""
+    def _segment_restrictions(restrict: Restrictions):
+        """Visibility and filters for the ranker, as per-segment docnum sets read from the index postings."""
         exclude = None
-        if not scope.is_staff:
+        if not restrict.everything:
 
             def exclude(seg, leaf):
                 hidden = seg.docset(leaf, "visibility", HIDDEN)
                 private = seg.docset(leaf, "visibility", PRIVATE)
-                if private and scope.user_id is not None:
-                    private = private - seg.docset(leaf, "author_id", str(scope.user_id), cache=False)
+                if private and restrict.author_id is not None:
+                    private = private - seg.docset(leaf, "author_id", str(restrict.author_id), cache=False)
                 return hidden | private if hidden and private else hidden or private
 
         require = None
-        if filters is not None and (filters.kinds or filters.type or filters.status or filters.category_id is not None):
+        if restrict.filtered:
 
             def require(seg, leaf):
+                if restrict.impossible:
+                    return frozenset()
                 sets = []
-                if filters.kinds:
-                    sets.append(frozenset().union(*(seg.docset(leaf, "kind", k) for k in filters.kinds)))
-                if filters.type:
-                    sets.append(seg.docset(leaf, "type", filters.type))
-                if filters.status:
-                    sets.append(seg.docset(leaf, "status", filters.status))
-                if filters.category_id is not None:
-                    sets.append(seg.docset(leaf, "category_id", str(filters.category_id)))
+                if restrict.kinds:
+                    sets.append(frozenset().union(*(seg.docset(leaf, "kind", k) for k in restrict.kinds)))
+                if restrict.type:
+                    sets.append(seg.docset(leaf, "type", restrict.type))
+                if restrict.status:
+                    sets.append(seg.docset(leaf, "status", restrict.status))
+                if restrict.category_id is not None:
+                    sets.append(seg.docset(leaf, "category_id", str(restrict.category_id)))
                 return frozenset.intersection(*sets)
 
         return exclude, require
@@ -383,41 +368,28 @@ class WhooshBackend(SearchBackend):
         out.sort(key=lambda h: -h.score)
         return out
 
-    def search(
-        self,
-        query: str,
-        scope: Scope,
-        *,
-        mode: str = "search",
-        filters: Filters | None = None,
-        limit: int = 10,
-        offset: int = 0,
-    ) -> SearchResult:
-        limit = max(0, int(limit))
-        offset = max(0, int(offset))
-        if limit == 0:
-            return SearchResult()
+    @contextmanager
+    def _reading(self):
         searcher = self._acquire_searcher()
         try:
-            planned = self._plan(searcher, query, mode)
-            if not planned:
-                return SearchResult()
-            want = offset + limit
-            fetch = want + max(10, want // 2)  # a few more, so the boosts in _hits can reorder near-ties
-            groups = [[(variant, t.weight * t.idf * factor) for variant, factor in t.variants] for t in planned]
-            exclude, require = self._segment_restrictions(scope, filters)
-            if mode == "suggest":
-                scored = self._ranker.top(searcher, groups, fetch, exclude=exclude, require=require)
-                hits = self._hits(searcher, scored)
-                return SearchResult(hits=hits[offset:want], total=len(hits))
-            # search page: documents with every word first, then those with some of them
-            every, some, total = self._ranker.top_all_words_first(
-                searcher, groups, fetch, exclude=exclude, require=require
-            )
-            hits = self._hits(searcher, every) + self._hits(searcher, some)
-            return SearchResult(hits=hits[offset:want], total=total)
+            yield _Terms(self, searcher)
         finally:
             self._release_searcher(searcher)
+
+    def _execute(self, view, plan, restrict, mode, limit, offset) -> SearchResult:
+        searcher = view.searcher
+        want = offset + limit
+        fetch = want + max(10, want // 2)  # a few more, so the boosts in _hits can reorder near-ties
+        groups = [t.weighted_variants() for t in plan.terms]
+        exclude, require = self._segment_restrictions(restrict)
+        if mode == planning.SUGGEST:
+            scored = self._ranker.top(searcher, groups, fetch, exclude=exclude, require=require)
+            hits = self._hits(searcher, scored)
+            return SearchResult(hits=hits[offset:want], total=len(hits))
+        # search page: documents with every word first, then those with some of them
+        every, some, total = self._ranker.top_all_words_first(searcher, groups, fetch, exclude=exclude, require=require)
+        hits = self._hits(searcher, every) + self._hits(searcher, some)
+        return SearchResult(hits=hits[offset:want], total=total)
 
     def spelling_suggestion(self, query: str) -> str | None:
         text = (query or "")[: analysis.MAX_QUERY_CHARS]
@@ -427,16 +399,11 @@ class WhooshBackend(SearchBackend):
         searcher = self._acquire_searcher()
         try:
             vocab = self._vocabulary(searcher)
-            by_word: dict[tuple[int, int], list[str]] = {}
-            for term, start, end in spans:
-                by_word.setdefault((start, end), []).append(term)
-            replacements = []
-            for (start, end), terms in by_word.items():
-                if any(vocab.knows(t) for t in terms):
-                    continue
-                fixed = next((f for f in (correct(vocab, t, text[start:end], thorough=True) for t in terms) if f), None)
-                if fixed is not None:
-                    replacements.append((start, end, fixed[1]))
-            return analysis.replace_words(text, replacements)
+            words = planning.unknown_words(text, spans, vocab.knows)
+            fixes = []
+            for word in words:
+                fixed = next((f for f in (correct(vocab, t, word.raw, thorough=True) for t in word.terms) if f), None)
+                fixes.append(fixed[1] if fixed is not None else None)
+            return planning.did_you_mean(text, words, fixes)
         finally:
             self._release_searcher(searcher)

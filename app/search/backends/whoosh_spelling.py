@@ -6,8 +6,7 @@ import time
 from collections import Counter
 
 from app.search import analysis, typos
-
-TEXT_FIELDS = ("title", "body", "answers")
+from app.search.planning import TEXT_FIELDS, shown_correction
 
 
 class Vocabulary:
@@ -114,7 +113,7 @@ def correct(vocab: Vocabulary, term: str, raw: str, thorough: bool = False) -> t
         word = analysis.normalise_word(raw)
         if word != term and "-" not in word:
             fixed = vocab.correct(word)
-    return (fixed, _same_case(raw, display(raw, term, fixed))) if fixed else None
+    return (fixed, _same_case(raw, shown_correction(raw, term, fixed))) if fixed else None
 
 
 def _same_case(raw: str, word: str) -> str:
@@ -123,13 +122,3 @@ def _same_case(raw: str, word: str) -> str:
     if raw[:1].isupper():
         return word[:1].upper() + word[1:]
     return word
-
-
-def display(raw: str, term: str, fixed: str) -> str:
-    """The corrected word to show: when the term is a stem (a prefix of the raw word, as in English), apply
-    the same correction to the raw word ("aplication" → stem "aplic" → "applic" → "application");
-    otherwise show the corrected lemma itself."""
-    low = raw.lower()
-    if low.startswith(term) and len(low) > len(term):
-        return fixed + low[len(term) :]
-    return fixed

@@ -1,0 +1,227 @@
+"""How the PostgreSQL backend executes a query plan (app/search/planning.py): BM25F in SQL over tsvectors.
+
+Per query term, its presence in the title and the answers and its frequency in the body (read with
+ts_rank, see `term_score_sql`), each normalised by its field's length, weighted, summed and saturated;
+inverse document frequencies come from the `search_terms` vocabulary. A small popularity boost, the
+kind's rank_boost, and in mode "search" the documents with every query term first. Only a bounded
+candidate set is ranked: the GIN index finds the documents containing the rarest query terms (while
+their document counts fit in CANDIDATE_BUDGET), and each candidate's tsvector is detoasted once.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from app.search import documents, planning
+from app.search.backends.pg_lexemes import lexeme, tsquery_all, tsquery_or, usable
+from app.search.documents import PRIVATE, PUBLIC
+from app.search.planning import PlanRules, QueryPlan, QueryShape, Restrictions
+
+# ---------------------------------------------------------------- ranking (tuned on bench/search_quality)
+K1 = 2.0  # BM25 saturation
+B = 0.75  # length normalisation of answers and body
+TITLE_B = 0.75  # length normalisation of the title
+FIELD_WEIGHTS = {"title": 2.5, "answers": 1.5, "body": 1.0}
+WEIGHT_OF_FIELD = (("title", "A"), ("answers", "B"), ("body", "C"))  # tsvector weight letters
+PHRASE_WEIGHT = 0.3  # bonus (x the rarer term's weight) where two consecutive query terms are adjacent
+MAX_PHRASES = 8  # consecutive query-term pairs checked (the first ones: the title)
+POPULARITY_BOOST = 0.03  # score x (1 + POPULARITY_BOOST x ln(1 + popularity))
+ANSWERED_BOOST = 0.05  # score x (1 + ANSWERED_BOOST) when the item has an official answer
+IDF_POWER_SHORT = 0.7  # idf ** power: flatter for short queries (see idf_power)
+SHORT_QUERY, LONG_QUERY = 8, 24  # distinct analysed query terms
+
+# ---------------------------------------------------------------- cost bounds
+CANDIDATE_BUDGET = 1000  # documents the candidate query aims at (see candidate_query)
+MAX_CANDIDATES = 1000  # never rank more (the most popular of them), whatever the query
+
+_ZETA2 = 1.64493406685  # sum of 1/j^2: ts_rank's normalising constant
+
+
+def idf_power(distinct_terms: int) -> float:
+    """Short queries: a flatter idf (every word of "card not arrived" matters, common or not); long
+    requests: the plain idf, so that their many incidental words give way to the rare telling ones.
+    A ramp from IDF_POWER_SHORT at SHORT_QUERY terms to 1 at LONG_QUERY terms."""
+    if distinct_terms <= SHORT_QUERY:
+        return IDF_POWER_SHORT
+    if distinct_terms >= LONG_QUERY:
+        return 1.0
+    return IDF_POWER_SHORT + (1.0 - IDF_POWER_SHORT) * (distinct_terms - SHORT_QUERY) / (LONG_QUERY - SHORT_QUERY)
+
+
+def _idf(n_docs: int, df: int, shape: QueryShape) -> float:
+    return planning.robertson_idf(n_docs, df) ** idf_power(shape.distinct_terms)
+
+
+RULES = PlanRules(
+    idf=_idf,
+    field_weights=FIELD_WEIGHTS,
+    suggest_terms=40,
+    common_df=1.0,  # keep all: the flattened idf already weighs common terms down
+    correction_weight=0.8,
+    merge_same_index_terms=True,  # the weights are keyed by lexeme
+    max_phrases=MAX_PHRASES if PHRASE_WEIGHT else 0,
+    term_filter=usable,  # a term PostgreSQL cannot store as a lexeme cannot be found
+)
+
+
+def where(restrict: Restrictions, params: dict) -> str:
+    """Visibility (staff: everything; others: public, and private items they wrote) and filters."""
+    clauses = []
+    if not restrict.everything:
+        params["public"] = PUBLIC
+        if restrict.author_id is not None:
+            params["private"], params["user_id"] = PRIVATE, restrict.author_id
+            clauses.append("(d.visibility = :public OR (d.visibility = :private AND d.author_id = :user_id))")
+        else:
+            clauses.append("d.visibility = :public")
+    if restrict.kinds:
+        params["f_kinds"] = list(restrict.kinds)
+        clauses.append("d.kind = ANY(CAST(:f_kinds AS text[]))")
+    if restrict.type:
+        params["f_type"] = restrict.type
+        clauses.append("d.type = :f_type")
+    if restrict.status:
+        params["f_status"] = restrict.status
+        clauses.append("d.status = :f_status")
+    if restrict.category_id is not None:
+        params["f_category"] = restrict.category_id
+        clauses.append("d.category_id = :f_category")
+    if restrict.impossible:
+        clauses.append("false")
+    return "".join(f" AND {c}" for c in clauses)
+
+
+def candidate_query(plan: QueryPlan) -> tuple[str, int]:
+    """The tsquery choosing the documents to rank (through the GIN index), and an upper bound of their
+    number: the rarest query terms while their document counts add up to at most CANDIDATE_BUDGET (at
+    least one term). A document with none of them shares only common words with the query, whose low
+    idf leaves it behind (the max-score bound of top-k retrieval); this bounds the work per query."""
+    chosen, bound = [], 0
+    for term in sorted(plan.terms, key=lambda t: (t.df, t.index_terms)):
+        if chosen and bound + term.df > CANDIDATE_BUDGET:
+            break
+        chosen.append(tsquery_or(term.index_terms))
+        bound += term.df
+    return " | ".join(chosen), bound
+
+
+def term_score_sql(i: int) -> str:
+    """BM25F contribution of query lexeme i for candidate c (fa, fb, fc: field weights over field-length
+    norms). Title and answers count once; the body counts its term frequency, read from ts_rank: with
+    only the body weighted, 1.645 x ts_rank = 1 + 1/2² + ... + 1/tf², which inverts to tf."""
+    tf = f"(1 / ({_ZETA2} - r) - 0.5)"
+    body = (
+        f"(SELECT CASE WHEN r = 0 THEN 0 ELSE greatest({tf}, 1) END FROM "
+        f"(SELECT {_ZETA2} * ts_rank('{{0,1,0,0}}', c.tsv, CAST(:t{i} AS tsquery), 0) AS r) AS r{i})"
+    )
+    x = (
+        f"(CASE WHEN c.tsv @@ CAST(:ta{i} AS tsquery) THEN c.fa ELSE 0 END"
+        f" + CASE WHEN c.tsv @@ CAST(:tb{i} AS tsquery) THEN c.fb ELSE 0 END"
+        f" + c.fc * {body})"
+    )
+    return (
+        f"(CASE WHEN NOT c.tsv @@ CAST(:t{i} AS tsquery) THEN 0 ELSE "
+        f"(SELECT :w{i} * x * (:k1 + 1) / (x + :k1) FROM (SELECT {x} AS x) AS x{i}) END)"
+    )
+
+
+def _score_parts(plan: QueryPlan, params: dict) -> list[str]:
+    """The SQL terms of a candidate's score: one per query lexeme, one per phrase."""
+    weights = plan.weights
+    parts = []
+    for i, term in enumerate(sorted(weights, key=lambda t: (-weights[t], t))):
+        params[f"t{i}"] = lexeme(term)
+        params[f"ta{i}"] = lexeme(term) + ":A"
+        params[f"tb{i}"] = lexeme(term) + ":B"
+        params[f"w{i}"] = weights[term]
+        parts.append(term_score_sql(i))
+    for j, (first, second) in enumerate(plan.phrases if PHRASE_WEIGHT else ()):
+        params[f"p{j}"] = f"{lexeme(first)} <-> {lexeme(second)}"
+        params[f"pw{j}"] = PHRASE_WEIGHT * min(weights[first], weights[second])
+        parts.append(f"(CASE WHEN c.tsv @@ CAST(:p{j} AS tsquery) THEN :pw{j} ELSE 0 END)")
+    return parts
+
+
+def _kind_boost(params: dict) -> str:
+    boosts = []
+    for i, kind in enumerate(documents.kinds()):
+        registered = documents.get_kind(kind)
+        if registered is not None and registered.rank_boost != 1.0:
+            params[f"bk{i}"], params[f"bv{i}"] = kind, float(registered.rank_boost)
+            boosts.append(f"WHEN :bk{i} THEN :bv{i}")
+    return f"(CASE c.kind {' '.join(boosts)} ELSE 1 END)" if boosts else "1"
+
+
+def ranked(conn, plan: QueryPlan, stats, restrict: Restrictions, mode: str, limit: int, offset: int):
+    """[(kind, ref_id, score, total)] of one page; stats: (documents, average title, average rest)."""
+    _, avg_title, avg_rest = stats
+    params: dict = {
+        "k1": K1,
+        "b": B,
+        "bt": TITLE_B,
+        "avg_title": avg_title,
+        "avg_rest": avg_rest,
+        "wa": FIELD_WEIGHTS["title"],
+        "wb": FIELD_WEIGHTS["answers"],
+        "wc": FIELD_WEIGHTS["body"],
+        "pop": POPULARITY_BOOST,
+        "answered": ANSWERED_BOOST,
+        "max_candidates": MAX_CANDIDATES,
+        "limit": limit,
+        "offset": offset,
+    }
+    where_sql = where(restrict, params)
+    parts = _score_parts(plan, params)
+    if mode == planning.SEARCH and len(plan.terms) > 1:
+        params["all_q"] = tsquery_all([t.index_terms for t in plan.terms])
+        all_match = "(c.tsv @@ CAST(:all_q AS tsquery))"
+    else:
+        all_match = "true"
+    kind_boost = _kind_boost(params)
+
+    params["cand_q"], bound = candidate_query(plan)
+    capped = bound > MAX_CANDIDATES
+    if not capped:
+        source = f"search_documents d WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}"
+    else:
+        # Even the rarest query term is in too many documents (a one-word search for a common word):
+        # the most popular MAX_CANDIDATES of them are ranked; the count stays exact.
+        source = f"""(
+                SELECT d.kind, d.ref_id, count(*) OVER () AS total FROM search_documents d
+                WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}
+                ORDER BY d.popularity DESC, d.kind, d.ref_id LIMIT :max_candidates
+            ) AS p JOIN search_documents d ON d.kind = p.kind AND d.ref_id = p.ref_id"""
+    # The innermost subquery (OFFSET 0 keeps it a subquery) detoasts each candidate's tsvector once
+    # (setweight with no lexemes: a cheap copy) for all the term tests; the scores are computed next to
+    # it, so only small rows reach the count and the sort.
+    sql = f"""
+        SELECT kind, ref_id, score, {"max(total) OVER ()" if capped else "count(*) OVER ()"} AS total FROM (
+            SELECT c.kind, c.ref_id, c.total, {all_match} AS all_match,
+                   ({" + ".join(parts)}) * (1 + :pop * ln(1 + c.popularity))
+                   * (CASE WHEN c.has_answer THEN 1 + :answered ELSE 1 END) * {kind_boost} AS score
+            FROM (
+                SELECT d.kind, d.ref_id, d.popularity, d.has_answer, {"p.total" if capped else "0"} AS total,
+                       setweight(d.tsv, 'A', '{{}}') AS tsv,
+                       :wa / (1 - :bt + :bt * d.title_term_count / :avg_title) AS fa,
+                       :wb / (1 - :b + :b * (d.term_count - d.title_term_count) / :avg_rest) AS fb,
+                       :wc / (1 - :b + :b * (d.term_count - d.title_term_count) / :avg_rest) AS fc
+                FROM {source}
+                OFFSET 0
+            ) AS c
+            OFFSET 0
+        ) AS s
+        ORDER BY all_match DESC, score DESC, kind, ref_id
+        LIMIT :limit OFFSET :offset
+    """
+    return conn.execute(text(sql), params).all()
+
+
+def count(conn, plan: QueryPlan, restrict: Restrictions) -> int:
+    params = {"cand_q": candidate_query(plan)[0]}
+    where_sql = where(restrict, params)
+    return int(
+        conn.execute(
+            text(f"SELECT count(*) FROM search_documents d WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}"),
+            params,
+        ).scalar_one()
+    )
