@@ -23,6 +23,9 @@ class Config:
     # the worker's periodic sweep / `flask search sync`.
     SEARCH_SYNC = os.environ.get("SEARCH_SYNC", "inline")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
+    # Matching by meaning (app/search/semantic/rank.py has the other SEARCH_SEMANTIC_* settings and defaults).
+    SEARCH_SEMANTIC = os.environ.get("SEARCH_SEMANTIC", "1") != "0"
+    SEARCH_SUGGEST_CACHE = os.environ.get("SEARCH_SUGGEST_CACHE", "1") != "0"  # app/search/suggest_cache.py
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "local")  # the storage backend (app/media/storage.py)
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -16,6 +16,7 @@ from app.news.models import NewsPost
 from app.notify.models import MailMessage, NotificationSettings, Subscription
 from app.search.models import SearchOutbox
 from app.search.pg_models import SearchDocument, SearchTerm
+from app.search.semantic.tables import vector_model, vectors
 from app.social.models import ExternalAuthor, SocialImport
 from app.staff.models import Assignment, Department, InternalNote, TopicWork, department_members
 
@@ -44,6 +45,8 @@ __all__ = [
     "ArticleComment",
     "ArticleFeedback",
     "SearchOutbox",
+    "vector_model",
+    "vectors",
     "Upload",
     "SearchDocument",
     "SearchTerm",

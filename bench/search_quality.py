@@ -25,6 +25,7 @@ learn nothing from a set of distinct queries).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import sys
@@ -46,6 +47,14 @@ def read_jsonl(path: str, limit: int | None = None) -> list[dict]:
                 if limit and len(rows) >= limit:
                     break
     return rows
+
+
+def in_half(query: dict, half: str) -> bool:
+    """A stable split of the queries (by a hash of their id): 'tune' and 'held' never share a query."""
+    if half == "all":
+        return True
+    digest = hashlib.sha1(str(query.get("id", query.get("text"))).encode()).digest()[0]
+    return (digest % 2 == 0) == (half == "tune")
 
 
 def split_query(text: str) -> tuple[str, str]:
@@ -72,6 +81,42 @@ class Scores:
         return {"hit@1": round(self.hit1 / n, 4), "hit@5": round(self.hit5 / n, 4), "mrr@10": round(self.rr / n, 4)}
 
 
+# Matching by meaning, measured part by part on one load (app config overrides per variant).
+VARIANTS = {
+    "today": {"SEARCH_SEMANTIC": False},
+    "rerank": {"SEARCH_SEMANTIC": True, "SEARCH_SEMANTIC_EXPAND": 0, "SEARCH_SEMANTIC_RERANK": True},
+    "fill": {"SEARCH_SEMANTIC": True, "SEARCH_SEMANTIC_EXPAND": 5, "SEARCH_SEMANTIC_RERANK": False},
+    "expand": {
+        "SEARCH_SEMANTIC": True,
+        "SEARCH_SEMANTIC_EXPAND": 5,
+        "SEARCH_SEMANTIC_EXPAND_MODE": "query",
+        "SEARCH_SEMANTIC_RERANK": False,
+    },
+    "both": {"SEARCH_SEMANTIC": True, "SEARCH_SEMANTIC_EXPAND": 5, "SEARCH_SEMANTIC_RERANK": True},
+    "default": {},  # the app's settings: what Otklik does now
+}
+
+
+SHORT = {
+    "w": "SEARCH_SEMANTIC_WEIGHT",
+    "c": "SEARCH_SEMANTIC_CANDIDATES",
+    "x": "SEARCH_SEMANTIC_EXPAND",
+    "k": "SEARCH_SEMANTIC_RRF_K",
+    "m": "SEARCH_SEMANTIC_MIN_COSINE",
+}
+
+
+def variant_config(name: str) -> dict:
+    """A variant by name, with optional overrides: "rerank@w=0.5@c=15" (w weight, c candidates, x expansion
+    terms, k RRF constant, m expansion floor)."""
+    base, *overrides = name.split("@")
+    config = dict(VARIANTS[base])
+    for item in overrides:
+        key, _, value = item.partition("=")
+        config[SHORT[key]] = float(value)
+    return config
+
+
 def run_app(
     corpus: list[dict],
     queries: list[dict],
@@ -79,14 +124,21 @@ def run_app(
     learn: list[dict] | None = None,
     min_customers: int = 1,
     merge_missed: bool = False,
+    variants: list[str] | None = None,
 ) -> dict:
+    from app.extensions import db
     from app.search import service
     from app.search.documents import Scope
+    from app.search.semantic import build
 
     with fresh_app(backend) as (app, _):
         app.config["PHRASINGS_MIN_CUSTOMERS"] = min_customers
         id_map, stats = load_topics((row["id"], row.get("title", ""), row.get("body", "")) for row in corpus)
+        started = time.perf_counter()
+        vectors = build.rebuild(db.session)  # what `flask search reindex` does after indexing
+        load = {**stats.as_dict(), "vectors": vectors, "vectors_seconds": round(time.perf_counter() - started, 1)}
         scope = Scope()
+        app.config["SEARCH_SUGGEST_CACHE"] = False  # each variant ranks every query afresh
 
         def run(title, body):
             return [
@@ -95,15 +147,25 @@ def run_app(
                 if item["kind"] == "topic"
             ]
 
-        with app.test_request_context("/"):  # url_for in the result presenter
-            service.suggest("warm up the caches", "", scope, limit=K)
-            plain = _measure(queries, run, stats.as_dict())
+        def measure() -> dict:
+            base = dict(app.config)
+            out = {}
+            with app.test_request_context("/"):  # url_for in the result presenter
+                for name in variants or ["default"]:
+                    app.config.update(base)
+                    app.config.update(variant_config(name))
+                    service.suggest("warm up the caches", "", scope, limit=K)
+                    out[name] = _measure(queries, run, load)
+            app.config.update(base)
+            return next(iter(out.values())) if len(out) == 1 else {"variants": out, "load": load}
+
+        plain = measure()
         if learn is None:
             return plain
         learning = learn_from_customers(app, learn, id_map, merge_missed)
-        with app.test_request_context("/"):
-            learned = _measure(queries, run, stats.as_dict())
-        return {**learned, "plain": {k: plain[k] for k in ("hit@1", "hit@5", "mrr@10", "p95_ms")}, "learning": learning}
+        learned = measure()
+        before = {k: plain[k] for k in ("hit@1", "hit@5", "mrr@10", "p95_ms")} if "hit@5" in plain else plain
+        return {**learned, "plain": before, "learning": learning}
 
 
 def learn_from_customers(app, learn: list[dict], id_map: dict, merge_missed: bool = False) -> dict:
@@ -290,11 +352,22 @@ def main(argv=None) -> int:
         action="store_true",
         help="with --learn: a customer shown nothing relevant posts, and a moderator merges it into the thread",
     )
+    parser.add_argument(
+        "--variants",
+        default="",
+        help=f"comma-separated, measured on one load: {', '.join(VARIANTS)} (default: the app's settings)",
+    )
+    parser.add_argument(
+        "--half",
+        choices=("all", "tune", "held"),
+        default="all",
+        help="dev queries split in two by a hash of their id: 'tune' to choose settings on, 'held' to report",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line (default: readable text)")
     args = parser.parse_args(argv)
 
     corpus = read_jsonl(args.corpus)
-    queries = read_jsonl(args.queries, args.limit)
+    queries = [q for q in read_jsonl(args.queries, args.limit) if in_half(q, args.half)]
     learn = read_jsonl(args.learn) if args.learn else None
     if learn is not None:
         if args.backend == "plain-whoosh":
@@ -305,8 +378,9 @@ def main(argv=None) -> int:
     if args.backend == "plain-whoosh":
         result = run_plain_whoosh(corpus, queries)
     else:
-        result = run_app(corpus, queries, args.backend, learn, args.min_customers, args.merge_missed)
-    line = {"docs": len(corpus), **result, "backend": args.backend}
+        variants = [v for v in args.variants.split(",") if v]
+        result = run_app(corpus, queries, args.backend, learn, args.min_customers, args.merge_missed, variants)
+    line = {"docs": len(corpus), **result, "backend": args.backend, "half": args.half}
     if args.backend != "plain-whoosh":
         line["analyser"] = _analyser_facts()
     if args.json:

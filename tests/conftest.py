@@ -28,6 +28,7 @@ def _config_for(tmp_path):
         # Rate limits: every test app counts afresh (memory: a new store; Redis: keys of its own).
         RATELIMIT_STORAGE_OPTIONS = {"key_prefix": f"otklik-test-{uuid.uuid4().hex}"}
         ANALYTICS_REDIS_KEY = f"otklik-test-{uuid.uuid4().hex}:analytics:views"  # page views buffered per app
+        SEARCH_CACHE_PREFIX = f"otklik-test-{uuid.uuid4().hex}"  # suggest cache entries of this app only
 
     return Config
 

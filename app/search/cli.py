@@ -6,9 +6,11 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.jobs.locks import LockBusy
-from app.search import analysis, custom_synonyms, outbox
+from app.search import analysis, custom_synonyms, outbox, suggest_cache
 from app.search.backends import get_backend
 from app.search.documents import get_kind, kinds
+from app.search.semantic import build as semantic_build
+from app.search.semantic import store as semantic_store
 
 search_cli = AppGroup("search", help="Keep the search index in step with the database.")
 BATCH = 500
@@ -69,7 +71,8 @@ def _expected_keys(session: Session) -> set[tuple[str, int]]:
     help="Seconds to wait when another process is draining the index.",
 )
 def reindex_command(wait: float):
-    """Rebuild the whole index from the database (one writer at a time with the workers' drains)."""
+    """Rebuild the whole index and the vectors for matching by meaning from the database (one writer at a time
+    with the workers' drains)."""
     try:
         lock = outbox.drain_lock(wait)
     except LockBusy as busy:
@@ -87,6 +90,7 @@ def _reindex() -> None:
     backend = get_backend()
     with Session(db.engine) as session, custom_synonyms.read_with(session):
         backend.clear()
+        semantic_store.clear()
         for kind in kinds():
             ids = list(get_kind(kind).all_ids(session))
             with click.progressbar(length=len(ids), label=f"Indexing {kind}s") as bar:
@@ -95,6 +99,12 @@ def _reindex() -> None:
                     outbox.apply_kind(session, backend, kind, chunk)
                     bar.update(len(chunk))
     click.echo(f"Indexed {len(backend.keys())} documents.")
+    with Session(db.engine) as session, custom_synonyms.read_with(session):
+        total = semantic_build.count(session)
+        with click.progressbar(length=2 * total, label="Learning meaning (vectors)") as bar:
+            embedded = semantic_build.rebuild(session, bar.update)
+    suggest_cache.bump()
+    click.echo(f"Vectors for {embedded} documents.")
 
 
 @search_cli.command("verify")

@@ -30,11 +30,12 @@ from sqlalchemy.orm import Session
 from app.common.db import utcnow
 from app.extensions import db
 from app.jobs.locks import FileLock, LockBusy
-from app.search import custom_synonyms
+from app.search import custom_synonyms, suggest_cache
 from app.search.backends import get_backend
 from app.search.backends.base import IndexBusy
 from app.search.documents import enrich, get_kind, kinds
 from app.search.models import SearchOutbox
+from app.search.semantic import build as semantic_build
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +233,7 @@ def apply_kind(session: Session, backend, kind: str, ids: list[int]) -> None:
     registered = get_kind(kind)
     if registered is None:
         backend.delete([(kind, ref_id) for ref_id in ids])
+        suggest_cache.bump()
         return
     docs = registered.loader(session, ids)
     enrich(session, kind, docs)
@@ -239,8 +241,11 @@ def apply_kind(session: Session, backend, kind: str, ids: list[int]) -> None:
     gone = [(kind, ref_id) for ref_id in ids if docs.get(ref_id) is None]
     if present:
         backend.upsert(present)
+        semantic_build.index_docs(present)
     if gone:
         backend.delete(gone)
+        semantic_build.remove_docs(gone)
+    suggest_cache.bump()  # cached suggestions may have changed
 
 
 def pending_count() -> int:

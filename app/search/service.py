@@ -5,9 +5,10 @@ from dataclasses import dataclass
 
 from app.common.pagination import Page
 from app.common.policy import actor, is_staff
-from app.search import analysis
+from app.search import analysis, suggest_cache
 from app.search.backends import get_backend
 from app.search.documents import Filters, Scope, get_kind
+from app.search.semantic import rank as semantic_rank
 
 MAX_QUERY_CHARS = 10_000
 
@@ -58,8 +59,14 @@ def suggest(title: str, body: str, scope: Scope, limit: int = 5) -> list[dict]:
         return []
     # The title says what the request is about: it counts twice against the details.
     query = f"{title}\n{title}\n{body}" if body else title
-    result = get_backend().search(query, scope, mode="suggest", limit=limit + 5)
-    return _present(result.hits, scope, f"{title} {body}")[:limit]
+    hits = suggest_cache.cached_hits(
+        title,
+        body,
+        scope,
+        limit,
+        lambda: semantic_rank.suggest_hits(get_backend(), query, f"{title}\n{body}", scope, limit + 5),
+    )
+    return _present(hits, scope, f"{title} {body}")[:limit]
 
 
 @dataclass

@@ -1,0 +1,135 @@
+"""Where the vectors live: two plain SQL tables with the vectors as bytes (float16), portable to any
+database (no pgvector): `search_vector_model` (one row: the trained model) and `search_vectors` (one row per
+indexed document). With the PostgreSQL backend they are in the app's database (migration
+e5a1c0de5e11); with the embedded Whoosh backend in `vectors.sqlite3` beside the index files, so they are
+cleared and rebuilt with the index.
+
+Only candidates' vectors are read per suggest (one indexed SELECT); the model is loaded once per process and
+again when its version changes (checked at most every MODEL_CHECK_SECONDS).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import create_engine, delete, insert, select
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+from app.search.semantic.model import SemanticModel
+from app.search.semantic.tables import vector_model, vectors
+
+MODEL_CHECK_SECONDS = 2.0
+_lock = threading.Lock()
+_EXT = "otklik.semantic"
+
+
+def _state() -> dict:
+    """Per app: the engine (by backend) and the cached model (model, version, checked at)."""
+    return current_app.extensions.setdefault(_EXT, {"engines": {}, "models": {}})
+
+
+def engine() -> Engine:
+    """The PostgreSQL app database for the postgres backend, else a SQLite file beside the Whoosh index."""
+    config = current_app.config
+    if config.get("SEARCH_BACKEND") == "postgres":
+        return db.engine  # the tables come with the app's schema (migration e5a1c0de5e11)
+    path = os.path.join(config["SEARCH_INDEX_DIR"], "vectors.sqlite3")
+    engines = _state()["engines"]
+    with _lock:
+        if path not in engines:
+            made = _sqlite(path)
+            for table in (vector_model, vectors):
+                table.create(made, checkfirst=True)
+            engines[path] = made
+        return engines[path]
+
+
+def _sqlite(path: str) -> Engine:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    return create_engine(f"sqlite:///{path}", connect_args={"timeout": 10})
+
+
+def encode(vec: np.ndarray) -> bytes:
+    return vec.astype(np.float16).tobytes()
+
+
+def decode(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.float16).astype(np.float32)
+
+
+def save_model(model: SemanticModel | None) -> None:
+    """Replace the model (None: no model) and forget every document vector (they belong to the old one)."""
+    eng = engine()
+    with eng.begin() as conn:
+        conn.execute(delete(vector_model))
+        conn.execute(delete(vectors))
+        if model is not None:
+            model.version = uuid.uuid4().hex
+            conn.execute(insert(vector_model), [{"name": "lsa", "version": model.version, "data": model.to_bytes()}])
+    _state()["models"][str(eng.url)] = (model, model.version if model else None, time.monotonic())
+
+
+def load_model() -> SemanticModel | None:
+    eng = engine()
+    key = str(eng.url)
+    models = _state()["models"]
+    cached, version, checked = models.get(key, (None, None, 0.0))
+    if time.monotonic() - checked < MODEL_CHECK_SECONDS:
+        return cached
+    with eng.connect() as conn:
+        current = conn.scalar(select(vector_model.c.version).where(vector_model.c.name == "lsa"))
+        if current is not None and current != version:
+            data = conn.scalar(select(vector_model.c.data).where(vector_model.c.name == "lsa"))
+            cached = SemanticModel.from_bytes(data, current) if data is not None else None
+        elif current is None:
+            cached = None
+    models[key] = (cached, current, time.monotonic())
+    return cached
+
+
+def put(rows: Iterable[tuple[str, int, np.ndarray]]) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    with engine().begin() as conn:
+        _delete(conn, [(kind, ref_id) for kind, ref_id, _ in rows])
+        conn.execute(insert(vectors), [{"kind": k, "ref_id": i, "vec": encode(v)} for k, i, v in rows])
+
+
+def remove(keys: Sequence[tuple[str, int]]) -> None:
+    if keys:
+        with engine().begin() as conn:
+            _delete(conn, keys)
+
+
+def _delete(conn, keys: Sequence[tuple[str, int]]) -> None:
+    by_kind: dict[str, list[int]] = {}
+    for kind, ref_id in keys:
+        by_kind.setdefault(kind, []).append(ref_id)
+    for kind, ids in by_kind.items():
+        conn.execute(delete(vectors).where(vectors.c.kind == kind, vectors.c.ref_id.in_(ids)))
+
+
+def get(keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], np.ndarray]:
+    """Vectors of the given documents (those that have one)."""
+    if not keys:
+        return {}
+    wanted = set(keys)
+    with engine().connect() as conn:
+        rows = conn.execute(
+            select(vectors.c.kind, vectors.c.ref_id, vectors.c.vec).where(
+                vectors.c.ref_id.in_(sorted({ref_id for _, ref_id in keys}))
+            )
+        ).all()
+    return {(k, i): decode(v) for k, i, v in rows if (k, i) in wanted}
+
+
+def clear() -> None:
+    save_model(None)
