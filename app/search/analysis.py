@@ -24,7 +24,7 @@ Public API (stable; both backends and the service layer rely on it):
     analyse_query(text, max_terms=64) -> list[str]          same pipeline, bounded input
     analyse_spans(text) -> list[(term, start, end)]         terms with the span of their source word
     words(text) -> list[(start, end, word)]                 raw words with positions (highlighting)
-    highlight(text, query, max_chars=240) -> str            safe HTML snippet, matches in <mark>
+    (highlighting.py: highlight(text, query) -> a safe HTML snippet with the matches in <mark>)
     is_dictionary_word(word) -> bool                        a ru/uk dictionary knows it (so: no typo)
     normalise_word(word) -> str                             lowercase, ё→е, normalised apostrophes
     replace_words(text, [(start, end, word)]) -> str|None   a "did you mean" line from word corrections
@@ -38,7 +38,6 @@ tolerance: budgets, distances, corrections).
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -50,7 +49,6 @@ from app.search.morphology import lemma as _lemma
 from app.search.morphology import stem_en as _stem_en
 from app.search.stopwords import ALL as _STOP_ALL
 from app.search.stopwords import EN as _STOP_EN
-from app.search.stopwords import NOT_HIGHLIGHTED
 from app.search.synonyms import CYRILLIC_TO_LATIN
 
 __all__ = [
@@ -58,7 +56,6 @@ __all__ = [
     "analyse_query",
     "analyse_spans",
     "words",
-    "highlight",
     "word_terms",
     "is_dictionary_word",
     "normalise_word",
@@ -210,8 +207,11 @@ def reset_translations() -> None:
     """Forget the Ukrainian -> Russian table and the terms made with it (after the dictionary setting
     changes: tests, or a dictionary installed into a running process)."""
     translation.reset()
-    for cached in (_word_terms_in, word_terms, _highlight_terms, _builtin_fingerprint):
+    for cached in (_word_terms_in, word_terms, _builtin_fingerprint):
         cached.cache_clear()
+    from app.search import highlighting  # its query terms come from this analyser too
+
+    highlighting.clear_cache()
 
 
 def fingerprint() -> str:
@@ -263,14 +263,6 @@ def word_terms(word: str) -> frozenset[str]:
             out.update(_stem_en(CYRILLIC_TO_LATIN[t]) for t in lemmas | {form} if t in CYRILLIC_TO_LATIN)
         else:
             out.update(_terms_for(form, cls, None))
-    return frozenset(out)
-
-
-@lru_cache(maxsize=512)
-def _highlight_terms(query: str) -> frozenset[str]:
-    out: set[str] = set()
-    for _, _, w in words(query)[:200]:
-        out |= word_terms(w)
     return frozenset(out)
 
 
@@ -374,88 +366,3 @@ def replace_words(text: str, replacements: list[tuple[int, int, str]]) -> str | 
     out.append(text[pos:])
     suggestion = " ".join("".join(out).split())
     return suggestion if suggestion.lower() != " ".join(text.split()).lower() else None
-
-
-# ---------------------------------------------------------------- highlighting
-
-_WS_RE = re.compile(r"\s+")
-
-
-def _esc(s: str) -> str:
-    return html.escape(_WS_RE.sub(" ", s), quote=True)
-
-
-def highlight(text: str, query: str, max_chars: int = 240, *, scan_chars: int = 20_000) -> str:
-    """A safe-HTML snippet of `text` around the best cluster of words matching `query`.
-
-    Matching is by analysed term, so "карты" marks "карта". Everything is HTML-escaped; the only tags
-    in the output are <mark>…</mark>. "…" marks where the text was cut.
-    """
-    text = text or ""
-    if not text.strip():
-        return ""
-    cut_tail = len(text) > scan_chars
-    body = text[:scan_chars]
-    ws = words(body)
-    qterms = _highlight_terms((query or "")[:MAX_QUERY_CHARS])
-    matched: list[tuple[int, frozenset]] = []  # (word index, matched terms)
-    for i, (_, _, w) in enumerate(ws):
-        hit = (word_terms(w) & qterms) - NOT_HIGHLIGHTED if qterms else set()
-        if hit:
-            matched.append((i, frozenset(hit)))
-
-    if not matched or max_chars <= 0:
-        first, last = 0, _last_word_within(ws, 0, max_chars)
-    else:
-        best = None
-        # two pointers over matched words: the window [matched[i] .. matched[k]] must fit in max_chars
-        k = 0
-        for i in range(len(matched)):
-            start_char = ws[matched[i][0]][0]
-            k = max(k, i)
-            while k + 1 < len(matched) and ws[matched[k + 1][0]][1] - start_char <= max_chars:
-                k += 1
-            distinct = len(frozenset().union(*(m[1] for m in matched[i : k + 1])))
-            score = (distinct, k - i + 1, -i)
-            if best is None or score > best[0]:
-                best = (score, i, k)
-        _, i, k = best
-        first, last = matched[i][0], matched[k][0]
-        # some context before the first match (up to a third of the spare room), the rest after
-        lead = min((max_chars - (ws[last][1] - ws[first][0])) // 3, 60)
-        anchor = ws[first][0]
-        while first > 0 and anchor - ws[first - 1][0] <= lead:
-            first -= 1
-        last = max(last, _last_word_within(ws, first, max_chars))
-
-    if not ws:
-        snippet = text[:max_chars]
-        return _esc(snippet) + ("…" if len(text) > max_chars else "")
-    start = 0 if first == 0 else ws[first][0]
-    end = ws[last][1]
-    mset = {m[0] for m in matched}
-    out = ["…" if start > 0 else ""]
-    pos = start
-    for idx in range(first, last + 1):
-        s, e, w = ws[idx]
-        out.append(_esc(text[pos:s]))
-        if len(w) > max_chars:  # one enormous "word": show its beginning
-            w = w[: max(max_chars, 1)] + "…"
-        out.append(f"<mark>{html.escape(w)}</mark>" if idx in mset else html.escape(w))
-        pos = e
-    tail = text[end:]
-    if last == len(ws) - 1 and not cut_tail and len(tail) <= 3:
-        out.append(_esc(tail))
-    elif tail.strip():
-        out.append("…")
-    return "".join(out).strip()
-
-
-def _last_word_within(ws: list[tuple[int, int, str]], first: int, max_chars: int) -> int:
-    if not ws:
-        return 0
-    start = ws[first][0]
-    last = first
-    while last + 1 < len(ws) and ws[last + 1][1] - start <= max_chars:
-        last += 1
-    return last

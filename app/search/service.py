@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from app.common.pagination import Page
 from app.common.policy import actor, is_staff
-from app.search import analysis, suggest_cache
+from app.search import analysis, highlighting, suggest_cache
 from app.search.backends import get_backend
 from app.search.documents import Filters, Scope, get_kind
 from app.search.semantic import rank as semantic_rank
@@ -39,9 +39,9 @@ def _present(hits, scope: Scope, query: str) -> list[dict]:
                 "kind": hit.kind,
                 "id": hit.id,
                 "title": data["title"],
-                "title_html": analysis.highlight(data["title"], query, max_chars=300),
+                "title_html": highlighting.highlight(data["title"], query, max_chars=300),
                 "url": data["url"],
-                "snippet_html": analysis.highlight(text, query) if text else "",
+                "snippet_html": highlighting.highlight(text, query) if text else "",
                 "type": data.get("type"),
                 "status": data.get("status"),
                 "answered": bool(data.get("answered")),

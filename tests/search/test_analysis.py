@@ -5,7 +5,8 @@ import time
 import pytest
 
 from app.search import analysis, typos
-from app.search.analysis import analyse, analyse_query, analyse_spans, highlight, words
+from app.search.analysis import analyse, analyse_query, analyse_spans, words
+from app.search.highlighting import highlight
 
 
 def same_terms(a: str, b: str) -> bool:
@@ -207,7 +208,8 @@ def test_numbers_are_dropped_only_from_a_whole_request():
 
 
 def test_negation_is_searchable_but_not_highlighted():
-    from app.search.analysis import analyse, highlight
+    from app.search.analysis import analyse
+    from app.search.highlighting import highlight
 
     assert "не" in analyse("карта не работает")
     snippet = highlight("Карта не работает, и не только за границей", "карта не работает")
@@ -215,7 +217,7 @@ def test_negation_is_searchable_but_not_highlighted():
 
 
 def test_cyrillic_spelling_highlights_the_latin_word_and_back():
-    from app.search.analysis import highlight
+    from app.search.highlighting import highlight
 
     assert highlight("Не приходит SMS с кодом", "смс") == "Не приходит <mark>SMS</mark> с кодом"
     assert highlight("Сменить ПИН-код", "PIN") == "Сменить <mark>ПИН-код</mark>"  # whole words are marked
