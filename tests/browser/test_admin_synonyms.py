@@ -26,7 +26,12 @@ def topic_id(live_server):
         auth_services.register_user("admin@test.example", PASSWORD, "Ада Администраторова", role="admin")
         customer = auth_services.register_user("carol@test.example", PASSWORD, "Карина Клиентова")
         topic = community_services.create_topic(
-            customer, "question", "Как досрочно погасить жилищный кредит?", "Хочу закрыть раньше.", category.id
+            customer,
+            "question",
+            "Как досрочно погасить жилищный кредит?",
+            "Хочу закрыть раньше.",
+            category.id,
+            mood="indifferent",
         )
         db.session.commit()
         topic_id = topic.id

@@ -120,6 +120,8 @@ def test_a_restored_draft_gets_a_new_draft_id_so_the_earlier_deflection_stays(li
     expect(suggestions).to_be_visible(timeout=10_000)
     page.locator("#suggestions-dismiss").click()
     form.locator("select[name=category_id]").select_option(label="Карты")
+    form.get_by_role("radio", name="Upset", exact=True).check()
+    form.locator("textarea[name=body]").fill("После трёх неверных ПИН-кодов карта заблокирована, что делать?")
     form.locator("button[type=submit]").click()
     expect(page.locator("h1")).to_have_text("Карта заблокирована после ПИН")
 
