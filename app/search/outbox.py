@@ -202,6 +202,9 @@ def _apply_and_delete(session: Session, backend, rows) -> None:
         backend.record_fingerprint()
     session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row[0] for row in rows])))
     session.commit()
+    # after the commit: a suggest ranked between the backend's write and the commit (PostgreSQL's tables) would
+    # otherwise be cached under the new version without the new documents
+    suggest_cache.bump()
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -229,11 +232,11 @@ def _failed(session: Session, row, report: DrainReport) -> None:
 
 
 def apply_kind(session: Session, backend, kind: str, ids: list[int]) -> None:
-    """Load the current state of `ids` and put it into the backend (or remove what is gone)."""
+    """Load the current state of `ids` and put it into the backend (or remove what is gone). The caller
+    commits, then calls `suggest_cache.bump()`."""
     registered = get_kind(kind)
     if registered is None:
         backend.delete([(kind, ref_id) for ref_id in ids])
-        suggest_cache.bump()
         return
     docs = registered.loader(session, ids)
     enrich(session, kind, docs)
@@ -245,7 +248,6 @@ def apply_kind(session: Session, backend, kind: str, ids: list[int]) -> None:
     if gone:
         backend.delete(gone)
         semantic_build.remove_docs(gone)
-    suggest_cache.bump()  # cached suggestions may have changed
 
 
 def pending_count() -> int:

@@ -53,6 +53,23 @@ def _reachable_or_fail() -> None:
         pytest.skip(reason)
 
 
+def _log_file(tmp: Path):
+    """A process's stderr goes to a file, never a pipe: a pipe nobody reads fills up and blocks the process."""
+    return open(tmp / f"stderr-{uuid.uuid4().hex[:8]}.log", "w+")
+
+
+def _start(command: list[str], tmp: Path, env: dict) -> subprocess.Popen:
+    log = _log_file(tmp)
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
+    proc.log = log
+    return proc
+
+
+def _errors(proc: subprocess.Popen) -> str:
+    proc.log.seek(0)
+    return proc.log.read()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -63,7 +80,7 @@ def _wait_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{url} exited: {proc.stderr.read()[-2000:]}")
+            raise RuntimeError(f"{url} exited: {_errors(proc)[-2000:]}")
         try:
             if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return
@@ -123,38 +140,10 @@ def cluster(tmp_path_factory):
     try:
         for _ in range(2):
             port = _free_port()
-            procs.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "-w",
-                        "1",
-                        "--threads",
-                        "4",
-                        "-b",
-                        f"127.0.0.1:{port}",
-                        "wsgi:app",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-            )
+            gunicorn = [sys.executable, "-m", "gunicorn", "-w", "1", "--threads", "4", "-b", f"127.0.0.1:{port}"]
+            procs.append(_start([*gunicorn, "wsgi:app"], tmp, env))
             urls.append(f"http://127.0.0.1:{port}")
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "flask", "worker"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-        )
+        procs.append(_start([sys.executable, "-m", "flask", "worker"], tmp, env))
         for url, proc in zip(urls, procs):
             _wait_up(url, proc)
         cluster = {"a": urls[0], "b": urls[1], "category_id": category_id}
@@ -169,7 +158,7 @@ def cluster(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-            proc.stderr.close()
+            proc.log.close()
 
 
 def _csrf(session: requests.Session, url: str) -> str:
@@ -224,7 +213,7 @@ def _warm_up(cluster, worker) -> None:
     deadline = time.monotonic() + 90
     while topic_id not in _suggested(cluster["b"], "warm-up question deposits"):
         if worker.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the worker did not index the warm-up topic: {worker.stderr.read()[-3000:]}")
+            raise RuntimeError(f"the worker did not index the warm-up topic: {_errors(worker)[-3000:]}")
         time.sleep(0.2)
 
 
