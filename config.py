@@ -25,9 +25,10 @@ class Config:
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
     # Matching by meaning (app/search/semantic/rank.py has the other SEARCH_SEMANTIC_* settings and defaults).
     SEARCH_SEMANTIC = os.environ.get("SEARCH_SEMANTIC", "1") != "0"
-    # app/search/suggest_cache.py; off by default: with several nodes a new topic was not suggested on another
-    # node in time (tests/ops/test_two_nodes.py), a bug still open in issue 16
-    SEARCH_SUGGEST_CACHE = os.environ.get("SEARCH_SUGGEST_CACHE", "0") == "1"
+    # Suggest results cached by meaning, scope and index version (app/search/suggest_cache.py): on by default;
+    # "0" turns it off. SEARCH_CACHE_PREFIX names its keys in Redis (several installs sharing one Redis).
+    SEARCH_SUGGEST_CACHE = os.environ.get("SEARCH_SUGGEST_CACHE", "1") != "0"
+    SEARCH_CACHE_PREFIX = os.environ.get("SEARCH_CACHE_PREFIX", "otklik")
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "local")  # the storage backend (app/media/storage.py)
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
@@ -138,7 +139,6 @@ class ProductionConfig(Config):
 
 
 class TestConfig(Config):
-    SEARCH_SUGGEST_CACHE = True  # the cache is tested (tests/search/test_semantic.py), though off by default
     ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = "test-secret"

@@ -7,10 +7,15 @@ rebuilt (`bump()`), so a new or changed topic is visible to the very next sugges
 read again and expire (TTL_SECONDS). The hits are cached, not the presented items: visibility is re-checked
 against the database for every request, as without the cache.
 
-With REDIS_URL the cache and the version are shared by every process (the version is a Redis counter);
-without it each process keeps a small LRU whose version is bumped by its own drains, and entries live
-at most LOCAL_TTL_SECONDS (another process's write shows within that time). Off by default (SEARCH_SUGGEST_CACHE=1 turns it on): in the two-node test a new topic
-was not suggested on the other node within 2 s with it on; see issue 16.
+With REDIS_URL the cache and the version are shared by every process (the version is a Redis counter,
+incremented by the process that applied the outbox, after its commit); without it each process keeps a small
+LRU whose version is bumped by its own drains, and entries live at most LOCAL_TTL_SECONDS (another process's
+write shows within that time). On by default (SEARCH_SUGGEST_CACHE=0 turns it off).
+
+A process that reads a version it has not seen yet first drops what it memoised about the index (`_observe`):
+ranking with a memo taken before the write (the PostgreSQL backend keeps the document count for STATS_TTL;
+0 before the first topic means "nothing can match") and caching that under the new version hid a new topic
+from every node but the writer until the next write (issue 16: tests/ops/test_two_nodes.py with the cache on).
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ def _redis():
 
 
 def enabled() -> bool:
-    return bool(current_app.config.get("SEARCH_SUGGEST_CACHE", False))
+    return bool(current_app.config.get("SEARCH_SUGGEST_CACHE", True))
 
 
 def bump() -> None:
@@ -144,8 +149,25 @@ def _version_key() -> str:
     return f"{current_app.config.get('SEARCH_CACHE_PREFIX', 'otklik')}:search:version"
 
 
+def _observe(version: bytes) -> None:
+    """The shared version moved since this process last looked: another process (the worker) wrote the index.
+    What this process memoised about the index is dropped before ranking under the new version, else a result
+    ranked from stale memos (the PostgreSQL backend's document count, 0 before the first topic, kept for
+    STATS_TTL seconds; the semantic model) would be cached under the new version until the next write."""
+    local = _local()
+    if local.get("seen") == version:
+        return
+    from app.search.backends import get_backend
+    from app.search.semantic import store
+
+    get_backend().index_changed()
+    store.recheck_model()
+    local["seen"] = version
+
+
 def _from_redis(client, title, body, scope, limit, compute) -> list[Hit]:
     version = client.get(_version_key()) or b"0"
+    _observe(version)
     key = _key(title, body, scope, limit, version.decode())
     raw = client.get(key)
     if raw is not None:

@@ -72,6 +72,11 @@ class SearchBackend(ABC):
     def spelling_suggestion(self, query: str) -> str | None:
         """A corrected query when some words are unknown to the index ("did you mean"), else None."""
 
+    def index_changed(self) -> None:
+        """Another process changed the index (the shared suggest-cache version moved): forget what this process
+        memoised about it (collection statistics), so the next query reads the index as it is now."""
+        return None  # nothing memoised by default
+
     @abstractmethod
     def keys(self) -> set[tuple[str, int]]:
         """Every (kind, id) in the index (for `flask search verify`)."""

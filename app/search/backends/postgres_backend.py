@@ -100,9 +100,13 @@ class PostgresBackend(SearchBackend):
         with self._lock:
             self._stats = None
 
+    def index_changed(self) -> None:
+        self._invalidate_stats()
+
     def _collection_stats(self, conn) -> tuple[int, float, float]:
         """(documents, average title length, average length of the rest), cached for STATS_TTL seconds
-        (writes in this process refresh it at once; other servers' writes within STATS_TTL)."""
+        (writes in this process refresh it at once; other servers' writes within STATS_TTL, or at once when the
+        suggest cache sees the shared index version move: index_changed())."""
         with self._lock:
             cached = self._stats
         if cached is not None and time.monotonic() - cached[0] < STATS_TTL:

@@ -76,6 +76,13 @@ def save_model(model: SemanticModel | None) -> None:
     _state()["models"][str(eng.url)] = (model, model.version if model else None, time.monotonic())
 
 
+def recheck_model() -> None:
+    """Another process may have saved a new model (a reindex): look at its version on the next load_model()."""
+    models = _state()["models"]
+    for key, (cached, version, _checked) in list(models.items()):
+        models[key] = (cached, version, 0.0)
+
+
 def load_model() -> SemanticModel | None:
     eng = engine()
     key = str(eng.url)
