@@ -194,17 +194,19 @@ def _apply_and_delete(session: Session, backend, rows) -> None:
     for _, kind, ref_id, _attempts in rows:
         by_kind[kind].add(ref_id)
     markers = [by_kind.pop(marker, None) for marker in (RESYNC, FINGERPRINT)]
+    change = suggest_cache.Change()  # what the suggest cache's increment check compares its entries with
     for kind, ids in by_kind.items():
-        apply_kind(session, backend, kind, sorted(ids))
+        change.add(*apply_kind(session, backend, kind, sorted(ids)))
     if markers[0]:
         _queue_everything(session)
     if markers[1]:
         backend.record_fingerprint()
+        change.everything = True
     session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row[0] for row in rows])))
     session.commit()
     # after the commit: a suggest ranked between the backend's write and the commit (PostgreSQL's tables) would
     # otherwise be cached under the new version without the new documents
-    suggest_cache.bump()
+    suggest_cache.bump(change)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -231,13 +233,14 @@ def _failed(session: Session, row, report: DrainReport) -> None:
     session.commit()
 
 
-def apply_kind(session: Session, backend, kind: str, ids: list[int]) -> None:
-    """Load the current state of `ids` and put it into the backend (or remove what is gone). The caller
-    commits, then calls `suggest_cache.bump()`."""
+def apply_kind(session: Session, backend, kind: str, ids: list[int]) -> tuple[list, list]:
+    """Load the current state of `ids` and put it into the backend (or remove what is gone); returns (the
+    documents put, the keys removed). The caller commits, then calls `suggest_cache.bump()`."""
     registered = get_kind(kind)
     if registered is None:
-        backend.delete([(kind, ref_id) for ref_id in ids])
-        return
+        gone = [(kind, ref_id) for ref_id in ids]
+        backend.delete(gone)
+        return [], gone
     docs = registered.loader(session, ids)
     enrich(session, kind, docs)
     present = [doc for doc in docs.values() if doc is not None]
@@ -248,6 +251,7 @@ def apply_kind(session: Session, backend, kind: str, ids: list[int]) -> None:
     if gone:
         backend.delete(gone)
         semantic_build.remove_docs(gone)
+    return present, gone
 
 
 def pending_count() -> int:

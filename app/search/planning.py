@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -199,6 +201,44 @@ def _phrases(spans: list[Span], by_term: dict[str, str], kept: set[str], limit: 
     return phrases
 
 
+@dataclass
+class Reach:
+    """What the plans made while recording could match (the suggest cache's increment check): a document
+    with none of `terms`, and no term within a typo's edits of a word in `fuzzy` (words the vocabulary did
+    not know, which a new document could give a correction), cannot enter their results. `complete` is False
+    when a plan depended on something else (an empty index)."""
+
+    terms: set[str] = field(default_factory=set)
+    fuzzy: set[str] = field(default_factory=set)
+    complete: bool = True
+
+
+_reach: ContextVar[Reach | None] = ContextVar("otklik_plan_reach", default=None)
+
+
+@contextmanager
+def recording_reach() -> Iterator[Reach]:
+    """Collect the Reach of every plan made in this block (this thread or task only)."""
+    reach = Reach()
+    token = _reach.set(reach)
+    try:
+        yield reach
+    finally:
+        _reach.reset(token)
+
+
+def _note_reach(counts: Counter, raw_of: dict[str, str], variants: dict) -> None:
+    reach = _reach.get()
+    if reach is None:
+        return
+    for term in counts:
+        reach.terms.add(term)
+        found = variants.get(term, ())
+        reach.terms.update(index_term for index_term, _, _ in found)
+        if not found or len(found) > 1 or found[0][0] != term:  # unknown to the index or corrected
+            reach.fuzzy.update({term, analysis.normalise_word(raw_of.get(term, term))})
+
+
 def plan_query(query: str, mode: str, index: TermIndex, rules: PlanRules) -> QueryPlan | None:
     """The plan of a query against an index, or None when nothing in it can match."""
     spans, long_request = query_spans(query, mode, rules)
@@ -206,10 +246,14 @@ def plan_query(query: str, mode: str, index: TermIndex, rules: PlanRules) -> Que
         return None
     n_docs = index.document_count()
     if n_docs <= 0:
+        if _reach.get() is not None:
+            _reach.get().complete = False
         return None
     counts = Counter(term for term, _, _ in spans)
     text = (query or "")[: analysis.MAX_QUERY_CHARS]
-    variants = _variants(list(counts), _raw_words(text, spans), index, rules)
+    raw_of = _raw_words(text, spans)
+    variants = _variants(list(counts), raw_of, index, rules)
+    _note_reach(counts, raw_of, variants)
     shape = QueryShape(distinct_terms=len(counts), long_request=long_request)
     planned = []
     for term, n in counts.items():
