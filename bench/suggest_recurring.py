@@ -10,7 +10,9 @@ signed-in customers with --signed-in) each type one of the recurring questions (
 bench/community_gen.typed_prefixes), pausing about 1 s (0.8-1.2 s) after each suggest, while a writer posts
 a new topic every --write-every seconds (each write changes the index version). Every suggest goes through
 app.search.service.suggest(). The same scenario runs twice in one process, first without the suggest cache
-(SEARCH_SUGGEST_CACHE=0: today's cost) and then with it, and prints p50/p95 of both and their ratio.
+(SEARCH_SUGGEST_CACHE=0) and then with it, and prints p50/p95 of both and their ratio. --compare-carry adds a
+run between them with the cache's increment check off (suggest_cache.CARRY_SECONDS = 0: every write empties
+the cache, as before issue 16 part 2), reported as `cache_every_write_invalidates`.
 """
 
 from __future__ import annotations
@@ -89,13 +91,17 @@ def _writer(app, author_id, category_id, pool, every, stop_at, written):
             written.append(1)
 
 
-def scenario(app, pool, args, cache: bool) -> dict:
+def scenario(app, pool, args, cache: bool, carry: bool = True) -> dict:
     from app.auth.models import User
     from app.community.models import Category
     from app.extensions import db
+    from app.search import suggest_cache
     from app.search.documents import Scope
 
     app.config["SEARCH_SUGGEST_CACHE"] = cache
+    app.config["SEARCH_CACHE_PREFIX"] = f"bench-{uuid.uuid4().hex}"  # each run starts with an empty cache
+    carry_seconds = suggest_cache.CARRY_SECONDS
+    suggest_cache.CARRY_SECONDS = carry_seconds if carry else 0.0
     author_id = db.session.query(User.id).order_by(User.id).first()[0]
     category_id = db.session.query(Category.id).order_by(Category.id).first()[0]
     times: list[float] = []
@@ -137,6 +143,7 @@ def scenario(app, pool, args, cache: bool) -> dict:
     for thread in threads:
         thread.join()
     service.semantic_rank = rank
+    suggest_cache.CARRY_SECONDS = carry_seconds
     return {
         "requests": len(times),
         **ms_summary(times),
@@ -157,6 +164,7 @@ def main(argv=None) -> int:
     parser.add_argument("--write-every", type=float, default=5.0, help="seconds between new topics")
     parser.add_argument("--signed-in", action="store_true", help="customers are signed in (own cache entries)")
     parser.add_argument("--redis", default="", help="REDIS_URL for the shared cache (default: per-process cache)")
+    parser.add_argument("--compare-carry", action="store_true", help="also run the cache without its increment check")
     parser.add_argument("--seed", type=int, default=1551)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -170,6 +178,7 @@ def main(argv=None) -> int:
 
         db.session.commit()
         before = scenario(app, pool, args, cache=False)
+        no_carry = scenario(app, pool, args, cache=True, carry=False) if args.compare_carry else None
         after = scenario(app, pool, args, cache=True)
     line = {
         "backend": args.backend,
@@ -179,6 +188,14 @@ def main(argv=None) -> int:
         "without_cache": before,
         "with_cache": after,
         "p95_ratio": round(after["p95_ms"] / max(before["p95_ms"], 1e-9), 3),
+        **(
+            {
+                "cache_every_write_invalidates": no_carry,
+                "p95_ratio_carry": round(after["p95_ms"] / max(no_carry["p95_ms"], 1e-9), 3),
+            }
+            if no_carry
+            else {}
+        ),
         "load_s": round(stats.seconds, 1),
     }
     if args.json:

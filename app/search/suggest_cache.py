@@ -37,6 +37,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from functools import lru_cache
 
 from flask import current_app, has_app_context
 
@@ -145,6 +146,7 @@ def bump(change: Change | None = None) -> None:
 # ---------------------------------------------------------------- the increment check
 
 
+@lru_cache(maxsize=100_000)
 def _near(word: str, unknown: str) -> bool:
     """`word` could be (or become) the typo correction of `unknown` (one edit of leeway for lemmas)."""
     budget = typos.typo_budget(unknown)
