@@ -174,7 +174,8 @@ def _unaffected(entry: dict, changes: list) -> bool:
 
 def _carried(entry: dict, version: int, now: float, read_changes: Callable[[int, int], list | None]) -> bool:
     """The entry (ranked at an older version) still holds at `version`."""
-    if entry.get("reach") is None or now - entry["at"] > CARRY_SECONDS or version - entry["v"] > MAX_CHANGE_STEPS:
+    steps = version - entry["v"]
+    if entry.get("reach") is None or now - entry["at"] > CARRY_SECONDS or not 0 < steps <= MAX_CHANGE_STEPS:
         return False
     changes = read_changes(entry["v"], version)
     return changes is not None and _unaffected(entry, changes)
@@ -258,9 +259,9 @@ def _from_local(key: str, compute) -> list[Hit]:
         entry = entries.get(key)
         log_ = list(local["log"])
     fresh = entry is not None and now - entry["born"] < LOCAL_TTL_SECONDS
-    if fresh and (entry["v"] >= version or _carried(entry, version, now, lambda a, b: _local_changes(log_, a, b))):
+    if fresh and (entry["v"] == version or _carried(entry, version, now, lambda a, b: _local_changes(log_, a, b))):
         with _lock:
-            entry["v"] = max(entry["v"], version)
+            entry["v"] = version
             entries.move_to_end(key)
         return _hits(entry)
     hits, reach = _single_flight(f"{key}:{version}", _ranked(compute))
@@ -306,7 +307,7 @@ def _from_redis(client, key: str, compute) -> list[Hit]:
     version, now = int(raw_version), time.time()
     entry = json.loads(raw) if raw is not None else None
     if entry is not None:
-        if entry["v"] >= version:
+        if entry["v"] == version:  # (newer than the version only if the counter was lost: ranked again)
             return _hits(entry)
         if _carried(entry, version, now, lambda v0, v1: _redis_changes(client, v0, v1)):
             client.set(key, json.dumps({**entry, "v": version}), ex=TTL_SECONDS)
