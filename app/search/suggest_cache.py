@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 from flask import current_app, has_app_context
 
+from app.common import redis_conn
 from app.search import analysis
 from app.search.documents import Hit, Scope
 
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 TTL_SECONDS = 600
 LOCAL_TTL_SECONDS = 5.0
 LOCAL_MAX = 5000
-_EXT = "otklik.suggest_cache_redis"
+_MISSED = "otklik.suggest_cache_missed"
 
 _lock = threading.Lock()
 _LOCAL = "otklik.suggest_cache_local"
@@ -44,17 +45,8 @@ def _local() -> dict:
 
 
 def _redis():
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    client = current_app.extensions.get(_EXT)
-    if client is None:
-        import redis
-
-        client = current_app.extensions[_EXT] = redis.Redis.from_url(
-            url, socket_timeout=0.5, socket_connect_timeout=0.5
-        )
-    return client
+    """The shared client while Redis is usable (app/common/redis_conn.py), else None: the per-process cache."""
+    return redis_conn.available()
 
 
 def enabled() -> bool:
@@ -69,12 +61,10 @@ def bump() -> None:
     with _lock:
         local["version"] += 1
         local["entries"].clear()
-    client = _redis()
-    if client is not None:
-        try:
-            client.incr(_version_key())
-        except Exception as error:  # the entries expire anyway; say so
-            log.warning("search: could not bump the suggest cache version in Redis (%s)", error)
+    if current_app.config.get("REDIS_URL"):
+        key = _version_key()
+        if redis_conn.call("suggest cache", lambda r: r.incr(key)) is None:  # logged once per outage
+            current_app.extensions[_MISSED] = True  # bumped again once Redis answers (see cached_hits)
 
 
 _flights: dict[str, tuple[threading.Event, list]] = {}
@@ -118,11 +108,7 @@ def cached_hits(title: str, body: str, scope: Scope, limit: int, compute: Callab
         return compute()
     client = _redis()
     if client is not None:
-        try:
-            return _from_redis(client, title, body, scope, limit, compute)
-        except Exception as error:
-            log.warning("search: suggest cache unavailable (%s)", error)
-            return compute()
+        return _from_redis(client, title, body, scope, limit, compute)
     local = _local()
     key = _key(title, body, scope, limit, local["version"])
     entries = local["entries"]
@@ -145,11 +131,20 @@ def _version_key() -> str:
 
 
 def _from_redis(client, title, body, scope, limit, compute) -> list[Hit]:
-    version = client.get(_version_key()) or b"0"
+    """Through the shared cache; while Redis does not answer, straight from the index (never an error)."""
+    if current_app.extensions.get(_MISSED):  # a bump was lost while Redis was away: entries may be stale
+        if redis_conn.call("suggest cache", lambda r: r.incr(_version_key())) is None:
+            return compute()
+        current_app.extensions[_MISSED] = False
+    version = redis_conn.call("suggest cache", lambda r: r.get(_version_key()) or b"0")
+    if version is None:
+        return compute()
     key = _key(title, body, scope, limit, version.decode())
-    raw = client.get(key)
+    raw = redis_conn.call("suggest cache", lambda r: r.get(key))
     if raw is not None:
         return [Hit(kind=k, id=i, score=s) for k, i, s in json.loads(raw)]
     hits = _single_flight(key, compute)
-    client.set(key, json.dumps([[h.kind, h.id, h.score] for h in hits]), ex=TTL_SECONDS)
+    if redis_conn.usable():
+        payload = json.dumps([[h.kind, h.id, h.score] for h in hits])
+        redis_conn.call("suggest cache", lambda r: r.set(key, payload, ex=TTL_SECONDS))
     return hits
