@@ -75,7 +75,10 @@ def enqueue(name: str) -> None:
         if current == "eager":
             from app.jobs.runner import run_quietly
 
-            run_quietly(name)
+            # its own application context, as in a worker: a fresh `g` and database session (the caller's may be
+            # inside its after_commit hook, where it can no longer run SQL)
+            with current_app._get_current_object().app_context():
+                run_quietly(name)
         elif current == "thread":
             from app.jobs.worker import wake
 
