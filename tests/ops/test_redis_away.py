@@ -148,3 +148,26 @@ def test_the_admin_system_page_shows_the_outboxes_with_redis_away(app, client_as
     app.config["JOBS_MODE"] = "rq"  # the queue length lives in Redis: the page says it cannot be read
     response = timed(client_as(community["admin"]).get, "/admin/system")
     assert response.status_code == 200
+
+
+def test_with_the_rq_queue_away_the_rows_wait_and_the_sweep_applies_them(app, runner, client_as, customer, community):
+    """Production mode (RQ): nothing can be enqueued, nothing is lost; `flask search sync` and `flask notify send`
+    (what the worker's sweep runs) index the topic and compose and send its mail once Redis is back or by hand."""
+    from app.notify.models import MailMessage, NotifyEvent
+    from app.search.outbox import pending_count
+
+    app.config["JOBS_MODE"] = "rq"
+    client = client_as(customer)
+    topic_id = _post_topic(client, community, "Mortgage payment taken twice this month")
+
+    assert suggested_ids(client, "mortgage payment taken twice") == []
+    assert pending_count() == 1 and db.session.scalar(select(func.count()).select_from(NotifyEvent)) == 1
+
+    assert runner.invoke(args=["search", "sync"]).exit_code == 0
+    assert runner.invoke(args=["notify", "send"]).exit_code == 0
+
+    assert suggested_ids(client, "mortgage payment taken twice")[0] == topic_id
+    db.session.expire_all()
+    assert db.session.scalars(select(MailMessage.recipient).where(MailMessage.status == "sent")).all() == [
+        "rep.private@test.example"
+    ]
