@@ -38,6 +38,11 @@ class Config:
     SITEMAP_MAX_URLS = int(os.environ.get("SITEMAP_MAX_URLS", "50000"))  # per sitemap file (the protocol's limit)
     FEED_ITEMS = int(os.environ.get("FEED_ITEMS", "50"))
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    # app/common/redis_conn.py: a Redis that does not answer costs a request at most these (seconds); after a
+    # failure no request of the process asks Redis again for REDIS_RETRY_SECONDS (docs/deployment.md).
+    REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5"))
+    REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5"))
+    REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5"))
     # Anonymous visitors' pages (app/common/pagecache.py): kept in Redis (REDIS_URL) or per process, dropped on change.
     PAGE_CACHE = _env_bool("PAGE_CACHE", True)
     PAGE_CACHE_TTL = int(os.environ.get("PAGE_CACHE_TTL", "300"))  # seconds an unchanged page is kept at most

@@ -4,6 +4,7 @@ DEFAULTS = {
     "ANALYTICS_ENABLED": True,
     "ANALYTICS_FLUSH_BATCH": 200,  # buffered page views that trigger a write
     "ANALYTICS_FLUSH_SECONDS": 10,  # ... or the age of the oldest one
+    "ANALYTICS_LOCAL_MAX": 100000,  # views kept in process memory while Redis is away (then the oldest dropped)
     "ANALYTICS_RAW_DAYS": 400,  # raw page views kept this long after being rolled up
     "ANALYTICS_COMPANY_HOSTS": "",  # the company's own site(s), comma-separated: www.bank.example
     "ANALYTICS_ROLLUP": "inline",  # rebuild the roll-ups of changed days after commit; "deferred": a worker does

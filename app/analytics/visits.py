@@ -19,6 +19,7 @@ from sqlalchemy import select, tuple_
 
 from app.analytics import sources
 from app.analytics.models import DailyVisits, PageView, VisitorDay
+from app.common import redis_conn
 from app.common.db import utcnow
 from app.extensions import db
 
@@ -74,34 +75,83 @@ class MemoryBuffer:
         return len(self._items)
 
 
-class RedisBuffer:
-    def __init__(self, url: str, key: str = REDIS_KEY):
-        import redis
+class _FlushLock:
+    """One flusher at a time across processes (a Redis lock); while Redis is away, one per process."""
 
-        self.redis = redis.Redis.from_url(url)
+    def __init__(self, app, key: str):
+        self.app, self.key = app, key
+        self.local = threading.Lock()
+        self.held = None
+
+    def acquire(self, blocking: bool = False) -> bool:
+        lock = redis_conn.call(
+            "page views (flush lock)",
+            lambda r: r.lock(self.key, timeout=120, blocking=False),
+            app=self.app,
+        )
+        if lock is not None:
+            taken = redis_conn.call("page views (flush lock)", lambda r: lock.acquire(blocking=False), app=self.app)
+            if taken is not None:
+                self.held = lock if taken else None
+                return bool(taken)
+        if not self.local.acquire(blocking=False):
+            return False
+        self.held = self.local
+        return True
+
+    def release(self) -> None:
+        held, self.held = self.held, None
+        if held is self.local:
+            held.release()
+        elif held is not None:
+            redis_conn.call("page views (flush lock)", lambda r: held.release(), app=self.app)
+
+
+class RedisBuffer:
+    """A Redis list shared by every node. While Redis is away, views are kept in this process's memory (at most
+    ANALYTICS_LOCAL_MAX, the oldest dropped beyond that) and written by the next flush of this process."""
+
+    def __init__(self, app, key: str = REDIS_KEY):
+        self.app = app
         self.key = key
-        self.flush_lock = self.redis.lock(key + ":flush", timeout=120, blocking=False)
+        self.local = MemoryBuffer()
+        self.flush_lock = _FlushLock(app, key + ":flush")
+
+    def _redis(self, func, default=None):
+        return redis_conn.call("page views", func, default, app=self.app)
 
     def push(self, item: dict) -> int:
-        return self.redis.rpush(self.key, json.dumps(item))
+        pushed = self._redis(lambda r: r.rpush(self.key, json.dumps(item)))
+        if pushed is not None:
+            return pushed + len(self.local)
+        if len(self.local) >= int(self.app.config.get("ANALYTICS_LOCAL_MAX", 100000)):
+            self.local.take(1)  # bounded: the oldest view is dropped (logged once per outage by redis_conn)
+        return self.local.push(item)
 
     def oldest(self) -> float | None:
-        first = self.redis.lindex(self.key, 0)
+        local = self.local.oldest()
+        if local is not None:
+            return local
+        first = self._redis(lambda r: r.lindex(self.key, 0))
         return json.loads(first)["t"] if first else None
 
     def take(self, limit: int) -> list[dict]:
-        return [json.loads(raw) for raw in (self.redis.lpop(self.key, limit) or [])]
+        items = self.local.take(limit)
+        if len(items) < limit:
+            raw = self._redis(lambda r: r.lpop(self.key, limit - len(items))) or []
+            items.extend(json.loads(one) for one in raw)
+        return items
 
     def __len__(self) -> int:
-        return self.redis.llen(self.key)
+        return (self._redis(lambda r: r.llen(self.key)) or 0) + len(self.local)
 
 
 def buffer(app=None):
-    app = app or current_app
+    app = app or current_app._get_current_object()
     if "otklik.visits" not in app.extensions:
         url = app.config.get("REDIS_URL")
         key = app.config.get("ANALYTICS_REDIS_KEY") or REDIS_KEY
-        app.extensions["otklik.visits"] = RedisBuffer(url, key) if url else MemoryBuffer()
+        app.extensions["otklik.visits"] = RedisBuffer(app, key) if url else MemoryBuffer()
     return app.extensions["otklik.visits"]
 
 

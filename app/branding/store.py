@@ -21,13 +21,14 @@ from flask import current_app, g
 from sqlalchemy import event, select
 
 from app.branding.models import Setting
+from app.common import redis_conn
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _CHANGED = "otklik.settings_changed"
 _CACHE = "otklik.settings_cache"
-_REDIS = "otklik.settings_redis"
+_MISSED = "otklik.settings_missed"  # keys whose change Redis has not heard of yet
 _lock = threading.Lock()
 
 
@@ -60,30 +61,32 @@ def db_version(key: str) -> int:
     return db.session.scalar(select(Setting.version).where(Setting.key == key)) or 0
 
 
-def _redis():
-    app = current_app._get_current_object()
-    url = app.config.get("REDIS_URL")
-    if not url:
-        return None
-    client = app.extensions.get(_REDIS)
-    if client is None:
-        import redis
-
-        client = app.extensions[_REDIS] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-    return client
-
-
 def _stamp(key: str) -> tuple:
-    """The cheap "has it changed?" token for `key`."""
-    client = _redis()
-    if client is not None:
-        try:
-            changes = client.get(redis_key(key))
-            if changes is not None:  # never saved while Redis was on (or Redis was emptied): ask the database
-                return ("redis", changes)
-        except Exception as error:
-            log.warning("settings: Redis unreachable (%s); reading the version from the database", error)
+    """The cheap "has it changed?" token for `key`: the Redis counter, else (no Redis, Redis away, or no counter
+    yet) the database version."""
+    app = current_app._get_current_object()
+    if app.extensions.get(_MISSED) and redis_conn.usable(app):
+        _announce(app, app.extensions[_MISSED])
+    if not app.extensions.get(_MISSED):
+        changes = redis_conn.call("settings versions", lambda r: r.get(redis_key(key)), app=app)
+        if changes is not None:  # None: never saved while Redis was on, or Redis emptied or away
+            return ("redis", changes)
     return ("db", db_version(key))
+
+
+def _announce(app, keys) -> None:
+    """INCR the counters of `keys`; the ones Redis did not take are kept and announced when it answers again
+    (until then every reader of this process asks the database)."""
+    missed = set(app.extensions.get(_MISSED) or ())
+    for key in sorted(set(keys)):
+        done = redis_conn.call("settings versions", lambda r, key=key: r.incr(redis_key(key)), app=app)
+        if done is None:
+            missed.add(key)
+        else:
+            missed.discard(key)
+    app.extensions[_MISSED] = missed
+    if missed:
+        log.error("settings: could not announce the change of %s in Redis; retried when it answers", ", ".join(missed))
 
 
 def cached(key: str, build: Callable[[int, dict], T]) -> T:
@@ -119,14 +122,9 @@ def _after_commit(session) -> None:
         return
     for key in keys:
         forget(key)
-    client = _redis()
-    if client is None:
-        return
-    try:
-        for key in keys:
-            client.incr(redis_key(key))
-    except Exception as error:
-        log.error("settings: could not announce the change of %s in Redis: %s", ", ".join(keys), error)
+    app = current_app._get_current_object()
+    if app.config.get("REDIS_URL"):
+        _announce(app, keys)
 
 
 def _after_rollback(session) -> None:

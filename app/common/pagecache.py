@@ -34,6 +34,8 @@ from collections.abc import Callable
 from flask import current_app, g, request, session
 from sqlalchemy import event
 
+from app.common import redis_conn
+
 log = logging.getLogger(__name__)
 _CHANGES = "otklik.page_changes"
 _EXT = "otklik.pagecache"
@@ -58,24 +60,42 @@ def scoped_table(name: str, generations: Callable) -> None:
 
 
 class RedisStore:
-    def __init__(self, url: str, prefix: str):
-        import redis
+    """Entries and generations in Redis (app/common/redis_conn.py: short timeouts, a breaker). While Redis is away
+    every lookup is a miss and nothing is stored; a change that could not be announced then is announced as a
+    change of everything (`all`) as soon as Redis answers again, so no node serves a page older than the change."""
 
-        self.prefix = prefix
-        self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    def __init__(self, app, prefix: str):
+        self.app, self.prefix = app, prefix
+        self.missed = False
 
-    def lookup(self, key: str, names: tuple[str, ...]) -> tuple[tuple, bytes | None]:
-        values = self.client.mget([f"{self.prefix}gen:{n}" for n in names] + [f"{self.prefix}page:{key}"])
+    def _call(self, func, default=None):
+        return redis_conn.call("page cache", func, default, app=self.app)
+
+    def lookup(self, key: str, names: tuple[str, ...]) -> tuple[tuple, bytes | None] | None:
+        if self.missed and not self.bump(("all",)):
+            return None
+        values = self._call(lambda r: r.mget([f"{self.prefix}gen:{n}" for n in names] + [f"{self.prefix}page:{key}"]))
+        if values is None:
+            return None
         return tuple(v or b"0" for v in values[:-1]), values[-1]
 
     def store(self, key: str, value: bytes, ttl: int) -> None:
-        self.client.set(f"{self.prefix}page:{key}", value, ex=ttl)
+        self._call(lambda r: r.set(f"{self.prefix}page:{key}", value, ex=ttl))
 
-    def bump(self, names) -> None:
-        pipe = self.client.pipeline(transaction=False)
-        for name in names:
-            pipe.incr(f"{self.prefix}gen:{name}")
-        pipe.execute()
+    def bump(self, names) -> bool:
+        def incr(client):
+            pipe = client.pipeline(transaction=False)
+            for name in names:
+                pipe.incr(f"{self.prefix}gen:{name}")
+            pipe.execute()
+            return True
+
+        done = bool(self._call(incr, False))
+        if not done:
+            self.missed = True
+        elif "all" in names:
+            self.missed = False
+        return done
 
 
 class LocalStore:
@@ -118,7 +138,7 @@ def _store():
         url = app.config.get("REDIS_URL")
         stamp = app.config.get("PAGE_CACHE_STAMP") or os.path.join(app.instance_path, "page-cache.stamp")
         prefix = app.config.get("PAGE_CACHE_PREFIX", "otklik:")
-        store = app.extensions[_EXT] = RedisStore(url, prefix) if url else LocalStore(stamp)
+        store = app.extensions[_EXT] = RedisStore(app, prefix) if url else LocalStore(stamp)
     return store
 
 
@@ -152,10 +172,13 @@ def serve_cached():
         return None
     key, names = found
     try:
-        generations, value = _store().lookup(key, names)
+        found = _store().lookup(key, names)
     except Exception as error:  # no cache is better than no page
         log.warning("page cache: lookup failed (%s)", error)
         return None
+    if found is None:  # Redis away: render, and do not store
+        return None
+    generations, value = found
     stamp = b"|".join(generations) + b"\n"
     if value is not None and value.startswith(stamp):
         return _response(value[len(stamp) :].decode())
@@ -208,11 +231,14 @@ def cached_value(name: str, generations: tuple[str, ...], build: Callable, ttl: 
     names = ("all", *generations)
     try:
         store, key = _store(), "value:" + name
-        generations_now, value = store.lookup(key, names)
-        stamp = b"|".join(generations_now) + b"\n"
+        found = store.lookup(key, names)
     except Exception as error:
         log.warning("page cache: lookup failed (%s)", error)
         return build()
+    if found is None:
+        return build()
+    generations_now, value = found
+    stamp = b"|".join(generations_now) + b"\n"
     if value is not None and value.startswith(stamp):
         return json.loads(value[len(stamp) :])
     result = build()
@@ -249,9 +275,12 @@ def _after_commit(session_) -> None:
     if not names or not current_app:
         return
     try:
-        _store().bump(sorted(names))
+        announced = _store().bump(sorted(names))
     except Exception as error:
         log.error("page cache: could not announce a change (%s); pages expire within PAGE_CACHE_TTL", error)
+        return
+    if announced is False:
+        log.info("page cache: a change is announced as a change of everything once Redis answers again")
 
 
 def _after_rollback(session_) -> None:

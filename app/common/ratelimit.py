@@ -112,6 +112,17 @@ def init_app(app) -> None:
     config.setdefault("RATELIMIT_ENABLED", True)
     config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     config["RATELIMIT_HEADERS_ENABLED"] = False  # Retry-After is set on the 429 itself (app/common/errors.py)
+    # Redis away: Flask-Limiter logs "Rate limit storage unreachable - falling back to in-memory storage", counts
+    # in this process's memory, and tries Redis again after 1, 2, 4 ... 32 s. The socket timeouts are the
+    # application's (REDIS_SOCKET_TIMEOUT, REDIS_CONNECT_TIMEOUT), so a silent Redis costs one request that long.
     config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    if str(config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://", "unix://")):
+        from app.common import redis_conn
+
+        options = dict(config.get("RATELIMIT_STORAGE_OPTIONS") or {})
+        for name, value in redis_conn.timeouts(app).items():
+            options.setdefault(name, value)
+        config["RATELIMIT_STORAGE_OPTIONS"] = options
     limiter.enabled = config["RATELIMIT_ENABLED"]
     limiter.init_app(app)
+    limiter._storage_dead = False  # the limiter is shared by every app of the process: a new app's storage is new

@@ -32,9 +32,11 @@ def database() -> dict:
 
 
 def redis_check(app) -> dict:
-    from app.jobs.queue import redis_connection
+    """Asks Redis even while the breaker is open (at most REDIS_SOCKET_TIMEOUT): readiness must be current."""
+    from app.common import redis_conn
 
-    redis_connection(app).ping()
+    redis_conn.client(app).ping()
+    redis_conn.succeeded(app)
     return {}
 
 

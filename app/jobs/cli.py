@@ -52,8 +52,8 @@ def _run_rq(app, burst: bool) -> None:
         if burst:
             for job in periodic_jobs(app):
                 queue.enqueue(job.name)
-        connection = queue.redis_connection(app)
-        rq_queue = queue.rq_queue(app)
+        connection = queue.worker_connection(app)
+        rq_queue = queue.rq_queue(app, connection)
     stop = threading.Event()
     if not burst:
         threading.Thread(target=_sweeper, args=(app, stop), name="otklik-sweep", daemon=True).start()

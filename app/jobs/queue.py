@@ -12,14 +12,12 @@ A failed enqueue is logged and never breaks the request: the rows wait in the ou
 """
 
 import logging
-import time
 
 from flask import current_app, has_app_context
 
 log = logging.getLogger(__name__)
 MODES = ("rq", "thread", "eager", "off")
 COALESCE_SECONDS = 60
-REDIS_RETRY_SECONDS = 10
 
 
 def mode(app=None) -> str:
@@ -39,21 +37,28 @@ def check_config(config) -> None:
 
 
 def redis_connection(app=None):
-    app = app or current_app
-    conn = app.extensions.get("otklik.redis")
-    if conn is None:
-        import redis
+    """The application's shared Redis client (app/common/redis_conn.py: short timeouts)."""
+    from app.common import redis_conn
 
-        conn = redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=3, socket_connect_timeout=2)
-        app.extensions["otklik.redis"] = conn
-    return conn
+    return redis_conn.client(app or current_app._get_current_object())
 
 
-def rq_queue(app=None):
+def worker_connection(app=None):
+    """A client of its own for an RQ worker: RQ raises its socket timeout above its blocking dequeue's, which must
+    not reach the short timeouts of the client the web side shares."""
+    import redis
+
+    from app.common import redis_conn
+
+    app = app or current_app._get_current_object()
+    return redis.Redis.from_url(app.config["REDIS_URL"], **redis_conn.timeouts(app))
+
+
+def rq_queue(app=None, connection=None):
     from rq import Queue
 
     app = app or current_app
-    return Queue(app.config.get("JOBS_QUEUE", "otklik"), connection=redis_connection(app))
+    return Queue(app.config.get("JOBS_QUEUE", "otklik"), connection=connection or redis_connection(app))
 
 
 def _coalesce_key(name: str, app=None) -> str:
@@ -70,7 +75,10 @@ def enqueue(name: str) -> None:
         if current == "eager":
             from app.jobs.runner import run_quietly
 
-            run_quietly(name)
+            # its own application context, as in a worker: a fresh `g` and database session (the caller's may be
+            # inside its after_commit hook, where it can no longer run SQL)
+            with current_app._get_current_object().app_context():
+                run_quietly(name)
         elif current == "thread":
             from app.jobs.worker import wake
 
@@ -82,18 +90,23 @@ def enqueue(name: str) -> None:
 
 
 def _rq_enqueue(name: str) -> None:
-    """Coalesced enqueue. While Redis is unreachable, requests do not wait for it again and again: for
-    REDIS_RETRY_SECONDS after a failure enqueues are skipped (the rows wait for the sweep)."""
+    """Coalesced enqueue. While Redis is unreachable, requests do not wait for it again and again: the shared
+    breaker (app/common/redis_conn.py) skips enqueues for REDIS_RETRY_SECONDS after a failure (the rows wait in
+    their outbox for the sweep)."""
+    from app.common import redis_conn
     from app.jobs.runner import rq_entry
 
     app = current_app._get_current_object()
-    if time.monotonic() < app.extensions.get("otklik.redis_down_until", 0.0):
+    if not redis_conn.usable(app):
+        log.info("jobs: Redis is away; %s is left to the periodic sweep", name)
         return
     try:
         _push(name, rq_entry)
-    except Exception:
-        app.extensions["otklik.redis_down_until"] = time.monotonic() + REDIS_RETRY_SECONDS
+    except Exception as error:
+        if redis_conn.is_outage(error):
+            redis_conn.failed(f"enqueue {name}", error, app)
         raise
+    redis_conn.succeeded(app)
 
 
 def _push(name: str, rq_entry) -> None:
@@ -118,6 +131,10 @@ def enqueue_periodic(name: str, every: float) -> None:
     """The schedule's turn of a periodic job. With RQ and several `flask worker` processes each one's scheduler
     asks; a key that lives `every` seconds in Redis lets only the first of them enqueue it per period."""
     if has_app_context() and mode() == "rq" and every and every > 0:
+        from app.common import redis_conn
+
+        if not redis_conn.usable():
+            return  # the sweep and the next turn will
         try:
             key = f"otklik:{current_app.config.get('JOBS_QUEUE', 'otklik')}:scheduled:{name}"
             if not redis_connection().set(key, "1", nx=True, ex=max(1, int(every))):

@@ -34,9 +34,16 @@ def queue_stats() -> dict:
     mode = queue.mode()
     data = {"mode": mode, "length": None, "failed_jobs": None}
     if mode == "rq":
-        rq_queue = queue.rq_queue()
-        data["length"] = len(rq_queue)
-        data["failed_jobs"] = rq_queue.failed_job_registry.count
+        from app.common import redis_conn
+
+        try:
+            rq_queue = queue.rq_queue()
+            data["length"] = len(rq_queue)
+            data["failed_jobs"] = rq_queue.failed_job_registry.count
+        except Exception as error:  # Redis away: the page still shows the outboxes, the source of truth
+            if not redis_conn.is_outage(error):
+                raise
+            data["error"] = f"Redis unreachable: {type(error).__name__}"
     return data
 
 

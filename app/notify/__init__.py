@@ -21,7 +21,7 @@ def init_app(app) -> None:
     from app.common import pagecache
 
     pagecache.private_tables(
-        "topic_subscriptions", "notification_settings", "mail_messages"
+        "topic_subscriptions", "notification_settings", "mail_messages", "notify_events"
     )  # never shown on a cached public page
     from flask_login import current_user
 

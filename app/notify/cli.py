@@ -5,7 +5,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.notify import queries, sender
+from app.notify import outbox, queries, sender
 
 
 @click.group("notify", help="E-mail notifications.")
@@ -28,10 +28,13 @@ def _echo_report(report) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Send at most this many messages.")
 @with_appcontext
 def send_command(retry_now: bool, requeue_failed: bool, limit: int | None):
-    """Send queued e-mail (run it from cron every minute or so; safe to run concurrently)."""
+    """Compose and send queued e-mail (run it from cron every minute or so; safe to run concurrently)."""
     if requeue_failed:
         with Session(db.engine) as session:
             click.echo(f"queued again {sender.requeue_failed(session)} failed messages")
+    composed, queued = outbox.compose_due()
+    if composed:
+        click.echo(f"composed {composed} events into {queued} e-mails")
     report = sender.send_queued(retry_now=retry_now, limit=limit)
     _echo_report(report)
     if report.stopped:

@@ -77,6 +77,7 @@ class Activity:
     status_change: object = None
     solution: Comment | None = None
     actor_ids: set = field(default_factory=set)
+    stamp: str | None = None  # when the status changed (app/notify/outbox.py): a stable dedup key when composed later
 
     def add(self, kind: str, data: dict) -> None:
         if kind == COMMENT:
@@ -87,6 +88,7 @@ class Activity:
                 self.old_status = data["old"]
             self.new_status = data["new"]
             self.status_change = data.get("change") or self.status_change
+            self.stamp = data.get("stamp") or self.stamp
             self.actor_ids.add(data["actor"].id)
         elif kind == SOLUTION:
             self.solution = data["comment"]
@@ -99,7 +101,7 @@ class Activity:
             return f"solution:{self.topic.id}:{self.solution.id}"
         if self.status_change is not None and self.status_change.id is not None:
             return f"status:{self.status_change.id}"
-        return f"status:{self.topic.id}:{self.old_status}:{self.new_status}:{utcnow().isoformat()}"
+        return f"status:{self.topic.id}:{self.old_status}:{self.new_status}:{self.stamp or utcnow().isoformat()}"
 
 
 def queue_events(session, events: list[tuple[str, dict]]) -> set[str]:

@@ -64,7 +64,9 @@ def retry(ids: list[int] | None) -> int:
 
 def register(app) -> None:
     from app.jobs.registry import SWEEP, OutboxSource, register_job, register_outbox
+    from app.notify import outbox
 
+    outbox.register(app)  # mail.compose: renders the mails the requests only noted, then enqueues mail.send
     register_job(app, JOB, run_send_job, every=SWEEP)
     register_outbox(
         app,

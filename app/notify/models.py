@@ -100,3 +100,21 @@ class MailMessage(db.Model):
 
     def __repr__(self) -> str:
         return f"<MailMessage {self.id} {self.event} {self.status}>"
+
+
+class NotifyEvent(db.Model):
+    """What one transaction did that people may hear of by e-mail (a new or moved topic, answers, a status change,
+    a solution, a hand-off), written in that transaction by the receivers (app/notify/outbox.py). The
+    `mail.compose` job renders one mail per recipient from it into `mail_messages` and deletes it in the same
+    transaction, so the request renders nothing and a retried job queues nothing twice (the mails' dedup keys
+    are derived from the payload). A row that keeps failing becomes a dead letter (`dead_at`)."""
+
+    __tablename__ = "notify_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payload: Mapped[list] = mapped_column(db.JSON, nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    dead_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)

@@ -2,9 +2,10 @@
 
 - Receivers run inside the service that changed something: they subscribe authors and commenters at once
   and note the event in the session.
-- Just before the session commits, the noted events become outbox rows (`compose.queue_events`), so the
-  e-mails commit or roll back together with the change.
-- After the commit, a `mail.send` job is enqueued (MAIL_SEND=inline; app/jobs): a worker sends the mail, never
+- Just before the session commits, the noted events become one `notify_events` row (`outbox.add`), so the
+  e-mails to come commit or roll back together with the change; nothing is rendered in the request.
+- After the commit, the `mail.compose` job is enqueued (MAIL_SEND=inline; app/jobs): it renders one mail per
+  recipient into `mail_messages` and enqueues `mail.send`: a worker composes and sends the mail, never
   the request. A failure there is retried with back-off; it never turns a saved request into an error, and the
   worker's periodic sweep sends whatever a lost job left.
 """
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.common import signals
 from app.extensions import db
-from app.notify import compose
+from app.notify import compose, outbox
 from app.notify.models import AUTHOR, COMMENTER
 from app.notify.services import move_followers, subscribe_automatically
 
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 _EVENTS = "otklik_notify_events"
 _KEYS = "otklik_notify_keys"
 _AFTER_RESPONSE = "otklik_notify_after_response"
+_COMPOSE = "otklik_notify_compose"
 
 
 def connect() -> None:
@@ -92,9 +94,8 @@ def _queue_mail(session: Session) -> None:
     events = session.info.pop(_EVENTS, None)
     if not events or not has_app_context():
         return
-    keys = compose.queue_events(session, events)
-    if keys:
-        session.info.setdefault(_KEYS, set()).update(keys)
+    if outbox.add(session, events):  # composed by the mail.compose job, never in the request
+        session.info[_COMPOSE] = True
 
 
 @event.listens_for(Session, "after_commit")
@@ -103,7 +104,14 @@ def _send_after_commit(session: Session) -> None:
         return
     keys = session.info.pop(_KEYS, None)
     after_response = session.info.pop(_AFTER_RESPONSE, False)
-    if not keys or not has_app_context() or current_app.config.get("MAIL_SEND", "inline") != "inline":
+    to_compose = session.info.pop(_COMPOSE, False)
+    if not has_app_context():
+        return
+    if to_compose:  # renders the mails (and with MAIL_SEND=inline enqueues mail.send); never raises (the sweep)
+        from app.jobs import queue
+
+        queue.enqueue(outbox.JOB)
+    if not keys or current_app.config.get("MAIL_SEND", "inline") != "inline":
         return
     if after_response and has_request_context():
         _enqueue_when_the_response_is_sent()
@@ -140,6 +148,7 @@ def _forget(session: Session) -> None:
     session.info.pop(_EVENTS, None)
     session.info.pop(_KEYS, None)
     session.info.pop(_AFTER_RESPONSE, None)
+    session.info.pop(_COMPOSE, None)
 
 
 def queue_mail_now(rows: list[dict], after_response: bool = False) -> None:

@@ -41,6 +41,7 @@ from functools import lru_cache
 
 from flask import current_app, has_app_context
 
+from app.common import redis_conn
 from app.search import analysis, planning, typos
 from app.search.documents import Hit, Scope, SearchDoc
 
@@ -51,7 +52,7 @@ LOCAL_TTL_SECONDS = 5.0
 LOCAL_MAX = 5000
 MAX_CHANGE_DOCS = 50  # a bigger batch (a bulk load) is recorded as "everything changed"
 MAX_CHANGE_STEPS = 100  # versions an entry may be carried across; also how many the log keeps
-_EXT = "otklik.suggest_cache_redis"
+_MISSED = "otklik.suggest_cache_missed"
 
 _lock = threading.Lock()
 _LOCAL = "otklik.suggest_cache_local"
@@ -87,17 +88,8 @@ def _local() -> dict:
 
 
 def _redis():
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    client = current_app.extensions.get(_EXT)
-    if client is None:
-        import redis
-
-        client = current_app.extensions[_EXT] = redis.Redis.from_url(
-            url, socket_timeout=0.5, socket_connect_timeout=0.5
-        )
-    return client
+    """The shared client while Redis is usable (app/common/redis_conn.py), else None: the per-process cache."""
+    return redis_conn.available()
 
 
 def enabled() -> bool:
@@ -139,8 +131,11 @@ def bump(change: Change | None = None) -> None:
     if client is not None:
         try:
             client.eval(_BUMP_SCRIPT, 2, _version_key(), _log_key(), payload, MAX_CHANGE_STEPS, TTL_SECONDS)
-        except Exception as error:  # the entries expire anyway; say so
-            log.warning("search: could not bump the suggest cache version in Redis (%s)", error)
+        except Exception as error:  # logged once per outage; bumped again once Redis answers (see cached_hits)
+            redis_conn.failed("suggest cache", error)
+            current_app.extensions[_MISSED] = True
+    elif current_app.config.get("REDIS_URL"):  # Redis is away: entries may go stale, so bump once it answers
+        current_app.extensions[_MISSED] = True
 
 
 # ---------------------------------------------------------------- the increment check
@@ -243,9 +238,12 @@ def cached_hits(title: str, body: str, scope: Scope, limit: int, compute: Callab
     client = _redis()
     if client is not None:
         try:
+            if current_app.extensions.get(_MISSED):  # a bump was lost while Redis was away: a version without
+                client.incr(_version_key())  # a log entry, so no entry is carried across it
+                current_app.extensions[_MISSED] = False
             return _from_redis(client, key, compute)
-        except Exception as error:
-            log.warning("search: suggest cache unavailable (%s)", error)
+        except Exception as error:  # never an error for the reader: straight from the index
+            redis_conn.failed("suggest cache", error)
             return compute()
     return _from_local(key, compute)
 

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.jobs.locks import FileLock
 from app.jobs.worker import worker_lock
 from app.notify.models import MailMessage
+from app.notify.outbox import compose_due
 from app.search.backends import get_backend
 from app.search.outbox import pending_count
 from tests.jobs.conftest import flask_popen
@@ -81,8 +82,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     holding_mail.deliveries.clear()
     community_services.post_comment(community["rep_private"], topic, "Fixed for everyone, sorry.")
     db.session.commit()
-    queued = db.session.scalar(select(func.count()).select_from(MailMessage).where(MailMessage.status == "queued"))
-    assert queued == FOLLOWERS
+    queued = select(func.count()).select_from(MailMessage).where(MailMessage.status == "queued")
+    assert db.session.scalar(queued) == 0  # the request composed nothing: one notify_events row
+    assert compose_due() == (1, FOLLOWERS)  # what the mail.compose job does first, in one transaction
+    assert db.session.scalar(queued) == FOLLOWERS
     holding_mail.hold_after = 4
 
     worker = flask_popen(app, "worker", JOBS_SWEEP_SECONDS="0.2")
