@@ -105,12 +105,12 @@ def buffer(app=None):
     return app.extensions["otklik.visits"]
 
 
-def _countable(response) -> bool:
+def _countable(req, response) -> bool:
     return (
-        request.method == "GET"
+        req.method == "GET"
         and response.status_code == 200
         and response.mimetype == "text/html"
-        and not request.path.startswith(SKIP_PREFIXES)
+        and not req.path.startswith(SKIP_PREFIXES)
     )
 
 
@@ -120,40 +120,53 @@ def _hosts(config_value: str) -> tuple[str, ...]:
 
 def count_view(response):
     """after_request: remember this view in the buffer (a few microseconds); flush after the response if due."""
-    if not current_app.config.get("ANALYTICS_ENABLED", True) or not _countable(response):
+    app = current_app._get_current_object()
+    if not app.config.get("ANALYTICS_ENABLED", True) or not _countable(request, response):
         return response
-    agent = request.headers.get("User-Agent", "")[:400]
-    now = utcnow()
-    community = _hosts(current_app.config.get("PUBLIC_URL_HOST", "")) + (request.host.split(":")[0].lower(),)
-    source = sources.classify(
-        request.referrer,
-        request.query_string.decode("utf-8", "replace"),
-        community_hosts=community,
-        company_hosts=_hosts(current_app.config.get("ANALYTICS_COMPANY_HOSTS", "")),
-        channel=g.get("channel"),
-    )
-    item = {
-        "t": time.time(),
-        "at": now.isoformat(),
-        "path": request.path[:300],
-        "v": visitor_hash(current_app.secret_key or "", now.date(), request.remote_addr or "", agent),
-        "s": source.kind,
-        "n": source.name[:100],
-        "bot": sources.is_bot(agent),
-        "u": current_user.get_id() if current_user.is_authenticated else None,
-    }
-    pending = buffer().push(item)
-    if _flush_due(pending):
-        app = current_app._get_current_object()
+    user_id = current_user.get_id() if current_user.is_authenticated else None
+    if record_view(app, request, user_id, g.get("channel")):
         response.call_on_close(lambda: _flush_in(app))
     return response
 
 
-def _flush_due(pending: int) -> bool:
-    if pending >= current_app.config.get("ANALYTICS_FLUSH_BATCH", 200):
+def record_view(app, req, user_id=None, channel=None) -> bool:
+    """Buffer one view of the page `req` asked for; True when a flush is due (run it after the response).
+    The page cache's fast path calls it too (app/common/fastpath.py), without a Flask request."""
+    config = app.config
+    agent = req.headers.get("User-Agent", "")[:400]
+    now = utcnow()
+    community = _hosts(config.get("PUBLIC_URL_HOST", "")) + (req.host.split(":")[0].lower(),)
+    source = sources.classify(
+        req.referrer,
+        req.query_string.decode("utf-8", "replace"),
+        community_hosts=community,
+        company_hosts=_hosts(config.get("ANALYTICS_COMPANY_HOSTS", "")),
+        channel=channel,
+    )
+    item = {
+        "t": time.time(),
+        "at": now.isoformat(),
+        "path": req.path[:300],
+        "v": visitor_hash(app.secret_key or "", now.date(), req.remote_addr or "", agent),
+        "s": source.kind,
+        "n": source.name[:100],
+        "bot": sources.is_bot(agent),
+        "u": user_id,
+    }
+    buf = buffer(app)
+    pending = buf.push(item)
+    if pending >= config.get("ANALYTICS_FLUSH_BATCH", 200):
         return True
-    oldest = buffer().oldest() if pending == 1 or pending % 20 == 0 else None
-    return oldest is not None and time.time() - oldest >= current_app.config.get("ANALYTICS_FLUSH_SECONDS", 10)
+    oldest = buf.oldest() if pending == 1 or pending % 20 == 0 else None
+    return oldest is not None and time.time() - oldest >= config.get("ANALYTICS_FLUSH_SECONDS", 10)
+
+
+def fast_path_view(app, req):
+    """The page cache's fast path served `req` (an anonymous GET of a cached page): count it like count_view
+    would, and return what to run after the response (a flush), if anything."""
+    if req.method != "GET" or not app.config.get("ANALYTICS_ENABLED", True) or req.path.startswith(SKIP_PREFIXES):
+        return None
+    return (lambda: _flush_in(app)) if record_view(app, req) else None
 
 
 def _flush_in(app) -> None:
