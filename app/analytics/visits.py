@@ -5,6 +5,7 @@ A flush runs after a response has been sent once the buffer holds ANALYTICS_FLUS
 view is ANALYTICS_FLUSH_SECONDS old, and from `flask analytics flush` (or a worker's periodic job).
 """
 
+import atexit
 import hashlib
 import hmac
 import json
@@ -22,6 +23,7 @@ from app.analytics.models import DailyVisits, PageView, VisitorDay
 from app.common.db import utcnow
 from app.extensions import db
 
+BATCH_SECONDS = 1.0  # views of the page cache's fast path wait at most this long in their process (RedisBuffer)
 REDIS_KEY = "otklik:analytics:views"  # ANALYTICS_REDIS_KEY overrides it (tests: one key per app)
 SKIP_PREFIXES = (
     "/static/",
@@ -81,9 +83,37 @@ class RedisBuffer:
         self.redis = redis.Redis.from_url(url)
         self.key = key
         self.flush_lock = self.redis.lock(key + ":flush", timeout=120, blocking=False)
+        self._batch: list[str] = []
+        self._batch_lock = threading.Lock()
+        self._on_sent = None
 
     def push(self, item: dict) -> int:
         return self.redis.rpush(self.key, json.dumps(item))
+
+    def push_soon(self, item: dict, on_sent) -> None:
+        """Keep `item` in this process for at most BATCH_SECONDS, then send it with the others of that second in
+        one RPUSH and call `on_sent(pending)` (the page cache's fast path: one Redis round trip fewer per page).
+        A process that exits normally sends its batch first; one killed outright loses at most that second."""
+        with self._batch_lock:
+            self._batch.append(json.dumps(item))
+            self._on_sent = on_sent
+            if len(self._batch) > 1:
+                return
+        if not hasattr(self, "_exit_hook"):
+            self._exit_hook = atexit.register(self.send_batch, False)
+        timer = threading.Timer(BATCH_SECONDS, self.send_batch)
+        timer.daemon = True
+        timer.start()
+
+    def send_batch(self, notify: bool = True) -> int:
+        with self._batch_lock:
+            batch, self._batch, on_sent = self._batch, [], self._on_sent
+        if not batch:
+            return 0
+        pending = self.redis.rpush(self.key, *batch)
+        if notify and on_sent is not None:
+            on_sent(pending)
+        return len(batch)
 
     def oldest(self) -> float | None:
         first = self.redis.lindex(self.key, 0)
@@ -130,8 +160,13 @@ def count_view(response):
 
 
 def record_view(app, req, user_id=None, channel=None) -> bool:
-    """Buffer one view of the page `req` asked for; True when a flush is due (run it after the response).
-    The page cache's fast path calls it too (app/common/fastpath.py), without a Flask request."""
+    """Buffer one view of the page `req` asked for; True when a flush is due (run it after the response)."""
+    buf = buffer(app)
+    return _flush_due(app, buf, buf.push(view_item(app, req, user_id, channel)))
+
+
+def view_item(app, req, user_id=None, channel=None) -> dict:
+    """What is kept of one view: no address, a daily-rotating visitor hash, the source."""
     config = app.config
     agent = req.headers.get("User-Agent", "")[:400]
     now = utcnow()
@@ -143,7 +178,7 @@ def record_view(app, req, user_id=None, channel=None) -> bool:
         company_hosts=_hosts(config.get("ANALYTICS_COMPANY_HOSTS", "")),
         channel=channel,
     )
-    item = {
+    return {
         "t": time.time(),
         "at": now.isoformat(),
         "path": req.path[:300],
@@ -153,18 +188,24 @@ def record_view(app, req, user_id=None, channel=None) -> bool:
         "bot": sources.is_bot(agent),
         "u": user_id,
     }
-    buf = buffer(app)
-    pending = buf.push(item)
-    if pending >= config.get("ANALYTICS_FLUSH_BATCH", 200):
+
+
+def _flush_due(app, buf, pending: int) -> bool:
+    if pending >= app.config.get("ANALYTICS_FLUSH_BATCH", 200):
         return True
     oldest = buf.oldest() if pending == 1 or pending % 20 == 0 else None
-    return oldest is not None and time.time() - oldest >= config.get("ANALYTICS_FLUSH_SECONDS", 10)
+    return oldest is not None and time.time() - oldest >= app.config.get("ANALYTICS_FLUSH_SECONDS", 10)
 
 
 def fast_path_view(app, req):
-    """The page cache's fast path served `req` (an anonymous GET of a cached page): count it like count_view
-    would, and return what to run after the response (a flush), if anything."""
+    """The page cache's fast path served `req` (an anonymous GET of a cached page, app/common/fastpath.py):
+    count it like count_view. With Redis the view joins this process's batch of the second (sent in one RPUSH);
+    returns what to run after the response (a flush), if anything."""
     if req.method != "GET" or not app.config.get("ANALYTICS_ENABLED", True) or req.path.startswith(SKIP_PREFIXES):
+        return None
+    buf = buffer(app)
+    if isinstance(buf, RedisBuffer):
+        buf.push_soon(view_item(app, req), lambda pending: _flush_due(app, buf, pending) and _flush_in(app))
         return None
     return (lambda: _flush_in(app)) if record_view(app, req) else None
 
@@ -181,6 +222,8 @@ def _flush_in(app) -> None:
 def flush(limit: int = 5000) -> int:
     """Write up to `limit` buffered views and roll them up. One flusher at a time; returns the views written."""
     buf = buffer()
+    if isinstance(buf, RedisBuffer):
+        buf.send_batch(notify=False)  # this process's views of the last second (the fast path's)
     lock = buf.flush_lock
     if not lock.acquire(blocking=False):
         return 0

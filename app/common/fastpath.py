@@ -53,6 +53,7 @@ def _locale_name(code: str) -> str:
 class FastPath:
     def __init__(self, app, wsgi_app):
         self.app, self.wsgi_app = app, wsgi_app
+        self._signers: tuple | None = None  # (secret key, session serializer, CSRF serializer, URL adapter)
 
     def __call__(self, environ, start_response):
         config = self.app.config
@@ -74,8 +75,30 @@ class FastPath:
             return self.wsgi_app(environ, start_response)
         return self._respond(req, started, *hit, start_response)
 
+    def _prepared(self) -> tuple:
+        """What does not change between requests, made once (again if the secret key changes)."""
+        app = self.app
+        if self._signers is None or self._signers[0] != app.secret_key:
+            csrf_secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+            adapter = None
+            if not app.url_map.host_matching and not app.subdomain_matching and not app.config.get("SERVER_NAME"):
+                adapter = app.url_map.bind("localhost")  # matching a path needs no host then
+            self._signers = (
+                app.secret_key,
+                app.session_interface.get_signing_serializer(app),
+                URLSafeTimedSerializer(csrf_secret, salt="wtf-csrf-token"),
+                adapter,
+            )
+        return self._signers
+
     def _session(self) -> URLSafeTimedSerializer:
-        return self.app.session_interface.get_signing_serializer(self.app)
+        return self._prepared()[1]
+
+    def _match(self, req) -> tuple:
+        adapter = self._prepared()[3]
+        if adapter is None:
+            return self.app.create_url_adapter(req).match()
+        return adapter.match(req.path, method=req.method)
 
     def _visitor(self, req) -> tuple[bool, str | None]:
         """(True, this visitor's raw CSRF token or None for a visitor without a session), or (False, None) when
@@ -109,7 +132,7 @@ class FastPath:
         if not anonymous or guards.request_has_control_characters(req):
             return None
         try:
-            endpoint, view_args = self.app.create_url_adapter(req).match()
+            endpoint, view_args = self._match(req)
         except HTTPException:  # not found, a redirect, another method: Flask answers
             return None
         names = pagecache.cacheable(endpoint, view_args, req.args)
@@ -120,8 +143,7 @@ class FastPath:
         return None if page is None else (page, token)
 
     def _csrf(self, token: str) -> str:
-        secret = self.app.config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
-        return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(token)
+        return self._prepared()[2].dumps(token)  # as Flask-WTF's generate_csrf()
 
     def _new_session_cookie(self, token: str) -> str:
         """The cookie Flask would set for a new session holding only this CSRF token."""

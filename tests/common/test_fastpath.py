@@ -5,6 +5,7 @@ Runs on the per-process store, and on Redis when REDIS_URL is set."""
 import logging
 import os
 import re
+import time
 import uuid
 
 import pytest
@@ -219,3 +220,21 @@ def test_languages_do_not_mix(cached_app, client_as, make_topic, flask_requests)
         pages["uk"].get_data(as_text=True)
     )
     assert len({_without_personal_values(p.get_data(as_text=True)) for p in pages.values()}) == 3
+
+
+def test_with_redis_fast_hits_reach_the_shared_buffer_within_a_second(
+    cached_app, client_as, make_topic, flask_requests
+):
+    if not cached_app.config.get("REDIS_URL"):
+        pytest.skip("the views of fast hits are batched per second only in the Redis buffer")
+    url = _url(make_topic())
+    client_as().get(url).close()
+    assert visits.flush() == 1
+    for n in range(3):
+        _hit(client_as(), url, flask_requests, environ_base={"REMOTE_ADDR": f"192.0.2.{n}"})
+    shared = visits.buffer(cached_app).redis  # what every other process and node reads
+    deadline = time.monotonic() + 2 * visits.BATCH_SECONDS + 1
+    while shared.llen(visits.buffer(cached_app).key) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert shared.llen(visits.buffer(cached_app).key) == 3
+    assert visits.flush() == 3
