@@ -41,10 +41,6 @@ def create_app(config=None, features=None) -> Flask:
         config = config_from_env()
     app.config.from_object(config)
     _check_config(app)
-    if app.config.get("PROXY_FIX"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     from app.common import errors, guards, headers, logs, pagecache, templating
 
@@ -59,6 +55,10 @@ def create_app(config=None, features=None) -> Flask:
     app.extensions["otklik.features"] = tuple(CORE) + tuple(FEATURES if features is None else features)
     for name in app.extensions["otklik.features"]:
         import_module(name).init_app(app)
+    if app.config.get("PROXY_FIX"):  # outermost: the page cache's fast path (a WSGI middleware) sees the client
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     return app
 
 

@@ -1,13 +1,14 @@
-"""Anonymous page throughput against a bare Flask "hello" route, both under gunicorn with the same workers and
-measured in the same run with `wrk` (Debian package `wrk`), with the page cache on and off.
+"""Anonymous page throughput against a bare Flask "hello" route, all under gunicorn with the same workers and
+measured in the same run with `wrk` (Debian package `wrk`): the page cache answered by its WSGI fast path
+(app/common/fastpath.py), by the Flask path (PAGE_CACHE_FAST=0), and optionally with no cache (PAGE_CACHE=0).
 
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_x SEARCH_BACKEND=postgres \\
-    REDIS_URL=redis://127.0.0.1:6379/4 .venv/bin/python -m bench.page_throughput [--workers 2] [--threads 1] \\
-        [--connections 16] [--seconds 8] [--rounds 2] [--json]
+    .venv/bin/python -m bench.page_throughput [--setup NAME=DATABASE_URL[,REDIS_URL]]... [--uncached] \\
+        [--workers 2] [--threads 1] [--connections 16] [--seconds 8] [--rounds 2] [--json]
 
-Uses the database named by DATABASE_URL as it is (load the demo first: `flask db upgrade && flask demo`). Each
-round measures hello, then the home page and a topic page on a server with PAGE_CACHE=1 and one with
-PAGE_CACHE=0, one after the other; the figures are the best round of each (the machine may be shared).
+Each --setup names a database (load the demo first: `flask db upgrade && flask demo`) and, for the Redis page
+cache, a Redis URL; a setup with a PostgreSQL URL uses SEARCH_BACKEND=postgres. Without --setup: DATABASE_URL and
+REDIS_URL from the environment. Each round measures hello, then the home page and a topic page on every server;
+the figures are the best round of each (the machine may be shared). The load average is printed before and after.
 """
 
 from __future__ import annotations
@@ -68,8 +69,25 @@ def topic_path(base: str) -> str:
         return response.url.removeprefix(base)
 
 
+def setups(args) -> dict[str, dict]:
+    """name -> the environment of that setup's servers."""
+    if not args.setup:
+        return {"env": {}}
+    found = {}
+    for spec in args.setup:
+        name, _, urls = spec.partition("=")
+        database, _, redis_url = urls.partition(",")
+        env = {"DATABASE_URL": database, "REDIS_URL": redis_url}
+        if database.startswith("postgresql"):
+            env["SEARCH_BACKEND"] = "postgres"
+        found[name] = env
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--setup", action="append", default=[], help="NAME=DATABASE_URL[,REDIS_URL]")
+    parser.add_argument("--uncached", action="store_true", help="also measure with PAGE_CACHE=0")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--connections", type=int, default=16)
@@ -78,26 +96,32 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8771)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    modes = {"fast": {"PAGE_CACHE": "1", "PAGE_CACHE_FAST": "1"}, "flask": {"PAGE_CACHE": "1", "PAGE_CACHE_FAST": "0"}}
+    if args.uncached:
+        modes["uncached"] = {"PAGE_CACHE": "0"}
+    load_before = os.getloadavg()
     best: dict[str, float] = {}
-    with (
-        gunicorn("bench.hello_wsgi:app", args.port, args) as hello,
-        gunicorn("wsgi:app", args.port + 1, args, PAGE_CACHE="1") as cached,
-        gunicorn("wsgi:app", args.port + 2, args, PAGE_CACHE="0") as uncached,
-    ):
-        topic = topic_path(cached)
+    with contextlib.ExitStack() as stack:
+        port = args.port
+        hello = stack.enter_context(gunicorn("bench.hello_wsgi:app", port, args))
+        runs = {"hello": f"{hello}/"}
+        for setup, env in setups(args).items():
+            for mode, mode_env in modes.items():
+                port += 1
+                base = stack.enter_context(gunicorn("wsgi:app", port, args, **env, **mode_env))
+                topic = topic_path(base)
+                for _ in range(2):  # store the pages
+                    for path in ("/", topic):
+                        urllib.request.urlopen(f"{base}{path}").read()
+                runs[f"{setup}_home_{mode}"] = f"{base}/"
+                runs[f"{setup}_topic_{mode}"] = f"{base}{topic}"
         for _ in range(args.rounds):
-            runs = {
-                "hello": f"{hello}/",
-                "home_cached": f"{cached}/",
-                "topic_cached": f"{cached}{topic}",
-                "home_uncached": f"{uncached}/",
-                "topic_uncached": f"{uncached}{topic}",
-            }
             for name, url in runs.items():
                 best[name] = max(best.get(name, 0.0), wrk(url, args))
     result = {k: round(v, 1) for k, v in best.items()}
     result["ratio_to_hello"] = {k: round(v / best["hello"], 3) for k, v in best.items() if k != "hello"}
     result["settings"] = {"workers": args.workers, "threads": args.threads, "connections": args.connections}
+    result["load_average"] = {"before": load_before, "after": os.getloadavg()}
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
 
 

@@ -41,6 +41,7 @@ def init_app(app) -> None:
     from app.analytics.routes import bp
     from app.analytics.satisfaction_routes import bp as satisfaction_bp
     from app.branding import store
+    from app.common import fastpath
 
     for key, default in DEFAULTS.items():
         value = os.environ.get(key)
@@ -56,6 +57,7 @@ def init_app(app) -> None:
     store.listen()  # the mood-alert threshold lives in the settings store: announce its saves
     _template_helpers(app)
     app.after_request(visits.count_view)
+    fastpath.on_hit(app, visits.fast_path_view)  # pages the page cache's fast path serves count too
     app.cli.add_command(analytics_cli)
     _schedule(app)
 

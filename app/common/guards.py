@@ -48,33 +48,34 @@ def _multidict_has_control_characters(values) -> bool:
     )
 
 
-def _request_has_control_characters() -> bool:
-    if has_control_characters(request.path):
+def request_has_control_characters(req) -> bool:
+    """Whether `req` (a Werkzeug request) carries a control character the guard below refuses."""
+    if has_control_characters(req.path):
         return True
-    if any(HEADER_CONTROL_CHARACTERS.search(value) for _, value in request.headers.items()):
+    if any(HEADER_CONTROL_CHARACTERS.search(value) for _, value in req.headers.items()):
         return True
-    if _multidict_has_control_characters(request.args):
+    if _multidict_has_control_characters(req.args):
         return True
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    if req.method in ("GET", "HEAD", "OPTIONS"):
         return False
-    if request.is_json:
+    if req.is_json:
         try:
-            payload = request.get_json(silent=True)
+            payload = req.get_json(silent=True)
         except RecursionError:  # nested deeper than the JSON parser goes
             return True
         return _json_has_control_characters(payload)
-    if _multidict_has_control_characters(request.form):
+    if _multidict_has_control_characters(req.form):
         return True
     return any(
         has_control_characters(key) or has_control_characters(file.filename)
-        for key, file in request.files.items(multi=True)
+        for key, file in req.files.items(multi=True)
     )
 
 
 def reject_control_characters():
     """Form fields, JSON bodies, query strings, headers and the path: a control character other than tab, line
     feed or carriage return is a 400 before anything reaches a view (or the database)."""
-    if _request_has_control_characters():
+    if request_has_control_characters(request):
         abort(400)
 
 

@@ -111,20 +111,23 @@ def _install_record_factory() -> None:
     logging.setLogRecordFactory(factory)
 
 
-def safe_path() -> str:
+def safe_path(req=None, config=None) -> str:
     """The request path with token-like segments masked and only allow-listed query parameters."""
-    segments = [
-        "[token]" if TOKENISH.match(part) and not SLUG.match(part) else part for part in request.path.split("/")
-    ]
+    req, config = (request, current_app.config) if req is None else (req, config)
+    segments = ["[token]" if TOKENISH.match(part) and not SLUG.match(part) else part for part in req.path.split("/")]
     path = "/".join(segments)
-    allowed = set(current_app.config.get("LOG_QUERY_ALLOWLIST") or DEFAULT_QUERY_ALLOWLIST)
-    kept = [(key, value[:100]) for key, value in request.args.items(multi=True) if key in allowed]
+    allowed = set(config.get("LOG_QUERY_ALLOWLIST") or DEFAULT_QUERY_ALLOWLIST)
+    kept = [(key, value[:100]) for key, value in req.args.items(multi=True) if key in allowed]
     return path + (f"?{urlencode(kept)}" if kept else "")
 
 
+def request_id_for(incoming: str) -> str:
+    """A sane `X-Request-ID` from the proxy, or a new id."""
+    return incoming if SANE_ID.match(incoming) else uuid.uuid4().hex
+
+
 def _begin_request() -> None:
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if SANE_ID.match(incoming) else uuid.uuid4().hex
+    g.request_id = request_id_for(request.headers.get("X-Request-ID", ""))
     g.request_token = REQUEST_ID.set(g.request_id)
     g.request_started = time.perf_counter()
 
@@ -134,31 +137,30 @@ def _user_id():
     return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
 
 
+def log_request(config, method: str, path: str, status: int, started: float, user_id=None) -> None:
+    """The one line per request (the page cache's fast path writes it too)."""
+    duration = round((time.perf_counter() - started) * 1000, 1)
+    fields = {"method": method, "path": path, "status": status, "duration_ms": duration, "user_id": user_id}
+    slow = duration > float(config.get("SLOW_REQUEST_MS", 1000))
+    request_log.log(
+        logging.WARNING if slow else logging.INFO,
+        "%s %s %s %.1f ms user=%s%s",
+        method,
+        path,
+        status,
+        duration,
+        user_id or "-",
+        " (slow request)" if slow else "",
+        extra=fields,
+    )
+
+
 def _finish_request(response):
     started = g.get("request_started")
     if started is None:
         return response
-    duration = round((time.perf_counter() - started) * 1000, 1)
     response.headers["X-Request-ID"] = g.request_id
-    fields = {
-        "method": request.method,
-        "path": safe_path(),
-        "status": response.status_code,
-        "duration_ms": duration,
-        "user_id": _user_id(),
-    }
-    slow = duration > float(current_app.config.get("SLOW_REQUEST_MS", 1000))
-    request_log.log(
-        logging.WARNING if slow else logging.INFO,
-        "%s %s %s %.1f ms user=%s%s",
-        fields["method"],
-        fields["path"],
-        fields["status"],
-        duration,
-        fields["user_id"] or "-",
-        " (slow request)" if slow else "",
-        extra=fields,
-    )
+    log_request(current_app.config, request.method, safe_path(), response.status_code, started, _user_id())
     return response
 
 

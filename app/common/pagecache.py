@@ -21,6 +21,7 @@ the instance folder, so every process on the machine sees a change at once.
 """
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -132,7 +133,10 @@ class LocalStore:
 
 
 def _store():
-    app = current_app._get_current_object()
+    return store_for(current_app._get_current_object())
+
+
+def store_for(app):
     store = app.extensions.get(_EXT)
     if store is None:
         url = app.config.get("REDIS_URL")
@@ -143,24 +147,50 @@ def _store():
 
 
 def _markers() -> tuple[str, str]:
-    digest = hmac.new(str(current_app.secret_key).encode(), b"otklik-page-cache", hashlib.sha256).hexdigest()
+    return markers(current_app.secret_key)
+
+
+@functools.lru_cache(maxsize=4)
+def markers(secret_key) -> tuple[str, str]:
+    """The placeholders of the CSP nonce and the CSRF token in a stored page."""
+    digest = hmac.new(str(secret_key).encode(), b"otklik-page-cache", hashlib.sha256).hexdigest()
     return f"pcn{digest[:20]}", f"pcc{digest[20:40]}"
+
+
+def cacheable(endpoint, view_args, args) -> tuple[str, ...] | None:
+    """The generations a page of `endpoint` shows, or None when this endpoint or these arguments are not cached."""
+    if endpoint not in _endpoints:
+        return None
+    generations, allowed = _endpoints[endpoint]
+    if any(name not in allowed for name in args):
+        return None
+    return ("all", *generations(view_args or {}))
+
+
+def page_key(locale, path: str, args) -> str:
+    raw = f"{locale}|{path}|{sorted(args.items(multi=True))}"
+    return hashlib.sha1(raw.encode()).hexdigest()
+
+
+def split_entry(generations: tuple, value: bytes | None) -> bytes | None:
+    """The page stored in `value` when it was rendered under these `generations`, else None."""
+    stamp = b"|".join(generations) + b"\n"
+    return value[len(stamp) :] if value is not None and value.startswith(stamp) else None
 
 
 def _cache_key() -> tuple[str, tuple[str, ...]] | None:
     """(key, generations) when this request may be answered from the cache, else None."""
-    if request.method != "GET" or request.endpoint not in _endpoints:
+    if request.method != "GET":
         return None
-    generations, allowed = _endpoints[request.endpoint]
-    if any(name not in allowed for name in request.args) or session.get("_flashes"):
+    names = cacheable(request.endpoint, request.view_args, request.args)
+    if names is None or session.get("_flashes"):
         return None
     from flask_babel import get_locale
     from flask_login import current_user
 
     if current_user.is_authenticated:
         return None
-    raw = f"{get_locale()}|{request.path}|{sorted(request.args.items(multi=True))}"
-    return hashlib.sha1(raw.encode()).hexdigest(), ("all", *generations(request.view_args or {}))
+    return page_key(get_locale(), request.path, request.args), names
 
 
 def serve_cached():
@@ -179,10 +209,10 @@ def serve_cached():
     if found is None:  # Redis away: render, and do not store
         return None
     generations, value = found
-    stamp = b"|".join(generations) + b"\n"
-    if value is not None and value.startswith(stamp):
-        return _response(value[len(stamp) :].decode())
-    g.page_cache = (key, stamp)
+    page = split_entry(generations, value)
+    if page is not None:
+        return _response(page.decode())
+    g.page_cache = (key, b"|".join(generations) + b"\n")
     return None
 
 
@@ -297,6 +327,9 @@ def init_app(app) -> None:
     app.config.setdefault("PAGE_CACHE_PREFIX", "otklik:")  # Redis keys: <prefix>page:<hash>, <prefix>gen:<name>
     app.before_request(serve_cached)
     app.after_request(store_page)
+    from app.common import fastpath
+
+    fastpath.init_app(app)
     if not _listening:
         from flask_sqlalchemy.session import Session
 

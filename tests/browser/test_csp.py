@@ -132,6 +132,27 @@ def test_no_page_type_violates_the_policy(live_server, site, new_session):
     assert problems == []
 
 
+def test_cached_pages_served_before_flask_keep_the_policy(live_server, site, new_session, tmp_path):
+    """With the page cache on, a visitor's second visit of a page is a hit of the fast path (app/common/fastpath.py):
+    a new nonce in the header and the page, and no violation (a page nonce that did not match its header would
+    block the scripts and report one)."""
+    live_server.app.config.update(PAGE_CACHE=True, PAGE_CACHE_STAMP=str(tmp_path / "page-cache.stamp"))
+    visitor = new_session("visitor")
+    problems = _watch(visitor)
+    for path in ("/", f"/t/{site['topic']}"):
+        url = live_server(path)
+        first = visitor.goto(url)
+        first_url = visitor.url  # the topic's canonical address after its redirect
+        _visit(visitor, problems, first_url)
+        again = visitor.goto(first_url)
+        assert again.headers.get("x-page-cache") == "hit", path
+        assert again.headers["content-security-policy"] != first.headers["content-security-policy"]
+        visitor.wait_for_load_state("load")
+        visitor.wait_for_timeout(50)
+        problems.extend(f"{url}: {item}" for item in visitor.evaluate("window.__csp || []"))
+    assert problems == []
+
+
 def test_the_former_inline_handlers_work_from_static_js(live_server, site, new_session):
     admin = new_session("admin")
     problems = _watch(admin)

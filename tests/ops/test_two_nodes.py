@@ -129,6 +129,7 @@ def cluster(tmp_path_factory):
         "JOBS_QUEUE": f"nodes-{uuid.uuid4().hex[:8]}",
         "RATELIMIT_KEY_PREFIX": f"nodes-{uuid.uuid4().hex[:8]}",  # counts of this run only
         "RATELIMIT_SUGGEST": "100000/minute",  # the test polls suggest while it waits for the worker
+        "RATELIMIT_POST_NEW": "30/minute",  # Carol (a new account) posts more than 3 times a minute here
         "JOBS_SWEEP_SECONDS": "5",
         "MAIL_BACKEND": "outbox",
         "UPLOAD_DIR": str(tmp / "shared-uploads"),
@@ -252,6 +253,47 @@ def test_a_brand_change_on_a_shows_on_b_at_once(cluster):
     assert "Two Nodes Bank" in page
     css_href = re.search(r'href="(/brand\.css[^"]*)"', page).group(1).replace("&amp;", "&")
     assert "--brand: #5b2a86;" in requests.get(f"{b}{css_href}", timeout=10).text
+
+
+def test_pages_cached_on_b_follow_a_comment_and_a_brand_change_on_a_at_once(cluster):
+    """Anonymous hits on B come from the page cache's fast path (app/common/fastpath.py); a change committed on
+    A shows on B's next request, and B's cache then serves the new page."""
+    from tests.branding.conftest import form_data
+
+    a, b = cluster["a"], cluster["b"]
+    author, admin, visitor = requests.Session(), requests.Session(), requests.Session()
+    visitor.headers["Accept-Language"] = "en"
+    assert _login(author, a).status_code == 302
+    assert _login(admin, a, email="ada@test.example").status_code == 302
+    topic_id, topic_path = _post_topic(author, a, cluster["category_id"], "Card limit raised without asking")
+
+    def hit(path: str) -> str:
+        for _ in range(2):
+            response = visitor.get(f"{b}{path}", timeout=10)
+            assert response.status_code == 200
+        assert response.headers.get("X-Page-Cache") == "hit", path
+        return response.text
+
+    hit(topic_path), hit("/")
+    token = _csrf(author, f"{a}{topic_path}")
+    comment = author.post(
+        f"{a}/t/{topic_id}/comments",
+        data={"csrf_token": token, "body": "Same here since Tuesday."},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert comment.status_code == 302, comment.text[:300]
+    assert "Same here since Tuesday." in visitor.get(f"{b}{topic_path}", timeout=10).text  # at once
+    assert "Same here since Tuesday." in hit(topic_path)
+
+    token = _csrf(admin, f"{a}/admin/branding")
+    saved = admin.post(
+        f"{a}/admin/branding", data=form_data(csrf_token=token, name_en="Fast Path Bank"), allow_redirects=False
+    )
+    assert saved.status_code == 302, saved.text[:500]
+    for path in ("/", topic_path):
+        assert "Fast Path Bank" in visitor.get(f"{b}{path}", timeout=10).text, path  # at once
+        assert "Fast Path Bank" in hit(path)
 
 
 def test_limits_hit_on_a_hold_on_b(cluster):

@@ -1,0 +1,206 @@
+"""The page cache's fast path: a WSGI middleware around Flask's `wsgi_app` that answers a cache hit for an
+anonymous GET or HEAD from the raw request, before Flask builds a request context (a hit through Flask costs
+about ten times more). Everything it does not answer goes to Flask unchanged.
+
+Who gets it: a request without a remember-me cookie or an Authorization header, and either without a session
+cookie or with a session cookie that verifies and holds nothing but a CSRF token (what every visitor who has
+seen a page has). Anything else (a signed-in user, flashed messages, any other session content, a cookie that
+does not verify, arguments the page does not take, a control character, a miss) goes to Flask, where
+`serve_cached` applies the same rules with the full request.
+
+What it sends: the stored page with a new CSP nonce (header and body) and this visitor's own CSRF token, signed
+like Flask-WTF signs it; a visitor without a session gets a new one in the same cookie Flask would set. The same
+security headers, `Vary: Cookie`, `X-Page-Cache: hit`, `X-Request-ID` and request log line as the Flask path;
+features count the view through `on_hit` (app/analytics/visits.py).
+
+Freshness: the same lookup as the Flask path (Redis: one MGET of the generations and the entry; per process:
+the stamp file's modification time), so a change committed on any node shows on the next request.
+"""
+
+import functools
+import hashlib
+import logging
+import os
+import secrets
+import time
+
+from babel import Locale
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import dump_cookie
+from werkzeug.wrappers import Request
+from werkzeug.wsgi import ClosingIterator
+
+from app.common import guards, headers, logs, pagecache
+from app.common.i18n import LANG_COOKIE
+
+log = logging.getLogger(__name__)
+_HOOKS = "otklik.fast_hit"
+
+
+def on_hit(app, hook) -> None:
+    """`hook(app, request)` runs for every page the fast path serves; it may return a callable to run after
+    the response has been sent."""
+    app.extensions.setdefault(_HOOKS, []).append(hook)
+
+
+@functools.lru_cache(maxsize=32)
+def _locale_name(code: str) -> str:
+    return str(Locale.parse(code))  # what Flask-Babel's get_locale() gives for the same code
+
+
+class FastPath:
+    def __init__(self, app, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+        self._signers: tuple | None = None  # (secret key, session serializer, CSRF serializer, URL adapter)
+
+    def __call__(self, environ, start_response):
+        config = self.app.config
+        if (
+            environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or not config.get("PAGE_CACHE", True)
+            or not config.get("PAGE_CACHE_FAST", True)
+            or not isinstance(self.app.session_interface, SecureCookieSessionInterface)
+        ):
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        req = Request(environ)
+        try:
+            hit = self._hit(req)
+        except Exception as error:  # the fast path is only a shortcut: Flask answers
+            log.warning("page cache fast path: %s", error)
+            hit = None
+        if hit is None:
+            return self.wsgi_app(environ, start_response)
+        return self._respond(req, started, *hit, start_response)
+
+    def _prepared(self) -> tuple:
+        """What does not change between requests, made once (again if the secret key changes)."""
+        app = self.app
+        if self._signers is None or self._signers[0] != app.secret_key:
+            csrf_secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+            adapter = None
+            if not app.url_map.host_matching and not app.subdomain_matching and not app.config.get("SERVER_NAME"):
+                adapter = app.url_map.bind("localhost")  # matching a path needs no host then
+            self._signers = (
+                app.secret_key,
+                app.session_interface.get_signing_serializer(app),
+                URLSafeTimedSerializer(csrf_secret, salt="wtf-csrf-token"),
+                adapter,
+            )
+        return self._signers
+
+    def _session(self) -> URLSafeTimedSerializer:
+        return self._prepared()[1]
+
+    def _match(self, req) -> tuple:
+        adapter = self._prepared()[3]
+        if adapter is None:
+            return self.app.create_url_adapter(req).match()
+        return adapter.match(req.path, method=req.method)
+
+    def _visitor(self, req) -> tuple[bool, str | None]:
+        """(True, this visitor's raw CSRF token or None for a visitor without a session), or (False, None) when
+        the request may belong to a signed-in user or carries anything else in its session."""
+        config = self.app.config
+        if req.cookies.get(config.get("REMEMBER_COOKIE_NAME") or "remember_token") or "Authorization" in req.headers:
+            return False, None
+        value = req.cookies.get(self.app.session_interface.get_cookie_name(self.app))
+        if not value:
+            return True, None
+        try:
+            data = self._session().loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
+        except BadSignature:
+            return False, None
+        field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+        if not isinstance(data, dict) or set(data) != {field} or not isinstance(data[field], str):
+            return False, None
+        return True, data[field]
+
+    def _locale(self, req) -> str:
+        config = self.app.config
+        languages = config["LANGUAGES"]
+        for code in (req.args.get("lang"), req.cookies.get(LANG_COOKIE)):  # as app/common/i18n.py, no user
+            if code in languages:
+                return _locale_name(code)
+        return _locale_name(req.accept_languages.best_match(languages) or config["BABEL_DEFAULT_LOCALE"])
+
+    def _hit(self, req):
+        """(page, visitor's CSRF token) for a cached page this visitor may get, else None."""
+        anonymous, token = self._visitor(req)
+        if not anonymous or guards.request_has_control_characters(req):
+            return None
+        try:
+            endpoint, view_args = self._match(req)
+        except HTTPException:  # not found, a redirect, another method: Flask answers
+            return None
+        names = pagecache.cacheable(endpoint, view_args, req.args)
+        if names is None:
+            return None
+        key = pagecache.page_key(self._locale(req), req.path, req.args)
+        found = pagecache.store_for(self.app).lookup(key, names)  # None while Redis is away: Flask renders
+        page = None if found is None else pagecache.split_entry(*found)
+        return None if page is None else (page, token)
+
+    def _csrf(self, token: str) -> str:
+        return self._prepared()[2].dumps(token)  # as Flask-WTF's generate_csrf()
+
+    def _new_session_cookie(self, token: str) -> str:
+        """The cookie Flask would set for a new session holding only this CSRF token."""
+        app, interface = self.app, self.app.session_interface
+        return dump_cookie(
+            interface.get_cookie_name(app),
+            self._session().dumps({app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token": token}),
+            httponly=interface.get_cookie_httponly(app),
+            domain=interface.get_cookie_domain(app),
+            path=interface.get_cookie_path(app),
+            secure=interface.get_cookie_secure(app),
+            partitioned=interface.get_cookie_partitioned(app),
+            samesite=interface.get_cookie_samesite(app),
+            max_size=app.config.get("MAX_COOKIE_SIZE", 4093),
+        )
+
+    def _respond(self, req, started, page: bytes, token, start_response):
+        app = self.app
+        nonce = secrets.token_urlsafe(18)
+        nonce_marker, csrf_marker = (m.encode() for m in pagecache.markers(app.secret_key))
+        body, cookie = page.replace(nonce_marker, nonce.encode()), None
+        if csrf_marker in body:
+            if token is None:  # as Flask-WTF's generate_csrf() for a visitor without a session
+                token = hashlib.sha1(os.urandom(64)).hexdigest()
+                cookie = self._new_session_cookie(token)
+            body = body.replace(csrf_marker, self._csrf(token).encode())
+        request_id = logs.request_id_for(req.headers.get("X-Request-ID", ""))
+        response_headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Vary", "Cookie"),
+            ("X-Page-Cache", "hit"),
+            *headers.page_headers(app.config, nonce, headers.is_https(app.config, req.is_secure)),
+            ("X-Request-ID", request_id),
+        ]
+        if cookie:
+            response_headers.append(("Set-Cookie", cookie))
+        context = logs.REQUEST_ID.set(request_id)
+        try:
+            after = [callback for callback in self._run_hooks(req) if callback]
+            logs.log_request(app.config, req.method, logs.safe_path(req, app.config), 200, started)
+        finally:
+            logs.REQUEST_ID.reset(context)
+        start_response("200 OK", response_headers)
+        chunks = [b""] if req.method == "HEAD" else [body]
+        return ClosingIterator(chunks, after) if after else chunks
+
+    def _run_hooks(self, req):
+        for hook in self.app.extensions.get(_HOOKS, ()):
+            try:
+                yield hook(self.app, req)
+            except Exception as error:  # counting must never break a page
+                log.warning("page cache fast path: %s failed (%s)", getattr(hook, "__name__", hook), error)
+
+
+def init_app(app) -> None:
+    """Wrap the application (pagecache.init_app calls it; ProxyFix, if any, goes around it afterwards)."""
+    app.config.setdefault("PAGE_CACHE_FAST", True)
+    app.wsgi_app = FastPath(app, app.wsgi_app)
