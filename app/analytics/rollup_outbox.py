@@ -21,6 +21,7 @@ from app.analytics.rollup_models import RollupOutbox
 from app.common.db import utcnow
 from app.community.models import Comment, Topic, Vote
 from app.extensions import db
+from app.notify.models import Subscription
 from app.staff.models import TopicWork
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def _days_of(session, obj, change: str) -> set[date]:
         if obj.id is not None and (change == "deleted" or (change == "dirty" and _changed(obj, _MOVES))):
             days |= _topic_activity_days(session, obj.id)
         return days
-    if isinstance(obj, Comment | Vote):
+    if isinstance(obj, Comment | Vote | Subscription):
         return {_day(obj.created_at)}
     if isinstance(obj, TopicWork):
         topic = obj.topic if "topic" in inspect(obj).dict else None
@@ -97,12 +98,27 @@ def _before_flush(session: Session, _context, _instances) -> None:
             for obj in objects:
                 if change != "dirty" or session.is_modified(obj, include_collections=False):
                     days |= _days_of(session, obj, change)
+    _queue(session, days)
+
+
+def _queue(session: Session, days: set[date]) -> None:
     queued = session.info.setdefault(_PENDING, set())
     fresh = days - queued
     if fresh:
         now = utcnow()
         session.connection().execute(insert(RollupOutbox.__table__), [{"day": d, "created_at": now} for d in fresh])
         queued |= fresh
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state) -> None:
+    """Follows are written with Core statements (app/notify/services.py: insert-or-ignore, then an update), which
+    no flush sees: a statement on topic_subscriptions queues today, the day such a statement stamps."""
+    if not (state.is_insert or state.is_update) or not has_app_context() or ENABLED not in current_app.extensions:
+        return
+    table = getattr(state.statement, "table", None)
+    if table is not None and table.name == Subscription.__tablename__:
+        _queue(state.session, {utcnow().date()})
 
 
 @event.listens_for(Session, "after_commit")
