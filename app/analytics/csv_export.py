@@ -5,7 +5,15 @@ import io
 
 from flask_babel import gettext as _
 
-from app.analytics import call_centre, funnel_reports, reports, satisfaction_reports, service_levels, zero_searches
+from app.analytics import (
+    call_centre,
+    funnel_reports,
+    mood_reports,
+    reports,
+    satisfaction_reports,
+    service_levels,
+    zero_searches,
+)
 from app.analytics.labels import source_label
 from app.analytics.periods import Period
 from app.community import kinds
@@ -103,6 +111,27 @@ def funnel_by_category(period: Period, departments=None) -> str:
     return _funnel_rows(period, funnel_reports.CATEGORY, departments)
 
 
+def moods_by_category(period: Period, departments=None) -> str:
+    rows = [
+        (
+            row.category,
+            row.department,
+            *(row.counts[m] for m in kinds.MOODS),
+            _num(row.upset_share * 100) if row.upset_share is not None else "",
+            _num(row.upset_before * 100) if row.upset_before is not None else "",
+        )
+        for row in mood_reports.by_category(period, departments)
+    ]
+    header = [
+        _("Category"),
+        _("Department"),
+        *(str(kinds.MOOD_LABELS[m]) for m in kinds.MOODS),
+        _("Upset share (%)"),
+        _("Upset share in the previous period (%)"),
+    ]
+    return _csv(header, rows)
+
+
 def _num(value) -> str:
     return "" if value is None else f"{value:.1f}" if isinstance(value, float) else str(value)
 
@@ -187,4 +216,5 @@ TABLES = {
     "zero-searches": zero_search_rows,
     "funnel-by-channel": funnel_by_channel,
     "funnel-by-category": funnel_by_category,
+    "moods-by-category": moods_by_category,
 }
