@@ -1,7 +1,14 @@
 """The one registry of every feature's models (for Alembic, the shell and tests)."""
 
 from app.analytics.models import Event
-from app.analytics.rollup_models import DailyActivity, DailyFunnel, DailyParticipant, RollupOutbox, TopicService
+from app.analytics.rollup_models import (
+    DailyActivity,
+    DailyFunnel,
+    DailyParticipant,
+    DailyZeroSearch,
+    RollupOutbox,
+    TopicService,
+)
 from app.apps.models import AppLaunch, DataDeletionRequest
 from app.auth.models import User, UserSession
 from app.branding.models import Setting
@@ -24,6 +31,7 @@ __all__ = [
     "JobRun",
     "DailyActivity",
     "DailyFunnel",
+    "DailyZeroSearch",
     "DailyParticipant",
     "RollupOutbox",
     "TopicService",

@@ -28,12 +28,13 @@ def init_app(app) -> None:
         "daily_activity",
         "daily_participants",
         "daily_funnel",
+        "daily_zero_searches",
         "topic_service",
         "rollup_outbox",
     )  # never shown on a cached public page
     import os
 
-    from app.analytics import rollup_outbox, visits
+    from app.analytics import rollup_outbox, visits, zero_searches
     from app.analytics.call_centre_routes import bp as call_centre_bp
     from app.analytics.cli import analytics_cli
     from app.analytics.dashboard import bp as dashboard_bp
@@ -49,6 +50,7 @@ def init_app(app) -> None:
             value = value.lower() in {"1", "true", "yes", "on"} if isinstance(default, bool) else type(default)(value)
         app.config.setdefault(key, default if value is None else value)
     app.extensions[rollup_outbox.ENABLED] = True
+    zero_searches.connect()  # the same receiver connected twice is kept once
     app.register_blueprint(bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(satisfaction_bp)

@@ -5,7 +5,15 @@ import io
 
 from flask_babel import gettext as _
 
-from app.analytics import call_centre, reports, satisfaction_reports, service_levels
+from app.analytics import (
+    call_centre,
+    funnel_reports,
+    mood_reports,
+    reports,
+    satisfaction_reports,
+    service_levels,
+    zero_searches,
+)
 from app.analytics.labels import source_label
 from app.analytics.periods import Period
 from app.community import kinds
@@ -64,6 +72,64 @@ def funnel(period: Period, _departments=None) -> str:
             (_("Posted from the ask form"), data.posted_total),
         ],
     )
+
+
+def _funnel_rows(period: Period, by: str, departments) -> str:
+    rows = [
+        (
+            row.name,
+            row.now.drafts_with_suggestions,
+            row.now.clicked,
+            row.now.deflected,
+            row.now.posted_after_suggestions,
+            row.now.posted_total,
+            _num(row.now.rate * 100) if row.now.rate is not None else "",
+            row.before.drafts_with_suggestions,
+            _num(row.before.rate * 100) if row.before.rate is not None else "",
+        )
+        for row in funnel_reports.breakdown(period, by, departments)
+    ]
+    header = [
+        _("Channel") if by == funnel_reports.CHANNEL else _("Category"),
+        _("Typing produced suggestions"),
+        _("A suggestion was opened"),
+        _("Left without posting (deflected)"),
+        _("Posted a new request after suggestions"),
+        _("Posted from the ask form"),
+        _("Deflection rate (%)"),
+        _("Suggestions in the previous period"),
+        _("Deflection rate in the previous period (%)"),
+    ]
+    return _csv(header, rows)
+
+
+def funnel_by_channel(period: Period, departments=None) -> str:
+    return _funnel_rows(period, funnel_reports.CHANNEL, departments)
+
+
+def funnel_by_category(period: Period, departments=None) -> str:
+    return _funnel_rows(period, funnel_reports.CATEGORY, departments)
+
+
+def moods_by_category(period: Period, departments=None) -> str:
+    rows = [
+        (
+            row.category,
+            row.department,
+            *(row.counts[m] for m in kinds.MOODS),
+            _num(row.upset_share * 100) if row.upset_share is not None else "",
+            _num(row.upset_before * 100) if row.upset_before is not None else "",
+        )
+        for row in mood_reports.by_category(period, departments)
+    ]
+    header = [
+        _("Category"),
+        _("Department"),
+        *(str(kinds.MOOD_LABELS[m]) for m in kinds.MOODS),
+        _("Upset share (%)"),
+        _("Upset share in the previous period (%)"),
+    ]
+    return _csv(header, rows)
 
 
 def _num(value) -> str:
@@ -130,6 +196,15 @@ def nps_trend(period: Period, departments=None) -> str:
     return _csv(header, ((b.start.isoformat(), b.answers, _num(b.score)) for b in buckets))
 
 
+def zero_search_rows(period: Period, _departments=None) -> str:
+    """What customers searched for and found nothing: the knowledge base's to-do list (staff only, masked)."""
+    rows = zero_searches.top(period, period.previous())
+    return _csv(
+        [_("Searched for"), _("Visitors"), _("Searches"), _("Visitors in the previous period")],
+        ((row.query, row.visitors, row.searches, row.visitors_before) for row in rows),
+    )
+
+
 TABLES = {
     "visits-by-day": visits_by_day,
     "visits-by-source": visits_by_source,
@@ -138,4 +213,8 @@ TABLES = {
     "service-levels": service_level_rows,
     "satisfaction": satisfaction,
     "nps-trend": nps_trend,
+    "zero-searches": zero_search_rows,
+    "funnel-by-channel": funnel_by_channel,
+    "funnel-by-category": funnel_by_category,
+    "moods-by-category": moods_by_category,
 }

@@ -9,11 +9,14 @@ from app.analytics import (
     call_centre,
     charts,
     csv_export,
+    funnel_reports,
     mood_alerts,
+    mood_reports,
     periods,
     reports,
     satisfaction_reports,
     service_levels,
+    zero_searches,
 )
 from app.analytics.labels import source_label
 from app.common.db import utcnow
@@ -85,6 +88,10 @@ def dashboard():
         mood_alerts=mood_alerts.recent_alerts(departments),
         mood_threshold=mood_alerts.mood_alert_threshold(),
         share=call_centre.community_share(period) if departments is None else None,
+        zero_searches=zero_searches.top(period, previous),
+        moods_by_category=mood_reports.by_category(period, departments),
+        funnel_channels=funnel_reports.breakdown(period, funnel_reports.CHANNEL, departments),
+        funnel_categories=funnel_reports.breakdown(period, funnel_reports.CATEGORY, departments),
         charts=charts.build(period, departments, funnel, levels, nps_buckets),
     )
 

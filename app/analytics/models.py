@@ -35,6 +35,9 @@ class Event(db.Model):
     data: Mapped[dict | None] = mapped_column(JSON)
     # Where it happened (community.kinds.CHANNELS): "site" for the ask form, "widget" for the "Ask us!" panel.
     channel: Mapped[str | None] = mapped_column(String(20))
+    # The request's category where it is known: the ask form's choice, the posted topic's, else the category
+    # of the suggestion opened (the deflection funnel per category).
+    category_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
 
@@ -141,8 +144,10 @@ class CallCentreMonth(db.Model):
 # Declared here, with the feature that needs them, so the community tables' modules stay untouched.
 def _period_indexes() -> None:
     from app.community.models import Comment, Topic, Vote
+    from app.notify.models import Subscription
 
     Index("ix_topics_created_at", Topic.created_at)
+    Index("ix_topic_subscriptions_created_at", Subscription.created_at)
     Index("ix_comments_created_at", Comment.created_at)
     Index("ix_votes_created_at", Vote.created_at)
 

@@ -32,7 +32,7 @@ class DailyActivity(db.Model):
 
 
 class DailyParticipant(db.Model):
-    """Someone who posted, commented or voted on a topic of the department that day (distinct counts)."""
+    """Someone who posted, commented, voted on or followed a topic of the department that day (distinct counts)."""
 
     __tablename__ = "daily_participants"
     __table_args__ = (Index("ix_daily_participants_day_user", "day", "user_id"),)
@@ -44,17 +44,30 @@ class DailyParticipant(db.Model):
 
 class DailyFunnel(db.Model):
     """Ask-form drafts that began that day: suggestions shown, one opened, left without posting (deflected),
-    posted after suggestions; and topics posted from the ask form that day."""
+        posted after suggestions; and topics posted from the ask form that day; per channel and the draft's category
+    (the latest known of its events: the form's choice, the posted topic's, else the opened suggestion's)."""
 
     __tablename__ = "daily_funnel"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)  # 0: not known
     shown: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     clicked: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     deflected: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     posted_after: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     posted_total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class DailyZeroSearch(db.Model):
+    """A text searched for in vain that day (app/analytics/zero_searches.py): searches and distinct visitors."""
+
+    __tablename__ = "daily_zero_searches"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    query: Mapped[str] = mapped_column(String(200), primary_key=True)
+    searches: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    visitors: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
 class TopicService(db.Model):

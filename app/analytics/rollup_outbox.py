@@ -1,5 +1,6 @@
-"""Keeping the roll-ups current: every flush that adds, changes or deletes a topic, comment, vote, response clock
-or ask-form event writes the days it touches into `rollup_outbox`, in the same transaction; after commit those
+"""Keeping the roll-ups current: every flush that adds, changes or deletes a topic, comment, vote, follow, response
+clock or ask-form event writes the days it touches into `rollup_outbox`, in the same transaction (a change of a
+department's working hours: every day with a response clock of its topics); after commit those
 the `analytics.rollup` job is enqueued (ANALYTICS_ROLLUP=inline, the default; app/jobs runs it, never the
 request) or the rows wait for the worker's sweep or `flask analytics rollup` (`deferred`). A rollback discards the rows with everything else.
 
@@ -17,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from app.analytics import rollups
 from app.analytics.models import Event
-from app.analytics.rollup_models import RollupOutbox
+from app.analytics.rollup_models import RollupOutbox, TopicService
 from app.common.db import utcnow
 from app.community.models import Comment, Topic, Vote
 from app.extensions import db
-from app.staff.models import TopicWork
+from app.notify.models import Subscription
+from app.staff.models import Department, TopicWork
 
 log = logging.getLogger(__name__)
 _PENDING = "otklik_rollup_pending"
@@ -35,6 +37,7 @@ _COUNTED = (
     "created_at",
 )  # what a topic's own day counts (not last_activity_at, views...)
 ENABLED = "otklik.rollups"
+_CALENDAR = ("time_zone", "working_days", "open_minute", "close_minute")  # what response times are measured in
 
 
 def _day(value) -> date:
@@ -53,6 +56,13 @@ def _topic_activity_days(session, topic_id: int) -> set[date]:
 def _topic_day(session, topic_id: int) -> set[date]:
     topic = session.get(Topic, topic_id)
     return {_day(topic.created_at)} if topic is not None else set()
+
+
+def _calendar_days(session, department: Department) -> set[date]:
+    """A department's working hours changed: every day with a response clock of its topics is computed again
+    (times in working hours are measured in the department's current calendar)."""
+    stamps = select(TopicService.day).where(TopicService.department_id == department.id).distinct()
+    return {d if isinstance(d, date) else date.fromisoformat(str(d)) for (d,) in session.execute(stamps)}
 
 
 def _changed(obj, names) -> bool:
@@ -77,8 +87,10 @@ def _days_of(session, obj, change: str) -> set[date]:
         if obj.id is not None and (change == "deleted" or (change == "dirty" and _changed(obj, _MOVES))):
             days |= _topic_activity_days(session, obj.id)
         return days
-    if isinstance(obj, Comment | Vote):
+    if isinstance(obj, Comment | Vote | Subscription):
         return {_day(obj.created_at)}
+    if isinstance(obj, Department):
+        return _calendar_days(session, obj) if change == "dirty" and _changed(obj, _CALENDAR) else set()
     if isinstance(obj, TopicWork):
         topic = obj.topic if "topic" in inspect(obj).dict else None
         return {_day(topic.created_at)} if topic is not None else _topic_day(session, obj.topic_id)
@@ -97,12 +109,27 @@ def _before_flush(session: Session, _context, _instances) -> None:
             for obj in objects:
                 if change != "dirty" or session.is_modified(obj, include_collections=False):
                     days |= _days_of(session, obj, change)
+    _queue(session, days)
+
+
+def _queue(session: Session, days: set[date]) -> None:
     queued = session.info.setdefault(_PENDING, set())
     fresh = days - queued
     if fresh:
         now = utcnow()
         session.connection().execute(insert(RollupOutbox.__table__), [{"day": d, "created_at": now} for d in fresh])
         queued |= fresh
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state) -> None:
+    """Follows are written with Core statements (app/notify/services.py: insert-or-ignore, then an update), which
+    no flush sees: a statement on topic_subscriptions queues today, the day such a statement stamps."""
+    if not (state.is_insert or state.is_update) or not has_app_context() or ENABLED not in current_app.extensions:
+        return
+    table = getattr(state.statement, "table", None)
+    if table is not None and table.name == Subscription.__tablename__:
+        _queue(state.session, {utcnow().date()})
 
 
 @event.listens_for(Session, "after_commit")

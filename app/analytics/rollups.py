@@ -11,12 +11,20 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, delete, func, insert, select, union
 
+from app.analytics import zero_searches
 from app.analytics.models import Event
-from app.analytics.rollup_models import DailyActivity, DailyFunnel, DailyParticipant, TopicService
+from app.analytics.rollup_models import (
+    DailyActivity,
+    DailyFunnel,
+    DailyParticipant,
+    DailyZeroSearch,
+    TopicService,
+)
 from app.analytics.services import SUGGESTION_CLICKED, SUGGESTIONS_SHOWN, TOPIC_POSTED
 from app.community import kinds
 from app.community.models import Comment, Topic, Vote
 from app.extensions import db
+from app.notify.models import MANUAL, Subscription
 from app.staff import hours, sla
 from app.staff.models import Department, TopicWork
 
@@ -24,6 +32,10 @@ TYPE_COLUMNS = {kinds.QUESTION: "questions", kinds.PROBLEM: "problems", kinds.ID
 MOOD_COLUMNS = {kinds.SATISFIED: "satisfied", kinds.INDIFFERENT: "indifferent", kinds.UPSET: "upset"}
 COUNT_COLUMNS = (*TYPE_COLUMNS.values(), *MOOD_COLUMNS.values(), "solved", "comments", "official_answers", "votes")
 FUNNEL_COLUMNS = ("shown", "clicked", "deflected", "posted_after", "posted_total")
+# Not deleted, written as "IS NOT true" (the column is NOT NULL): SQLite cannot search an index with it, so a day's
+# queries start from the created_at index of the day's rows instead of walking every live topic through
+# ix_topics_listing (is_deleted, ...), which made today's live part take seconds on a year of data.
+LIVE = Topic.is_deleted.is_not(True)
 
 
 @dataclass
@@ -31,11 +43,15 @@ class DayRows:
     day: date
     activity: dict[tuple, dict[str, int]] = field(default_factory=dict)  # (category, department, channel) -> counts
     participants: set[tuple[int, int]] = field(default_factory=set)  # (department, user)
-    funnel: dict[str, dict[str, int]] = field(default_factory=dict)  # channel -> counts
+    funnel: dict[tuple[str, int], dict[str, int]] = field(default_factory=dict)  # (channel, category) -> counts
     service: list[dict] = field(default_factory=list)  # topic_service rows
+    zero_searches: dict[str, tuple[int, int]] = field(default_factory=dict)  # text -> (searches, visitors)
 
     def counts(self, key: tuple) -> dict[str, int]:
         return self.activity.setdefault(key, dict.fromkeys(COUNT_COLUMNS, 0))
+
+    def funnel_counts(self, channel: str, category: int) -> dict[str, int]:
+        return self.funnel.setdefault((channel, category), dict.fromkeys(FUNNEL_COLUMNS, 0))
 
 
 def _bounds(day: date) -> tuple[datetime, datetime]:
@@ -51,7 +67,7 @@ def _solved():
 
 
 def _activity(s, rows: DayRows, since: datetime, until: datetime) -> None:
-    live = Topic.is_deleted.is_(False)
+    live = LIVE
     keys = (Topic.category_id, Topic.department_id, Topic.channel)
     for category, department, channel, kind, mood, count, solved in s.execute(
         select(*keys, Topic.type, Topic.mood, func.count(), func.sum(_solved()))
@@ -85,7 +101,7 @@ def _activity(s, rows: DayRows, since: datetime, until: datetime) -> None:
 
 
 def _participants(s, rows: DayRows, since: datetime, until: datetime) -> None:
-    live = Topic.is_deleted.is_(False)
+    live = LIVE
     people = union(
         select(Topic.department_id, Topic.author_id).where(live, Topic.created_at >= since, Topic.created_at < until),
         select(Topic.department_id, Comment.author_id)
@@ -96,6 +112,10 @@ def _participants(s, rows: DayRows, since: datetime, until: datetime) -> None:
         .select_from(Vote)
         .join(Topic, Topic.id == Vote.topic_id)
         .where(live, Vote.created_at >= since, Vote.created_at < until),
+        select(Topic.department_id, Subscription.user_id)  # followed a topic (taking part subscribes by itself)
+        .select_from(Subscription)
+        .join(Topic, Topic.id == Subscription.topic_id)
+        .where(live, Subscription.reason == MANUAL, Subscription.created_at >= since, Subscription.created_at < until),
     )
     rows.participants = {(d, u) for d, u in s.execute(people) if u is not None}
 
@@ -106,28 +126,32 @@ def _funnel(s, rows: DayRows, since: datetime, until: datetime) -> None:
         Event.name.in_(names), Event.created_at >= since, Event.created_at < until, Event.draft_id.is_not(None)
     )
     drafts: dict[str, dict] = {}
-    for draft, name, channel, created_at in s.execute(
-        select(Event.draft_id, Event.name, Event.channel, Event.created_at)
-        .where(Event.draft_id.in_(today.distinct()))
+    for draft, name, channel, category, created_at in s.execute(
+        select(Event.draft_id, Event.name, Event.channel, Event.category_id, Event.created_at)
+        .where(Event.draft_id.in_(today.distinct()), Event.name.in_(names))
         .order_by(Event.created_at, Event.id)
     ):
-        state = drafts.setdefault(draft, {"began": created_at, "channel": channel or kinds.SITE, "names": set()})
+        state = drafts.setdefault(
+            draft, {"began": created_at, "channel": channel or kinds.SITE, "names": set(), "category": 0}
+        )
         state["names"].add(name)
+        if category:  # the latest known: the form's choice, the posted topic's, else the opened suggestion's
+            state["category"] = category
     for state in drafts.values():
         if not since <= state["began"] < until:
             continue  # began on an earlier day: counted there
         names = state["names"]
-        counts = rows.funnel.setdefault(state["channel"], dict.fromkeys(FUNNEL_COLUMNS, 0))
+        counts = rows.funnel_counts(state["channel"], state["category"])
         counts["shown"] += SUGGESTIONS_SHOWN in names
         counts["clicked"] += SUGGESTION_CLICKED in names
         counts["deflected"] += SUGGESTION_CLICKED in names and TOPIC_POSTED not in names
         counts["posted_after"] += SUGGESTIONS_SHOWN in names and TOPIC_POSTED in names
-    for channel, count in s.execute(
-        select(Event.channel, func.count())
+    for channel, category, count in s.execute(
+        select(Event.channel, Event.category_id, func.count())
         .where(Event.name == TOPIC_POSTED, Event.created_at >= since, Event.created_at < until)
-        .group_by(Event.channel)
+        .group_by(Event.channel, Event.category_id)
     ):
-        rows.funnel.setdefault(channel or kinds.SITE, dict.fromkeys(FUNNEL_COLUMNS, 0))["posted_total"] += count
+        rows.funnel_counts(channel or kinds.SITE, category or 0)["posted_total"] += count
 
 
 def _working_hours(cal, start: datetime, end: datetime | None) -> float | None:
@@ -139,7 +163,7 @@ def _service(s, rows: DayRows, since: datetime, until: datetime) -> None:
     for work, department_id, created_at in s.execute(
         select(TopicWork, Topic.department_id, Topic.created_at)
         .join(Topic, Topic.id == TopicWork.topic_id)
-        .where(Topic.is_deleted.is_(False), Topic.created_at >= since, Topic.created_at < until)
+        .where(LIVE, Topic.created_at >= since, Topic.created_at < until)
     ):
         if department_id not in calendars:
             calendars[department_id] = sla.calendar_of(s.get(Department, department_id))
@@ -170,6 +194,7 @@ def day_rows(day: date, session=None) -> DayRows:
     _participants(s, rows, since, until)
     _funnel(s, rows, since, until)
     _service(s, rows, since, until)
+    rows.zero_searches = zero_searches.day_counts(s, since, until)
     return rows
 
 
@@ -177,7 +202,7 @@ def rebuild_day(day: date, session=None) -> DayRows:
     """Replace the stored roll-ups of `day` with freshly computed ones, in the caller's transaction."""
     s = session if session is not None else db.session
     rows = day_rows(day, s)
-    for model in (DailyActivity, DailyParticipant, DailyFunnel, TopicService):
+    for model in (DailyActivity, DailyParticipant, DailyFunnel, DailyZeroSearch, TopicService):
         s.execute(delete(model).where(model.day == day))
     moved = [r["topic_id"] for r in rows.service]  # a topic whose creation time was changed (imports, tests)
     for start in range(0, len(moved), 500):
@@ -187,8 +212,10 @@ def rebuild_day(day: date, session=None) -> DayRows:
         for (c, d, ch), counts in rows.activity.items()
     ]
     people = [{"day": day, "department_id": d, "user_id": u} for d, u in rows.participants]
-    funnel = [{"day": day, "channel": ch, **counts} for ch, counts in rows.funnel.items()]
+    funnel = [{"day": day, "channel": ch, "category_id": c, **counts} for (ch, c), counts in rows.funnel.items()]
+    empty = [{"day": day, "query": q, "searches": n, "visitors": v} for q, (n, v) in rows.zero_searches.items()]
     for model, values in (
+        (DailyZeroSearch, empty),
         (DailyActivity, activity),
         (DailyParticipant, people),
         (DailyFunnel, funnel),

@@ -31,6 +31,7 @@ def event():
         subject_kind=payload.get("kind"),
         subject_id=payload.get("id"),
         count=payload.get("count"),
+        category=payload.get("category"),
     )
     if event.name in (services.SUGGESTION_CLICKED, services.SUGGESTION_SOLVED) and event.subject_id:
         typed = payload.get("text")

@@ -3,6 +3,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.analytics.models import Event
 from app.common.errors import DomainError
@@ -29,8 +30,10 @@ def record_event(
     subject_id: int | None = None,
     data: dict | None = None,
     channel: str = "site",
+    category_id: int | None = None,
 ) -> Event:
     event = Event(
+        category_id=category_id,
         name=name,
         user_id=user_id,
         draft_id=clean_draft_id(draft_id),
@@ -43,8 +46,31 @@ def record_event(
     return event
 
 
+def _category_of(category, subject_kind, subject_id) -> int | None:
+    """The category the customer chose on the form (if it exists), else the opened suggestion's."""
+    from app.community.models import Category, Topic
+    from app.kb.models import Article
+
+    if isinstance(category, str) and category.isdecimal() and len(category) < 10:
+        category = int(category)
+    valid = isinstance(category, int) and not isinstance(category, bool) and 1 <= category <= MAX_ID
+    if valid and db.session.get(Category, category) is not None:
+        return category
+    model = {"topic": Topic, "article": Article}.get(subject_kind)
+    if model is None or subject_id is None:
+        return None
+    return db.session.scalar(select(model.category_id).where(model.id == subject_id))
+
+
 def record_client_event(
-    name, user_id: int | None, draft_id, subject_kind=None, subject_id=None, count=None, channel: str = "site"
+    name,
+    user_id: int | None,
+    draft_id,
+    subject_kind=None,
+    subject_id=None,
+    count=None,
+    channel: str = "site",
+    category=None,
 ) -> Event:
     """An event reported by the ask form's script; everything it sends is checked."""
     if name not in CLIENT_EVENTS:
@@ -58,4 +84,6 @@ def record_client_event(
     ):
         raise DomainError(_l("Malformed subject."))
     data = {"count": count} if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= 100 else None
-    return record_event(name, user_id, draft_id, subject_kind, subject_id if subject_kind else None, data, channel)
+    subject_id = subject_id if subject_kind else None
+    category_id = _category_of(category, subject_kind, subject_id)
+    return record_event(name, user_id, draft_id, subject_kind, subject_id, data, channel, category_id)

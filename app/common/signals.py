@@ -24,7 +24,19 @@ topic_handed_off = _signals.signal(
 suggestion_followed = _signals.signal(
     "suggestion-followed"
 )  # sender: draft id, kwargs: voter, kind, ref_id, text (typed so far, or None), solved (bool)
+# A search that found nothing (app.search's suggest API, the search pages; app.analytics keeps it, masked, for
+# the knowledge base's to-do list). The sender commits when a receiver returns something it added.
+search_found_nothing = _signals.signal(
+    "search-found-nothing"
+)  # sender: the text searched for, kwargs: where ("ask", "search", "kb"), draft_id (the ask form's, or None)
 
 # Accounts (app.auth sends them; app.accounts e-mails the person).
 user_registered = _signals.signal("user-registered")  # sender: user
 registration_for_taken_email = _signals.signal("registration-for-taken-email")  # sender: the existing user
+
+
+def found_nothing(text: str, where: str, draft_id=None) -> bool:
+    """Send search_found_nothing; True when a receiver added something to the session (the caller commits)."""
+    return any(
+        result is not None for _receiver, result in search_found_nothing.send(text, where=where, draft_id=draft_id)
+    )

@@ -114,7 +114,14 @@ def new_topic():
         except DomainError as error:
             getattr(form, error.field or "title").errors.append(str(error.message))
         else:
-            analytics.record_event(analytics.TOPIC_POSTED, current_user.id, form.draft_id.data, "topic", topic.id)
+            analytics.record_event(
+                analytics.TOPIC_POSTED,
+                current_user.id,
+                form.draft_id.data,
+                "topic",
+                topic.id,
+                category_id=topic.category_id,
+            )
             # Everything the answer needs is read before the commit, which expires the objects (no reloads).
             published = _("Your topic is published. %(department)s will answer it.", department=topic.department.name)
             url, masked = topic_url(topic), _masked_notice(topic)

@@ -16,9 +16,10 @@ from app.analytics.services import (
     TOPIC_POSTED,
     record_event,
 )
+from app.analytics.zero_searches import SEARCH_EMPTY
 from app.auth.models import User
 from app.common.db import utcnow
-from app.community.models import Topic
+from app.community.models import Category, Topic
 from app.extensions import db
 
 DAYS = 90
@@ -87,9 +88,11 @@ def load_events(rng: random.Random) -> int:
     if db.session.scalar(select(exists().where(Event.draft_id.like("demo%")))):
         return 0
     now, count = utcnow(), 0
+    categories = list(db.session.scalars(select(Category.id).order_by(Category.id))) or [None]
     for offset in range(DAYS):
         for number in range(rng.randint(6, 14)):
             draft = f"demo{offset:03d}d{number:02d}"
+            category = rng.choice(categories)  # the category chosen on the ask form
             at = now - timedelta(days=offset, minutes=rng.randint(0, 600))
             steps = [SUGGESTIONS_SHOWN]
             roll = rng.random()
@@ -100,9 +103,23 @@ def load_events(rng: random.Random) -> int:
             elif roll < 0.8:
                 steps.append(TOPIC_POSTED)
             for step, name in enumerate(steps):
-                record_event(name, draft_id=draft).created_at = at + timedelta(minutes=step)
+                record_event(name, draft_id=draft, category_id=category).created_at = at + timedelta(minutes=step)
                 count += 1
+        for number, text in enumerate(rng.sample(NOT_FOUND, 2)):  # searches that found nothing
+            data = {"q": text, "v": f"demo-visitor-{offset}-{number}", "w": "search"}
+            record_event(SEARCH_EMPTY, data=data, channel=None).created_at = now - timedelta(days=offset, hours=number)
+            count += 1
     return count
+
+
+NOT_FOUND = (
+    "кредитные каникулы",
+    "how to close a deposit",
+    "ипотека для ип",
+    "рефинансирование автокредита",
+    "apple pay for business cards",
+    "перевод в казахстан",
+)
 
 
 def load_satisfaction(rng: random.Random) -> int:

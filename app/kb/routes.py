@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.common import sensitive
+from app.common import sensitive, signals
 from app.common.actions import post_action
 from app.common.errors import DomainError
 from app.common.pagination import parse_page
@@ -60,6 +60,8 @@ def search():
         Filters(kinds=("article",)),
         page=parse_page(request.args.get("page")),
     )
+    if query and not results.total and results.page == 1 and signals.found_nothing(query, "kb"):
+        db.session.commit()
     return render_template("kb/search.html", results=results, query=query)
 
 

@@ -146,7 +146,13 @@ def events():
     if payload.get("draft") != draft or payload.get("event") not in CLIENT_EVENTS:
         return _json_error(_("Unknown event."), 400)
     services.record_panel_event(
-        payload["event"], draft, payload.get("kind"), payload.get("id"), payload.get("count"), channel=channel
+        payload["event"],
+        draft,
+        payload.get("kind"),
+        payload.get("id"),
+        payload.get("count"),
+        channel=channel,
+        category=payload.get("category"),
     )
     db.session.commit()
     return jsonify(status="recorded"), 201

@@ -41,12 +41,23 @@ def post_widget_request(
     """A new topic from a panel (the "Ask us!" widget, or the VK/Facebook app), with the page it was asked from."""
     topic = community.create_topic(author, topic_type, title, body, category_id, mood=mood, channel=channel)
     topic.source_url, topic.source_title = clean_source(source_url, source_title, allowed)
-    analytics.record_event(analytics.TOPIC_POSTED, author.id, draft_id, "topic", topic.id, channel=channel)
+    analytics.record_event(
+        analytics.TOPIC_POSTED, author.id, draft_id, "topic", topic.id, channel=channel, category_id=topic.category_id
+    )
     return topic
 
 
-def record_panel_event(name, draft_id, subject_kind=None, subject_id=None, count=None, channel: str = kinds.WIDGET):
+def record_panel_event(
+    name, draft_id, subject_kind=None, subject_id=None, count=None, channel: str = kinds.WIDGET, category=None
+):
     """A suggestion shown or clicked in the panel (same events as the ask form, with the panel's channel)."""
     return analytics.record_client_event(
-        name, None, draft_id, subject_kind=subject_kind, subject_id=subject_id, count=count, channel=channel
+        name,
+        None,
+        draft_id,
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        count=count,
+        channel=channel,
+        category=category,
     )

@@ -69,7 +69,8 @@
   if (!draftField.value) { draftField.value = signInDraft() || newDraftId(); }
 
   function report(event, extra) {
-    var payload = { event: event, draft: draftField.value };
+    var chosen = form.querySelector("[name=category_id]");
+    var payload = { event: event, draft: draftField.value, category: chosen ? chosen.value : "" };
     Object.keys(extra || {}).forEach(function (k) { payload[k] = extra[k]; });
     return fetch(form.dataset.eventsUrl, {
       method: "POST", credentials: "same-origin", keepalive: true,
@@ -107,7 +108,8 @@
     lastQuery = query;
     var mine = ++requestNo;
     var url = form.dataset.suggestUrl + "?title=" + encodeURIComponent(t) +
-      "&body=" + encodeURIComponent(body.value.trim().slice(0, 2000));
+      "&body=" + encodeURIComponent(body.value.trim().slice(0, 2000)) +
+      "&draft=" + encodeURIComponent(draftField.value);  // a search that finds nothing is counted per draft
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (items) { if (mine === requestNo) { render(items); } })

@@ -63,7 +63,7 @@
 
   // --- deflection events: the same events as the ask form, recorded with the panel's channel ----------
   function report(event, extra) {
-    var payload = { event: event, draft: config.draft };
+    var payload = { event: event, draft: config.draft, category: value("category_id") };
     Object.keys(extra || {}).forEach(function (k) { payload[k] = extra[k]; });
     return fetch(config.eventsUrl, {
       method: "POST", credentials: "omit", keepalive: true,
@@ -102,7 +102,8 @@
     if (t + "\n" + details === lastQuery) { return; }
     lastQuery = t + "\n" + details;
     var mine = ++requestNo;
-    fetch(config.suggestUrl + "?title=" + encodeURIComponent(t) + "&body=" + encodeURIComponent(details),
+    fetch(config.suggestUrl + "?title=" + encodeURIComponent(t) + "&body=" + encodeURIComponent(details) +
+      "&draft=" + encodeURIComponent(config.draft),
       { credentials: "omit", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (items) { if (mine === requestNo) { render(items); } })

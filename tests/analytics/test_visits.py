@@ -149,6 +149,10 @@ def test_export_and_purge_commands(app, client, runner, tmp_path):
             "service-levels",
             "satisfaction",
             "nps-trend",
+            "zero-searches",
+            "funnel-by-channel",
+            "funnel-by-category",
+            "moods-by-category",
         )
     )
     assert "Search engines,,1" in (tmp_path / "x" / f"otklik-visits-by-source-{today}-{today}.csv").read_text(

@@ -40,6 +40,9 @@ def test_demo_makes_every_chart_non_empty(app, runner, client_as):
         assert any(v for series in chart["series"] for v in series["values"]), name
     assert len(charts["chart-visits"]["series"]) >= 5  # search, social, company site, e-mail, direct ...
     assert 'id="community-share">—' not in page
+    # The tables of the funnel per category and of the searches that found nothing have rows too.
+    for table in ("funnel-by-category-table", "zero-searches-table", "moods-by-category-table"):
+        assert '<th scope="row">' in page.split(f'id="{table}"', 1)[1].split("</table>", 1)[0], table
     again = runner.invoke(args=["demo"])
     assert again.output == result.output
     assert [
