@@ -6,7 +6,7 @@ is queued in rollup_outbox, so the worker (or `flask analytics rollup`) refills 
 recorded before this revision have no category: their drafts show as "Category not known".
 
 Revision ID: a2f9c3d41b07
-Revises: e5a1c0de5e11
+Revises: c0e1f2a3b4d5
 Create Date: 2026-12-04 18:40:00
 
 """
