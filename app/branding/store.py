@@ -8,12 +8,13 @@ again only when that changed. No timer: a save is seen by the next request on ev
 
 Writing: `write(key, value, actor)` adds one to the row's version in the caller's transaction; after that
 transaction commits, the Redis counter of the key is incremented (INCR), so a reader never sees a new counter
-before the new row is visible. If Redis cannot be reached, or holds no counter yet, a reader asks the database.
+before the new row is visible. If Redis cannot be reached, or holds no counter yet, a reader asks the database (and starts the counter).
 Every process that saves settings (web workers, `flask` commands) must use the same REDIS_URL as the readers.
 """
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -79,8 +80,13 @@ def _stamp(key: str) -> tuple:
     if client is not None:
         try:
             changes = client.get(redis_key(key))
-            if changes is not None:  # never saved while Redis was on (or Redis was emptied): ask the database
+            if changes is not None:
                 return ("redis", changes)
+            # No counter: never saved while Redis was on (or Redis was emptied). Ask the database this time and
+            # start the counter, so that later requests check Redis alone; a save INCRements it after its commit.
+            # It starts from the clock, not 0, so a counter started again after Redis was emptied never repeats
+            # a value some process still holds a snapshot for.
+            client.set(redis_key(key), time.time_ns() // 1000, nx=True)
         except Exception as error:
             log.warning("settings: Redis unreachable (%s); reading the version from the database", error)
     return ("db", db_version(key))
