@@ -47,7 +47,7 @@ def prepare(backend: str, topics: int, customers: int) -> dict:
     from app.community.models import Category, Topic
     from app.extensions import db
 
-    with fresh_app(backend, keep=True) as (app, workdir):
+    with fresh_app(_search(backend), keep=True) as (app, workdir):
         load_topics((i, title, body) for i, (_k, title, body) in enumerate(generate(topics)))
         for i in range(customers):
             auth_services.register_user(f"customer{i}@bench.example", PASSWORD, f"Customer {i}")
@@ -63,6 +63,11 @@ def prepare(backend: str, topics: int, customers: int) -> dict:
             "database": app.config["SQLALCHEMY_DATABASE_URI"],
             "workdir": workdir,
         }
+
+
+def _search(backend: str) -> str:
+    """fresh_app's backend for --backend: SQLite goes with the embedded Whoosh index, PostgreSQL with its own."""
+    return "postgres" if backend == "postgres" else "whoosh"
 
 
 @contextlib.contextmanager
@@ -257,7 +262,7 @@ def verify(backend: str, workdir: str, run: Run, sink=None) -> dict:
     from app.search.backends import get_backend
 
     settings = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": sink.port} if sink else None
-    with fresh_app(backend, workdir=workdir, settings=settings):
+    with fresh_app(_search(backend), workdir=workdir, settings=settings):
         topics = set(db.session.scalars(select(Topic.id).where(Topic.id.in_(run.posted_topics or [0]))))
         comments = set(db.session.scalars(select(Comment.id).where(Comment.id.in_(run.posted_comments or [0]))))
         pending_before = outbox.pending_count()
@@ -337,7 +342,7 @@ def _drain_loop(backend: str, workdir: str, every: float, stop) -> None:
     from app.notify import sender
     from app.search import outbox
 
-    with fresh_app(backend, workdir=workdir):
+    with fresh_app(_search(backend), workdir=workdir):
         while not stop.wait(every):
             outbox.drain()
             sender.send_queued(limit=500)

@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--profile", action="append", default=[], choices=PATHS)
     parser.add_argument("--sql", action="append", default=[], choices=PATHS)
+    parser.add_argument("--followers", type=int, default=0, help="people following every topic (mail fan-out)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.redis:
@@ -105,6 +106,25 @@ def _requester(app, topics, category_ids, titles):
     return request
 
 
+def _followers(n: int) -> None:
+    """`n` more people follow every topic (a busy community: each answer is mailed to all of them)."""
+    from sqlalchemy import insert, select
+
+    from app.auth import services as auth_services
+    from app.community.models import Topic
+    from app.extensions import db
+    from app.notify.models import COMMENTER, Subscription
+
+    users = [auth_services.create_user_without_password(f"follower{i}@bench.example", f"F {i}") for i in range(n)]
+    db.session.flush()
+    now = db.func.now()
+    for topic_id in db.session.scalars(select(Topic.id)):
+        rows = [{"topic_id": topic_id, "user_id": u.id, "is_following": True, "reason": COMMENTER} for u in users]
+        if rows:
+            db.session.execute(insert(Subscription).values(created_at=now, updated_at=now), rows)
+    db.session.commit()
+
+
 def measure(app, args) -> dict:
     from sqlalchemy import event
 
@@ -115,6 +135,7 @@ def measure(app, args) -> dict:
     load_topics((i, t, b) for i, (_k, t, b) in enumerate(generate(args.topics)))
     auth_services.register_user("customer@bench.example", "bench-password-123", "Customer")
     db.session.commit()
+    _followers(args.followers)
     topics = [(tid, f"/t/{tid}-{Topic(title=title).slug}") for tid, title in db.session.query(Topic.id, Topic.title)]
     category_ids = [c.id for c in db.session.query(Category)]
     titles = [t for _tid, t in db.session.query(Topic.id, Topic.title).limit(200)]
@@ -131,6 +152,7 @@ def measure(app, args) -> dict:
 
     event.listen(db.engine, "before_cursor_execute", record)
     result: dict = {"backend": args.backend, "redis": bool(args.redis), "topics": args.topics, "paths": {}}
+    result["followers"] = args.followers
     for path in PATHS:
         for _ in range(5):  # warm caches filled once per process
             request(path)
