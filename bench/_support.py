@@ -20,8 +20,9 @@ def pg_url() -> str:
 
 
 @contextlib.contextmanager
-def fresh_app(backend: str = "whoosh", keep: bool = False, workdir: str | None = None):
+def fresh_app(backend: str = "whoosh", keep: bool = False, workdir: str | None = None, settings: dict | None = None):
     """An app with an empty database and index, inside an app context. Yields (app, workdir).
+    `settings` override the bench configuration (e.g. rate limits on, REDIS_URL).
 
     With `workdir` the SQLite database (or, for postgres, the tables in the PostgreSQL database) and the
     index are kept: a second run reuses what the first one loaded (the caller checks what is there).
@@ -47,6 +48,8 @@ def fresh_app(backend: str = "whoosh", keep: bool = False, workdir: str | None =
         BABEL_DEFAULT_LOCALE = "en"
         RATELIMIT_ENABLED = False  # a benchmark measures the code: one client asks far more than a customer would
 
+    for name, value in (settings or {}).items():
+        setattr(BenchConfig, name, value)
     from app import create_app
     from app.extensions import db
 

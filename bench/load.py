@@ -47,7 +47,7 @@ def prepare(backend: str, topics: int, customers: int) -> dict:
     from app.community.models import Category, Topic
     from app.extensions import db
 
-    with fresh_app(backend, keep=True) as (app, workdir):
+    with fresh_app(_search(backend), keep=True) as (app, workdir):
         load_topics((i, title, body) for i, (_k, title, body) in enumerate(generate(topics)))
         for i in range(customers):
             auth_services.register_user(f"customer{i}@bench.example", PASSWORD, f"Customer {i}")
@@ -65,8 +65,17 @@ def prepare(backend: str, topics: int, customers: int) -> dict:
         }
 
 
+def _search(backend: str) -> str:
+    """fresh_app's backend for --backend: SQLite goes with the embedded Whoosh index, PostgreSQL with its own."""
+    return "postgres" if backend == "postgres" else "whoosh"
+
+
 @contextlib.contextmanager
 def server(args, data: dict, workdir: str, extra_env: dict):
+    """gunicorn (and, with --redis, one `flask worker` process) from the checkout CHECKOUT names in the variant
+    (default: this one), so that one invocation can compare two versions of the code on the same data."""
+    extra_env = dict(extra_env)
+    root = Path(extra_env.pop("CHECKOUT", ROOT)).resolve()
     env = dict(os.environ)
     database = data["database"].replace("postgresql+psycopg://", "postgresql://")
     env.update(
@@ -85,10 +94,17 @@ def server(args, data: dict, workdir: str, extra_env: dict):
             "RATELIMIT_SIGNIN_ACCOUNT": "100000/minute",
         }
     )
+    if args.smtp_port:
+        env.update({"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(args.smtp_port)})
     env.update(extra_env)
     cmd = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{args.port}", "wsgi:app"]
+    procs = []
     with open(os.path.join(workdir, "gunicorn.log"), "ab") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=log)
+        procs.append(proc)
+        if args.redis and args.worker:  # the RQ worker, as in production (JOBS_MODE rq)
+            worker = [sys.executable, "-m", "flask", "--app", "wsgi:app", "worker"]
+            procs.append(subprocess.Popen(worker, cwd=root, env=env, stdout=log, stderr=log))
     try:
         deadline = time.time() + 60
         while True:
@@ -101,12 +117,14 @@ def server(args, data: dict, workdir: str, extra_env: dict):
                 time.sleep(0.3)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
 
 
 class Run:
@@ -190,6 +208,11 @@ class Run:
         visitor = i < round(self.args.customers * self.args.visitors)
         token = None if visitor else await self.sign_in(browser, i)
         actions = VISITOR_ACTIONS if visitor else ACTIONS
+        async with self.signing_in:  # warm-up, not timed: what each server process loads on first use
+            browser.timeout = 300.0
+            await browser.get(self.rng.choice(self.topics)[1])
+            await browser.get("/api/v1/suggest?" + _q(title=self.rng.choice(self.data["titles"])))
+            browser.timeout = self.args.timeout
         self.ready += 1
         await start.wait()
         while time.perf_counter() < self.deadline:
@@ -226,22 +249,52 @@ def _q(**params) -> str:
     return urlencode(params)
 
 
-def verify(backend: str, workdir: str, run: Run) -> dict:
-    """Every accepted topic and comment is in the database; after draining the outbox, every topic is indexed."""
-    from sqlalchemy import select
+def verify(backend: str, workdir: str, run: Run, sink=None) -> dict:
+    """Every accepted topic and comment is in the database; after draining the outbox, every topic is indexed;
+    with an SMTP sink, after sending what is queued, every e-mail of the run was delivered exactly once."""
+    from sqlalchemy import func, select
 
     from app.community.models import Comment, Topic
     from app.extensions import db
+    from app.notify import sender
+    from app.notify.models import MailMessage
     from app.search import outbox
     from app.search.backends import get_backend
 
-    with fresh_app(backend, workdir=workdir):
+    settings = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": sink.port} if sink else None
+    with fresh_app(_search(backend), workdir=workdir, settings=settings):
         topics = set(db.session.scalars(select(Topic.id).where(Topic.id.in_(run.posted_topics or [0]))))
         comments = set(db.session.scalars(select(Comment.id).where(Comment.id.in_(run.posted_comments or [0]))))
         pending_before = outbox.pending_count()
         while outbox.pending_count():
             outbox.drain()
         indexed = {ref for kind, ref in get_backend().keys() if kind == "topic"}  # noqa: SIM118 (a backend method)
+        mail = {}
+        if sink is not None:
+            queued_at_end = db.session.scalar(select(func.count()).where(MailMessage.status == "queued"))
+            for _ in range(100):
+                if not sender.send_queued(retry_now=True).sent:
+                    break
+            ids = [d.message["Message-ID"] for d in sink.deliveries if d.started >= run.started]
+            statuses = dict(
+                db.session.execute(
+                    select(MailMessage.status, func.count())
+                    .where(MailMessage.comment_id.in_(run.posted_comments or [0]))
+                    .group_by(MailMessage.status)
+                ).all()
+            )
+            run_ids = set(
+                db.session.scalars(
+                    select(MailMessage.message_id).where(MailMessage.comment_id.in_(run.posted_comments or [0]))
+                )
+            )
+            mail = {
+                "mail_queued_at_end": queued_at_end,
+                "mail_rows_of_run_comments": statuses,
+                "mail_delivered_of_run_comments": sum(1 for i in ids if i in run_ids),
+                "mail_rows_not_delivered": len(run_ids - set(ids)),
+                "mail_delivered_twice": len(ids) - len(set(ids)),
+            }
         return {
             "topics_accepted": len(run.posted_topics),
             "topics_missing_in_db": len(set(run.posted_topics) - topics),
@@ -249,14 +302,47 @@ def verify(backend: str, workdir: str, run: Run) -> dict:
             "comments_accepted": len(run.posted_comments),
             "comments_missing_in_db": len(set(run.posted_comments) - comments),
             "outbox_pending_at_end": pending_before,
+            **mail,
         }
+
+
+class _Sink:
+    """An SMTP server on 127.0.0.1 (aiosmtpd) that keeps the Message-ID and arrival time of each delivery."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        from aiosmtpd.controller import Controller
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.deliveries: list = []
+        self.lock = threading.Lock()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    async def handle_DATA(self, _server, _session, envelope):
+        import email
+        import email.policy
+        import types
+
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.deliveries.append(types.SimpleNamespace(message=message, started=time.time()))
+        return "250 2.0.0 OK"
+
+
+def _start_sink() -> _Sink:
+    return _Sink()
 
 
 def _drain_loop(backend: str, workdir: str, every: float, stop) -> None:
     from app.notify import sender
     from app.search import outbox
 
-    with fresh_app(backend, workdir=workdir):
+    with fresh_app(_search(backend), workdir=workdir):
         while not stop.wait(every):
             outbox.drain()
             sender.send_queued(limit=500)
@@ -285,6 +371,7 @@ def one_run(args, data, workdir, extra_env: dict) -> dict:
     worker = drainer(args.backend, workdir, args.drain_every) if deferred else contextlib.nullcontext()
     with server(args, data, workdir, extra_env), worker:
         run = Run(args, data)
+        run.started = time.time()
         seconds = asyncio.run(run.run())
     result = {
         "variant": extra_env,
@@ -295,7 +382,7 @@ def one_run(args, data, workdir, extra_env: dict) -> dict:
         "kinds": {k: {"n": len(v), **ms_summary(v)} for k, v in sorted(run.times.items())},
         "errors": run.errors,
     }
-    result["lost"] = verify(args.backend, workdir, run)
+    result["lost"] = verify(args.backend, workdir, run, args.sink)
     return result
 
 
@@ -313,8 +400,17 @@ def main() -> None:
     parser.add_argument("--redis", default="", help="REDIS_URL for the server (sessions, limits, caches)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a request counts as failed")
     parser.add_argument("--drain-every", type=float, default=0.5, help="seconds between the stand-in worker's drains")
-    parser.add_argument("--variant", action="append", default=[], help="KEY=VALUE[,KEY=VALUE] server settings")
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        help="KEY=VALUE[,KEY=VALUE] server settings; CHECKOUT=DIR runs the server from another checkout",
+    )
+    parser.add_argument("--no-worker", dest="worker", action="store_false", help="with --redis: no `flask worker`")
+    parser.add_argument("--smtp", action="store_true", help="send mail to an SMTP sink here; check exactly-once")
     args = parser.parse_args()
+    args.sink = _start_sink() if args.smtp else None
+    args.smtp_port = args.sink.port if args.sink else 0
     if args.backend == "postgres":
         os.environ.setdefault("BENCH_DATABASE_URL", pg_url())
     data = prepare(args.backend, args.topics, args.customers)

@@ -8,12 +8,13 @@ again only when that changed. No timer: a save is seen by the next request on ev
 
 Writing: `write(key, value, actor)` adds one to the row's version in the caller's transaction; after that
 transaction commits, the Redis counter of the key is incremented (INCR), so a reader never sees a new counter
-before the new row is visible. If Redis cannot be reached, or holds no counter yet, a reader asks the database.
+before the new row is visible. If Redis cannot be reached, or holds no counter yet, a reader asks the database (and starts the counter).
 Every process that saves settings (web workers, `flask` commands) must use the same REDIS_URL as the readers.
 """
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -62,15 +63,21 @@ def db_version(key: str) -> int:
 
 
 def _stamp(key: str) -> tuple:
-    """The cheap "has it changed?" token for `key`: the Redis counter, else (no Redis, Redis away, or no counter
-    yet) the database version."""
+    """The cheap "has it changed?" token for `key`: the Redis counter, else (no Redis, Redis away) the database
+    version."""
     app = current_app._get_current_object()
     if app.extensions.get(_MISSED) and redis_conn.usable(app):
         _announce(app, app.extensions[_MISSED])
     if not app.extensions.get(_MISSED):
         changes = redis_conn.call("settings versions", lambda r: r.get(redis_key(key)), app=app)
-        if changes is not None:  # None: never saved while Redis was on, or Redis emptied or away
+        if changes is not None:
             return ("redis", changes)
+        # No counter: never saved while Redis was on (or Redis was emptied), or Redis is away. Ask the database
+        # this time and start the counter, so that later requests check Redis alone; a save INCRements it after
+        # its commit. It starts from the clock, not 0, so a counter started again after Redis was emptied never
+        # repeats a value some process still holds a snapshot for.
+        start = time.time_ns() // 1000
+        redis_conn.call("settings versions", lambda r: r.set(redis_key(key), start, nx=True), app=app)
     return ("db", db_version(key))
 
 

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, g, has_app_context, request
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 
 REQUEST_ID = contextvars.ContextVar("otklik_request_id", default="-")
@@ -134,6 +135,11 @@ def _begin_request() -> None:
 
 def _user_id():
     user = g.get("_login_user")  # only when the request loaded it: logging never queries the database
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    if state is not None and state.identity and state.expired_attributes:
+        # the view's commit expired the account: its key, read without loading the whole row again only to
+        # log its id (the account was signed in and active when the request began)
+        return state.identity[0]
     return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
 
 

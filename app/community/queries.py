@@ -18,9 +18,12 @@ def categories_with_departments() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
 
 
-def category_by_slug(slug: str) -> Category | None:
-    """Categories are few: match the slug against their names (no slug column to keep in step)."""
-    return next((c for c in categories_with_departments() if c.slug == slug), None)
+def category_by_slug(slug: str, categories: list[Category] | None = None) -> Category | None:
+    """Categories are few: match the slug against their names (no slug column to keep in step). `categories`:
+    the list this request already loaded, if any."""
+    if categories is None:
+        categories = categories_with_departments()
+    return next((c for c in categories if c.slug == slug), None)
 
 
 def topic_list(
@@ -31,9 +34,11 @@ def topic_list(
     category_id: int | None = None,
     status: str | None = None,
     author_id: int | None = None,
+    counts: dict | None = None,
 ) -> Pagination:
     """A page of the topics `viewer` may see, most recently active first. The total for the pager comes from
-    the cached counts (`list_counts`), not from counting every matching topic again (except on a profile)."""
+    the cached counts (`list_counts`, or `counts` when the request already has them), not from counting every
+    matching topic again (except on a profile)."""
     stmt = (
         select(Topic)
         .where(where(viewer, "view_topic", Topic))
@@ -52,7 +57,7 @@ def topic_list(
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=False)
     pagination.total = sum(
         n
-        for (cat, kind, state), n in list_counts(viewer).items()
+        for (cat, kind, state), n in (list_counts(viewer) if counts is None else counts).items()
         if (category_id is None or cat == category_id)
         and (topic_type not in kinds.TOPIC_TYPES or kind == topic_type)
         and (status not in kinds.ALL_STATUSES or state == status)
@@ -87,9 +92,9 @@ def list_counts(viewer) -> dict[tuple[int, str, str], int]:
     return counts
 
 
-def type_counts(viewer, category_id: int | None = None) -> dict[str, int]:
+def type_counts(viewer, category_id: int | None = None, counts: dict | None = None) -> dict[str, int]:
     result: dict[str, int] = {}
-    for (cat, kind, _state), n in list_counts(viewer).items():
+    for (cat, kind, _state), n in (list_counts(viewer) if counts is None else counts).items():
         if category_id is None or cat == category_id:
             result[kind] = result.get(kind, 0) + n
     return result

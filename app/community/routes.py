@@ -37,9 +37,10 @@ def _list_filters() -> dict:
     }
 
 
-def _topic_list_page(category=None):
+def _topic_list_page(categories, category=None):
+    """A list of topics; `categories`: loaded once per request by the caller. The counts are read once too."""
     filters = _list_filters()
-    categories = queries.categories_with_departments()
+    counts = queries.list_counts(current_user)
     page = queries.topic_list(
         current_user,
         parse_page(request.args.get("page")),
@@ -47,6 +48,7 @@ def _topic_list_page(category=None):
         topic_type=filters["type"],
         category_id=category.id if category else None,
         status=filters["status"],
+        counts=counts,
     )
     return render_template(
         "community/home.html",
@@ -56,26 +58,28 @@ def _topic_list_page(category=None):
         category=category,
         category_id=category.id if category else None,
         categories=categories,
-        counts=queries.type_counts(current_user, category.id if category else None),
+        counts=queries.type_counts(current_user, category.id if category else None, counts=counts),
     )
 
 
 @bp.route("/")
 def home():
     category_id = _int_arg("category")
-    category = next((c for c in queries.categories_with_departments() if c.id == category_id), None)
+    categories = queries.categories_with_departments()
+    category = next((c for c in categories if c.id == category_id), None)
     if category is not None:  # the old filter address: the category has its own page now (unknown ones: ignored)
         args = {k: v for k, v in _list_filters().items() if v}
         return redirect(url_for("community.category_page", slug=category.slug, **args), 301)
-    return _topic_list_page()
+    return _topic_list_page(categories)
 
 
 @bp.route("/c/<slug>")
 def category_page(slug: str):
-    category = queries.category_by_slug(slug)
+    categories = queries.categories_with_departments()
+    category = queries.category_by_slug(slug, categories)
     if category is None:
         abort(404)
-    return _topic_list_page(category)
+    return _topic_list_page(categories, category)
 
 
 def _sign_in_to_post():

@@ -226,12 +226,11 @@ def _activity_subject(event: str, activity: Activity, comments: list) -> str:
 def _activity_mails(session, activity: Activity) -> list[dict]:
     topic = activity.topic
     status_changed = activity.new_status is not None and activity.new_status != activity.old_status
+    followers = queries.followers_with_settings(session, topic.id)
     candidates = [
-        user
-        for user in queries.followers(session, topic.id)
-        if user.id not in activity.actor_ids and can(user, "view_topic", topic)
+        user for user, _s in followers if user.id not in activity.actor_ids and can(user, "view_topic", topic)
     ]
-    settings = queries.settings_for(session, [u.id for u in candidates])
+    settings = {user.id: user_settings for user, user_settings in followers}
     rows = []
     key = activity.key()
     for user in candidates:

@@ -29,6 +29,18 @@ def followers(session, topic_id: int) -> list[User]:
     )
 
 
+def followers_with_settings(session, topic_id: int) -> list[tuple[User, NotificationSettings]]:
+    """The topic's followers with their settings (the defaults for those without a row), in one query."""
+    rows = session.execute(
+        select(User, NotificationSettings)
+        .join(Subscription, Subscription.user_id == User.id)
+        .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
+        .where(Subscription.topic_id == topic_id, Subscription.is_following.is_(True))
+        .order_by(User.id)
+    )
+    return [(user, settings or default_settings(user.id)) for user, settings in rows]
+
+
 def settings_for(session, user_ids) -> dict[int, NotificationSettings]:
     """Settings of each user id; users without a row get the defaults (an unsaved object)."""
     ids = sorted(set(user_ids))

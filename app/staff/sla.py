@@ -107,7 +107,9 @@ def reopen(work: TopicWork, now: datetime) -> None:
 
 
 def on_topic_created(topic: Topic, **_kwargs) -> None:
-    if db.session.get(TopicWork, topic.id) is None:
+    # The topic was inserted just now: no work item can be in the database under its id (topics are never
+    # deleted, and a deleted one would take its item with it), so only this session is looked at, not queried.
+    if db.session.identity_key(TopicWork, topic.id) not in db.session.identity_map:
         start_clock(topic)
 
 
