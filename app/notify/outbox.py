@@ -15,7 +15,6 @@ renders the mails.
 import logging
 import time
 import traceback
-from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -26,6 +25,7 @@ from app.auth.models import User
 from app.common.db import utcnow
 from app.community.models import Comment, StatusChange, Topic
 from app.extensions import db
+from app.jobs import retries
 from app.notify import compose
 from app.notify.models import NotifyEvent
 from app.staff.models import Assignment, Department
@@ -111,12 +111,11 @@ def _failed(session, row_id: int) -> None:
         return
     row.attempts += 1
     row.last_error = traceback.format_exc(limit=3)[-ERROR_MAX:]
-    if row.attempts >= int(current_app.config.get("JOBS_MAX_ATTEMPTS", 5)):
+    row.next_attempt_at = retries.next_attempt(row.attempts)
+    if row.next_attempt_at is None:
         row.dead_at = utcnow()
         log.error("notify: composing event %s failed %d times; it is a dead letter", row_id, row.attempts)
     else:
-        base = float(current_app.config.get("JOBS_BACKOFF_SECONDS", 30))
-        row.next_attempt_at = utcnow() + timedelta(seconds=base * 2 ** (row.attempts - 1))
         log.warning("notify: composing event %s failed (attempt %d)", row_id, row.attempts, exc_info=True)
     session.commit()
 

@@ -20,7 +20,6 @@ import time
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app, has_app_context
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.common.db import utcnow
 from app.extensions import db
+from app.jobs import retries
 from app.jobs.locks import FileLock, LockBusy
 from app.search import custom_synonyms, suggest_cache
 from app.search.backends import get_backend
@@ -44,7 +44,6 @@ BATCH = 500
 RESYNC = "_resync"  # every document again, then FINGERPRINT (no registered kind starts with "_")
 FINGERPRINT = "_fingerprint"
 JOB = "search.drain"
-BACKOFF_MAX_SECONDS = 3600
 ERROR_MAX = 2000
 
 
@@ -209,24 +208,18 @@ def _apply_and_delete(session: Session, backend, rows) -> None:
     suggest_cache.bump(change)
 
 
-def backoff_seconds(attempts: int) -> float:
-    base = float(current_app.config.get("JOBS_BACKOFF_SECONDS", 30))
-    return min(base * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
-
-
 def _failed(session: Session, row, report: DrainReport) -> None:
     row_id, kind, ref_id, attempts = row
     attempts += 1
     error = traceback.format_exc(limit=3)[-ERROR_MAX:]
-    values = {"attempts": attempts, "last_error": error}
-    if attempts >= int(current_app.config.get("JOBS_MAX_ATTEMPTS", 5)):
+    values = {"attempts": attempts, "last_error": error, "next_attempt_at": retries.next_attempt(attempts)}
+    if values["next_attempt_at"] is None:
         values["dead_at"] = utcnow()
         report.dead += 1
         log.error(
             "search: %s %s failed %d times; it is now a dead letter (/admin/dead-letters)", kind, ref_id, attempts
         )
     else:
-        values["next_attempt_at"] = utcnow() + timedelta(seconds=backoff_seconds(attempts))
         report.retrying += 1
         log.warning("search: indexing %s %s failed (attempt %d); retrying later", kind, ref_id, attempts, exc_info=True)
     session.execute(update(SearchOutbox).where(SearchOutbox.id == row_id).values(**values))
