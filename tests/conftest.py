@@ -45,9 +45,9 @@ def _reset_postgres():
     db.session.commit()
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app(_config_for(tmp_path))
+def built_app(config, features=None):
+    """Generator for `app`-like fixtures: the application for `config` with an empty database, in its context."""
+    app = create_app(config, features=features)
     app.test_client_class = IsolatedFlaskClient
     with app.app_context():
         if PG_URL:
@@ -57,6 +57,11 @@ def app(tmp_path):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    yield from built_app(_config_for(tmp_path))
 
 
 class IsolatedFlaskClient(FlaskClient):

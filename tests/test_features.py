@@ -4,8 +4,7 @@ feature's pages, commands and template hooks are gone."""
 import pytest
 
 from app import FEATURES, create_app
-from app.extensions import db
-from tests.conftest import PG_URL, IsolatedFlaskClient, _config_for, _reset_postgres
+from tests.conftest import _config_for, built_app
 
 WITHOUT_SOCIAL = [f for f in FEATURES if f != "app.social"]
 
@@ -13,16 +12,7 @@ WITHOUT_SOCIAL = [f for f in FEATURES if f != "app.social"]
 @pytest.fixture
 def app(tmp_path):
     """Overrides the suite's `app` here: the factories (make_topic, ...) build on the app without social."""
-    app = create_app(_config_for(tmp_path), features=WITHOUT_SOCIAL)
-    app.test_client_class = IsolatedFlaskClient
-    with app.app_context():
-        if PG_URL:
-            _reset_postgres()
-        else:
-            db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    yield from built_app(_config_for(tmp_path), features=WITHOUT_SOCIAL)
 
 
 def _social_rules(app) -> list[str]:

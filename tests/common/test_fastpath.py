@@ -3,10 +3,8 @@ answered before Flask builds a request, with the same page, headers, log line an
 Runs on the per-process store, and on Redis when REDIS_URL is set."""
 
 import logging
-import os
 import re
 import time
-import uuid
 
 import pytest
 from flask import request_started
@@ -21,18 +19,6 @@ from tests.helpers import page_text
 
 NONCE = re.compile(r'nonce="([^"]+)"')
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-
-
-@pytest.fixture(params=["local", "redis"])
-def cached_app(app, request, tmp_path):
-    if request.param == "redis":
-        if not os.environ.get("REDIS_URL"):
-            pytest.skip("REDIS_URL is not set: the Redis page cache is checked in the Redis run")
-        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
-        app.config["PAGE_CACHE_PREFIX"] = f"otklik-test-{uuid.uuid4().hex}:"
-    app.config["PAGE_CACHE"] = True
-    app.config["PAGE_CACHE_STAMP"] = str(tmp_path / "page-cache.stamp")
-    return app
 
 
 @pytest.fixture

@@ -1,29 +1,13 @@
 """The anonymous page cache (app/common/pagecache.py): visitors get the same page faster, never someone else's
 personal values, and see every change at once. Runs on the per-process store, and on Redis when REDIS_URL is set."""
 
-import os
 import re
-import uuid
-
-import pytest
 
 from app.extensions import db
 from tests.helpers import count_statements, page_text
 
 NONCE = re.compile(r'<script nonce="([^"]+)"')
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-
-
-@pytest.fixture(params=["local", "redis"])
-def cached_app(app, request, tmp_path):
-    if request.param == "redis":
-        if not os.environ.get("REDIS_URL"):
-            pytest.skip("REDIS_URL is not set: the Redis page cache is checked in the Redis run")
-        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
-        app.config["PAGE_CACHE_PREFIX"] = f"otklik-test-{uuid.uuid4().hex}:"
-    app.config["PAGE_CACHE"] = True
-    app.config["PAGE_CACHE_STAMP"] = str(tmp_path / "page-cache.stamp")
-    return app
 
 
 def _topic_url(topic):

@@ -12,13 +12,7 @@ from app import create_app
 from app.common.db import utcnow
 from app.common.ratelimit import limit_string
 from app.extensions import db
-from tests.conftest import (
-    PG_URL,
-    CsrfClient,
-    IsolatedFlaskClient,
-    _config_for,
-    _reset_postgres,
-)
+from tests.conftest import CsrfClient, _config_for, built_app
 from tests.factories import PASSWORD
 from tests.helpers import page_text
 
@@ -50,16 +44,7 @@ def app(request, tmp_path):
     class Config(_config_for(tmp_path)):
         RATELIMIT_STORAGE_URI = storage
 
-    app = create_app(Config)
-    app.test_client_class = IsolatedFlaskClient
-    with app.app_context():
-        if PG_URL:
-            _reset_postgres()
-        else:
-            db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    yield from built_app(Config)
 
 
 def _client(app, ip="203.0.113.7"):

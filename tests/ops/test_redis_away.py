@@ -9,11 +9,10 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from app.analytics.models import PageView
 from app.community.models import Comment, Topic
 from app.extensions import db
-from tests.conftest import PG_URL, IsolatedFlaskClient, _config_for, _reset_postgres
+from tests.conftest import _config_for, built_app
 from tests.search.test_sync import suggested_ids
 from tests.sockets import SilentServer, closed_port
 
@@ -32,16 +31,7 @@ def app(request, tmp_path):
         SEARCH_SUGGEST_CACHE = True
         REDIS_RETRY_SECONDS = 1.0  # the breaker lets a request try again soon: more requests meet the timeout
 
-    app = create_app(Config)
-    app.test_client_class = IsolatedFlaskClient
-    with app.app_context():
-        if PG_URL:
-            _reset_postgres()
-        else:
-            db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    yield from built_app(Config)
     if server is not None:
         server.close()
 
