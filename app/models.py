@@ -12,7 +12,7 @@ from app.analytics.rollup_models import (
 from app.apps.models import AppLaunch, DataDeletionRequest
 from app.auth.models import User, UserSession
 from app.branding.models import Setting
-from app.community.models import Category, Comment, StatusChange, Topic, Vote
+from app.community.models import Category, Comment, StatusChange, Topic, TopicListCount, Vote
 from app.identity.models import Identity
 from app.jobs.models import JobRun
 from app.kb.models import Article, ArticleComment, ArticleFeedback, ArticleRevision
@@ -46,6 +46,7 @@ __all__ = [
     "Category",
     "Topic",
     "Comment",
+    "TopicListCount",
     "Vote",
     "StatusChange",
     "Article",

@@ -3,7 +3,7 @@
 
 def init_app(app) -> None:
     """Topic pages, editing, profiles and the search pages; topics opt into search and image access."""
-    from app.community import kinds, media_access, page_cache, search_docs
+    from app.community import counts, kinds, media_access, page_cache, search_docs  # noqa: F401 (counts: listeners)
     from app.community.edit_routes import bp as edit_bp
     from app.community.profile_routes import bp as profile_bp
     from app.community.routes import bp

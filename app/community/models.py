@@ -137,3 +137,19 @@ class StatusChange(db.Model):
 
     topic = relationship("Topic")
     actor = relationship("User")
+
+
+class TopicListCount(db.Model):
+    """How many topics that are not deleted each (category, type, status, hidden?, private?) holds: the totals of
+    the home and category lists and their type tabs, without counting the topics on each request. Kept by
+    app/community/counts.py in the same transaction as every topic write; `flask community recount` (and the
+    migration that added it) rebuild it from the topics."""
+
+    __tablename__ = "topic_list_counts"
+
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    is_hidden: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    is_private: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

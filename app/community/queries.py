@@ -5,11 +5,11 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
-from app.common import pagecache
 from app.common.db import list_rows
 from app.common.errors import NotFound
 from app.common.policy import actor, can, is_staff, topic_clause, visible_rows, where
 from app.community import kinds
+from app.community.counts import rows as list_counts_rows
 from app.community.models import Category, Comment, StatusChange, Topic, Vote
 from app.extensions import db
 
@@ -72,17 +72,13 @@ def _grouped(clause) -> list[list]:
 
 def list_counts(viewer) -> dict[tuple[int, str, str], int]:
     """How many topics `viewer` sees per (category, type, status). The counts of everyone's topics (staff:
-    all, others: the public ones) are the same for every viewer: kept in the page cache until a topic or
-    list changes; a customer's own private topics are added from an indexed query on the author."""
+    all, others: the public ones) are the same for every viewer: read from the counts the services keep
+    (app/community/counts.py, a few rows whatever the size of the community); a customer's own private topics
+    are added from an indexed query on the author."""
     viewer = actor(viewer)  # a blocked account counts as a visitor, as in the policy
     staff = is_staff(viewer)
-    rows = pagecache.cached_value(
-        "community:list_counts:" + ("staff" if staff else "public"),
-        ("lists",),
-        lambda: _grouped(topic_clause(Topic, staff, None)),
-    )
     counts: dict[tuple[int, str, str], int] = {}
-    for cat, kind, state, n in rows:
+    for cat, kind, state, n in list_counts_rows(staff):
         counts[(cat, kind, state)] = counts.get((cat, kind, state), 0) + n
     user_id = getattr(viewer, "id", None) if viewer is not None else None
     if not staff and user_id is not None:

@@ -35,6 +35,10 @@ class SearchDocument(db.Model):
         Index("ix_search_documents_tsv", "tsv", postgresql_using="gin", postgresql_with={"fastupdate": "off"}).ddl_if(
             dialect="postgresql"
         ),
+        # A suggestion for a common word ranks the most popular of its documents (pg_ranking.MAX_CANDIDATES):
+        # walked backwards in this order, the query stops after them instead of reading every document with
+        # the word.
+        Index("ix_search_documents_popularity", "popularity", "kind", "ref_id").ddl_if(dialect="postgresql"),
         Index("ix_search_documents_visibility", "visibility", "author_id"),
         Index("ix_search_documents_filters", "kind", "category_id", "status", "type"),
     )

@@ -181,6 +181,16 @@ def test_a_very_common_word_ranks_the_most_popular_candidates(backend, monkeypat
     assert backend.search("card", Scope(), limit=5, offset=40).total == 30
 
 
+def test_a_suggestion_for_a_very_common_word_ranks_the_same_most_popular_candidates(backend, monkeypatch):
+    """Suggest skips the exact count (it needs none), so the database can stop after the most popular ones."""
+    backend.upsert([doc(id=i, title=f"Card topic {i}", body="card", popularity=float(i)) for i in range(1, 31)])
+    backend.upsert([doc(id=31, title="Card topic private", body="card", popularity=99.0, visibility="private")])
+    monkeypatch.setattr(pg_ranking, "MAX_CANDIDATES", 10)
+    suggested = backend.search("card", Scope(), mode="suggest", limit=20)
+    assert {ref_id for _, ref_id in keys_of(suggested)} == set(range(21, 31))
+    assert keys_of(suggested) == keys_of(backend.search("card", Scope(), limit=20))  # same candidates, same order
+
+
 # ---------------------------------------------------------------- connections and transactions
 
 

@@ -188,13 +188,25 @@ def ranked(conn, plan: QueryPlan, stats, restrict: Restrictions, mode: str, limi
     capped = bound > MAX_CANDIDATES
     if not capped:
         source = f"search_documents d WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}"
+    elif mode == planning.SUGGEST:
+        # Even the rarest query term is in too many documents (a title of common words): the most popular
+        # MAX_CANDIDATES of them are ranked (of equally popular ones, the newest). Suggest needs no total, so
+        # the database may walk the popularity index (ix_search_documents_popularity) backwards and stop after
+        # them, instead of reading all the documents with the word (their number grows with the community:
+        # 110,000 of 1,000,000 in bench/cost_growth.py for "банкомат").
+        source = f"""(
+                SELECT d.kind, d.ref_id FROM search_documents d
+                WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}
+                ORDER BY d.popularity DESC, d.kind DESC, d.ref_id DESC LIMIT :max_candidates
+            ) AS p JOIN search_documents d ON d.kind = p.kind AND d.ref_id = p.ref_id"""
     else:
-        # Even the rarest query term is in too many documents (a one-word search for a common word):
-        # the most popular MAX_CANDIDATES of them are ranked; the count stays exact.
+        # The same candidates for a search page, whose pager needs the exact count: every document with the
+        # word is read anyway, so the popularity index is kept out (`+ 0`: its walk would read them in a
+        # slower order).
         source = f"""(
                 SELECT d.kind, d.ref_id, count(*) OVER () AS total FROM search_documents d
                 WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}
-                ORDER BY d.popularity DESC, d.kind, d.ref_id LIMIT :max_candidates
+                ORDER BY d.popularity + 0 DESC, d.kind DESC, d.ref_id DESC LIMIT :max_candidates
             ) AS p JOIN search_documents d ON d.kind = p.kind AND d.ref_id = p.ref_id"""
     # The innermost subquery (OFFSET 0 keeps it a subquery) detoasts each candidate's tsvector once
     # (setweight with no lexemes: a cheap copy) for all the term tests; the scores are computed next to
@@ -205,7 +217,8 @@ def ranked(conn, plan: QueryPlan, stats, restrict: Restrictions, mode: str, limi
                    ({" + ".join(parts)}) * (1 + :pop * ln(1 + c.popularity))
                    * (CASE WHEN c.has_answer THEN 1 + :answered ELSE 1 END) * {kind_boost} AS score
             FROM (
-                SELECT d.kind, d.ref_id, d.popularity, d.has_answer, {"p.total" if capped else "0"} AS total,
+                SELECT d.kind, d.ref_id, d.popularity, d.has_answer,
+                       {"p.total" if capped and mode != planning.SUGGEST else "0"} AS total,
                        setweight(d.tsv, 'A', '{{}}') AS tsv,
                        :wa / (1 - :bt + :bt * d.title_term_count / :avg_title) AS fa,
                        :wb / (1 - :b + :b * (d.term_count - d.title_term_count) / :avg_rest) AS fb,
