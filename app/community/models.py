@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.db import TimestampMixin, utcnow
@@ -34,6 +34,14 @@ class Topic(TimestampMixin, db.Model):
         Index("ix_topics_listing", "is_deleted", "is_hidden", "last_activity_at"),
         # A category's page, newest activity first, without walking the other categories' topics.
         Index("ix_topics_category_listing", "category_id", "is_deleted", "is_hidden", "last_activity_at"),
+        # A customer's own private topics, added to the list counts on every list page (queries.list_counts):
+        # found without walking the author's public ones (an import account may have posted thousands).
+        Index(
+            "ix_topics_private_author",
+            "author_id",
+            postgresql_where=text("is_private"),
+            sqlite_where=text("is_private = 1"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,7 @@
 """community: topic_list_counts, the totals of the topic lists kept by the services (app/community/counts.py);
 search (PostgreSQL): ix_search_documents_popularity, the order suggest's capped candidates are walked in;
-staff: ix_topic_work_items_backlog, the open work in queue order (partial index)
+staff: ix_topic_work_items_backlog, the open work in queue order (partial index);
+community: ix_topics_private_author, a customer's own private topics (partial index)
 
 topic_list_counts is filled from the topics here; from then on every topic write adds its difference in the same
 transaction.
@@ -38,6 +39,8 @@ def upgrade():
     )
     op.create_index('ix_topic_work_items_backlog', 'topic_work_items', ['waiting_since', 'topic_id'], unique=False,
                     postgresql_where=sa.text('resolved_at IS NULL'), sqlite_where=sa.text('resolved_at IS NULL'))
+    op.create_index('ix_topics_private_author', 'topics', ['author_id'], unique=False,
+                    postgresql_where=sa.text('is_private'), sqlite_where=sa.text('is_private = 1'))
     if op.get_bind().dialect.name == 'postgresql':
         op.create_index('ix_search_documents_popularity', 'search_documents',
                         ['popularity', 'kind', 'ref_id'], unique=False)
@@ -46,6 +49,8 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
         op.drop_index('ix_search_documents_popularity', table_name='search_documents')
+    op.drop_index('ix_topics_private_author', table_name='topics',
+                  postgresql_where=sa.text('is_private'), sqlite_where=sa.text('is_private = 1'))
     op.drop_index('ix_topic_work_items_backlog', table_name='topic_work_items',
                   postgresql_where=sa.text('resolved_at IS NULL'), sqlite_where=sa.text('resolved_at IS NULL'))
     op.drop_table('topic_list_counts')
