@@ -14,6 +14,18 @@ repeat the texts, so search sees more documents per term than a real community o
 anything a harder case for suggest. Requests go through the Flask test client (no HTTP) as a signed-in
 customer (pages rendered every time: the anonymous page cache does not apply) and, for the queue, a
 representative. `--reuse DIR` keeps the database: a later run shrinks it back to the first size and grows again.
+
+Live mode, for a loaded (shared) machine: every size is its own kept database, built once with the mode above
+(`--sizes N --reuse DIR`, one database each), and all of them are served at once, one app per database in this
+process. The samples are interleaved (request i of every page at every size, the order of the sizes rotated
+each round), so a change of the machine's load hits every size alike; the figures are p50 ratios to the first:
+
+    .venv/bin/python -m bench.cost_growth --live \\
+        postgresql://postgres@127.0.0.1:5432/bench_growth_10k,postgresql://postgres@127.0.0.1:5432/bench_growth_1m \\
+        [--requests 40] [--json]
+
+"home_after_write" is the home page right after a topic changed elsewhere (the lists' page-cache generation is
+bumped before each request, as a post or a status change does): what a reader sees on a busy community.
 """
 
 from __future__ import annotations
@@ -89,6 +101,15 @@ FROM search_documents d WHERE d.kind = 'topic' AND d.ref_id <= :base
 """
 
 
+def _for_sqlite(statement: str) -> str:
+    """make_interval(days => :age + 8) as SQLite date arithmetic (timestamps are ISO strings there)."""
+    return re.sub(
+        r"(\w+\.\w+) - make_interval\(days => ([^)]*)\)",
+        lambda m: f"strftime('%Y-%m-%d %H:%M:%f', {m.group(1)}, '-' || ({m.group(2)}) || ' days')",
+        statement,
+    )
+
+
 def grow(base: int, target: int, current: int) -> None:
     """Copy the first `base` topics until there are `target` (in copies of `base`)."""
     from sqlalchemy import text
@@ -96,11 +117,17 @@ def grow(base: int, target: int, current: int) -> None:
     from app.extensions import db
 
     copies_before = current // base
+    sqlite = db.engine.dialect.name == "sqlite"
+    statements = (COPY_TOPICS, COPY_WORK) if sqlite else (COPY_TOPICS, COPY_WORK, COPY_DOCS)
     for k in range(copies_before, target // base):
         params = {"shift": k * base, "base": base, "age": k}
-        for statement in (COPY_TOPICS, COPY_WORK, COPY_DOCS):
-            db.session.execute(text(statement), params)
+        for statement in statements:
+            db.session.execute(text(_for_sqlite(statement) if sqlite else statement), params)
         db.session.commit()
+    if sqlite:  # search is Whoosh's index there (the 2,000 loaded topics): suggest is not measured on SQLite
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        return
     factor = (target // base) / copies_before
     db.session.execute(text("UPDATE search_terms SET doc_count = round(doc_count * :f)"), {"f": factor})
     db.session.execute(text("SELECT setval(pg_get_serial_sequence('topics', 'id'), (SELECT max(id) FROM topics))"))
@@ -186,19 +213,167 @@ def measure(app, sample: list[int], requests: int, size: int) -> dict:
     return result
 
 
+def _live_app(url: str, stack):
+    """An app on a kept database (no drop, no reload); the list counts rebuilt once from its topics (the bulk SQL
+    copies bypass the services that keep them), when this version of the code keeps them."""
+    import os
+
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    backend = "postgres"
+    if url.startswith("sqlite:"):  # sqlite:DIR, a folder built with --backend whoosh --reuse DIR
+        backend, workdir = "whoosh", url.split(":", 1)[1]
+    else:
+        os.environ["BENCH_DATABASE_URL"] = url
+        workdir = f"/tmp/otklik-cost-growth/{url.rsplit('/', 1)[-1]}"
+    # Suggest ranks every request (its cache would answer repeated prefixes from memory at any size).
+    # Each app its own page-cache stamp: a change announced by one must not drop the others' cached counts.
+    settings = {"SEARCH_SUGGEST_CACHE": False, "PAGE_CACHE_STAMP": f"{workdir}/page-cache.stamp"}
+    app, _ = stack.enter_context(fresh_app(backend, workdir=workdir, settings=settings))
+    app.config["RATELIMIT_ENABLED"] = False
+    try:
+        from app.community import counts
+    except ImportError:
+        counts = None
+    if counts is not None:
+        counts.recount(db.session)
+        db.session.commit()
+    size = db.session.scalar(text("SELECT count(*) FROM topics"))
+    return app, size
+
+
+def _urls(app, requests: int) -> tuple[dict[str, list[str]], object, object]:
+    """The same requests for every size (the sampled topics are the newest of the 2,000 loaded through the services,
+    with the same ids in every database)."""
+    from app.community.models import Category, Topic
+    from app.extensions import db
+
+    rng = random.Random(7)
+    reader, staff = _signed_in(app, "commenter@bench.example"), _signed_in(app, "rep@bench.example")
+    sample = range(1960, 2001)
+    topics = {t.id: t.slug for t in db.session.query(Topic).filter(Topic.id.in_(sample))}
+    slugs = sorted(c.slug for c in db.session.query(Category))
+    titles = [title for _k, title, _b in generate(200, seed=99)]
+    ids = sorted(topics)
+    kinds = {
+        "suggest": [f"/api/v1/suggest?title={rng.choice(typed_prefixes(rng.choice(titles)))}" for _ in range(requests)],
+        "topic_page": [f"/t/{i}-{topics[i]}" for i in (rng.choice(ids) for _ in range(requests))],
+        "home": ["/"] * requests,
+        "home_after_write": ["/"] * requests,
+        "home_page_50": ["/?page=50"] * requests,
+        "category": [f"/c/{rng.choice(slugs)}" for _ in range(requests)],
+        "home_filtered": ["/?type=question&status=open"] * requests,
+        "staff_queue": ["/staff/"] * requests,
+        "reference_login_page": ["/login"] * requests,
+    }
+    return kinds, reader, staff
+
+
+def _one(client, url: str, before=None) -> float:
+    from app.extensions import db
+
+    with client.application.app_context():
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - start
+        db.session.rollback()
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed * 1000
+
+
+def live(urls: list[str], requests: int, as_json: bool, skip: list[str] = ()) -> None:
+    import contextlib
+    import os
+
+    from app.common import pagecache
+
+    os.environ.setdefault("OTKLIK_LOG_LEVEL", "WARNING")
+    sites = []
+    with contextlib.ExitStack() as stack:
+        for url in urls:
+            app, size = _live_app(url, stack)
+            with app.app_context():
+                kinds, reader, staff = _urls(app, requests)
+                kinds = {k: v for k, v in kinds.items() if k not in skip}
+                anonymous = app.test_client()
+            sites.append(
+                {"size": size, "app": app, "kinds": kinds, "reader": reader, "staff": staff, "anon": anonymous}
+            )
+        times = {(site["size"], kind): [] for site in sites for kind in sites[0]["kinds"]}
+
+        def client_for(site, kind):
+            return (
+                site["staff"]
+                if kind == "staff_queue"
+                else site["anon"]
+                if kind.startswith("reference")
+                else site["reader"]
+            )
+
+        def bump(site):
+            return lambda: pagecache.store_for(site["app"]).bump(("lists",))
+
+        warm = 3
+        for i in range(warm + requests):
+            order = sites[i % len(sites) :] + sites[: i % len(sites)]  # rotate: no size always goes first
+            for kind in sites[0]["kinds"]:
+                for site in order:
+                    url = site["kinds"][kind][i % requests]
+                    before = bump(site) if kind == "home_after_write" else None
+                    elapsed = _one(client_for(site, kind), url, before)
+                    if i >= warm:
+                        times[(site["size"], kind)].append(elapsed)
+        first = sites[0]["size"]
+        result = {"load_average": [round(x, 2) for x in os.getloadavg()], "sizes": [site["size"] for site in sites]}
+        for kind in sites[0]["kinds"]:
+            row = {}
+            base = statistics.median(times[(first, kind)])
+            for site in sites:
+                values = sorted(times[(site["size"], kind)])
+                p50 = statistics.median(values)
+                p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+                row[site["size"]] = {
+                    "p50_ms": round(p50, 2),
+                    "p95_ms": round(p95, 2),
+                    "p50_ratio": round(p50 / base, 2),
+                }
+            result[kind] = row
+        if as_json:
+            print(json.dumps(result), flush=True)
+        else:
+            print(f"load average {result['load_average']}; p50 ms (p95 ms) and p50 ratio to {first:,} topics")
+            for kind in sites[0]["kinds"]:
+                cells = "  ".join(
+                    f"{size:>9,}: {v['p50_ms']:8.1f} ({v['p95_ms']:8.1f}) x{v['p50_ratio']:.2f}"
+                    for size, v in result[kind].items()
+                )
+                print(f"{kind:22} {cells}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--base", type=int, default=2000, help="topics made through the services (sizes: multiples)")
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--reuse", help="a folder: keep the database between runs and start from what it holds")
+    parser.add_argument("--live", help="comma-separated URLs of kept databases, smallest first: interleaved samples")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--backend", default="postgres", help="postgres, or whoosh for SQLite (with --reuse DIR)")
+    parser.add_argument("--skip", default="", help="live mode: comma-separated pages not to measure (e.g. suggest)")
     args = parser.parse_args()
+    if args.live:
+        live(args.live.split(","), args.requests, args.json, [k for k in args.skip.split(",") if k])
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     from sqlalchemy import text
 
     from app.extensions import db
 
-    with fresh_app("postgres", workdir=args.reuse) as (app, _):
+    with fresh_app(args.backend, workdir=args.reuse) as (app, _):
         app.config["RATELIMIT_ENABLED"] = False
         started = time.perf_counter()
         current = db.session.scalar(text("SELECT count(*) FROM topics")) if args.reuse else 0
