@@ -37,7 +37,7 @@ def topic_list(
     counts: dict | None = None,
 ) -> Pagination:
     """A page of the topics `viewer` may see, most recently active first. The total for the pager comes from
-    the cached counts (`list_counts`, or `counts` when the request already has them), not from counting every
+    the kept counts (`list_counts`, or `counts` when the request already has them), not from counting every
     matching topic again (except on a profile)."""
     stmt = (
         select(Topic)
