@@ -86,6 +86,32 @@ def _hello_app():
     return hello
 
 
+def _compare_minilm(app, service, scope, measured: list[str]) -> dict:
+    """suggest() without and with SEARCH_MINILM, alternating which goes first per query (load hits both)."""
+    from app.search import analysis
+
+    times = {False: [], True: []}
+    latin = {False: [], True: []}
+    for n, q in enumerate(measured):
+        for on in (n % 2 == 0, n % 2 == 1):
+            app.config["SEARCH_MINILM"] = on
+            started = time.perf_counter()
+            service.suggest(q, "", scope, limit=5)
+            spent = time.perf_counter() - started
+            times[on].append(spent)
+            if analysis.is_latin_text(q):
+                latin[on].append(spent)
+    app.config["SEARCH_MINILM"] = True
+    out = {"minilm_latin_queries": len(latin[True])}
+    for label, data in (("all", times), ("latin", latin)):
+        off, on = ms_summary(data[False]), ms_summary(data[True])
+        out[f"minilm_{label}_off_p50_p95_ms"] = [off["p50_ms"], off["p95_ms"]]
+        out[f"minilm_{label}_on_p50_p95_ms"] = [on["p50_ms"], on["p95_ms"]]
+        out[f"minilm_{label}_p95_ratio"] = round(on["p95_ms"] / max(off["p95_ms"], 1e-9), 3)
+        out[f"minilm_{label}_p50_ratio"] = round(on["p50_ms"] / max(off["p50_ms"], 1e-9), 3)
+    return out
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.search_latency", description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=100_000)
@@ -98,6 +124,12 @@ def main(argv=None) -> int:
         help="keep the loaded app (SQLite + index) here and reuse it next time "
         "(a directory, or for postgres a database, already holding --docs topics is not reloaded; "
         "use a database of its own in BENCH_DATABASE_URL)",
+    )
+    parser.add_argument(
+        "--compare-minilm",
+        action="store_true",
+        help="also suggest() with and without the English sentence encoder (SEARCH_MINILM), interleaved "
+        "per query: all queries and the Latin-letter ones (minilm_*)",
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -140,6 +172,8 @@ def main(argv=None) -> int:
             lexical = _timed(lambda q: service.suggest(q, "", scope, limit=5), measured)
             app.config["SEARCH_SEMANTIC"] = True
             hits = sum(1 for q in measured[:50] if service.suggest(q, "", scope, limit=5))
+            if args.compare_minilm:
+                results.update(_compare_minilm(app, service, scope, measured))
         client = app.test_client()
 
         def via_client(q):

@@ -94,6 +94,17 @@ VARIANTS = {
     },
     "both": {"SEARCH_SEMANTIC": True, "SEARCH_SEMANTIC_EXPAND": 5, "SEARCH_SEMANTIC_RERANK": True},
     "default": {},  # the app's settings: what Otklik does now
+    # English sentence embeddings (app/search/semantic/minilm.py), for requests in Latin letters:
+    "lsa": {"SEARCH_MINILM": False},  # the settings before them
+    "minilm": {"SEARCH_MINILM": True, "SEARCH_MINILM_RERANK": True, "SEARCH_MINILM_NEIGHBOURS": 0},
+    "neighbours": {"SEARCH_MINILM": True, "SEARCH_MINILM_RERANK": False, "SEARCH_MINILM_NEIGHBOURS": 10},
+    "minilm+nb": {
+        "SEARCH_MINILM": True,
+        "SEARCH_MINILM_RERANK": True,
+        "SEARCH_MINILM_NEIGHBOURS": 10,
+        "SEARCH_MINILM_NEIGHBOURS_MODE": "fuse",
+    },
+    "minilm+fill": {"SEARCH_MINILM": True, "SEARCH_MINILM_RERANK": True, "SEARCH_MINILM_NEIGHBOURS": 10},
 }
 
 
@@ -103,6 +114,7 @@ SHORT = {
     "x": "SEARCH_SEMANTIC_EXPAND",
     "k": "SEARCH_SEMANTIC_RRF_K",
     "m": "SEARCH_SEMANTIC_MIN_COSINE",
+    "n": "SEARCH_MINILM_NEIGHBOURS",
 }
 
 
