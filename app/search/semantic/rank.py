@@ -94,7 +94,7 @@ def rrf(hits: list[Hit], neighbours: list[tuple[str, int]], sims: dict[tuple[str
     return [Hit(kind=kind, id=ref_id, score=score[(kind, ref_id)]) for kind, ref_id in ordered]
 
 
-def minilm_hits(hits: list[Hit], request_text: str, rerank: bool, neighbours: int, limit: int) -> list[Hit]:
+def minilm_hits(backend, hits: list[Hit], request_text: str, rerank: bool, neighbours: int, limit: int) -> list[Hit]:
     """The lexical candidates re-ranked by the sentence encoder's cosine to the request (`rerank`), and the
     `neighbours` documents nearest to it (they may share no word with the request): with
     SEARCH_MINILM_NEIGHBOURS_MODE "fill" they take the places the words left (only looked for when the
@@ -112,6 +112,8 @@ def minilm_hits(hits: list[Hit], request_text: str, rerank: bool, neighbours: in
             for key, sim in store.nearest_text(query_vec, neighbours, minilm.NAME)
             if key not in seen and sim >= floor
         ]
+        held = backend.holds(near)  # only what the index holds (a cleared or partial index: not the others)
+        near = [key for key in near if key in held]
         if near:
             planning.reach_depends_on_more()  # a new document may enter without any of the request's terms
     if not fuse_near:
@@ -144,7 +146,7 @@ def suggest_hits(backend, query: str, request_text: str, scope: Scope, limit: in
     wanted = max(limit, int(float(setting("SEARCH_SEMANTIC_CANDIDATES")))) if many else limit
     hits = backend.search(query, scope, mode="suggest", limit=wanted).hits
     if rerank_minilm or neighbours > 0:
-        hits = minilm_hits(hits, request_text, rerank_minilm, neighbours, limit)
+        hits = minilm_hits(backend, hits, request_text, rerank_minilm, neighbours, limit)
     query_vec = model.embed_terms(terms) if rerank else None
     if query_vec is not None and len(hits) > 1:
         hits = fuse(hits, query_vec)
