@@ -124,3 +124,13 @@ def test_without_the_package_suggest_stays_lexical_and_says_why(app, client, thr
     assert threads[TARGET[0]].id not in found
     assert threads[OTHERS[0][0]].id in found
     assert "English matching by meaning (all-MiniLM-L6-v2) is off" in caplog.text
+
+
+def test_a_thread_written_after_a_suggest_is_found_as_a_neighbour(app, client, make_topic, community, monkeypatch):
+    monkeypatch.setattr(store, "TEXT_CHECK_SECONDS", 0.0)
+    for title, body in OTHERS:
+        make_topic(title=title, body=body, category=community["cards"])
+    before = {item["id"] for item in api(client, title=QUERY)}  # the process now holds the neighbour matrix
+    target = make_topic(title=TARGET[0], body=TARGET[1], category=community["cards"])
+    assert target.id not in before
+    assert target.id in {item["id"] for item in api(client, title=QUERY)}

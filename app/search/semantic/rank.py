@@ -114,8 +114,7 @@ def minilm_hits(backend, hits: list[Hit], request_text: str, rerank: bool, neigh
         ]
         held = backend.holds(near)  # only what the index holds (a cleared or partial index: not the others)
         near = [key for key in near if key in held]
-        if near:
-            planning.reach_depends_on_more()  # a new document may enter without any of the request's terms
+        planning.reach_depends_on_more()  # a new document may enter without any of the request's terms
     if not fuse_near:
         if rerank and len(hits) > 1:
             vecs = store.get_text([(h.kind, h.id) for h in hits], minilm.NAME)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import create_engine, delete, insert, select
+from sqlalchemy import create_engine, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
@@ -68,7 +68,7 @@ def save_model(model: SemanticModel | None) -> None:
     """Replace the model (None: no model) and forget every document vector (they belong to the old one)."""
     eng = engine()
     with eng.begin() as conn:
-        conn.execute(delete(vector_model))
+        conn.execute(delete(vector_model).where(vector_model.c.name == "lsa"))
         conn.execute(delete(vectors))
         if model is not None:
             model.version = uuid.uuid4().hex
@@ -157,12 +157,32 @@ def put_text(rows: Iterable[tuple[str, int, str, str, np.ndarray]]) -> None:
             insert(text_vectors),
             [{"kind": k, "ref_id": i, "model": m, "digest": d, "vec": encode(v)} for k, i, m, d, v in rows],
         )
+        _bump_text(conn)
 
 
 def remove_text(keys: Sequence[tuple[str, int]]) -> None:
     if keys:
         with engine().begin() as conn:
-            _delete(conn, keys, text_vectors)
+            if conn.execute(
+                select(func.count())
+                .select_from(text_vectors)
+                .where(text_vectors.c.ref_id.in_(sorted({ref_id for _, ref_id in keys})))
+            ).scalar():
+                _delete(conn, keys, text_vectors)
+                _bump_text(conn)
+
+
+TEXT_VERSION = "text-vectors"  # a row of search_vector_model whose version changes with every embedding written
+
+
+def _bump_text(conn) -> None:
+    """A new version of the embeddings (in the writing transaction): processes reload their neighbour matrix."""
+    version = uuid.uuid4().hex
+    done = conn.execute(
+        update(vector_model).where(vector_model.c.name == TEXT_VERSION).values(version=version)
+    ).rowcount
+    if not done:
+        conn.execute(insert(vector_model), [{"name": TEXT_VERSION, "version": version, "data": b""}])
 
 
 def text_digests(model: str, keys: Sequence[tuple[str, int]] | None = None) -> dict[tuple[str, int], str]:
@@ -218,8 +238,8 @@ TEXT_CHECK_SECONDS = 2.0
 def nearest_text(query_vec: np.ndarray, count: int, model: str) -> list[tuple[tuple[str, int], float]]:
     """The `count` documents whose embedding by `model` is nearest to `query_vec`, nearest first, with
     their cosine.
-    The matrix of every embedding is kept per process and read again when the number of rows changed
-    (checked at most every TEXT_CHECK_SECONDS)."""
+    The matrix of every embedding is kept per process and read again when their version (a row of
+    search_vector_model, changed by every write) moved (checked at most every TEXT_CHECK_SECONDS)."""
     if count <= 0:
         return []
     keys, matrix = _text_matrix(model)
@@ -232,17 +252,15 @@ def nearest_text(query_vec: np.ndarray, count: int, model: str) -> list[tuple[tu
 
 
 def _text_matrix(model: str) -> tuple[list[tuple[str, int]], np.ndarray]:
-    from sqlalchemy import func
-
     eng = engine()
     cache = _state().setdefault("text", {})
     key = (str(eng.url), model)
-    keys, matrix, rows, checked = cache.get(key, ([], None, -1, 0.0))
+    keys, matrix, version, checked = cache.get(key, ([], None, None, 0.0))
     if time.monotonic() - checked < TEXT_CHECK_SECONDS and matrix is not None:
         return keys, matrix
     with eng.connect() as conn:
-        now = conn.scalar(select(func.count()).select_from(text_vectors).where(text_vectors.c.model == model)) or 0
-    if now != rows or matrix is None:
+        now = conn.scalar(select(vector_model.c.version).where(vector_model.c.name == TEXT_VERSION))
+    if now != version or matrix is None:
         keys, half = all_text(model)
         matrix = half.astype(np.float32) if len(keys) else np.zeros((0, 0), dtype=np.float32)
     cache[key] = (keys, matrix, now, time.monotonic())
