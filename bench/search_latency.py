@@ -90,25 +90,36 @@ def _compare_minilm(app, service, scope, measured: list[str]) -> dict:
     """suggest() without and with SEARCH_MINILM, alternating which goes first per query (load hits both)."""
     from app.search import analysis
 
-    times = {False: [], True: []}
-    latin = {False: [], True: []}
+    arms = {
+        "off": {"SEARCH_MINILM": False},
+        "rerank": {"SEARCH_MINILM": True, "SEARCH_MINILM_NEIGHBOURS": 0},
+        "fill": {"SEARCH_MINILM": True, "SEARCH_MINILM_NEIGHBOURS": 10, "SEARCH_MINILM_NEIGHBOURS_MODE": "fill"},
+        "fuse": {"SEARCH_MINILM": True, "SEARCH_MINILM_NEIGHBOURS": 10, "SEARCH_MINILM_NEIGHBOURS_MODE": "fuse"},
+    }
+    names = list(arms)
+    times = {name: [] for name in names}
+    latin = {name: [] for name in names}
     for n, q in enumerate(measured):
-        for on in (n % 2 == 0, n % 2 == 1):
-            app.config["SEARCH_MINILM"] = on
+        for name in names[n % len(names) :] + names[: n % len(names)]:  # each arm first in turn
+            app.config.update(arms[name])
             started = time.perf_counter()
             service.suggest(q, "", scope, limit=5)
             spent = time.perf_counter() - started
-            times[on].append(spent)
+            times[name].append(spent)
             if analysis.is_latin_text(q):
-                latin[on].append(spent)
+                latin[name].append(spent)
+    for key in ("SEARCH_MINILM_NEIGHBOURS", "SEARCH_MINILM_NEIGHBOURS_MODE"):
+        app.config.pop(key, None)
     app.config["SEARCH_MINILM"] = True
-    out = {"minilm_latin_queries": len(latin[True])}
+    out = {"minilm_latin_queries": len(latin["off"])}
     for label, data in (("all", times), ("latin", latin)):
-        off, on = ms_summary(data[False]), ms_summary(data[True])
+        off = ms_summary(data["off"])
         out[f"minilm_{label}_off_p50_p95_ms"] = [off["p50_ms"], off["p95_ms"]]
-        out[f"minilm_{label}_on_p50_p95_ms"] = [on["p50_ms"], on["p95_ms"]]
-        out[f"minilm_{label}_p95_ratio"] = round(on["p95_ms"] / max(off["p95_ms"], 1e-9), 3)
-        out[f"minilm_{label}_p50_ratio"] = round(on["p50_ms"] / max(off["p50_ms"], 1e-9), 3)
+        for name in names[1:]:
+            on = ms_summary(data[name])
+            out[f"minilm_{label}_{name}_p50_p95_ms"] = [on["p50_ms"], on["p95_ms"]]
+            out[f"minilm_{label}_{name}_p95_ratio"] = round(on["p95_ms"] / max(off["p95_ms"], 1e-9), 3)
+            out[f"minilm_{label}_{name}_p50_ratio"] = round(on["p50_ms"] / max(off["p50_ms"], 1e-9), 3)
     return out
 
 
@@ -128,8 +139,8 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--compare-minilm",
         action="store_true",
-        help="also suggest() with and without the English sentence encoder (SEARCH_MINILM), interleaved "
-        "per query: all queries and the Latin-letter ones (minilm_*)",
+        help="also suggest() without the English sentence encoder and with it (re-rank only, neighbours "
+        "filling, neighbours fused), interleaved per query: all queries and the Latin-letter ones (minilm_*)",
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)

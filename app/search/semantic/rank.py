@@ -34,11 +34,12 @@ DEFAULTS = {
     "SEARCH_SEMANTIC_MIN_COSINE": 0.3,
     # English requests (Latin letters) with the sentence encoder (minilm.py): its cosine re-ranks the
     # lexical candidates (RRF as above, same K, candidates and weight); NEIGHBOURS documents nearest to the
-    # request by that cosine join the candidates (0 = none).
+    # request by that cosine (cosine >= MIN_COSINE, 0 = none) join the candidates of the fusion ("fuse"), or
+    # only take the places the words left ("fill"). Measured on banking77 and qatarliving-semeval: bench/README.
     "SEARCH_MINILM": True,
     "SEARCH_MINILM_RERANK": True,
     "SEARCH_MINILM_NEIGHBOURS": 10,
-    "SEARCH_MINILM_NEIGHBOURS_MODE": "fill",
+    "SEARCH_MINILM_NEIGHBOURS_MODE": "fuse",
 }
 
 
