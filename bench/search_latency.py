@@ -86,6 +86,43 @@ def _hello_app():
     return hello
 
 
+def _compare_minilm(app, service, scope, measured: list[str]) -> dict:
+    """suggest() without and with SEARCH_MINILM, alternating which goes first per query (load hits both)."""
+    from app.search import analysis
+
+    arms = {
+        "off": {"SEARCH_MINILM": False},
+        "rerank": {"SEARCH_MINILM": True, "SEARCH_MINILM_NEIGHBOURS": 0},
+        "fill": {"SEARCH_MINILM": True, "SEARCH_MINILM_NEIGHBOURS": 10, "SEARCH_MINILM_NEIGHBOURS_MODE": "fill"},
+        "fuse": {"SEARCH_MINILM": True, "SEARCH_MINILM_NEIGHBOURS": 10, "SEARCH_MINILM_NEIGHBOURS_MODE": "fuse"},
+    }
+    names = list(arms)
+    times = {name: [] for name in names}
+    latin = {name: [] for name in names}
+    for n, q in enumerate(measured):
+        for name in names[n % len(names) :] + names[: n % len(names)]:  # each arm first in turn
+            app.config.update(arms[name])
+            started = time.perf_counter()
+            service.suggest(q, "", scope, limit=5)
+            spent = time.perf_counter() - started
+            times[name].append(spent)
+            if analysis.is_latin_text(q):
+                latin[name].append(spent)
+    for key in ("SEARCH_MINILM_NEIGHBOURS", "SEARCH_MINILM_NEIGHBOURS_MODE"):
+        app.config.pop(key, None)
+    app.config["SEARCH_MINILM"] = True
+    out = {"minilm_latin_queries": len(latin["off"])}
+    for label, data in (("all", times), ("latin", latin)):
+        off = ms_summary(data["off"])
+        out[f"minilm_{label}_off_p50_p95_ms"] = [off["p50_ms"], off["p95_ms"]]
+        for name in names[1:]:
+            on = ms_summary(data[name])
+            out[f"minilm_{label}_{name}_p50_p95_ms"] = [on["p50_ms"], on["p95_ms"]]
+            out[f"minilm_{label}_{name}_p95_ratio"] = round(on["p95_ms"] / max(off["p95_ms"], 1e-9), 3)
+            out[f"minilm_{label}_{name}_p50_ratio"] = round(on["p50_ms"] / max(off["p50_ms"], 1e-9), 3)
+    return out
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.search_latency", description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=100_000)
@@ -98,6 +135,12 @@ def main(argv=None) -> int:
         help="keep the loaded app (SQLite + index) here and reuse it next time "
         "(a directory, or for postgres a database, already holding --docs topics is not reloaded; "
         "use a database of its own in BENCH_DATABASE_URL)",
+    )
+    parser.add_argument(
+        "--compare-minilm",
+        action="store_true",
+        help="also suggest() without the English sentence encoder and with it (re-rank only, neighbours "
+        "filling, neighbours fused), interleaved per query: all queries and the Latin-letter ones (minilm_*)",
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -140,6 +183,8 @@ def main(argv=None) -> int:
             lexical = _timed(lambda q: service.suggest(q, "", scope, limit=5), measured)
             app.config["SEARCH_SEMANTIC"] = True
             hits = sum(1 for q in measured[:50] if service.suggest(q, "", scope, limit=5))
+            if args.compare_minilm:
+                results.update(_compare_minilm(app, service, scope, measured))
         client = app.test_client()
 
         def via_client(q):

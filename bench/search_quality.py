@@ -94,6 +94,27 @@ VARIANTS = {
     },
     "both": {"SEARCH_SEMANTIC": True, "SEARCH_SEMANTIC_EXPAND": 5, "SEARCH_SEMANTIC_RERANK": True},
     "default": {},  # the app's settings: what Otklik does now
+    # English sentence embeddings (app/search/semantic/minilm.py), for requests in Latin letters:
+    "lsa": {"SEARCH_MINILM": False},  # the settings before them
+    "minilm": {"SEARCH_MINILM": True, "SEARCH_MINILM_RERANK": True, "SEARCH_MINILM_NEIGHBOURS": 0},
+    "neighbours": {
+        "SEARCH_MINILM": True,
+        "SEARCH_MINILM_RERANK": False,
+        "SEARCH_MINILM_NEIGHBOURS": 10,
+        "SEARCH_MINILM_NEIGHBOURS_MODE": "fuse",
+    },
+    "minilm+nb": {
+        "SEARCH_MINILM": True,
+        "SEARCH_MINILM_RERANK": True,
+        "SEARCH_MINILM_NEIGHBOURS": 10,
+        "SEARCH_MINILM_NEIGHBOURS_MODE": "fuse",
+    },
+    "minilm+fill": {
+        "SEARCH_MINILM": True,
+        "SEARCH_MINILM_RERANK": True,
+        "SEARCH_MINILM_NEIGHBOURS": 10,
+        "SEARCH_MINILM_NEIGHBOURS_MODE": "fill",
+    },
 }
 
 
@@ -103,6 +124,7 @@ SHORT = {
     "x": "SEARCH_SEMANTIC_EXPAND",
     "k": "SEARCH_SEMANTIC_RRF_K",
     "m": "SEARCH_SEMANTIC_MIN_COSINE",
+    "n": "SEARCH_MINILM_NEIGHBOURS",
 }
 
 
@@ -150,13 +172,19 @@ def run_app(
         def measure() -> dict:
             base = dict(app.config)
             out = {}
+
+            def restore():  # a variant's settings that the base lacks must not leak into the next one
+                for key in set(app.config) - set(base):
+                    del app.config[key]
+                app.config.update(base)
+
             with app.test_request_context("/"):  # url_for in the result presenter
                 for name in variants or ["default"]:
-                    app.config.update(base)
+                    restore()
                     app.config.update(variant_config(name))
                     service.suggest("warm up the caches", "", scope, limit=K)
                     out[name] = _measure(queries, run, load)
-            app.config.update(base)
+            restore()
             return next(iter(out.values())) if len(out) == 1 else {"variants": out, "load": load}
 
         plain = measure()

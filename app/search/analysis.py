@@ -316,6 +316,17 @@ def _word_terms_in(parts: tuple[tuple[str, str], ...], lang: str | None) -> tupl
     return tuple(t for form, cls in parts for t in _terms_for(form, cls, lang))
 
 
+LATIN_SAMPLE_CHARS = 2000
+
+
+def is_latin_text(text: str) -> bool:
+    """Whether a text is written in Latin letters rather than Cyrillic (more Latin than Cyrillic letters in
+    its beginning): the texts the English-only sentence encoder (semantic/minilm.py) may embed."""
+    sample = (text or "")[:LATIN_SAMPLE_CHARS].lower()
+    latin = len(_LAT.findall(sample))
+    return latin > 0 and latin > len(_CYR.findall(sample))
+
+
 def analyse(text: str) -> list[str]:
     """Index terms of `text`, in order, duplicates kept."""
     return [t for t, _, _ in analyse_spans(text)]

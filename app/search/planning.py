@@ -227,6 +227,14 @@ def recording_reach() -> Iterator[Reach]:
         _reach.reset(token)
 
 
+def reach_depends_on_more() -> None:
+    """What is being recorded could also be reached by documents sharing none of its terms (neighbours by
+    meaning): the suggest cache must not carry it across a write."""
+    reach = _reach.get()
+    if reach is not None:
+        reach.complete = False
+
+
 def _note_reach(counts: Counter, raw_of: dict[str, str], variants: dict) -> None:
     reach = _reach.get()
     if reach is None:

@@ -217,6 +217,8 @@ def _ranked(compute: Callable[[], list[Hit]]) -> Callable[[], tuple[list[Hit], d
 
 def _key(title: str, body: str, scope: Scope, limit: int) -> str:
     meaning = "m" if current_app.config.get("SEARCH_SEMANTIC", True) else "w"
+    if meaning == "m" and current_app.config.get("SEARCH_MINILM", True):
+        meaning += "e"
     who = "staff" if scope.is_staff else (f"u{scope.user_id}" if scope.user_id is not None else "anon")
     terms = " ".join(analysis.analyse_query(title)) + "\n" + " ".join(analysis.analyse_query(body))
     digest = hashlib.sha1(terms.encode()).hexdigest()

@@ -82,6 +82,11 @@ class SearchBackend(ABC):
         """Every (kind, id) in the index (for `flask search verify`)."""
 
     @abstractmethod
+    def holds(self, keys: Sequence[tuple[str, int]]) -> set[tuple[str, int]]:
+        """Which of these (kind, id) are in the index (neighbours by meaning come from vectors kept beside it,
+        and are suggested only while the index holds them)."""
+
+    @abstractmethod
     def clear(self) -> None:
         """Remove everything (before a reindex); the index now records the current analyser fingerprint."""
 

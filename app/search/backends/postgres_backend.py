@@ -273,6 +273,17 @@ class PostgresBackend(SearchBackend):
         with self._engine().connect() as conn:
             return {(kind, ref_id) for kind, ref_id in conn.execute(text("SELECT kind, ref_id FROM search_documents"))}
 
+    def holds(self, keys: Sequence[tuple[str, int]]) -> set[tuple[str, int]]:
+        if not keys:
+            return set()
+        wanted = set(keys)
+        with self._engine().connect() as conn:
+            rows = conn.execute(
+                text("SELECT kind, ref_id FROM search_documents WHERE ref_id = ANY(:ids)"),
+                {"ids": sorted({ref_id for _, ref_id in keys})},
+            )
+            return {(kind, ref_id) for kind, ref_id in rows if (kind, ref_id) in wanted}
+
     # ------------------------------------------------------------ search
 
     @contextmanager

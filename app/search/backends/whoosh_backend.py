@@ -290,6 +290,15 @@ class WhooshBackend(SearchBackend):
         finally:
             self._release_searcher(searcher)
 
+    def holds(self, keys: Sequence[tuple[str, int]]) -> set[tuple[str, int]]:
+        if not keys:
+            return set()
+        searcher = self._acquire_searcher()
+        try:
+            return {key for key in keys if searcher.document_number(key=make_key(*key)) is not None}
+        finally:
+            self._release_searcher(searcher)
+
     def close(self) -> None:
         self._drop_searchers()
         self._ranker.clear()

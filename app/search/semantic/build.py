@@ -3,17 +3,19 @@ folded in for each document the outbox applies in between (index_docs / remove_d
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
 from app.search import analysis
 from app.search.documents import SearchDoc, get_kind, kinds
+from app.search.semantic import minilm, store
 from app.search.semantic import model as lsa
-from app.search.semantic import store
 
 BODY_CHARS = 4000  # what of a long body counts: its beginning says what it is about
 BATCH = 500
+EMBED_BATCH = 128
 
 
 def doc_terms(doc: SearchDoc) -> list[str]:
@@ -22,7 +24,49 @@ def doc_terms(doc: SearchDoc) -> list[str]:
     return title + title + analysis.analyse((doc.body or "")[:BODY_CHARS]) + analysis.analyse(doc.answers or "")
 
 
+def doc_text(doc: SearchDoc) -> str:
+    """What the sentence encoder reads of a document: the title, then the beginning of the body (the encoder
+    reads MAX_DOC_TOKENS word pieces at most)."""
+    return f"{doc.title or ''}\n{(doc.body or '')[:BODY_CHARS]}".strip()
+
+
+# all-MiniLM-L6-v2 was trained on word-piece sequences of 128: a document is cut there (half the cost of
+# the 256 its configuration allows); a request keeps the 256.
+MAX_DOC_TOKENS = 128
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(f"{minilm.NAME}\n{MAX_DOC_TOKENS}\n{text}".encode()).hexdigest()
+
+
+def embed_docs(docs: Sequence[SearchDoc], keep: dict[tuple[str, int], str] | None = None) -> int:
+    """English sentence embeddings of the documents written in Latin letters (others have none: their
+    previous one, if any, is removed); `keep`: {key: digest} already stored, not embedded again. Returns
+    how many were embedded."""
+    if not minilm.enabled():
+        return 0
+    wanted, stale = [], []
+    for doc in docs:
+        text = doc_text(doc)
+        if not analysis.is_latin_text(text):
+            stale.append(doc.key)
+            continue
+        digest = _digest(text)
+        if keep is None or keep.get(doc.key) != digest:
+            wanted.append((doc, text, digest))
+    if keep is not None:
+        stale = [key for key in stale if key in keep]
+    store.remove_text(stale)
+    if not wanted:
+        return 0
+    vecs = minilm.encoder().encode([text for _, text, _ in wanted], max_tokens=MAX_DOC_TOKENS)
+    store.put_text((doc.kind, doc.id, minilm.NAME, digest, vec) for (doc, _, digest), vec in zip(wanted, vecs))
+    return len(wanted)
+
+
 def index_docs(docs: Sequence[SearchDoc]) -> None:
+    if minilm.enabled():  # a vote or an answer re-indexes a topic: its text, and so its embedding, may not change
+        embed_docs(docs, store.text_digests(minilm.NAME, [doc.key for doc in docs]))
     model = store.load_model()
     if model is None:
         return
@@ -36,6 +80,7 @@ def index_docs(docs: Sequence[SearchDoc]) -> None:
 
 
 def remove_docs(keys: Sequence[tuple[str, int]]) -> None:
+    store.remove_text(keys)
     if store.load_model() is not None:
         store.remove(keys)
 
@@ -60,9 +105,20 @@ def rebuild(session: Session, progress: Callable[[int], None] = lambda n: None) 
     """Train the model on every searchable document and store all vectors. Reports progress in documents
     (read, then embedded: twice the count in all). Returns how many documents got a vector."""
     keys, texts = [], []
+    keep = store.text_digests(minilm.NAME) if minilm.enabled() else None
+    pending: list[SearchDoc] = []
     for doc in _all_docs(session, progress):
         keys.append(doc.key)
         texts.append(doc_terms(doc))
+        if keep is not None:  # sentence embeddings: only documents new or changed since they were embedded
+            pending.append(doc)
+            if len(pending) >= EMBED_BATCH:
+                embed_docs(pending, keep)
+                pending = []
+    if keep is not None:
+        embed_docs(pending, keep)
+        present = set(keys)
+        store.remove_text([key for key in store.text_keys() if key not in present])
     model = lsa.train(texts)
     store.save_model(model)
     if model is None:

