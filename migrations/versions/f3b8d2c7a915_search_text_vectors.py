@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "f3b8d2c7a915"
-down_revision = "a2f9c3d41b07"
+down_revision = "b7d41e0c9a12"
 branch_labels = None
 depends_on = None
 
