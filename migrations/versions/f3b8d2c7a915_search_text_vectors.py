@@ -1,7 +1,7 @@
 """search: English sentence embeddings (all-MiniLM-L6-v2), one row per embedded document, as bytes
 
 Revision ID: f3b8d2c7a915
-Revises: a2f9c3d41b07
+Revises: b7d41e0c9a12
 Create Date: 2026-12-04 21:40:00
 
 """
