@@ -6,6 +6,7 @@ from app.analytics.rollup_models import (
     DailyFunnel,
     DailyParticipant,
     DailyZeroSearch,
+    ParticipantDay,
     RollupOutbox,
     TopicService,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "DailyFunnel",
     "DailyZeroSearch",
     "DailyParticipant",
+    "ParticipantDay",
     "RollupOutbox",
     "TopicService",
     "ModerationAction",

@@ -11,7 +11,7 @@ from sqlalchemy import distinct, func, select
 from app.analytics import rollups, sources
 from app.analytics.models import DailyVisits
 from app.analytics.periods import Period
-from app.analytics.rollup_models import DailyActivity, DailyFunnel, DailyParticipant
+from app.analytics.rollup_models import DailyActivity, DailyFunnel, DailyParticipant, ParticipantDay
 from app.analytics.rollup_reads import in_scope, split
 from app.community.models import Topic
 from app.extensions import db
@@ -92,19 +92,26 @@ def _activity_scope(period: Period, departments) -> list:
 
 
 def _participants(stored: Period | None, live, departments) -> int:
+    """Distinct people who took part in the period (today's part live). Everyone (departments None): the
+    participant_days rows of the stored days whose previous day is before the period, one per person; a lead's
+    departments: a distinct count over their daily_participants rows."""
     today = {u for d, u in live.participants if in_scope(d, departments)} if live else set()
     if stored is None:
         return len(today)
-    scope = [DailyParticipant.day.between(stored.start, stored.end)]
-    if departments is not None:
-        scope.append(DailyParticipant.department_id.in_(departments or [-1]))
-    count = db.session.scalar(select(func.count(distinct(DailyParticipant.user_id))).where(*scope)) or 0
+    if departments is None:
+        pd = ParticipantDay
+        scope = [pd.day.between(stored.start, stored.end)]
+        count = db.session.scalar(select(func.count()).where(*scope, pd.previous_day < stored.start)) or 0
+        user = pd.user_id
+    else:
+        scope = [
+            DailyParticipant.day.between(stored.start, stored.end),
+            DailyParticipant.department_id.in_(departments or [-1]),
+        ]
+        count = db.session.scalar(select(func.count(distinct(DailyParticipant.user_id))).where(*scope)) or 0
+        user = DailyParticipant.user_id
     if today:
-        seen = set(
-            db.session.scalars(
-                select(DailyParticipant.user_id).where(*scope, DailyParticipant.user_id.in_(today)).distinct()
-            )
-        )
+        seen = set(db.session.scalars(select(user).where(*scope, user.in_(today)).distinct()))
         count += len(today - seen)
     return int(count)
 

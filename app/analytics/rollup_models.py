@@ -42,6 +42,24 @@ class DailyParticipant(db.Model):
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
+NEVER = date(1, 1, 1)  # participant_days.previous_day of someone's first day
+
+
+class ParticipantDay(db.Model):
+    """A day someone took part (in any department, as daily_participants), with the day before it they last took
+    part (NEVER if none). The people who took part in days s..e are then the rows of those days whose previous day
+    is before s: each person's first day in the period, one row per person, so the dashboard counts them exactly
+    with a COUNT over an index range instead of a COUNT(DISTINCT) over every daily row. Kept by
+    app/analytics/rollups.py with daily_participants (a day rebuilt re-links the next day of each person in it)."""
+
+    __tablename__ = "participant_days"
+    __table_args__ = (Index("ix_participant_days_day_previous", "day", "previous_day"),)
+
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    previous_day: Mapped[date] = mapped_column(Date, nullable=False, default=NEVER)
+
+
 class DailyFunnel(db.Model):
     """Ask-form drafts that began that day: suggestions shown, one opened, left without posting (deflected),
         posted after suggestions; and topics posted from the ask form that day; per channel and the draft's category
@@ -74,7 +92,24 @@ class TopicService(db.Model):
     """A topic's response clock with its times in the department's working hours, computed once."""
 
     __tablename__ = "topic_service"
-    __table_args__ = (Index("ix_topic_service_day_department", "day", "department_id"),)
+    # Every column the dashboard reads, in day order: a period's clocks are one range of this index. Without it
+    # SQLite fetched each clock of the range from the table by rowid, ~0.45 s for a year at the bank x100
+    # against ~0.03 s for a scan.
+    __table_args__ = (
+        Index(
+            "ix_topic_service_day_clock",
+            "day",
+            "department_id",
+            "assignee_id",
+            "first_response_hours",
+            "solution_hours",
+            "first_response_at",
+            "first_response_due_at",
+            "resolved_at",
+            "resolution_due_at",
+            "waiting_for_customer",
+        ),
+    )
 
     topic_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, nullable=False)

@@ -9,15 +9,17 @@ channel; a draft of the ask form counts on the day it began, with what became of
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import case, delete, func, insert, select, union
+from sqlalchemy import bindparam, case, delete, func, insert, select, union, update
 
 from app.analytics import zero_searches
 from app.analytics.models import Event
 from app.analytics.rollup_models import (
+    NEVER,
     DailyActivity,
     DailyFunnel,
     DailyParticipant,
     DailyZeroSearch,
+    ParticipantDay,
     TopicService,
 )
 from app.analytics.services import SUGGESTION_CLICKED, SUGGESTIONS_SHOWN, TOPIC_POSTED
@@ -202,6 +204,7 @@ def rebuild_day(day: date, session=None) -> DayRows:
     """Replace the stored roll-ups of `day` with freshly computed ones, in the caller's transaction."""
     s = session if session is not None else db.session
     rows = day_rows(day, s)
+    link_participant_days(s, day, {u for _d, u in rows.participants})
     for model in (DailyActivity, DailyParticipant, DailyFunnel, DailyZeroSearch, TopicService):
         s.execute(delete(model).where(model.day == day))
     moved = [r["topic_id"] for r in rows.service]  # a topic whose creation time was changed (imports, tests)
@@ -224,6 +227,59 @@ def rebuild_day(day: date, session=None) -> DayRows:
         if values:
             s.execute(insert(model), values)
     return rows
+
+
+def link_participant_days(s, day: date, users: set[int]) -> None:
+    """participant_days of `day` replaced by `users` (who took part that day in any department), each linked to
+    their previous day; the next day of everyone who took part that day, before or now, linked again (to `day`,
+    or past it when they no longer took part that day). Other days' rows stay as they are."""
+    pd = ParticipantDay
+    before = set(s.scalars(select(pd.user_id).where(pd.day == day)))
+    s.execute(delete(pd).where(pd.day == day))
+    touched = sorted(before | users)
+    table = pd.__table__
+    relink = (
+        update(table)
+        .where(table.c.user_id == bindparam("who"), table.c.day == bindparam("next_day"))
+        .values(previous_day=bindparam("previous"))
+    )
+    for start in range(0, len(touched), 500):
+        chunk = touched[start : start + 500]
+        previous = dict(
+            s.execute(
+                select(pd.user_id, func.max(pd.day)).where(pd.user_id.in_(chunk), pd.day < day).group_by(pd.user_id)
+            ).all()
+        )
+        following = s.execute(
+            select(pd.user_id, func.min(pd.day)).where(pd.user_id.in_(chunk), pd.day > day).group_by(pd.user_id)
+        ).all()
+        rows = [{"user_id": u, "day": day, "previous_day": previous.get(u, NEVER)} for u in chunk if u in users]
+        if rows:
+            s.execute(insert(table), rows)
+        links = [
+            {"who": u, "next_day": _date(d), "previous": day if u in users else _date(previous.get(u, NEVER))}
+            for u, d in following
+        ]
+        if links:
+            s.execute(relink, links)
+
+
+def fill_participant_days(s) -> int:
+    """participant_days written afresh from daily_participants in one statement (each person's days in order,
+    each linked to the one before): for bulk loads and the migration's backfill; returns the rows written."""
+    s.execute(delete(ParticipantDay))
+    people = select(DailyParticipant.user_id, DailyParticipant.day).distinct().subquery()
+    previous = func.coalesce(func.lag(people.c.day).over(partition_by=people.c.user_id, order_by=people.c.day), NEVER)
+    s.execute(
+        insert(ParticipantDay.__table__).from_select(
+            ["user_id", "day", "previous_day"], select(people.c.user_id, people.c.day, previous)
+        )
+    )
+    return s.scalar(select(func.count()).select_from(ParticipantDay))
+
+
+def _date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def data_span() -> tuple[date, date] | None:

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import and_, case, func, or_, select
 
+from app.analytics import rollups
 from app.analytics.periods import Period
 from app.analytics.rollup_models import TopicService
 from app.analytics.rollup_reads import in_scope, split
@@ -135,18 +136,27 @@ def _stored_in_sql(stored: Period, departments, now: datetime, level_of) -> None
         for levels in level_of(department, person):
             for name, value in zip(_COUNTS, counts, strict=True):
                 setattr(levels, name, getattr(levels, name) + int(value or 0))
-    times = select(*keys, TopicService.first_response_hours, TopicService.solution_hours).where(*scope)
-    for department, person, first, solution in db.session.execute(times):
+    # The times per (department, representative) first, then each list added to its two Levels: one dict look-up
+    # per clock instead of two Levels look-ups and four appends (90,000 clocks in a year at the bank x100).
+    times: dict[tuple, tuple[list[float], list[float]]] = {}
+    query = select(*keys, TopicService.first_response_hours, TopicService.solution_hours).where(*scope)
+    for department, person, first, solution in db.session.execute(query):
+        lists = times.get((department, person))
+        if lists is None:
+            lists = times[(department, person)] = ([], [])
+        if first is not None:
+            lists[0].append(first)
+        if solution is not None:
+            lists[1].append(solution)
+    for (department, person), (first, solution) in times.items():
         for levels in level_of(department, person):
-            if first is not None:
-                levels.first_response.append(first)
-            if solution is not None:
-                levels.solution.append(solution)
+            levels.first_response.extend(first)
+            levels.solution.extend(solution)
 
 
 def report(period: Period, now: datetime, departments=None) -> tuple[list[Levels], list[Levels]]:
     """(per department, per representative) for topics created in the period; backlog and overdue are now."""
-    scope = [Topic.is_deleted.is_(False)]
+    scope = [rollups.LIVE]  # not "IS false": SQLite would walk every live topic instead of the open clocks
     if departments is not None:
         scope.append(Topic.department_id.in_(departments or [-1]))
     by_department: dict[int, Levels] = {}
@@ -189,6 +199,9 @@ def report(period: Period, now: datetime, departments=None) -> tuple[list[Levels
     ):
         levels = by_department.setdefault(department_id, Levels(names.get(department_id, "?")))
         levels.backlog, levels.overdue = int(backlog), int(late)
+    for levels in (*by_department.values(), *by_person.values()):
+        levels.first_response.sort()  # once: percentile() then finds them in order (a linear pass, no sort)
+        levels.solution.sort()
     ordered = sorted(by_department.values(), key=lambda levels: levels.name)
     people = sorted(by_person.values(), key=lambda levels: (levels.name == "", levels.name))
     return ordered, people
