@@ -118,6 +118,13 @@ def _participant_days() -> int:
     return rollups.fill_participant_days(db.session)
 
 
+def _service_months() -> int:
+    from app.analytics import rollups
+    from app.extensions import db
+
+    return rollups.fill_service_months(db.session)
+
+
 def _service_rollup() -> int:
     from sqlalchemy import select
 
@@ -200,6 +207,7 @@ def load(scale: float) -> dict:
     rows["daily_participants"] = _participants_rollup(dialect)
     rows["participant_days"] = _participant_days()
     rows["topic_service"] = _service_rollup()
+    rows["service_months"] = _service_months()
     rows |= _funnel_and_searches(rng, now, int(cfg["drafts"]), categories, int(300 * max(scale, 0.1)))
     db.session.commit()
     return rows
@@ -418,7 +426,7 @@ def _loaded() -> dict | None:
     """Row counts of a kept database, or None when it is empty (or holds another load)."""
     from sqlalchemy import func, select
 
-    from app.analytics.rollup_models import DailyParticipant, ParticipantDay, TopicService
+    from app.analytics.rollup_models import DailyParticipant, MonthlyServiceTimes, ParticipantDay, TopicService
     from app.community.models import Topic
     from app.extensions import db
 
@@ -427,6 +435,9 @@ def _loaded() -> dict | None:
         return None
     if not db.session.scalar(select(func.count()).select_from(ParticipantDay)):
         _participant_days()  # data kept from before participant_days existed
+        db.session.commit()
+    if not db.session.scalar(select(func.count()).select_from(MonthlyServiceTimes)):
+        _service_months()  # ... or monthly_service_times
         db.session.commit()
     return {
         "topics": topics,

@@ -5,7 +5,7 @@ hours, computed once). Rebuilt a day at a time from the raw rows by app/analytic
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Index, Integer, String
+from sqlalchemy import Boolean, Date, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -133,6 +133,21 @@ class TopicService(db.Model):
             and self.resolution_due_at
             and self.resolution_due_at <= now
         )
+
+
+class MonthlyServiceTimes(db.Model):
+    """The response and solution times (working hours) of the topics created in a month, per department and
+    representative (0: nobody), each list sorted and stored as JSON: a period's medians and 90th percentiles read
+    its whole months from here (a few hundred rows instead of every clock) and only its partial months from
+    topic_service. Kept from topic_service by app/analytics/rollups.py whenever a day of the month is rebuilt."""
+
+    __tablename__ = "monthly_service_times"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignee_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: not assigned
+    first_response_hours: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+    solution_hours: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
 
 
 class RollupOutbox(db.Model):

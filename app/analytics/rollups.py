@@ -6,6 +6,7 @@ Comments and votes count on the day they were written, under the topic's current
 channel; a draft of the ask form counts on the day it began, with what became of it since.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -19,6 +20,7 @@ from app.analytics.rollup_models import (
     DailyFunnel,
     DailyParticipant,
     DailyZeroSearch,
+    MonthlyServiceTimes,
     ParticipantDay,
     TopicService,
 )
@@ -208,8 +210,13 @@ def rebuild_day(day: date, session=None) -> DayRows:
     for model in (DailyActivity, DailyParticipant, DailyFunnel, DailyZeroSearch, TopicService):
         s.execute(delete(model).where(model.day == day))
     moved = [r["topic_id"] for r in rows.service]  # a topic whose creation time was changed (imports, tests)
+    months = {month_of(day)}
     for start in range(0, len(moved), 500):
-        s.execute(delete(TopicService).where(TopicService.topic_id.in_(moved[start : start + 500])))
+        chunk = moved[start : start + 500]
+        months |= {
+            month_of(_date(d)) for d in s.scalars(select(TopicService.day).where(TopicService.topic_id.in_(chunk)))
+        }
+        s.execute(delete(TopicService).where(TopicService.topic_id.in_(chunk)))
     activity = [
         {"day": day, "category_id": c, "department_id": d, "channel": ch, **counts}
         for (c, d, ch), counts in rows.activity.items()
@@ -226,7 +233,55 @@ def rebuild_day(day: date, session=None) -> DayRows:
     ):
         if values:
             s.execute(insert(model), values)
+    rebuild_service_months(s, months)
     return rows
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def rebuild_service_months(s, months) -> None:
+    """monthly_service_times of each month written afresh from its topic_service rows (sorted lists)."""
+    for month in sorted(months):
+        s.execute(delete(MonthlyServiceTimes).where(MonthlyServiceTimes.month == month))
+        times: dict[tuple[int, int], tuple[list[float], list[float]]] = {}
+        clocks = select(
+            TopicService.department_id,
+            TopicService.assignee_id,
+            TopicService.first_response_hours,
+            TopicService.solution_hours,
+        ).where(TopicService.day.between(month, month_end(month)))
+        for department, person, first, solution in s.execute(clocks).all():
+            lists = times.setdefault((department, person or 0), ([], []))
+            if first is not None:
+                lists[0].append(first)
+            if solution is not None:
+                lists[1].append(solution)
+        values = [
+            {
+                "month": month,
+                "department_id": department,
+                "assignee_id": person,
+                "first_response_hours": json.dumps(sorted(first)),
+                "solution_hours": json.dumps(sorted(solution)),
+            }
+            for (department, person), (first, solution) in times.items()
+        ]
+        if values:
+            s.execute(insert(MonthlyServiceTimes.__table__), values)
+
+
+def fill_service_months(s) -> int:
+    """Every month with clocks written afresh (bulk loads); returns how many."""
+    months = {month_of(_date(d)) for d in s.scalars(select(TopicService.day).distinct())}
+    s.execute(delete(MonthlyServiceTimes))
+    rebuild_service_months(s, months)
+    return len(months)
 
 
 def link_participant_days(s, day: date, users: set[int]) -> None:
