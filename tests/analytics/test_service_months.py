@@ -93,16 +93,17 @@ def _assert_levels_as_raw(departments) -> None:
     whole = 0
     for period in _periods():
         whole += bool(service_levels._whole_months(period)[0])
-        ours, raw = service_levels.report(period, now, departments), raw_reports.service_levels(period, now, departments)
+        ours, raw = (
+            service_levels.report(period, now, departments),
+            raw_reports.service_levels(period, now, departments),
+        )
         assert [_levels(group) for group in ours] == [_levels(group) for group in raw], period
         assert any(levels.first_response for levels in ours[0]), period  # something to compare
     assert whole >= 3  # the monthly rows were read, not only topic_service
 
 
 @pytest.mark.parametrize("lead", [False, True])
-def test_service_levels_over_whole_and_partial_months_equal_the_raw_clocks(
-    app, community, make_topic, make_user, lead
-):
+def test_service_levels_over_whole_and_partial_months_equal_the_raw_clocks(app, community, make_topic, make_user, lead):
     _long_history(community, make_topic, make_user)
     assert _stored_months() == _expected_months()
     assert len({row[0] for row in _stored_months()}) >= 3
