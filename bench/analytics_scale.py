@@ -2,18 +2,25 @@
 90,000 topics), with the roll-ups written in bulk instead of rebuilt day by day from the raw rows.
 
     nice -n 10 .venv/bin/python -m bench.analytics_scale --scale 1 [--backend postgres] [--requests 10]
-        [--periods 90,365] [--profile]
+        [--periods 90,365] [--profile] [--sql] [--workdir DIR [--load-only] [--before-code /work/main --rounds 3]]
 
 Raw topics, comments, votes, response clocks, CSAT answers and daily_visits are inserted as in
 bench/analytics_dashboard.py (executemany per chunk). The roll-ups are then written with SQL straight from them
-(INSERT ... SELECT DISTINCT for daily_participants; GROUP BY read back and inserted in chunks for
-daily_activity; topic_service from the clocks, in elapsed hours), and the ask-form funnel and the searches that
+(INSERT ... SELECT DISTINCT for daily_participants, participant_days from it with LAG; GROUP BY read back and
+inserted in chunks for daily_activity; topic_service from the clocks, in elapsed hours, and monthly_service_times
+from topic_service), and the ask-form funnel and the searches that
 found nothing straight into their roll-ups (600,000 drafts, ~300 texts a day): no raw events, no `flask
 analytics rebuild` (bench/analytics_dashboard.py times that one at smaller scales).
 
 Each period is measured "before" and "after" the optimisation (see variant_setup), in the same run on the same
 data. Prints one JSON line with p50/p95 in ms and as a ratio to the 300 ms budget, and the
 load average at the start and the end.
+
+`--workdir DIR` keeps the data (the SQLite file in DIR; for PostgreSQL the tables of BENCH_DATABASE_URL) and
+reuses it on the next run (roll-up tables added since are filled from the kept ones). With `--before-code
+/work/main` the comparison is between two checkouts instead: each round runs the dashboard with that code and
+then with this checkout, each in a fresh process on the same data with its own indexes, `--rounds` times; p50/p95
+are over all samples of a side. `--sql` prints each SQL statement of one request per period, slowest first.
 """
 
 from __future__ import annotations
