@@ -7,7 +7,7 @@
 Raw topics, comments, votes, response clocks, CSAT answers and daily_visits are inserted as in
 bench/analytics_dashboard.py (executemany per chunk). The roll-ups are then written with SQL straight from them
 (INSERT ... SELECT DISTINCT for daily_participants, participant_days from it with LAG; GROUP BY read back and
-inserted in chunks for daily_activity; topic_service from the clocks, in elapsed hours, and monthly_service_times
+inserted in chunks for daily_activity; topic_service from the clocks, in elapsed hours, and monthly_service_hours
 from topic_service), and the ask-form funnel and the searches that
 found nothing straight into their roll-ups (600,000 drafts, ~300 texts a day): no raw events, no `flask
 analytics rebuild` (bench/analytics_dashboard.py times that one at smaller scales).
@@ -433,7 +433,14 @@ def _loaded() -> dict | None:
     """Row counts of a kept database, or None when it is empty (or holds another load)."""
     from sqlalchemy import func, select
 
-    from app.analytics.rollup_models import DailyParticipant, MonthlyServiceTimes, ParticipantDay, TopicService
+    from app.analytics import rollups
+    from app.analytics.rollup_models import (
+        DailyParticipant,
+        MonthlyServiceHours,
+        ParticipantDay,
+        ParticipantDayCount,
+        TopicService,
+    )
     from app.community.models import Topic
     from app.extensions import db
 
@@ -443,8 +450,11 @@ def _loaded() -> dict | None:
     if not db.session.scalar(select(func.count()).select_from(ParticipantDay)):
         _participant_days()  # data kept from before participant_days existed
         db.session.commit()
-    if not db.session.scalar(select(func.count()).select_from(MonthlyServiceTimes)):
-        _service_months()  # ... or monthly_service_times
+    if not db.session.scalar(select(func.count()).select_from(ParticipantDayCount)):
+        rollups.fill_participant_day_counts(db.session)  # ... or participant_day_counts
+        db.session.commit()
+    if not db.session.scalar(select(func.count()).select_from(MonthlyServiceHours)):
+        _service_months()  # ... or monthly_service_hours
         db.session.commit()
     return {
         "topics": topics,

@@ -11,7 +11,13 @@ from sqlalchemy import distinct, func, select
 from app.analytics import rollups, sources
 from app.analytics.models import DailyVisits
 from app.analytics.periods import Period
-from app.analytics.rollup_models import DailyActivity, DailyFunnel, DailyParticipant, ParticipantDay
+from app.analytics.rollup_models import (
+    DailyActivity,
+    DailyFunnel,
+    DailyParticipant,
+    ParticipantDay,
+    ParticipantDayCount,
+)
 from app.analytics.rollup_reads import in_scope, split
 from app.community.models import Topic
 from app.extensions import db
@@ -93,15 +99,23 @@ def _activity_scope(period: Period, departments) -> list:
 
 def _participants(stored: Period | None, live, departments) -> int:
     """Distinct people who took part in the period (today's part live). Everyone (departments None): the
-    participant_days rows of the stored days whose previous day is before the period, one per person; a lead's
+    participant_days rows of the stored days whose previous day is before the period, one per person, summed from
+    participant_day_counts; a lead's
     departments: a distinct count over their daily_participants rows."""
     today = {u for d, u in live.participants if in_scope(d, departments)} if live else set()
     if stored is None:
         return len(today)
     if departments is None:
-        pd = ParticipantDay
+        pd, counts = ParticipantDay, ParticipantDayCount
         scope = [pd.day.between(stored.start, stored.end)]
-        count = db.session.scalar(select(func.count()).where(*scope, pd.previous_day < stored.start)) or 0
+        count = (
+            db.session.scalar(
+                select(func.sum(counts.people)).where(
+                    counts.day.between(stored.start, stored.end), counts.previous_day < stored.start
+                )
+            )
+            or 0
+        )
         user = pd.user_id
     else:
         scope = [

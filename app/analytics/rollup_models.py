@@ -3,9 +3,11 @@
 deflection funnel, a draft counted on the day it began), and per topic (response and solution times in working
 hours, computed once). Rebuilt a day at a time from the raw rows by app/analytics/rollups.py."""
 
+import sys
+from array import array
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -58,6 +60,18 @@ class ParticipantDay(db.Model):
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     previous_day: Mapped[date] = mapped_column(Date, nullable=False, default=NEVER)
+
+
+class ParticipantDayCount(db.Model):
+    """participant_days counted per (day, previous day): the people of days s..e are the sum of the rows of those
+    days whose previous day is before s (~60 k rows for a year at the bank x100 instead of ~550 k participant
+    days). Kept with participant_days by app/analytics/rollups.py (each day whose rows changed counted again)."""
+
+    __tablename__ = "participant_day_counts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    previous_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    people: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
 class DailyFunnel(db.Model):
@@ -135,19 +149,36 @@ class TopicService(db.Model):
         )
 
 
-class MonthlyServiceTimes(db.Model):
+def pack_hours(values) -> bytes:
+    """A sorted list of hours as little-endian doubles (monthly_service_hours): read back with unpack_hours in
+    about a microsecond per thousand, where JSON took ~40 ms for a year of lists at the bank x100."""
+    packed = array("d", values)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def unpack_hours(data) -> array:
+    packed = array("d")
+    packed.frombytes(bytes(data))
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed
+
+
+class MonthlyServiceHours(db.Model):
     """The response and solution times (working hours) of the topics created in a month, per department and
-    representative (0: nobody), each list sorted and stored as JSON: a period's medians and 90th percentiles read
-    its whole months from here (a few hundred rows instead of every clock) and only its partial months from
+    representative (0: nobody), each list sorted and packed (pack_hours): a period's medians and 90th percentiles
+    read its whole months from here (a few hundred rows instead of every clock) and only its partial months from
     topic_service. Kept from topic_service by app/analytics/rollups.py whenever a day of the month is rebuilt."""
 
-    __tablename__ = "monthly_service_times"
+    __tablename__ = "monthly_service_hours"
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
     department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assignee_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: not assigned
-    first_response_hours: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
-    solution_hours: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+    first_response_hours: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, default=b"")
+    solution_hours: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, default=b"")
 
 
 class RollupOutbox(db.Model):

@@ -6,7 +6,6 @@ Comments and votes count on the day they were written, under the topic's current
 channel; a draft of the ask form counts on the day it began, with what became of it since.
 """
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -20,9 +19,11 @@ from app.analytics.rollup_models import (
     DailyFunnel,
     DailyParticipant,
     DailyZeroSearch,
-    MonthlyServiceTimes,
+    MonthlyServiceHours,
     ParticipantDay,
+    ParticipantDayCount,
     TopicService,
+    pack_hours,
 )
 from app.analytics.services import SUGGESTION_CLICKED, SUGGESTIONS_SHOWN, TOPIC_POSTED
 from app.community import kinds
@@ -246,9 +247,9 @@ def month_end(month: date) -> date:
 
 
 def rebuild_service_months(s, months) -> None:
-    """monthly_service_times of each month written afresh from its topic_service rows (sorted lists)."""
+    """monthly_service_hours of each month written afresh from its topic_service rows (sorted, packed)."""
     for month in sorted(months):
-        s.execute(delete(MonthlyServiceTimes).where(MonthlyServiceTimes.month == month))
+        s.execute(delete(MonthlyServiceHours).where(MonthlyServiceHours.month == month))
         times: dict[tuple[int, int], tuple[list[float], list[float]]] = {}
         clocks = select(
             TopicService.department_id,
@@ -267,19 +268,19 @@ def rebuild_service_months(s, months) -> None:
                 "month": month,
                 "department_id": department,
                 "assignee_id": person,
-                "first_response_hours": json.dumps(sorted(first)),
-                "solution_hours": json.dumps(sorted(solution)),
+                "first_response_hours": pack_hours(sorted(first)),
+                "solution_hours": pack_hours(sorted(solution)),
             }
             for (department, person), (first, solution) in times.items()
         ]
         if values:
-            s.execute(insert(MonthlyServiceTimes.__table__), values)
+            s.execute(insert(MonthlyServiceHours.__table__), values)
 
 
 def fill_service_months(s) -> int:
     """Every month with clocks written afresh (bulk loads); returns how many."""
     months = {month_of(_date(d)) for d in s.scalars(select(TopicService.day).distinct())}
-    s.execute(delete(MonthlyServiceTimes))
+    s.execute(delete(MonthlyServiceHours))
     rebuild_service_months(s, months)
     return len(months)
 
@@ -292,6 +293,7 @@ def link_participant_days(s, day: date, users: set[int]) -> None:
     before = set(s.scalars(select(pd.user_id).where(pd.day == day)))
     s.execute(delete(pd).where(pd.day == day))
     touched = sorted(before | users)
+    changed = {day}
     table = pd.__table__
     relink = (
         update(table)
@@ -317,6 +319,26 @@ def link_participant_days(s, day: date, users: set[int]) -> None:
         ]
         if links:
             s.execute(relink, links)
+        changed |= {_date(d) for _u, d in following}
+    count_participant_days(s, changed)
+
+
+def count_participant_days(s, days) -> None:
+    """participant_day_counts of `days` counted again from participant_days."""
+    counts = ParticipantDayCount
+    pd = ParticipantDay
+    days = sorted(days)
+    for start in range(0, len(days), 500):
+        chunk = days[start : start + 500]
+        s.execute(delete(counts).where(counts.day.in_(chunk)))
+        s.execute(
+            insert(counts.__table__).from_select(
+                ["day", "previous_day", "people"],
+                select(pd.day, pd.previous_day, func.count())
+                .where(pd.day.in_(chunk))
+                .group_by(pd.day, pd.previous_day),
+            )
+        )
 
 
 def fill_participant_days(s) -> int:
@@ -330,7 +352,21 @@ def fill_participant_days(s) -> int:
             ["user_id", "day", "previous_day"], select(people.c.user_id, people.c.day, previous)
         )
     )
+    fill_participant_day_counts(s)
     return s.scalar(select(func.count()).select_from(ParticipantDay))
+
+
+def fill_participant_day_counts(s) -> int:
+    """participant_day_counts written afresh from participant_days in one statement; returns the rows written."""
+    counts, pd = ParticipantDayCount, ParticipantDay
+    s.execute(delete(counts))
+    s.execute(
+        insert(counts.__table__).from_select(
+            ["day", "previous_day", "people"],
+            select(pd.day, pd.previous_day, func.count()).group_by(pd.day, pd.previous_day),
+        )
+    )
+    return s.scalar(select(func.count()).select_from(counts))
 
 
 def _date(value) -> date:

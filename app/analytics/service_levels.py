@@ -2,7 +2,6 @@
 the department's working hours (median and 90th percentile), the share within the department's targets, and the
 backlog and overdue topics now."""
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -11,7 +10,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from app.analytics import rollups
 from app.analytics.periods import Period
-from app.analytics.rollup_models import MonthlyServiceTimes, TopicService
+from app.analytics.rollup_models import MonthlyServiceHours, TopicService, unpack_hours
 from app.analytics.rollup_reads import in_scope, split
 from app.auth.models import User
 from app.community.models import Topic
@@ -137,7 +136,7 @@ def _stored_in_sql(stored: Period, departments, now: datetime, level_of) -> None
         for levels in level_of(department, person):
             for name, value in zip(_COUNTS, counts, strict=True):
                 setattr(levels, name, getattr(levels, name) + int(value or 0))
-    # The times per (department, representative): the period's whole months from monthly_service_times (sorted
+    # The times per (department, representative): the period's whole months from monthly_service_hours (sorted
     # lists, a few hundred rows), its partial months from topic_service; each run sorted, then added to its two
     # Levels (report() sorts the joined lists: linear merges of sorted runs).
     times: dict[tuple, tuple[list[float], list[float]]] = {}
@@ -150,15 +149,15 @@ def _stored_in_sql(stored: Period, departments, now: datetime, level_of) -> None
 
     months, edges = _whole_months(stored)
     if months:
-        m = MonthlyServiceTimes
+        m = MonthlyServiceHours
         where = [m.month.in_(months)]
         if departments is not None:
             where.append(m.department_id.in_(departments or [-1]))
         query = select(m.department_id, m.assignee_id, m.first_response_hours, m.solution_hours).where(*where)
         for department, person, first, solution in db.session.connection().execute(query).all():
             lists = run(department, person or None)
-            lists[0].extend(json.loads(first))
-            lists[1].extend(json.loads(solution))
+            lists[0].extend(unpack_hours(first))
+            lists[1].extend(unpack_hours(solution))
     for edge in edges:
         query = select(*keys, TopicService.first_response_hours, TopicService.solution_hours).where(
             *_scope(edge, departments)

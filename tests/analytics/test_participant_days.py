@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.analytics import reports, rollups
 from app.analytics.periods import Period
-from app.analytics.rollup_models import NEVER, ParticipantDay
+from app.analytics.rollup_models import NEVER, ParticipantDay, ParticipantDayCount
 from app.common.db import utcnow
 from app.community import services as community_services
 from app.community.models import Comment, Topic, Vote
@@ -50,6 +50,16 @@ def _stored() -> set[tuple]:
     return {(r.user_id, r.day, r.previous_day) for r in db.session.scalars(select(ParticipantDay))}
 
 
+def _assert_day_counts_as_expected() -> None:
+    """participant_day_counts holds the expected participant_days counted per (day, previous day), no other row."""
+    expected: dict[tuple, int] = {}
+    for _user, day, previous in _expected():
+        expected[(day, previous)] = expected.get((day, previous), 0) + 1
+    db.session.expire_all()
+    stored = {(r.day, r.previous_day): r.people for r in db.session.scalars(select(ParticipantDayCount))}
+    assert stored == expected
+
+
 def _assert_every_period_counts_as_raw(days: int) -> None:
     """Every period of the last `days` days (today's live part included or not): the dashboard's count of
     participants equals the raw distinct count."""
@@ -86,6 +96,7 @@ def test_participant_days_follow_the_pages_and_count_every_period(
     # The history's five people took part on several days: some rows link to an earlier day, not only NEVER.
     assert any(previous != NEVER for _u, _d, previous in stored)
     assert (customer.id, utcnow().date(), NEVER) in stored
+    _assert_day_counts_as_expected()
     _assert_every_period_counts_as_raw(12)
 
 
@@ -113,6 +124,7 @@ def test_a_deleted_topic_takes_its_day_away_and_the_next_day_is_linked_past_it(
     mine = sorted((d, p) for u, d, p in _stored() if u == person.id)
     assert mine == [(day[3], NEVER), (day[1], day[3])]
     assert _stored() == _expected()
+    _assert_day_counts_as_expected()
     _assert_every_period_counts_as_raw(9)
 
 
@@ -122,15 +134,20 @@ def test_rebuild_and_the_bulk_fill_give_the_incremental_rows(app, runner, commun
     assert incremental == _expected()
     assert runner.invoke(args=["analytics", "rebuild"]).exit_code == 0
     assert _stored() == incremental
+    _assert_day_counts_as_expected()
     # Lost rows (a restore, a bulk import) come back, linked again, from a rebuild day by day...
     db.session.execute(ParticipantDay.__table__.delete())
+    db.session.execute(ParticipantDayCount.__table__.delete())
     db.session.commit()
     result = runner.invoke(args=["analytics", "rebuild"])
     assert result.exit_code == 0, result.output
     assert _stored() == incremental
+    _assert_day_counts_as_expected()
     # ... and from the one-statement fill the bulk loads use (from daily_participants).
     db.session.execute(ParticipantDay.__table__.delete())
+    db.session.execute(ParticipantDayCount.__table__.delete())
     assert rollups.fill_participant_days(db.session) == len(incremental)
     db.session.commit()
     assert _stored() == incremental
+    _assert_day_counts_as_expected()
     _assert_every_period_counts_as_raw(12)

@@ -1,9 +1,8 @@
-"""monthly_service_times: a month's response and solution times per department and representative, sorted. The
+"""monthly_service_hours: a month's response and solution times per department and representative, sorted. The
 dashboard reads a period's whole months from it and the rest from topic_service, so its service levels (medians,
 90th percentiles, every time) must equal the raw oracle (tests/analytics/raw_reports.py) for periods made of
 whole months, partial ones and both; and the table must follow the clocks (a hand-off, a rebuild)."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from sqlalchemy import select
 
 from app.analytics import rollups, service_levels
 from app.analytics.periods import Period
-from app.analytics.rollup_models import MonthlyServiceTimes, TopicService
+from app.analytics.rollup_models import MonthlyServiceHours, TopicService, unpack_hours
 from app.common.db import utcnow
 from app.community import services as community_services
 from app.extensions import db
@@ -46,7 +45,7 @@ def _long_history(community, make_topic, make_user) -> list:
 
 
 def _expected_months() -> set[tuple]:
-    """The rows monthly_service_times should hold, from topic_service."""
+    """The rows monthly_service_hours should hold, from topic_service."""
     times: dict[tuple, tuple[list, list]] = {}
     for clock in db.session.scalars(select(TopicService)):
         key = (clock.day.replace(day=1), clock.department_id, clock.assignee_id or 0)
@@ -65,10 +64,10 @@ def _stored_months() -> set[tuple]:
             row.month,
             row.department_id,
             row.assignee_id,
-            tuple(json.loads(row.first_response_hours)),
-            tuple(json.loads(row.solution_hours)),
+            tuple(unpack_hours(row.first_response_hours)),
+            tuple(unpack_hours(row.solution_hours)),
         )
-        for row in db.session.scalars(select(MonthlyServiceTimes))
+        for row in db.session.scalars(select(MonthlyServiceHours))
     }
 
 
@@ -122,7 +121,7 @@ def test_the_months_follow_a_hand_off_and_a_rebuild(app, runner, community, make
     _assert_levels_as_raw(None)
     assert runner.invoke(args=["analytics", "rebuild"]).exit_code == 0
     assert _stored_months() == after
-    db.session.execute(MonthlyServiceTimes.__table__.delete())
+    db.session.execute(MonthlyServiceHours.__table__.delete())
     assert rollups.fill_service_months(db.session) >= 3
     db.session.commit()
     assert _stored_months() == after

@@ -1,0 +1,112 @@
+"""analytics: participant_day_counts (participant_days counted per day and previous day: a period's distinct
+participants are a SUM over a few thousand rows); monthly_service_hours replaces monthly_service_times (the same
+sorted lists, packed as little-endian doubles instead of JSON)
+
+Both are filled here from the tables they summarise; the roll-up job keeps them from then on, and `flask
+analytics rebuild` rebuilds them with the other roll-ups.
+
+Revision ID: b3c8f1a05d27
+Revises: d7e1a4c2b9f0
+Create Date: 2026-12-04 23:00:00
+
+"""
+
+import json
+import sys
+from array import array
+from datetime import date
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "b3c8f1a05d27"
+down_revision = "d7e1a4c2b9f0"
+branch_labels = None
+depends_on = None
+
+
+def _pack(values):
+    packed = array("d", values)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def _unpack(data):
+    packed = array("d")
+    packed.frombytes(bytes(data))
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return list(packed)
+
+
+def _times_table(name, kind):
+    return sa.table(
+        name,
+        sa.column("month", sa.Date()),
+        sa.column("department_id", sa.Integer()),
+        sa.column("assignee_id", sa.Integer()),
+        sa.column("first_response_hours", kind),
+        sa.column("solution_hours", kind),
+    )
+
+
+def _create_times(name, kind):
+    op.create_table(
+        name,
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.Column("assignee_id", sa.Integer(), nullable=False),
+        sa.Column("first_response_hours", kind, nullable=False),
+        sa.Column("solution_hours", kind, nullable=False),
+        sa.PrimaryKeyConstraint("month", "department_id", "assignee_id", name=op.f("pk_" + name)),
+    )
+
+
+def _copy_times(source, target, kind, convert):
+    rows = (
+        op.get_bind()
+        .execute(
+            sa.text(f"SELECT month, department_id, assignee_id, first_response_hours, solution_hours FROM {source}")
+        )
+        .all()
+    )
+    values = [
+        {
+            "month": m if isinstance(m, date) else date.fromisoformat(str(m)[:10]),
+            "department_id": d,
+            "assignee_id": p,
+            "first_response_hours": convert(f),
+            "solution_hours": convert(s),
+        }
+        for m, d, p, f, s in rows
+    ]
+    for start in range(0, len(values), 1000):
+        op.bulk_insert(_times_table(target, kind), values[start : start + 1000])
+
+
+def upgrade():
+    op.create_table(
+        "participant_day_counts",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("previous_day", sa.Date(), nullable=False),
+        sa.Column("people", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "previous_day", name=op.f("pk_participant_day_counts")),
+    )
+    op.execute(
+        "INSERT INTO participant_day_counts (day, previous_day, people)"
+        " SELECT day, previous_day, count(*) FROM participant_days GROUP BY day, previous_day"
+    )
+    _create_times("monthly_service_hours", sa.LargeBinary())
+    _copy_times(
+        "monthly_service_times", "monthly_service_hours", sa.LargeBinary(), lambda text: _pack(json.loads(text))
+    )
+    op.drop_table("monthly_service_times")
+
+
+def downgrade():
+    _create_times("monthly_service_times", sa.Text())
+    _copy_times("monthly_service_hours", "monthly_service_times", sa.Text(), lambda data: json.dumps(_unpack(data)))
+    op.drop_table("monthly_service_hours")
+    op.drop_table("participant_day_counts")
