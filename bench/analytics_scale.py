@@ -6,9 +6,10 @@
 
 Raw topics, comments, votes, response clocks, CSAT answers and daily_visits are inserted as in
 bench/analytics_dashboard.py (executemany per chunk). The roll-ups are then written with SQL straight from them
-(INSERT ... SELECT DISTINCT for daily_participants, participant_days from it with LAG; GROUP BY read back and
+(INSERT ... SELECT DISTINCT for daily_participants, participant_days from it with LAG and
+participant_day_counts from that; GROUP BY read back and
 inserted in chunks for daily_activity; topic_service from the clocks, in elapsed hours, and monthly_service_hours
-from topic_service), and the ask-form funnel and the searches that
+from topic_service), and the ask-form funnel (monthly_funnel summed from it) and the searches that
 found nothing straight into their roll-ups (600,000 drafts, ~300 texts a day): no raw events, no `flask
 analytics rebuild` (bench/analytics_dashboard.py times that one at smaller scales).
 
@@ -216,8 +217,16 @@ def load(scale: float) -> dict:
     rows["topic_service"] = _service_rollup()
     rows["service_months"] = _service_months()
     rows |= _funnel_and_searches(rng, now, int(cfg["drafts"]), categories, int(300 * max(scale, 0.1)))
+    rows["funnel_months"] = _funnel_months()
     db.session.commit()
     return rows
+
+
+def _funnel_months() -> int:
+    from app.analytics import rollups
+    from app.extensions import db
+
+    return rollups.fill_funnel_months(db.session)
 
 
 def _ratios(result: dict) -> dict:
@@ -436,6 +445,7 @@ def _loaded() -> dict | None:
     from app.analytics import rollups
     from app.analytics.rollup_models import (
         DailyParticipant,
+        MonthlyFunnel,
         MonthlyServiceHours,
         ParticipantDay,
         ParticipantDayCount,
@@ -452,6 +462,9 @@ def _loaded() -> dict | None:
         db.session.commit()
     if not db.session.scalar(select(func.count()).select_from(ParticipantDayCount)):
         rollups.fill_participant_day_counts(db.session)  # ... or participant_day_counts
+        db.session.commit()
+    if not db.session.scalar(select(func.count()).select_from(MonthlyFunnel)):
+        _funnel_months()  # ... or monthly_funnel
         db.session.commit()
     if not db.session.scalar(select(func.count()).select_from(MonthlyServiceHours)):
         _service_months()  # ... or monthly_service_hours

@@ -15,6 +15,7 @@ from app.analytics.rollup_models import (
     DailyActivity,
     DailyFunnel,
     DailyParticipant,
+    MonthlyFunnel,
     ParticipantDay,
     ParticipantDayCount,
 )
@@ -185,12 +186,15 @@ def funnel(period: Period) -> Funnel:
     stored, live = split(period)
     totals = dict.fromkeys(rollups.FUNNEL_COLUMNS, 0)
     if stored is not None:
-        row = db.session.execute(
-            select(*(func.coalesce(func.sum(getattr(DailyFunnel, c)), 0) for c in rollups.FUNNEL_COLUMNS)).where(
-                DailyFunnel.day.between(stored.start, stored.end)
-            )
-        ).one()
-        totals = {c: int(v) for c, v in zip(rollups.FUNNEL_COLUMNS, row, strict=True)}
+        # Whole months from monthly_funnel, the days outside them from daily_funnel.
+        months, edges = rollups.whole_months(stored)
+        parts = [(MonthlyFunnel, MonthlyFunnel.month.in_(months))] if months else []
+        parts += [(DailyFunnel, DailyFunnel.day.between(edge.start, edge.end)) for edge in edges]
+        for table, in_period in parts:
+            sums = (func.coalesce(func.sum(getattr(table, c)), 0) for c in rollups.FUNNEL_COLUMNS)
+            row = db.session.execute(select(*sums).where(in_period)).one()
+            for column, value in zip(rollups.FUNNEL_COLUMNS, row, strict=True):
+                totals[column] += int(value)
     for counts in live.funnel.values() if live else ():
         for column in rollups.FUNNEL_COLUMNS:
             totals[column] += counts[column]

@@ -91,6 +91,23 @@ class DailyFunnel(db.Model):
     posted_total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
+class MonthlyFunnel(db.Model):
+    """daily_funnel summed per month (its first day), channel and category: a period's whole months are read from
+    here (a row per channel and category a month instead of one a day) and only its partial months from
+    daily_funnel. Kept by app/analytics/rollups.py whenever a day of the month is rebuilt."""
+
+    __tablename__ = "monthly_funnel"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
+    shown: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    clicked: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    deflected: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    posted_after: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    posted_total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
 class DailyZeroSearch(db.Model):
     """A text searched for in vain that day (app/analytics/zero_searches.py): searches and distinct visitors."""
 

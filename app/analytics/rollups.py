@@ -9,7 +9,7 @@ channel; a draft of the ask form counts on the day it began, with what became of
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, case, delete, func, insert, select, union, update
+from sqlalchemy import Date, bindparam, case, delete, func, insert, literal, select, union, update
 
 from app.analytics import zero_searches
 from app.analytics.models import Event
@@ -19,6 +19,7 @@ from app.analytics.rollup_models import (
     DailyFunnel,
     DailyParticipant,
     DailyZeroSearch,
+    MonthlyFunnel,
     MonthlyServiceHours,
     ParticipantDay,
     ParticipantDayCount,
@@ -235,6 +236,7 @@ def rebuild_day(day: date, session=None) -> DayRows:
         if values:
             s.execute(insert(model), values)
     rebuild_service_months(s, months)
+    rebuild_funnel_months(s, {month_of(day)})
     return rows
 
 
@@ -275,6 +277,52 @@ def rebuild_service_months(s, months) -> None:
         ]
         if values:
             s.execute(insert(MonthlyServiceHours.__table__), values)
+
+
+def rebuild_funnel_months(s, months) -> None:
+    """monthly_funnel of each month summed afresh from its daily_funnel rows."""
+    f = DailyFunnel
+    for month in sorted(months):
+        s.execute(delete(MonthlyFunnel).where(MonthlyFunnel.month == month))
+        sums = [func.sum(getattr(f, c)) for c in FUNNEL_COLUMNS]
+        s.execute(
+            insert(MonthlyFunnel.__table__).from_select(
+                ["month", "channel", "category_id", *FUNNEL_COLUMNS],
+                select(literal(month, Date), f.channel, f.category_id, *sums)
+                .where(f.day.between(month, month_end(month)))
+                .group_by(f.channel, f.category_id),
+            )
+        )
+
+
+def fill_funnel_months(s) -> int:
+    """Every month with funnel rows summed afresh (bulk loads); returns how many."""
+    months = {month_of(_date(d)) for d in s.scalars(select(DailyFunnel.day).distinct())}
+    s.execute(delete(MonthlyFunnel))
+    rebuild_funnel_months(s, months)
+    return len(months)
+
+
+def whole_months(period) -> tuple[list[date], list]:
+    """(the first days of the months wholly inside the period, the periods of its days outside them)."""
+    from app.analytics.periods import Period
+
+    month = month_of(period.start)
+    if month < period.start:
+        month = month_end(month) + timedelta(days=1)
+    months = []
+    while month_end(month) <= period.end:
+        months.append(month)
+        month = month_end(month) + timedelta(days=1)
+    if not months:
+        return [], [period]
+    edges = []
+    if period.start < months[0]:
+        edges.append(Period(period.start, months[0] - timedelta(days=1)))
+    after = month_end(months[-1]) + timedelta(days=1)
+    if after <= period.end:
+        edges.append(Period(after, period.end))
+    return months, edges
 
 
 def fill_service_months(s) -> int:

@@ -3,7 +3,7 @@ the department's working hours (median and 90th percentile), the share within th
 backlog and overdue topics now."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import SimpleNamespace
 
 from sqlalchemy import and_, case, func, or_, select
@@ -177,24 +177,7 @@ def _stored_in_sql(stored: Period, departments, now: datetime, level_of) -> None
             levels.solution.extend(solution)
 
 
-def _whole_months(period: Period) -> tuple[list, list[Period]]:
-    """(the first days of the months wholly inside the period, the periods of its days outside them)."""
-    month = rollups.month_of(period.start)
-    if month < period.start:
-        month = rollups.month_end(month) + timedelta(days=1)
-    months = []
-    while rollups.month_end(month) <= period.end:
-        months.append(month)
-        month = rollups.month_end(month) + timedelta(days=1)
-    if not months:
-        return [], [period]
-    edges = []
-    if period.start < months[0]:
-        edges.append(Period(period.start, months[0] - timedelta(days=1)))
-    after = rollups.month_end(months[-1]) + timedelta(days=1)
-    if after <= period.end:
-        edges.append(Period(after, period.end))
-    return months, edges
+_whole_months = rollups.whole_months
 
 
 def report(period: Period, now: datetime, departments=None) -> tuple[list[Levels], list[Levels]]:

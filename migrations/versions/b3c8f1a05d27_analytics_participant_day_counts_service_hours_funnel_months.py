@@ -1,6 +1,7 @@
 """analytics: participant_day_counts (participant_days counted per day and previous day: a period's distinct
 participants are a SUM over a few thousand rows); monthly_service_hours replaces monthly_service_times (the same
-sorted lists, packed as little-endian doubles instead of JSON)
+sorted lists, packed as little-endian doubles instead of JSON); monthly_funnel (daily_funnel summed per month: a
+period's whole months read from it)
 
 Both are filled here from the tables they summarise; the roll-up job keeps them from then on, and `flask
 analytics rebuild` rebuilds them with the other roll-ups.
