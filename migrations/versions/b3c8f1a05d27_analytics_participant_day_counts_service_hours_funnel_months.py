@@ -104,9 +104,45 @@ def upgrade():
         "monthly_service_times", "monthly_service_hours", sa.LargeBinary(), lambda text: _pack(json.loads(text))
     )
     op.drop_table("monthly_service_times")
+    op.create_table(
+        "monthly_funnel",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.Column("category_id", sa.Integer(), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in FUNNEL),
+        sa.PrimaryKeyConstraint("month", "channel", "category_id", name=op.f("pk_monthly_funnel")),
+    )
+    _fill_funnel_months()
+
+
+FUNNEL = ["shown", "clicked", "deflected", "posted_after", "posted_total"]
+
+
+def _fill_funnel_months():
+    sums = {}
+    rows = op.get_bind().execute(sa.text(f"SELECT day, channel, category_id, {', '.join(FUNNEL)} FROM daily_funnel"))
+    for day, channel, category, *counts in rows:
+        day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+        row = sums.setdefault((day.replace(day=1), channel, category), [0] * len(FUNNEL))
+        for i, count in enumerate(counts):
+            row[i] += count or 0
+    table = sa.table(
+        "monthly_funnel",
+        sa.column("month", sa.Date()),
+        sa.column("channel", sa.String()),
+        sa.column("category_id", sa.Integer()),
+        *(sa.column(name, sa.Integer()) for name in FUNNEL),
+    )
+    values = [
+        {"month": m, "channel": ch, "category_id": c, **dict(zip(FUNNEL, counts))}
+        for (m, ch, c), counts in sums.items()
+    ]
+    for start in range(0, len(values), 1000):
+        op.bulk_insert(table, values[start : start + 1000])
 
 
 def downgrade():
+    op.drop_table("monthly_funnel")
     _create_times("monthly_service_times", sa.Text())
     _copy_times("monthly_service_hours", "monthly_service_times", sa.Text(), lambda data: json.dumps(_unpack(data)))
     op.drop_table("monthly_service_hours")
