@@ -7,7 +7,7 @@ import sys
 from array import array
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Index, Integer, LargeBinary, String
+from sqlalchemy import Boolean, Date, DateTime, Float, Index, Integer, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -140,6 +140,21 @@ class TopicService(db.Model):
             "resolution_due_at",
             "waiting_for_customer",
         ),
+        # The clocks still open (no response or no resolution yet): the whole months' part of the target counts
+        # that depends on the clock (monthly_service_counts has the rest).
+        Index(
+            "ix_topic_service_open",
+            "day",
+            "department_id",
+            "assignee_id",
+            "first_response_at",
+            "first_response_due_at",
+            "resolved_at",
+            "resolution_due_at",
+            "waiting_for_customer",
+            sqlite_where=text("first_response_at IS NULL OR resolved_at IS NULL"),
+            postgresql_where=text("first_response_at IS NULL OR resolved_at IS NULL"),
+        ),
     )
 
     topic_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -196,6 +211,24 @@ class MonthlyServiceHours(db.Model):
     assignee_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: not assigned
     first_response_hours: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, default=b"")
     solution_hours: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, default=b"")
+
+
+class MonthlyServiceCounts(db.Model):
+    """The target counts of a month's clocks that do not change with the clock, per department and representative
+    (0: nobody): clocks, and those answered (resolved) that had a target, and within it. The clocks still open
+    count against a target once it has passed, so the dashboard adds those live, from topic_service's open-clock
+    index. Kept with monthly_service_hours by app/analytics/rollups.py."""
+
+    __tablename__ = "monthly_service_counts"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignee_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: not assigned
+    topics: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    first_answered: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # answered, with a target
+    first_in_target: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    solution_resolved: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # resolved, with a target
+    solution_in_target: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
 class RollupOutbox(db.Model):

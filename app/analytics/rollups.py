@@ -20,6 +20,7 @@ from app.analytics.rollup_models import (
     DailyParticipant,
     DailyZeroSearch,
     MonthlyFunnel,
+    MonthlyServiceCounts,
     MonthlyServiceHours,
     ParticipantDay,
     ParticipantDayCount,
@@ -249,22 +250,39 @@ def month_end(month: date) -> date:
 
 
 def rebuild_service_months(s, months) -> None:
-    """monthly_service_hours of each month written afresh from its topic_service rows (sorted, packed)."""
+    """monthly_service_hours (sorted, packed times) and monthly_service_counts (the target counts that do not change
+    with the clock) of each month written afresh from its topic_service rows."""
+    t = TopicService
     for month in sorted(months):
         s.execute(delete(MonthlyServiceHours).where(MonthlyServiceHours.month == month))
+        s.execute(delete(MonthlyServiceCounts).where(MonthlyServiceCounts.month == month))
         times: dict[tuple[int, int], tuple[list[float], list[float]]] = {}
+        counts: dict[tuple[int, int], list[int]] = {}
         clocks = select(
-            TopicService.department_id,
-            TopicService.assignee_id,
-            TopicService.first_response_hours,
-            TopicService.solution_hours,
-        ).where(TopicService.day.between(month, month_end(month)))
-        for department, person, first, solution in s.execute(clocks).all():
-            lists = times.setdefault((department, person or 0), ([], []))
+            t.department_id,
+            t.assignee_id,
+            t.first_response_hours,
+            t.solution_hours,
+            t.first_response_at,
+            t.first_response_due_at,
+            t.resolved_at,
+            t.resolution_due_at,
+        ).where(t.day.between(month, month_end(month)))
+        for department, person, first, solution, answered, first_due, resolved, due in s.execute(clocks).all():
+            key = (department, person or 0)
+            lists = times.setdefault(key, ([], []))
             if first is not None:
                 lists[0].append(first)
             if solution is not None:
                 lists[1].append(solution)
+            row = counts.setdefault(key, [0, 0, 0, 0, 0])
+            row[0] += 1
+            if first_due is not None and answered is not None:
+                row[1] += 1
+                row[2] += answered <= first_due
+            if due is not None and resolved is not None:
+                row[3] += 1
+                row[4] += resolved <= due
         values = [
             {
                 "month": month,
@@ -277,6 +295,13 @@ def rebuild_service_months(s, months) -> None:
         ]
         if values:
             s.execute(insert(MonthlyServiceHours.__table__), values)
+        names = ("topics", "first_answered", "first_in_target", "solution_resolved", "solution_in_target")
+        values = [
+            {"month": month, "department_id": department, "assignee_id": person, **dict(zip(names, row, strict=True))}
+            for (department, person), row in counts.items()
+        ]
+        if values:
+            s.execute(insert(MonthlyServiceCounts.__table__), values)
 
 
 def rebuild_funnel_months(s, months) -> None:
@@ -329,6 +354,7 @@ def fill_service_months(s) -> int:
     """Every month with clocks written afresh (bulk loads); returns how many."""
     months = {month_of(_date(d)) for d in s.scalars(select(TopicService.day).distinct())}
     s.execute(delete(MonthlyServiceHours))
+    s.execute(delete(MonthlyServiceCounts))
     rebuild_service_months(s, months)
     return len(months)
 

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from app.analytics import rollups
 from app.analytics.periods import Period
-from app.analytics.rollup_models import MonthlyServiceHours, TopicService, unpack_hours
+from app.analytics.rollup_models import MonthlyServiceCounts, MonthlyServiceHours, TopicService, unpack_hours
 from app.analytics.rollup_reads import in_scope, split
 from app.auth.models import User
 from app.community.models import Topic
@@ -125,17 +125,52 @@ def _target_counts(now: datetime):
     ]
 
 
+def _stored_counts(months: list, edges: list[Period], departments, now: datetime, level_of) -> None:
+    """The target counts of the stored clocks per (department, representative): the whole months' from
+    monthly_service_counts plus their open clocks whose target has passed, the partial months' summed by the
+    database from topic_service."""
+    keys = (TopicService.department_id, TopicService.assignee_id)
+
+    def add(department, person, counts, names=_COUNTS) -> None:
+        for levels in level_of(department, person):
+            for name, value in zip(names, counts, strict=True):
+                setattr(levels, name, getattr(levels, name) + int(value or 0))
+
+    if months:
+        # Whole months: the counts that do not change with the clock from monthly_service_counts, and the open
+        # clocks whose target has passed (they count against it) live from topic_service's open-clock index.
+        c = MonthlyServiceCounts
+        where = [c.month.in_(months)]
+        if departments is not None:
+            where.append(c.department_id.in_(departments or [-1]))
+        columns = (c.topics, c.first_answered, c.first_in_target, c.solution_resolved, c.solution_in_target)
+        for department, person, *counts in db.session.execute(
+            select(c.department_id, c.assignee_id, *columns).where(*where)
+        ):
+            add(department, person or None, counts)
+        t = TopicService
+        first_passed = and_(t.first_response_at.is_(None), t.first_response_due_at <= now)
+        late = and_(t.resolved_at.is_(None), t.waiting_for_customer.is_(False), t.resolution_due_at <= now)
+        whole = Period(months[0], rollups.month_end(months[-1]))
+        for department, person, *counts in db.session.execute(
+            select(*keys, *(func.sum(case((term, 1), else_=0)) for term in (first_passed, late)))
+            .where(*_scope(whole, departments), or_(t.first_response_at.is_(None), t.resolved_at.is_(None)))
+            .group_by(*keys)
+        ):
+            add(department, person, counts, ("first_with_target", "solution_with_target"))
+    for edge in edges:
+        for department, person, *counts in db.session.execute(
+            select(*keys, *_target_counts(now)).where(*_scope(edge, departments)).group_by(*keys)
+        ):
+            add(department, person, counts)
+
+
 def _stored_in_sql(stored: Period, departments, now: datetime, level_of) -> None:
     """The stored clocks of the period: the target counts summed by the database, and only the two times per
     topic read for the percentiles (no dates to parse), per (department, representative)."""
     keys = (TopicService.department_id, TopicService.assignee_id)
-    scope = _scope(stored, departments)
-    for department, person, *counts in db.session.execute(
-        select(*keys, *_target_counts(now)).where(*scope).group_by(*keys)
-    ):
-        for levels in level_of(department, person):
-            for name, value in zip(_COUNTS, counts, strict=True):
-                setattr(levels, name, getattr(levels, name) + int(value or 0))
+    months, edges = _whole_months(stored)
+    _stored_counts(months, edges, departments, now, level_of)
     # The times per (department, representative): the period's whole months from monthly_service_hours (sorted
     # lists, a few hundred rows), its partial months from topic_service; each run sorted, then added to its two
     # Levels (report() sorts the joined lists: linear merges of sorted runs).
@@ -147,7 +182,6 @@ def _stored_in_sql(stored: Period, departments, now: datetime, level_of) -> None
             lists = times[(department, person)] = ([], [])
         return lists
 
-    months, edges = _whole_months(stored)
     if months:
         m = MonthlyServiceHours
         where = [m.month.in_(months)]

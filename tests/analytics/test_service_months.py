@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.analytics import rollups, service_levels
 from app.analytics.periods import Period
-from app.analytics.rollup_models import MonthlyServiceHours, TopicService, unpack_hours
+from app.analytics.rollup_models import MonthlyServiceCounts, MonthlyServiceHours, TopicService, unpack_hours
 from app.common.db import utcnow
 from app.community import services as community_services
 from app.extensions import db
@@ -87,24 +87,57 @@ def _periods() -> list[Period]:
     ]
 
 
-def _assert_levels_as_raw(departments) -> None:
-    now = utcnow()
-    whole = 0
-    for period in _periods():
-        whole += bool(service_levels._whole_months(period)[0])
-        ours, raw = (
-            service_levels.report(period, now, departments),
-            raw_reports.service_levels(period, now, departments),
+def _expected_counts() -> dict[tuple, tuple]:
+    """The rows monthly_service_counts should hold, from topic_service: clocks, answered with a target and within
+    it, resolved with a target and within it."""
+    counts: dict[tuple, list[int]] = {}
+    for clock in db.session.scalars(select(TopicService)):
+        row = counts.setdefault((clock.day.replace(day=1), clock.department_id, clock.assignee_id or 0), [0] * 5)
+        row[0] += 1
+        if clock.first_response_due_at and clock.first_response_at:
+            row[1] += 1
+            row[2] += clock.first_response_at <= clock.first_response_due_at
+        if clock.resolution_due_at and clock.resolved_at:
+            row[3] += 1
+            row[4] += clock.resolved_at <= clock.resolution_due_at
+    return {key: tuple(row) for key, row in counts.items()}
+
+
+def _stored_counts() -> dict[tuple, tuple]:
+    db.session.expire_all()
+    return {
+        (r.month, r.department_id, r.assignee_id): (
+            r.topics,
+            r.first_answered,
+            r.first_in_target,
+            r.solution_resolved,
+            r.solution_in_target,
         )
-        assert [_levels(group) for group in ours] == [_levels(group) for group in raw], period
-        assert any(levels.first_response for levels in ours[0]), period  # something to compare
-    assert whole >= 3  # the monthly rows were read, not only topic_service
+        for r in db.session.scalars(select(MonthlyServiceCounts))
+    }
+
+
+def _assert_levels_as_raw(departments) -> None:
+    whole = 0
+    # Now, and a "now" weeks ago: the open clocks of whole months count against their target only once it has
+    # passed, which the monthly counts cannot know (read live).
+    for now in (utcnow(), utcnow() - timedelta(days=40)):
+        for period in _periods():
+            whole += bool(service_levels._whole_months(period)[0])
+            ours, raw = (
+                service_levels.report(period, now, departments),
+                raw_reports.service_levels(period, now, departments),
+            )
+            assert [_levels(group) for group in ours] == [_levels(group) for group in raw], (period, now)
+            assert any(levels.first_response for levels in ours[0]), period  # something to compare
+    assert whole >= 6  # the monthly rows were read, not only topic_service
 
 
 @pytest.mark.parametrize("lead", [False, True])
 def test_service_levels_over_whole_and_partial_months_equal_the_raw_clocks(app, community, make_topic, make_user, lead):
     _long_history(community, make_topic, make_user)
     assert _stored_months() == _expected_months()
+    assert _stored_counts() == _expected_counts()
     assert len({row[0] for row in _stored_months()}) >= 3
     _assert_levels_as_raw([community["private"].id] if lead else None)
 
@@ -118,10 +151,16 @@ def test_the_months_follow_a_hand_off_and_a_rebuild(app, runner, community, make
     assert moved.department_id == community["business"].id
     after = _stored_months()
     assert after != before and after == _expected_months()
+    counts = _stored_counts()
+    assert counts == _expected_counts()
     _assert_levels_as_raw(None)
     assert runner.invoke(args=["analytics", "rebuild"]).exit_code == 0
     assert _stored_months() == after
+    assert _stored_counts() == counts
     db.session.execute(MonthlyServiceHours.__table__.delete())
+    db.session.execute(MonthlyServiceCounts.__table__.delete())
     assert rollups.fill_service_months(db.session) >= 3
     db.session.commit()
     assert _stored_months() == after
+    assert _stored_counts() == counts
+    _assert_levels_as_raw(None)
