@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.analytics import rollups
 from app.analytics.periods import Period
 from app.analytics.reports import Funnel
-from app.analytics.rollup_models import DailyFunnel
+from app.analytics.rollup_models import DailyFunnel, MonthlyFunnel
 from app.analytics.rollup_reads import split
 from app.community import kinds
 from app.community.models import Category
@@ -42,7 +42,6 @@ def _categories(departments) -> dict[int, str]:
 def _totals(period: Period, by: str, allowed: set[int] | None) -> dict:
     """{channel or category id: counts} of the drafts that began in the period."""
     stored, live = split(period)
-    column = DailyFunnel.channel if by == CHANNEL else DailyFunnel.category_id
     totals: dict = {}
 
     def add(key, counts) -> None:
@@ -51,12 +50,18 @@ def _totals(period: Period, by: str, allowed: set[int] | None) -> dict:
             row[name] += int(counts[name] or 0)
 
     if stored is not None:
-        scope = [DailyFunnel.day.between(stored.start, stored.end)]
-        if allowed is not None:
-            scope.append(DailyFunnel.category_id.in_(allowed or [-1]))
-        sums = [func.sum(getattr(DailyFunnel, c)) for c in rollups.FUNNEL_COLUMNS]
-        for key, *values in db.session.execute(select(column, *sums).where(*scope).group_by(column)):
-            add(key, dict(zip(rollups.FUNNEL_COLUMNS, values, strict=True)))
+        # Whole months from monthly_funnel, the days outside them from daily_funnel.
+        months, edges = rollups.whole_months(stored)
+        parts = [(MonthlyFunnel, MonthlyFunnel.month.in_(months))] if months else []
+        parts += [(DailyFunnel, DailyFunnel.day.between(edge.start, edge.end)) for edge in edges]
+        for table, in_period in parts:
+            column = table.channel if by == CHANNEL else table.category_id
+            scope = [in_period]
+            if allowed is not None:
+                scope.append(table.category_id.in_(allowed or [-1]))
+            sums = [func.sum(getattr(table, c)) for c in rollups.FUNNEL_COLUMNS]
+            for key, *values in db.session.execute(select(column, *sums).where(*scope).group_by(column)):
+                add(key, dict(zip(rollups.FUNNEL_COLUMNS, values, strict=True)))
     for (channel, category), counts in live.funnel.items() if live else ():
         if allowed is None or category in allowed:
             add(channel if by == CHANNEL else category, counts)

@@ -11,7 +11,14 @@ from sqlalchemy import distinct, func, select
 from app.analytics import rollups, sources
 from app.analytics.models import DailyVisits
 from app.analytics.periods import Period
-from app.analytics.rollup_models import DailyActivity, DailyFunnel, DailyParticipant
+from app.analytics.rollup_models import (
+    DailyActivity,
+    DailyFunnel,
+    DailyParticipant,
+    MonthlyFunnel,
+    ParticipantDay,
+    ParticipantDayCount,
+)
 from app.analytics.rollup_reads import in_scope, split
 from app.community.models import Topic
 from app.extensions import db
@@ -92,19 +99,34 @@ def _activity_scope(period: Period, departments) -> list:
 
 
 def _participants(stored: Period | None, live, departments) -> int:
+    """Distinct people who took part in the period (today's part live). Everyone (departments None): the
+    participant_days rows of the stored days whose previous day is before the period, one per person, summed from
+    participant_day_counts; a lead's
+    departments: a distinct count over their daily_participants rows."""
     today = {u for d, u in live.participants if in_scope(d, departments)} if live else set()
     if stored is None:
         return len(today)
-    scope = [DailyParticipant.day.between(stored.start, stored.end)]
-    if departments is not None:
-        scope.append(DailyParticipant.department_id.in_(departments or [-1]))
-    count = db.session.scalar(select(func.count(distinct(DailyParticipant.user_id))).where(*scope)) or 0
-    if today:
-        seen = set(
-            db.session.scalars(
-                select(DailyParticipant.user_id).where(*scope, DailyParticipant.user_id.in_(today)).distinct()
+    if departments is None:
+        pd, counts = ParticipantDay, ParticipantDayCount
+        scope = [pd.day.between(stored.start, stored.end)]
+        count = (
+            db.session.scalar(
+                select(func.sum(counts.people)).where(
+                    counts.day.between(stored.start, stored.end), counts.previous_day < stored.start
+                )
             )
+            or 0
         )
+        user = pd.user_id
+    else:
+        scope = [
+            DailyParticipant.day.between(stored.start, stored.end),
+            DailyParticipant.department_id.in_(departments or [-1]),
+        ]
+        count = db.session.scalar(select(func.count(distinct(DailyParticipant.user_id))).where(*scope)) or 0
+        user = DailyParticipant.user_id
+    if today:
+        seen = set(db.session.scalars(select(user).where(*scope, user.in_(today)).distinct()))
         count += len(today - seen)
     return int(count)
 
@@ -164,12 +186,15 @@ def funnel(period: Period) -> Funnel:
     stored, live = split(period)
     totals = dict.fromkeys(rollups.FUNNEL_COLUMNS, 0)
     if stored is not None:
-        row = db.session.execute(
-            select(*(func.coalesce(func.sum(getattr(DailyFunnel, c)), 0) for c in rollups.FUNNEL_COLUMNS)).where(
-                DailyFunnel.day.between(stored.start, stored.end)
-            )
-        ).one()
-        totals = {c: int(v) for c, v in zip(rollups.FUNNEL_COLUMNS, row, strict=True)}
+        # Whole months from monthly_funnel, the days outside them from daily_funnel.
+        months, edges = rollups.whole_months(stored)
+        parts = [(MonthlyFunnel, MonthlyFunnel.month.in_(months))] if months else []
+        parts += [(DailyFunnel, DailyFunnel.day.between(edge.start, edge.end)) for edge in edges]
+        for table, in_period in parts:
+            sums = (func.coalesce(func.sum(getattr(table, c)), 0) for c in rollups.FUNNEL_COLUMNS)
+            row = db.session.execute(select(*sums).where(in_period)).one()
+            for column, value in zip(rollups.FUNNEL_COLUMNS, row, strict=True):
+                totals[column] += int(value)
     for counts in live.funnel.values() if live else ():
         for column in rollups.FUNNEL_COLUMNS:
             totals[column] += counts[column]

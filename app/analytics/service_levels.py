@@ -8,8 +8,9 @@ from types import SimpleNamespace
 
 from sqlalchemy import and_, case, func, or_, select
 
+from app.analytics import rollups
 from app.analytics.periods import Period
-from app.analytics.rollup_models import TopicService
+from app.analytics.rollup_models import MonthlyServiceCounts, MonthlyServiceHours, TopicService, unpack_hours
 from app.analytics.rollup_reads import in_scope, split
 from app.auth.models import User
 from app.community.models import Topic
@@ -124,29 +125,98 @@ def _target_counts(now: datetime):
     ]
 
 
+def _stored_counts(months: list, edges: list[Period], departments, now: datetime, level_of) -> None:
+    """The target counts of the stored clocks per (department, representative): the whole months' from
+    monthly_service_counts plus their open clocks whose target has passed, the partial months' summed by the
+    database from topic_service."""
+    keys = (TopicService.department_id, TopicService.assignee_id)
+
+    def add(department, person, counts, names=_COUNTS) -> None:
+        for levels in level_of(department, person):
+            for name, value in zip(names, counts, strict=True):
+                setattr(levels, name, getattr(levels, name) + int(value or 0))
+
+    if months:
+        # Whole months: the counts that do not change with the clock from monthly_service_counts, and the open
+        # clocks whose target has passed (they count against it) live from topic_service's open-clock index.
+        c = MonthlyServiceCounts
+        where = [c.month.in_(months)]
+        if departments is not None:
+            where.append(c.department_id.in_(departments or [-1]))
+        columns = (c.topics, c.first_answered, c.first_in_target, c.solution_resolved, c.solution_in_target)
+        for department, person, *counts in db.session.execute(
+            select(c.department_id, c.assignee_id, *columns).where(*where)
+        ):
+            add(department, person or None, counts)
+        t = TopicService
+        first_passed = and_(t.first_response_at.is_(None), t.first_response_due_at <= now)
+        late = and_(t.resolved_at.is_(None), t.waiting_for_customer.is_(False), t.resolution_due_at <= now)
+        whole = Period(months[0], rollups.month_end(months[-1]))
+        for department, person, *counts in db.session.execute(
+            select(*keys, *(func.sum(case((term, 1), else_=0)) for term in (first_passed, late)))
+            .where(*_scope(whole, departments), or_(t.first_response_at.is_(None), t.resolved_at.is_(None)))
+            .group_by(*keys)
+        ):
+            add(department, person, counts, ("first_with_target", "solution_with_target"))
+    for edge in edges:
+        for department, person, *counts in db.session.execute(
+            select(*keys, *_target_counts(now)).where(*_scope(edge, departments)).group_by(*keys)
+        ):
+            add(department, person, counts)
+
+
 def _stored_in_sql(stored: Period, departments, now: datetime, level_of) -> None:
     """The stored clocks of the period: the target counts summed by the database, and only the two times per
     topic read for the percentiles (no dates to parse), per (department, representative)."""
     keys = (TopicService.department_id, TopicService.assignee_id)
-    scope = _scope(stored, departments)
-    for department, person, *counts in db.session.execute(
-        select(*keys, *_target_counts(now)).where(*scope).group_by(*keys)
-    ):
-        for levels in level_of(department, person):
-            for name, value in zip(_COUNTS, counts, strict=True):
-                setattr(levels, name, getattr(levels, name) + int(value or 0))
-    times = select(*keys, TopicService.first_response_hours, TopicService.solution_hours).where(*scope)
-    for department, person, first, solution in db.session.execute(times):
-        for levels in level_of(department, person):
+    months, edges = _whole_months(stored)
+    _stored_counts(months, edges, departments, now, level_of)
+    # The times per (department, representative): the period's whole months from monthly_service_hours (sorted
+    # lists, a few hundred rows), its partial months from topic_service; each run sorted, then added to its two
+    # Levels (report() sorts the joined lists: linear merges of sorted runs).
+    times: dict[tuple, tuple[list[float], list[float]]] = {}
+
+    def run(department, person) -> tuple[list[float], list[float]]:
+        lists = times.get((department, person))
+        if lists is None:
+            lists = times[(department, person)] = ([], [])
+        return lists
+
+    if months:
+        m = MonthlyServiceHours
+        where = [m.month.in_(months)]
+        if departments is not None:
+            where.append(m.department_id.in_(departments or [-1]))
+        query = select(m.department_id, m.assignee_id, m.first_response_hours, m.solution_hours).where(*where)
+        for department, person, first, solution in db.session.connection().execute(query).all():
+            lists = run(department, person or None)
+            lists[0].extend(unpack_hours(first))
+            lists[1].extend(unpack_hours(solution))
+    for edge in edges:
+        query = select(*keys, TopicService.first_response_hours, TopicService.solution_hours).where(
+            *_scope(edge, departments)
+        )
+        # Plain rows fetched at once: no ORM loading, and not one cursor fetch per row (SQLite's driver otherwise).
+        for department, person, first, solution in db.session.connection().execute(query).all():
+            lists = run(department, person)
             if first is not None:
-                levels.first_response.append(first)
+                lists[0].append(first)
             if solution is not None:
-                levels.solution.append(solution)
+                lists[1].append(solution)
+    for (department, person), (first, solution) in times.items():
+        first.sort()
+        solution.sort()
+        for levels in level_of(department, person):
+            levels.first_response.extend(first)
+            levels.solution.extend(solution)
+
+
+_whole_months = rollups.whole_months
 
 
 def report(period: Period, now: datetime, departments=None) -> tuple[list[Levels], list[Levels]]:
     """(per department, per representative) for topics created in the period; backlog and overdue are now."""
-    scope = [Topic.is_deleted.is_(False)]
+    scope = [rollups.LIVE]  # not "IS false": SQLite would walk every live topic instead of the open clocks
     if departments is not None:
         scope.append(Topic.department_id.in_(departments or [-1]))
     by_department: dict[int, Levels] = {}
@@ -189,6 +259,9 @@ def report(period: Period, now: datetime, departments=None) -> tuple[list[Levels
     ):
         levels = by_department.setdefault(department_id, Levels(names.get(department_id, "?")))
         levels.backlog, levels.overdue = int(backlog), int(late)
+    for levels in (*by_department.values(), *by_person.values()):
+        levels.first_response.sort()  # once: percentile() then finds them in order (a linear pass, no sort)
+        levels.solution.sort()
     ordered = sorted(by_department.values(), key=lambda levels: levels.name)
     people = sorted(by_person.values(), key=lambda levels: (levels.name == "", levels.name))
     return ordered, people
