@@ -7,7 +7,7 @@ topic_service; the roll-up job keeps both from then on, and `flask analytics reb
 roll-ups.
 
 Revision ID: d7e1a4c2b9f0
-Revises: a2f9c3d41b07
+Revises: f3b8d2c7a915
 Create Date: 2026-12-04 22:00:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 
 revision = 'd7e1a4c2b9f0'
-down_revision = 'a2f9c3d41b07'
+down_revision = 'f3b8d2c7a915'
 branch_labels = None
 depends_on = None
 
