@@ -119,6 +119,20 @@ class DailyZeroSearch(db.Model):
     visitors: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
+# What the dashboard reads of a response clock (app/analytics/service_levels.py), all in the day index below.
+CLOCK_COLUMNS = (
+    "department_id",
+    "assignee_id",
+    "first_response_hours",
+    "solution_hours",
+    "first_response_at",
+    "first_response_due_at",
+    "resolved_at",
+    "resolution_due_at",
+    "waiting_for_customer",
+)
+
+
 class TopicService(db.Model):
     """A topic's response clock with its times in the department's working hours, computed once."""
 
@@ -130,15 +144,7 @@ class TopicService(db.Model):
         Index(
             "ix_topic_service_day_clock",
             "day",
-            "department_id",
-            "assignee_id",
-            "first_response_hours",
-            "solution_hours",
-            "first_response_at",
-            "first_response_due_at",
-            "resolved_at",
-            "resolution_due_at",
-            "waiting_for_customer",
+            *CLOCK_COLUMNS,
         ),
         # The clocks still open (no response or no resolution yet): the whole months' part of the target counts
         # that depends on the clock (monthly_service_counts has the rest).

@@ -10,7 +10,13 @@ from sqlalchemy import and_, case, func, or_, select
 
 from app.analytics import rollups
 from app.analytics.periods import Period
-from app.analytics.rollup_models import MonthlyServiceCounts, MonthlyServiceHours, TopicService, unpack_hours
+from app.analytics.rollup_models import (
+    CLOCK_COLUMNS,
+    MonthlyServiceCounts,
+    MonthlyServiceHours,
+    TopicService,
+    unpack_hours,
+)
 from app.analytics.rollup_reads import in_scope, split
 from app.auth.models import User
 from app.community.models import Topic
@@ -73,19 +79,6 @@ def _add(levels: Levels, work, first_hours: float | None, solution_hours: float 
         levels.solution_in_target += bool(work.resolved_at and work.resolved_at <= work.resolution_due_at)
 
 
-_CLOCK = (
-    "department_id",
-    "assignee_id",
-    "first_response_hours",
-    "solution_hours",
-    "first_response_at",
-    "first_response_due_at",
-    "resolved_at",
-    "resolution_due_at",
-    "waiting_for_customer",
-)
-
-
 def _scope(stored: Period, departments) -> list:
     scope = [TopicService.day.between(stored.start, stored.end)]
     if departments is not None:
@@ -99,7 +92,7 @@ def _clocks(period: Period, departments) -> list:
     rows: list = []
     if stored is not None:
         rows = db.session.execute(
-            select(*(getattr(TopicService, c) for c in _CLOCK)).where(*_scope(stored, departments))
+            select(*(getattr(TopicService, c) for c in CLOCK_COLUMNS)).where(*_scope(stored, departments))
         ).all()
     if live is not None:
         rows += [SimpleNamespace(**r) for r in live.service if in_scope(r["department_id"], departments)]

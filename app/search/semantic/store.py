@@ -124,18 +124,23 @@ def _delete(conn, keys: Sequence[tuple[str, int]], table=vectors) -> None:
         conn.execute(delete(table).where(table.c.kind == kind, table.c.ref_id.in_(ids)))
 
 
+def _fetch(table, keys: Sequence[tuple[str, int]], *where) -> dict[tuple[str, int], np.ndarray]:
+    """The vectors `table` holds for these documents: one SELECT on its ref_id index."""
+    wanted = set(keys)
+    with engine().connect() as conn:
+        rows = conn.execute(
+            select(table.c.kind, table.c.ref_id, table.c.vec).where(
+                table.c.ref_id.in_(sorted({ref_id for _, ref_id in keys})), *where
+            )
+        ).all()
+    return {(k, i): decode(v) for k, i, v in rows if (k, i) in wanted}
+
+
 def get(keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], np.ndarray]:
     """Vectors of the given documents (those that have one)."""
     if not keys:
         return {}
-    wanted = set(keys)
-    with engine().connect() as conn:
-        rows = conn.execute(
-            select(vectors.c.kind, vectors.c.ref_id, vectors.c.vec).where(
-                vectors.c.ref_id.in_(sorted({ref_id for _, ref_id in keys}))
-            )
-        ).all()
-    return {(k, i): decode(v) for k, i, v in rows if (k, i) in wanted}
+    return _fetch(vectors, keys)
 
 
 def clear() -> None:
@@ -210,14 +215,7 @@ def get_text(keys: Sequence[tuple[str, int]], model: str) -> dict[tuple[str, int
     """Embeddings (by `model`) of the given documents (those that have one): one indexed SELECT."""
     if not keys:
         return {}
-    wanted = set(keys)
-    with engine().connect() as conn:
-        rows = conn.execute(
-            select(text_vectors.c.kind, text_vectors.c.ref_id, text_vectors.c.vec).where(
-                text_vectors.c.ref_id.in_(sorted({ref_id for _, ref_id in keys})), text_vectors.c.model == model
-            )
-        ).all()
-    return {(k, i): decode(v) for k, i, v in rows if (k, i) in wanted}
+    return _fetch(text_vectors, keys, text_vectors.c.model == model)
 
 
 def all_text(model: str) -> tuple[list[tuple[str, int]], np.ndarray]:
