@@ -37,14 +37,14 @@ def test_dashboard_charts_period_and_csv(demo, browser_page, tmp_path):
     for chart in ("chart-visits", "chart-funnel", "chart-moods", "chart-response", "chart-csat", "chart-nps"):
         canvas = f"[data-chart={chart}] canvas"
         expect(page.locator(canvas)).to_be_visible()
-        assert page.evaluate(_DRAWN, canvas), f"{chart} is not drawn"
+        page.wait_for_function(_DRAWN, arg=canvas)  # drawn (retried until the timeout, then it fails)
     shown = page.locator("#period-shown").inner_text()
 
     page.locator("#period").select_option("90")
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"period=90"))
     assert page.locator("#period-shown").inner_text() != shown
-    assert page.evaluate(_DRAWN, "[data-chart=chart-visits] canvas")
+    page.wait_for_function(_DRAWN, arg="[data-chart=chart-visits] canvas")
     # The table behind the chart has one row per day of the 90.
     expect(page.locator("section[aria-labelledby=by-day] tbody tr")).to_have_count(90)
 

@@ -83,11 +83,11 @@ def test_paste_drop_and_pick_images_into_a_new_topic(live_server, cards, new_ses
     expect(page).to_have_url(TOPIC_URL)
     images = page.locator("#topic .body img")
     expect(images).to_have_count(3)
-    for index in range(3):
-        assert images.nth(index).evaluate("img => img.complete && img.naturalWidth") == 30
+    for index in range(3):  # loaded and decoded (retried until the timeout: the images load after the page)
+        expect(images.nth(index)).to_have_js_property("naturalWidth", 30)
 
     # A visitor in another browser sees the public topic's images too.
     visitor = new_session("visitor")
     visitor.goto(page.url)
     expect(visitor.locator("#topic .body img")).to_have_count(3)
-    assert visitor.locator("#topic .body img").first.evaluate("img => img.complete && img.naturalWidth") == 30
+    expect(visitor.locator("#topic .body img").first).to_have_js_property("naturalWidth", 30)
