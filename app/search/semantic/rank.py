@@ -40,6 +40,8 @@ DEFAULTS = {
     "SEARCH_MINILM_RERANK": True,
     "SEARCH_MINILM_NEIGHBOURS": 10,
     "SEARCH_MINILM_NEIGHBOURS_MODE": "fuse",
+    # The request's first word pieces embedded (minilm.QUERY_TOKENS; the encoder reads up to minilm.MAX_TOKENS).
+    "SEARCH_MINILM_QUERY_TOKENS": minilm.QUERY_TOKENS,
 }
 
 
@@ -103,7 +105,7 @@ def minilm_hits(backend, hits: list[Hit], request_text: str, rerank: bool, neigh
     fuse_near = setting("SEARCH_MINILM_NEIGHBOURS_MODE") == "fuse"
     if not rerank and not fuse_near and len(hits) >= limit:
         return hits  # no place left to fill: the request is not embedded
-    query_vec = minilm.encoder().encode_one(request_text)
+    query_vec = minilm.encoder().encode_one(request_text, int(float(setting("SEARCH_MINILM_QUERY_TOKENS"))))
     near: list[tuple[str, int]] = []
     if neighbours > 0 and (fuse_near or len(hits) < limit):
         seen = {(h.kind, h.id) for h in hits}
