@@ -120,17 +120,17 @@ def _participants_rollup(dialect: str) -> int:
 
 
 def _participant_days() -> int:
-    from app.analytics import rollups
+    from app.analytics import participant_days
     from app.extensions import db
 
-    return rollups.fill_participant_days(db.session)
+    return participant_days.fill_participant_days(db.session)
 
 
 def _service_months() -> int:
-    from app.analytics import rollups
+    from app.analytics import rollup_months
     from app.extensions import db
 
-    return rollups.fill_service_months(db.session)
+    return rollup_months.fill_service_months(db.session)
 
 
 def _service_rollup() -> int:
@@ -223,10 +223,10 @@ def load(scale: float) -> dict:
 
 
 def _funnel_months() -> int:
-    from app.analytics import rollups
+    from app.analytics import rollup_months
     from app.extensions import db
 
-    return rollups.fill_funnel_months(db.session)
+    return rollup_months.fill_funnel_months(db.session)
 
 
 def _ratios(result: dict) -> dict:
@@ -447,7 +447,7 @@ def _loaded() -> dict | None:
     """Row counts of a kept database, or None when it is empty (or holds another load)."""
     from sqlalchemy import func, select
 
-    from app.analytics import rollups
+    from app.analytics import participant_days
     from app.analytics.rollup_models import (
         DailyParticipant,
         MonthlyFunnel,
@@ -467,7 +467,7 @@ def _loaded() -> dict | None:
         _participant_days()  # data kept from before participant_days existed
         db.session.commit()
     if not db.session.scalar(select(func.count()).select_from(ParticipantDayCount)):
-        rollups.fill_participant_day_counts(db.session)  # ... or participant_day_counts
+        participant_days.fill_participant_day_counts(db.session)  # ... or participant_day_counts
         db.session.commit()
     if not db.session.scalar(select(func.count()).select_from(MonthlyFunnel)):
         _funnel_months()  # ... or monthly_funnel

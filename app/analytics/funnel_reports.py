@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.analytics import rollups
+from app.analytics import rollup_months, rollups
 from app.analytics.periods import Period
 from app.analytics.reports import Funnel
 from app.analytics.rollup_models import DailyFunnel, MonthlyFunnel
@@ -51,7 +51,7 @@ def _totals(period: Period, by: str, allowed: set[int] | None) -> dict:
 
     if stored is not None:
         # Whole months from monthly_funnel, the days outside them from daily_funnel.
-        months, edges = rollups.whole_months(stored)
+        months, edges = rollup_months.whole_months(stored)
         parts = [(MonthlyFunnel, MonthlyFunnel.month.in_(months))] if months else []
         parts += [(DailyFunnel, DailyFunnel.day.between(edge.start, edge.end)) for edge in edges]
         for table, in_period in parts:

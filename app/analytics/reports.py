@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import distinct, func, select
 
-from app.analytics import rollups, sources
+from app.analytics import rollup_months, rollups, sources
 from app.analytics.models import DailyVisits
 from app.analytics.periods import Period
 from app.analytics.rollup_models import (
@@ -187,7 +187,7 @@ def funnel(period: Period) -> Funnel:
     totals = dict.fromkeys(rollups.FUNNEL_COLUMNS, 0)
     if stored is not None:
         # Whole months from monthly_funnel, the days outside them from daily_funnel.
-        months, edges = rollups.whole_months(stored)
+        months, edges = rollup_months.whole_months(stored)
         parts = [(MonthlyFunnel, MonthlyFunnel.month.in_(months))] if months else []
         parts += [(DailyFunnel, DailyFunnel.day.between(edge.start, edge.end)) for edge in edges]
         for table, in_period in parts:

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 
+# The counts of the ask-form funnel (daily_funnel, monthly_funnel).
+FUNNEL_COLUMNS = ("shown", "clicked", "deflected", "posted_after", "posted_total")
+
 
 class DailyActivity(db.Model):
     __tablename__ = "daily_activity"
@@ -52,7 +55,7 @@ class ParticipantDay(db.Model):
     part (NEVER if none). The people who took part in days s..e are then the rows of those days whose previous day
     is before s: each person's first day in the period, one row per person, so the dashboard counts them exactly
     with a COUNT over an index range instead of a COUNT(DISTINCT) over every daily row. Kept by
-    app/analytics/rollups.py with daily_participants (a day rebuilt re-links the next day of each person in it)."""
+    app/analytics/participant_days.py with daily_participants (a day rebuilt re-links the next day of each person in it)."""
 
     __tablename__ = "participant_days"
     __table_args__ = (Index("ix_participant_days_day_previous", "day", "previous_day"),)
@@ -65,7 +68,7 @@ class ParticipantDay(db.Model):
 class ParticipantDayCount(db.Model):
     """participant_days counted per (day, previous day): the people of days s..e are the sum of the rows of those
     days whose previous day is before s (~60 k rows for a year at the bank x100 instead of ~550 k participant
-    days). Kept with participant_days by app/analytics/rollups.py (each day whose rows changed counted again)."""
+    days). Kept with participant_days by app/analytics/participant_days.py (each day whose rows changed counted again)."""
 
     __tablename__ = "participant_day_counts"
 
@@ -94,7 +97,7 @@ class DailyFunnel(db.Model):
 class MonthlyFunnel(db.Model):
     """daily_funnel summed per month (its first day), channel and category: a period's whole months are read from
     here (a row per channel and category a month instead of one a day) and only its partial months from
-    daily_funnel. Kept by app/analytics/rollups.py whenever a day of the month is rebuilt."""
+    daily_funnel. Kept by app/analytics/rollup_months.py whenever a day of the month is rebuilt."""
 
     __tablename__ = "monthly_funnel"
 
@@ -208,7 +211,7 @@ class MonthlyServiceHours(db.Model):
     """The response and solution times (working hours) of the topics created in a month, per department and
     representative (0: nobody), each list sorted and packed (pack_hours): a period's medians and 90th percentiles
     read its whole months from here (a few hundred rows instead of every clock) and only its partial months from
-    topic_service. Kept from topic_service by app/analytics/rollups.py whenever a day of the month is rebuilt."""
+    topic_service. Kept from topic_service by app/analytics/rollup_months.py whenever a day of the month is rebuilt."""
 
     __tablename__ = "monthly_service_hours"
 
@@ -223,7 +226,7 @@ class MonthlyServiceCounts(db.Model):
     """The target counts of a month's clocks that do not change with the clock, per department and representative
     (0: nobody): clocks, and those answered (resolved) that had a target, and within it. The clocks still open
     count against a target once it has passed, so the dashboard adds those live, from topic_service's open-clock
-    index. Kept with monthly_service_hours by app/analytics/rollups.py."""
+    index. Kept with monthly_service_hours by app/analytics/rollup_months.py."""
 
     __tablename__ = "monthly_service_counts"
 

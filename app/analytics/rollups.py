@@ -9,24 +9,20 @@ channel; a draft of the ask form counts on the day it began, with what became of
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Date, bindparam, case, delete, func, insert, literal, select, union, update
+from sqlalchemy import case, delete, func, insert, select, union
 
 from app.analytics import zero_searches
 from app.analytics.models import Event
+from app.analytics.participant_days import link_participant_days
 from app.analytics.rollup_models import (
-    NEVER,
+    FUNNEL_COLUMNS,
     DailyActivity,
     DailyFunnel,
     DailyParticipant,
     DailyZeroSearch,
-    MonthlyFunnel,
-    MonthlyServiceCounts,
-    MonthlyServiceHours,
-    ParticipantDay,
-    ParticipantDayCount,
     TopicService,
-    pack_hours,
 )
+from app.analytics.rollup_months import as_date, month_of, rebuild_funnel_months, rebuild_service_months
 from app.analytics.services import SUGGESTION_CLICKED, SUGGESTIONS_SHOWN, TOPIC_POSTED
 from app.community import kinds
 from app.community.models import Comment, Topic, Vote
@@ -38,7 +34,6 @@ from app.staff.models import Department, TopicWork
 TYPE_COLUMNS = {kinds.QUESTION: "questions", kinds.PROBLEM: "problems", kinds.IDEA: "ideas", kinds.PRAISE: "praises"}
 MOOD_COLUMNS = {kinds.SATISFIED: "satisfied", kinds.INDIFFERENT: "indifferent", kinds.UPSET: "upset"}
 COUNT_COLUMNS = (*TYPE_COLUMNS.values(), *MOOD_COLUMNS.values(), "solved", "comments", "official_answers", "votes")
-FUNNEL_COLUMNS = ("shown", "clicked", "deflected", "posted_after", "posted_total")
 # Not deleted, written as "IS NOT true" (the column is NOT NULL): SQLite cannot search an index with it, so a day's
 # queries start from the created_at index of the day's rows instead of walking every live topic through
 # ix_topics_listing (is_deleted, ...), which made today's live part take seconds on a year of data.
@@ -217,7 +212,7 @@ def rebuild_day(day: date, session=None) -> DayRows:
     for start in range(0, len(moved), 500):
         chunk = moved[start : start + 500]
         months |= {
-            month_of(_date(d)) for d in s.scalars(select(TopicService.day).where(TopicService.topic_id.in_(chunk)))
+            month_of(as_date(d)) for d in s.scalars(select(TopicService.day).where(TopicService.topic_id.in_(chunk)))
         }
         s.execute(delete(TopicService).where(TopicService.topic_id.in_(chunk)))
     activity = [
@@ -239,212 +234,6 @@ def rebuild_day(day: date, session=None) -> DayRows:
     rebuild_service_months(s, months)
     rebuild_funnel_months(s, {month_of(day)})
     return rows
-
-
-def month_of(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(month: date) -> date:
-    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-
-
-def rebuild_service_months(s, months) -> None:
-    """monthly_service_hours (sorted, packed times) and monthly_service_counts (the target counts that do not change
-    with the clock) of each month written afresh from its topic_service rows."""
-    t = TopicService
-    for month in sorted(months):
-        s.execute(delete(MonthlyServiceHours).where(MonthlyServiceHours.month == month))
-        s.execute(delete(MonthlyServiceCounts).where(MonthlyServiceCounts.month == month))
-        times: dict[tuple[int, int], tuple[list[float], list[float]]] = {}
-        counts: dict[tuple[int, int], list[int]] = {}
-        clocks = select(
-            t.department_id,
-            t.assignee_id,
-            t.first_response_hours,
-            t.solution_hours,
-            t.first_response_at,
-            t.first_response_due_at,
-            t.resolved_at,
-            t.resolution_due_at,
-        ).where(t.day.between(month, month_end(month)))
-        for department, person, first, solution, answered, first_due, resolved, due in s.execute(clocks).all():
-            key = (department, person or 0)
-            lists = times.setdefault(key, ([], []))
-            if first is not None:
-                lists[0].append(first)
-            if solution is not None:
-                lists[1].append(solution)
-            row = counts.setdefault(key, [0, 0, 0, 0, 0])
-            row[0] += 1
-            if first_due is not None and answered is not None:
-                row[1] += 1
-                row[2] += answered <= first_due
-            if due is not None and resolved is not None:
-                row[3] += 1
-                row[4] += resolved <= due
-        values = [
-            {
-                "month": month,
-                "department_id": department,
-                "assignee_id": person,
-                "first_response_hours": pack_hours(sorted(first)),
-                "solution_hours": pack_hours(sorted(solution)),
-            }
-            for (department, person), (first, solution) in times.items()
-        ]
-        if values:
-            s.execute(insert(MonthlyServiceHours.__table__), values)
-        names = ("topics", "first_answered", "first_in_target", "solution_resolved", "solution_in_target")
-        values = [
-            {"month": month, "department_id": department, "assignee_id": person, **dict(zip(names, row, strict=True))}
-            for (department, person), row in counts.items()
-        ]
-        if values:
-            s.execute(insert(MonthlyServiceCounts.__table__), values)
-
-
-def rebuild_funnel_months(s, months) -> None:
-    """monthly_funnel of each month summed afresh from its daily_funnel rows."""
-    f = DailyFunnel
-    for month in sorted(months):
-        s.execute(delete(MonthlyFunnel).where(MonthlyFunnel.month == month))
-        sums = [func.sum(getattr(f, c)) for c in FUNNEL_COLUMNS]
-        s.execute(
-            insert(MonthlyFunnel.__table__).from_select(
-                ["month", "channel", "category_id", *FUNNEL_COLUMNS],
-                select(literal(month, Date), f.channel, f.category_id, *sums)
-                .where(f.day.between(month, month_end(month)))
-                .group_by(f.channel, f.category_id),
-            )
-        )
-
-
-def fill_funnel_months(s) -> int:
-    """Every month with funnel rows summed afresh (bulk loads); returns how many."""
-    months = {month_of(_date(d)) for d in s.scalars(select(DailyFunnel.day).distinct())}
-    s.execute(delete(MonthlyFunnel))
-    rebuild_funnel_months(s, months)
-    return len(months)
-
-
-def whole_months(period) -> tuple[list[date], list]:
-    """(the first days of the months wholly inside the period, the periods of its days outside them)."""
-    from app.analytics.periods import Period
-
-    month = month_of(period.start)
-    if month < period.start:
-        month = month_end(month) + timedelta(days=1)
-    months = []
-    while month_end(month) <= period.end:
-        months.append(month)
-        month = month_end(month) + timedelta(days=1)
-    if not months:
-        return [], [period]
-    edges = []
-    if period.start < months[0]:
-        edges.append(Period(period.start, months[0] - timedelta(days=1)))
-    after = month_end(months[-1]) + timedelta(days=1)
-    if after <= period.end:
-        edges.append(Period(after, period.end))
-    return months, edges
-
-
-def fill_service_months(s) -> int:
-    """Every month with clocks written afresh (bulk loads); returns how many."""
-    months = {month_of(_date(d)) for d in s.scalars(select(TopicService.day).distinct())}
-    s.execute(delete(MonthlyServiceHours))
-    s.execute(delete(MonthlyServiceCounts))
-    rebuild_service_months(s, months)
-    return len(months)
-
-
-def link_participant_days(s, day: date, users: set[int]) -> None:
-    """participant_days of `day` replaced by `users` (who took part that day in any department), each linked to
-    their previous day; the next day of everyone who took part that day, before or now, linked again (to `day`,
-    or past it when they no longer took part that day). Other days' rows stay as they are."""
-    pd = ParticipantDay
-    before = set(s.scalars(select(pd.user_id).where(pd.day == day)))
-    s.execute(delete(pd).where(pd.day == day))
-    touched = sorted(before | users)
-    changed = {day}
-    table = pd.__table__
-    relink = (
-        update(table)
-        .where(table.c.user_id == bindparam("who"), table.c.day == bindparam("next_day"))
-        .values(previous_day=bindparam("previous"))
-    )
-    for start in range(0, len(touched), 500):
-        chunk = touched[start : start + 500]
-        previous = dict(
-            s.execute(
-                select(pd.user_id, func.max(pd.day)).where(pd.user_id.in_(chunk), pd.day < day).group_by(pd.user_id)
-            ).all()
-        )
-        following = s.execute(
-            select(pd.user_id, func.min(pd.day)).where(pd.user_id.in_(chunk), pd.day > day).group_by(pd.user_id)
-        ).all()
-        rows = [{"user_id": u, "day": day, "previous_day": previous.get(u, NEVER)} for u in chunk if u in users]
-        if rows:
-            s.execute(insert(table), rows)
-        links = [
-            {"who": u, "next_day": _date(d), "previous": day if u in users else _date(previous.get(u, NEVER))}
-            for u, d in following
-        ]
-        if links:
-            s.execute(relink, links)
-        changed |= {_date(d) for _u, d in following}
-    count_participant_days(s, changed)
-
-
-def count_participant_days(s, days) -> None:
-    """participant_day_counts of `days` counted again from participant_days."""
-    counts = ParticipantDayCount
-    pd = ParticipantDay
-    days = sorted(days)
-    for start in range(0, len(days), 500):
-        chunk = days[start : start + 500]
-        s.execute(delete(counts).where(counts.day.in_(chunk)))
-        s.execute(
-            insert(counts.__table__).from_select(
-                ["day", "previous_day", "people"],
-                select(pd.day, pd.previous_day, func.count())
-                .where(pd.day.in_(chunk))
-                .group_by(pd.day, pd.previous_day),
-            )
-        )
-
-
-def fill_participant_days(s) -> int:
-    """participant_days written afresh from daily_participants in one statement (each person's days in order,
-    each linked to the one before): for bulk loads and the migration's backfill; returns the rows written."""
-    s.execute(delete(ParticipantDay))
-    people = select(DailyParticipant.user_id, DailyParticipant.day).distinct().subquery()
-    previous = func.coalesce(func.lag(people.c.day).over(partition_by=people.c.user_id, order_by=people.c.day), NEVER)
-    s.execute(
-        insert(ParticipantDay.__table__).from_select(
-            ["user_id", "day", "previous_day"], select(people.c.user_id, people.c.day, previous)
-        )
-    )
-    fill_participant_day_counts(s)
-    return s.scalar(select(func.count()).select_from(ParticipantDay))
-
-
-def fill_participant_day_counts(s) -> int:
-    """participant_day_counts written afresh from participant_days in one statement; returns the rows written."""
-    counts, pd = ParticipantDayCount, ParticipantDay
-    s.execute(delete(counts))
-    s.execute(
-        insert(counts.__table__).from_select(
-            ["day", "previous_day", "people"],
-            select(pd.day, pd.previous_day, func.count()).group_by(pd.day, pd.previous_day),
-        )
-    )
-    return s.scalar(select(func.count()).select_from(counts))
-
-
-def _date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def data_span() -> tuple[date, date] | None:

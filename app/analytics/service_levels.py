@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import and_, case, func, or_, select
 
-from app.analytics import rollups
+from app.analytics import rollup_months, rollups
 from app.analytics.periods import Period
 from app.analytics.rollup_models import (
     CLOCK_COLUMNS,
@@ -144,7 +144,7 @@ def _stored_counts(months: list, edges: list[Period], departments, now: datetime
         t = TopicService
         first_passed = and_(t.first_response_at.is_(None), t.first_response_due_at <= now)
         late = and_(t.resolved_at.is_(None), t.waiting_for_customer.is_(False), t.resolution_due_at <= now)
-        whole = Period(months[0], rollups.month_end(months[-1]))
+        whole = Period(months[0], rollup_months.month_end(months[-1]))
         for department, person, *counts in db.session.execute(
             select(*keys, *(func.sum(case((term, 1), else_=0)) for term in (first_passed, late)))
             .where(*_scope(whole, departments), or_(t.first_response_at.is_(None), t.resolved_at.is_(None)))
@@ -204,7 +204,7 @@ def _stored_in_sql(stored: Period, departments, now: datetime, level_of) -> None
             levels.solution.extend(solution)
 
 
-_whole_months = rollups.whole_months
+_whole_months = rollup_months.whole_months
 
 
 def report(period: Period, now: datetime, departments=None) -> tuple[list[Levels], list[Levels]]:

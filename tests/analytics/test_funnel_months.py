@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select, update
 
-from app.analytics import funnel_reports, reports, rollups
+from app.analytics import funnel_reports, reports, rollup_months
 from app.analytics.models import Event
 from app.analytics.periods import Period
 from app.analytics.rollup_models import DailyFunnel, MonthlyFunnel
@@ -109,7 +109,7 @@ def test_the_months_follow_the_events_api_a_move_and_a_rebuild(app, client, runn
     assert runner.invoke(args=["analytics", "rebuild"]).exit_code == 0
     assert _stored_months() == stored
     db.session.execute(MonthlyFunnel.__table__.delete())
-    assert rollups.fill_funnel_months(db.session) >= 3
+    assert rollup_months.fill_funnel_months(db.session) >= 3
     db.session.commit()
     assert _stored_months() == stored
     _assert_funnel_as_raw()

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.analytics import reports, rollups
+from app.analytics import participant_days, reports
 from app.analytics.periods import Period
 from app.analytics.rollup_models import NEVER, ParticipantDay, ParticipantDayCount
 from app.common.db import utcnow
@@ -146,7 +146,7 @@ def test_rebuild_and_the_bulk_fill_give_the_incremental_rows(app, runner, commun
     # ... and from the one-statement fill the bulk loads use (from daily_participants).
     db.session.execute(ParticipantDay.__table__.delete())
     db.session.execute(ParticipantDayCount.__table__.delete())
-    assert rollups.fill_participant_days(db.session) == len(incremental)
+    assert participant_days.fill_participant_days(db.session) == len(incremental)
     db.session.commit()
     assert _stored() == incremental
     _assert_day_counts_as_expected()

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.analytics import rollups, service_levels
+from app.analytics import rollup_months, service_levels
 from app.analytics.periods import Period
 from app.analytics.rollup_models import MonthlyServiceCounts, MonthlyServiceHours, TopicService, unpack_hours
 from app.common.db import utcnow
@@ -159,7 +159,7 @@ def test_the_months_follow_a_hand_off_and_a_rebuild(app, runner, community, make
     assert _stored_counts() == counts
     db.session.execute(MonthlyServiceHours.__table__.delete())
     db.session.execute(MonthlyServiceCounts.__table__.delete())
-    assert rollups.fill_service_months(db.session) >= 3
+    assert rollup_months.fill_service_months(db.session) >= 3
     db.session.commit()
     assert _stored_months() == after
     assert _stored_counts() == counts
