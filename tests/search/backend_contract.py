@@ -312,6 +312,15 @@ def test_keys_and_clear(corpus):
     assert corpus.keys() == {("topic", 1)}
 
 
+def test_holds_names_exactly_the_indexed_kind_and_id_pairs(backend):
+    backend.upsert([doc(id=5, title="Карта"), doc(kind="article", id=6, title="Карта")])
+    asked = [("topic", 5), ("article", 5), ("topic", 6), ("article", 6), ("topic", 7)]
+    assert backend.holds(asked) == {("topic", 5), ("article", 6)}
+    assert backend.holds([]) == set()
+    backend.delete([("topic", 5)])
+    assert backend.holds(asked) == {("article", 6)}
+
+
 def test_big_and_odd_documents_are_indexed(backend):
     long_word = "x" * 3000
     body = " ".join(f"слово{i % 500} word{i}" for i in range(20000)) + " " + long_word + " финал"
