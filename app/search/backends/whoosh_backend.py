@@ -317,7 +317,7 @@ class WhooshBackend(SearchBackend):
             with self._vocab_lock:
                 vocab = self._vocab
                 if vocab is None or vocab.generation != generation:
-                    vocab = self._vocab = Vocabulary(searcher.reader(), generation)
+                    vocab = self._vocab = Vocabulary(searcher.reader(), generation, previous=vocab)
             return vocab
         # big indexes: never make a query wait for it. Use the last vocabulary (none at first: no typo
         # correction for a few seconds after start) and rebuild it in the background now and then.
@@ -330,7 +330,7 @@ class WhooshBackend(SearchBackend):
     def _rebuild_vocabulary(self) -> None:
         try:
             with self._index().searcher() as searcher:
-                self._vocab = Vocabulary(searcher.reader(), searcher.reader().generation())
+                self._vocab = Vocabulary(searcher.reader(), searcher.reader().generation(), previous=self._vocab)
         except Exception:  # pragma: no cover - best effort; the old vocabulary stays
             log.exception("search: rebuilding the typo vocabulary failed")
         finally:
