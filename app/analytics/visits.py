@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from flask import current_app, g, request
 from flask_login import current_user
-from sqlalchemy import select, tuple_
+from sqlalchemy import insert, select, tuple_
 
 from app.analytics import sources
 from app.analytics.models import DailyVisits, PageView, VisitorDay
@@ -292,31 +292,32 @@ def flush(limit: int = 5000) -> int:
 
 
 def _write(items: list[dict]) -> None:
-    views = [
-        PageView(
-            created_at=datetime.fromisoformat(i["at"]),
-            day=datetime.fromisoformat(i["at"]).date(),
-            path=i["path"],
-            visitor=i["v"],
-            source=i["s"],
-            source_name=i["n"],
-            is_bot=bool(i["bot"]),
-            user_id=int(i["u"]) if i.get("u") else None,
-        )
+    rows = [
+        {
+            "created_at": (at := datetime.fromisoformat(i["at"])),
+            "day": at.date(),
+            "path": i["path"],
+            "visitor": i["v"],
+            "source": i["s"],
+            "source_name": i["n"],
+            "is_bot": bool(i["bot"]),
+            "user_id": int(i["u"]) if i.get("u") else None,
+        }
         for i in items
     ]
-    db.session.add_all(views)
+    db.session.execute(insert(PageView), rows)  # one multi-row INSERT: no ORM object per view
     rollups: dict[tuple, list[int]] = {}
     first_of_day: dict[tuple[date, str], str] = {}
-    for view in views:
-        counts = rollups.setdefault((view.day, view.source, view.source_name), [0, 0, 0])
-        if view.is_bot:
+    for view in rows:
+        day, source, name = view["day"], view["source"], view["source_name"]
+        counts = rollups.setdefault((day, source, name), [0, 0, 0])
+        if view["is_bot"]:
             counts[2] += 1
             continue
         counts[0] += 1
         # A visitor whose first view of the day comes from one of our own pages (past midnight) is direct.
-        first = view.source if view.source != sources.INTERNAL else sources.DIRECT
-        first_of_day.setdefault((view.day, view.visitor), (first, view.source_name if first == view.source else ""))
+        first = source if source != sources.INTERNAL else sources.DIRECT
+        first_of_day.setdefault((day, view["visitor"]), (first, name if first == source else ""))
     if first_of_day:
         known = set(
             db.session.execute(

@@ -19,6 +19,7 @@ the stamp file's modification time), so a change committed on any node shows on 
 
 import functools
 import hashlib
+import json
 import logging
 import os
 import secrets
@@ -34,6 +35,7 @@ from werkzeug.wsgi import ClosingIterator
 
 from app.common import guards, headers, logs, pagecache
 from app.common.i18n import LANG_COOKIE
+from app.common.quicksign import QuickDumps
 
 log = logging.getLogger(__name__)
 _HOOKS = "otklik.fast_hit"
@@ -50,10 +52,18 @@ def _locale_name(code: str) -> str:
     return str(Locale.parse(code))  # what Flask-Babel's get_locale() gives for the same code
 
 
+@functools.lru_cache(maxsize=8)
+def _cookie_around(name: str, **settings) -> tuple[str, str]:
+    """What dump_cookie writes before and after a cookie's value (which the value does not change when it needs
+    no quoting, as itsdangerous' URL-safe output never does)."""
+    before, _, after = dump_cookie(name, "pcvalue", **settings).partition("=pcvalue")
+    return before + "=", after
+
+
 class FastPath:
     def __init__(self, app, wsgi_app):
         self.app, self.wsgi_app = app, wsgi_app
-        self._signers: tuple | None = None  # (secret key, session serializer, CSRF serializer, URL adapter)
+        self._signers: tuple | None = None  # (secret key, session serializer, URL adapter, session, CSRF dumps)
 
     def __call__(self, environ, start_response):
         config = self.app.config
@@ -83,19 +93,16 @@ class FastPath:
             adapter = None
             if not app.url_map.host_matching and not app.subdomain_matching and not app.config.get("SERVER_NAME"):
                 adapter = app.url_map.bind("localhost")  # matching a path needs no host then
-            self._signers = (
-                app.secret_key,
-                app.session_interface.get_signing_serializer(app),
-                URLSafeTimedSerializer(csrf_secret, salt="wtf-csrf-token"),
-                adapter,
-            )
+            session = app.session_interface.get_signing_serializer(app)
+            csrf = URLSafeTimedSerializer(csrf_secret, salt="wtf-csrf-token")
+            self._signers = (app.secret_key, session, adapter, QuickDumps(session), QuickDumps(csrf))
         return self._signers
 
     def _session(self) -> URLSafeTimedSerializer:
         return self._prepared()[1]
 
     def _match(self, req) -> tuple:
-        adapter = self._prepared()[3]
+        adapter = self._prepared()[2]
         if adapter is None:
             return self.app.create_url_adapter(req).match()
         return adapter.match(req.path, method=req.method)
@@ -144,22 +151,23 @@ class FastPath:
         return None if page is None else (page, token)
 
     def _csrf(self, token: str) -> str:
-        return self._prepared()[2].dumps(token)  # as Flask-WTF's generate_csrf()
+        return self._prepared()[4].dumps(token)  # as Flask-WTF's generate_csrf()
 
     def _new_session_cookie(self, token: str) -> str:
         """The cookie Flask would set for a new session holding only this CSRF token."""
         app, interface = self.app, self.app.session_interface
-        return dump_cookie(
+        data = {app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token": token}
+        value = self._prepared()[3].dumps(data, json.dumps(data, separators=(",", ":")).encode())
+        before, after = _cookie_around(
             interface.get_cookie_name(app),
-            self._session().dumps({app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token": token}),
             httponly=interface.get_cookie_httponly(app),
             domain=interface.get_cookie_domain(app),
             path=interface.get_cookie_path(app),
             secure=interface.get_cookie_secure(app),
             partitioned=interface.get_cookie_partitioned(app),
             samesite=interface.get_cookie_samesite(app),
-            max_size=app.config.get("MAX_COOKIE_SIZE", 4093),
         )
+        return before + value + after  # dump_cookie(name, value, ...): a URL-safe value is not quoted
 
     def _respond(self, req, started, page: bytes, token, start_response):
         app = self.app
