@@ -6,6 +6,7 @@ view is ANALYTICS_FLUSH_SECONDS old, and from `flask analytics flush` (or a work
 """
 
 import atexit
+import functools
 import hashlib
 import hmac
 import json
@@ -50,8 +51,12 @@ SKIP_PREFIXES = (
 def visitor_hash(secret: str, day: date, ip: str, user_agent: str) -> str:
     """Daily-rotating salted hash: the salt is derived from the secret key and the day and never stored, so
     yesterday's hashes cannot be linked to today's, and no IP address is kept."""
-    salt = hmac.new(secret.encode(), f"visitors:{day.isoformat()}".encode(), hashlib.sha256).digest()
-    return hashlib.sha256(salt + f"{ip}\n{user_agent}".encode()).hexdigest()[:32]
+    return hashlib.sha256(_day_salt(secret, day) + f"{ip}\n{user_agent}".encode()).hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=4)
+def _day_salt(secret: str, day: date) -> bytes:
+    return hmac.new(secret.encode(), f"visitors:{day.isoformat()}".encode(), hashlib.sha256).digest()
 
 
 class MemoryBuffer:
@@ -198,6 +203,7 @@ def _countable(req, response) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=32)
 def _hosts(config_value: str) -> tuple[str, ...]:
     return tuple(h.strip().lower() for h in (config_value or "").split(",") if h.strip())
 
@@ -219,13 +225,18 @@ def record_view(app, req, user_id=None, channel=None) -> bool:
     return _flush_due(app, buf, buf.push(view_item(app, req, user_id, channel)))
 
 
+# Visitors come with a few distinct referrers, query strings and browsers: their classification is remembered.
+_classify = functools.lru_cache(maxsize=1024)(sources.classify)
+_is_bot = functools.lru_cache(maxsize=1024)(sources.is_bot)
+
+
 def view_item(app, req, user_id=None, channel=None) -> dict:
     """What is kept of one view: no address, a daily-rotating visitor hash, the source."""
     config = app.config
     agent = req.headers.get("User-Agent", "")[:400]
     now = utcnow()
     community = _hosts(config.get("PUBLIC_URL_HOST", "")) + (req.host.split(":")[0].lower(),)
-    source = sources.classify(
+    source = _classify(
         req.referrer,
         req.query_string.decode("utf-8", "replace"),
         community_hosts=community,
@@ -239,7 +250,7 @@ def view_item(app, req, user_id=None, channel=None) -> dict:
         "v": visitor_hash(app.secret_key or "", now.date(), req.remote_addr or "", agent),
         "s": source.kind,
         "n": source.name[:100],
-        "bot": sources.is_bot(agent),
+        "bot": _is_bot(agent),
         "u": user_id,
     }
 

@@ -28,8 +28,9 @@ import time
 from babel import Locale
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import dump_cookie
+from werkzeug.http import dump_cookie, parse_accept_header
 from werkzeug.wrappers import Request
 from werkzeug.wsgi import ClosingIterator
 
@@ -50,6 +51,12 @@ def on_hit(app, hook) -> None:
 @functools.lru_cache(maxsize=32)
 def _locale_name(code: str) -> str:
     return str(Locale.parse(code))  # what Flask-Babel's get_locale() gives for the same code
+
+
+@functools.lru_cache(maxsize=256)
+def _best_locale(accept_language: str, languages: tuple, default: str) -> str:
+    """The locale for an Accept-Language header (browsers send a few distinct ones): as request.accept_languages."""
+    return _locale_name(parse_accept_header(accept_language, LanguageAccept).best_match(languages) or default)
 
 
 @functools.lru_cache(maxsize=8)
@@ -110,8 +117,12 @@ class FastPath:
     def _visitor(self, req) -> tuple[bool, str | None]:
         """(True, this visitor's raw CSRF token or None for a visitor without a session), or (False, None) when
         the request may belong to a signed-in user or carries anything else in its session."""
-        config = self.app.config
-        if req.cookies.get(config.get("REMEMBER_COOKIE_NAME") or "remember_token") or "Authorization" in req.headers:
+        config, environ = self.app.config, req.environ
+        if "HTTP_AUTHORIZATION" in environ:
+            return False, None
+        if not environ.get("HTTP_COOKIE"):  # no cookie at all (a first visit): nothing to parse
+            return True, None
+        if req.cookies.get(config.get("REMEMBER_COOKIE_NAME") or "remember_token"):
             return False, None
         value = req.cookies.get(self.app.session_interface.get_cookie_name(self.app))
         if not value:
@@ -126,12 +137,16 @@ class FastPath:
         return True, data[field]
 
     def _locale(self, req) -> str:
-        config = self.app.config
+        config, environ = self.app.config, req.environ
         languages = config["LANGUAGES"]
-        for code in (req.args.get("lang"), req.cookies.get(LANG_COOKIE)):  # as app/common/i18n.py, no user
+        for code in (  # as app/common/i18n.py, no user
+            req.args.get("lang") if environ.get("QUERY_STRING") else None,
+            req.cookies.get(LANG_COOKIE) if environ.get("HTTP_COOKIE") else None,
+        ):
             if code in languages:
                 return _locale_name(code)
-        return _locale_name(req.accept_languages.best_match(languages) or config["BABEL_DEFAULT_LOCALE"])
+        default = config["BABEL_DEFAULT_LOCALE"]
+        return _best_locale(environ.get("HTTP_ACCEPT_LANGUAGE", ""), tuple(languages), default)
 
     def _hit(self, req):
         """(page, visitor's CSRF token) for a cached page this visitor may get, else None."""
