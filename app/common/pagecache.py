@@ -73,9 +73,29 @@ class RedisStore:
         self.copies: OrderedDict[str, tuple[float, bytes]] = OrderedDict()  # key -> (expiry, stored value)
         self.copies_max = copies
         self.lock = threading.Lock()
+        self.own = threading.local()  # this thread's connection for the generations (see _generations)
 
     def _call(self, func, default=None):
         return redis_conn.call("page cache", func, default, app=self.app)
+
+    def _generations(self, keys: list[str]):
+        """MGET of the generations on this thread's own connection (made like the pool's): on a hit it is the only
+        command, and the pool's bookkeeping around it (a poll for stray data, retries, metrics) cost more than the
+        command itself. A connection that failed is closed, so no late answer is ever read as the next one's."""
+
+        def mget(client):
+            own = self.own
+            if getattr(own, "pid", None) != os.getpid():  # first use in this thread, or a forked process
+                pool = client.connection_pool
+                own.connection, own.pid = pool.connection_class(**pool.connection_kwargs), os.getpid()
+            try:
+                own.connection.send_command("MGET", *keys)
+                return own.connection.read_response()
+            except BaseException:
+                own.connection.disconnect()
+                raise
+
+        return self._call(mget)
 
     def lookup(self, key: str, names: tuple[str, ...]) -> tuple[tuple, bytes | None] | None:
         """(generations now, stored value or None); None while Redis is away. An entry this process already holds
@@ -86,7 +106,7 @@ class RedisStore:
         generation_keys = [f"{self.prefix}gen:{n}" for n in names]
         copy = self.copies.get(key)
         if copy is not None and copy[0] > time.monotonic():
-            values = self._call(lambda r: r.mget(generation_keys))
+            values = self._generations(generation_keys)
             if values is None:
                 return None
             generations = tuple(v or b"0" for v in values)
