@@ -13,8 +13,13 @@ like Flask-WTF signs it; a visitor without a session gets a new one in the same 
 security headers, `Vary: Cookie`, `X-Page-Cache: hit`, `X-Request-ID` and request log line as the Flask path;
 features count the view through `on_hit` (app/analytics/visits.py).
 
-Freshness: the same lookup as the Flask path (Redis: one MGET of the generations and the entry; per process:
-the stamp file's modification time), so a change committed on any node shows on the next request.
+Freshness: the same lookup as the Flask path (Redis: one MGET of the generations and the entry, or of the
+generations only for an entry this process holds a copy of; per process: the stamp file's modification time), so
+a change committed on any node shows on the next request.
+
+Cost: this runs for most anonymous requests, so it avoids what a hit does not need: cookies are parsed only when
+there is a Cookie header, the locale of an Accept-Language value is remembered, and the session cookie and the
+CSRF token are signed by app/common/quicksign.py (the strings itsdangerous writes, without its per-call set-up).
 """
 
 import functools
@@ -40,6 +45,10 @@ from app.common.quicksign import QuickDumps
 
 log = logging.getLogger(__name__)
 _HOOKS = "otklik.fast_hit"
+# The JSON the session serializer (Flask's tagged JSON of a dict of strings) and Flask-WTF's serializer
+# (itsdangerous' compact JSON) write, with the encoders made once.
+_FLASK_JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def on_hit(app, hook) -> None:
@@ -166,13 +175,13 @@ class FastPath:
         return None if page is None else (page, token)
 
     def _csrf(self, token: str) -> str:
-        return self._prepared()[4].dumps(token)  # as Flask-WTF's generate_csrf()
+        return self._prepared()[4].dumps(token, _COMPACT_JSON.encode(token).encode())  # as Flask-WTF's generate_csrf()
 
     def _new_session_cookie(self, token: str) -> str:
         """The cookie Flask would set for a new session holding only this CSRF token."""
         app, interface = self.app, self.app.session_interface
         data = {app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token": token}
-        value = self._prepared()[3].dumps(data, json.dumps(data, separators=(",", ":")).encode())
+        value = self._prepared()[3].dumps(data, _FLASK_JSON.encode(data).encode())
         before, after = _cookie_around(
             interface.get_cookie_name(app),
             httponly=interface.get_cookie_httponly(app),

@@ -64,7 +64,7 @@ def request_has_control_characters(req) -> bool:
         return True
     if HEADER_CONTROL_CHARACTERS.search(_header_values(req.environ)):
         return True
-    if _multidict_has_control_characters(req.args):
+    if req.environ.get("QUERY_STRING") and _multidict_has_control_characters(req.args):
         return True
     if req.method in ("GET", "HEAD", "OPTIONS"):
         return False

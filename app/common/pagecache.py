@@ -74,11 +74,12 @@ class RedisStore:
         self.copies_max = copies
         self.lock = threading.Lock()
         self.own = threading.local()  # this thread's connection for the generations (see _generations)
+        self.packed: dict[tuple, list] = {}  # generation keys -> their MGET as sent
 
     def _call(self, func, default=None):
         return redis_conn.call("page cache", func, default, app=self.app)
 
-    def _generations(self, keys: list[str]):
+    def _generations(self, keys: tuple[str, ...]):
         """MGET of the generations on this thread's own connection (made like the pool's): on a hit it is the only
         command, and the pool's bookkeeping around it (a poll for stray data, retries, metrics) cost more than the
         command itself. A connection that failed is closed, so no late answer is ever read as the next one's."""
@@ -89,7 +90,12 @@ class RedisStore:
                 pool = client.connection_pool
                 own.connection, own.pid = pool.connection_class(**pool.connection_kwargs), os.getpid()
             try:
-                own.connection.send_command("MGET", *keys)
+                packed = self.packed.get(keys)
+                if packed is None:  # the same few key lists come back on every hit
+                    if len(self.packed) >= 1024:
+                        self.packed.clear()
+                    packed = self.packed[keys] = own.connection.pack_command("MGET", *keys)
+                own.connection.send_packed_command(packed)
                 return own.connection.read_response()
             except BaseException:
                 own.connection.disconnect()
@@ -106,7 +112,7 @@ class RedisStore:
         generation_keys = [f"{self.prefix}gen:{n}" for n in names]
         copy = self.copies.get(key)
         if copy is not None and copy[0] > time.monotonic():
-            values = self._generations(generation_keys)
+            values = self._generations(tuple(generation_keys))
             if values is None:
                 return None
             generations = tuple(v or b"0" for v in values)
