@@ -9,7 +9,8 @@ measured in the same run with `wrk` (Debian package `wrk`): the page cache answe
 Each --setup names a database (load the demo first: `flask db upgrade && flask demo`) and, for the Redis page
 cache, a Redis URL; a setup with a PostgreSQL URL uses SEARCH_BACKEND=postgres. Without --setup: DATABASE_URL and
 REDIS_URL from the environment. Each round measures hello, then the home page and a topic page on every server;
-the figures are the best round of each (the machine may be shared). The load average is printed before and after.
+the figures are the best round of each (the machine may be shared), and the median over rounds of each round's
+own ratio to hello (`ratio_to_hello_median_of_rounds`, steadier when the load changes between rounds). The load average is printed before and after.
 --checkout NAME=DIR serves every setup a second time from another checkout (before/after in one run: e.g.
 `git worktree add --detach ../base main`); its figures end in _NAME.
 """
@@ -21,6 +22,7 @@ import contextlib
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -128,11 +130,19 @@ def main() -> None:
                             urllib.request.urlopen(f"{base}{path}").read()
                     runs[f"{setup}_home_{mode}{suffix}"] = f"{base}/"
                     runs[f"{setup}_topic_{mode}{suffix}"] = f"{base}{topic}"
+        rounds: list[dict[str, float]] = []
         for _ in range(args.rounds):
-            for name, url in runs.items():
-                best[name] = max(best.get(name, 0.0), wrk(url, args))
+            rounds.append({name: wrk(url, args) for name, url in runs.items()})
+            for name, value in rounds[-1].items():
+                best[name] = max(best.get(name, 0.0), value)
     result = {k: round(v, 1) for k, v in best.items()}
     result["ratio_to_hello"] = {k: round(v / best["hello"], 3) for k, v in best.items() if k != "hello"}
+    # each round's own ratios (a shared machine's load changes between rounds), and their median
+    per_round = [{k: v / one["hello"] for k, v in one.items() if k != "hello"} for one in rounds]
+    result["ratio_to_hello_median_of_rounds"] = {
+        k: round(statistics.median(r[k] for r in per_round), 3) for k in per_round[0]
+    }
+    result["rounds"] = [{k: round(v, 1) for k, v in one.items()} for one in rounds]
     result["settings"] = {"workers": args.workers, "threads": args.threads, "connections": args.connections}
     result["load_average"] = {"before": load_before, "after": os.getloadavg()}
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
