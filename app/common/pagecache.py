@@ -80,21 +80,19 @@ class RedisStore:
         return redis_conn.call("page cache", func, default, app=self.app)
 
     def _generations(self, keys: tuple[str, ...]):
-        """MGET of the generations on this thread's own connection (made like the pool's): on a hit it is the only
-        command, and the pool's bookkeeping around it (a poll for stray data, retries, metrics) cost more than the
-        command itself. A connection that failed is closed, so no late answer is ever read as the next one's."""
+        """MGET on this thread's own connection (made like the pool's: the pool's bookkeeping cost more than the
+        command). A connection that failed is closed, so no late answer is read as the next one's."""
 
         def mget(client):
             own = self.own
             if getattr(own, "pid", None) != os.getpid():  # first use in this thread, or a forked process
                 pool = client.connection_pool
                 own.connection, own.pid = pool.connection_class(**pool.connection_kwargs), os.getpid()
+            packed = self.packed.get(keys)  # the same few key lists come back on every hit
+            if packed is None:
+                self.packed = {} if len(self.packed) >= 1024 else self.packed
+                packed = self.packed[keys] = own.connection.pack_command("MGET", *keys)
             try:
-                packed = self.packed.get(keys)
-                if packed is None:  # the same few key lists come back on every hit
-                    if len(self.packed) >= 1024:
-                        self.packed.clear()
-                    packed = self.packed[keys] = own.connection.pack_command("MGET", *keys)
                 own.connection.send_packed_command(packed)
                 return own.connection.read_response()
             except BaseException:
