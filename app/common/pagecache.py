@@ -83,6 +83,8 @@ class RedisStore:
         """MGET on this thread's own connection (made like the pool's: the pool's bookkeeping cost more than the
         command). A connection that failed is closed, so no late answer is read as the next one's."""
 
+        import redis
+
         def mget(client):
             own = self.own
             if getattr(own, "pid", None) != os.getpid():  # first use in this thread, or a forked process
@@ -92,12 +94,14 @@ class RedisStore:
             if packed is None:
                 self.packed = {} if len(self.packed) >= 1024 else self.packed
                 packed = self.packed[keys] = own.connection.pack_command("MGET", *keys)
-            try:
-                own.connection.send_packed_command(packed)
-                return own.connection.read_response()
-            except BaseException:
-                own.connection.disconnect()
-                raise
+            for attempt in (1, 2):  # once more on a new connection when the old one was dropped (a Redis restart)
+                try:
+                    own.connection.send_packed_command(packed)
+                    return own.connection.read_response()
+                except BaseException as error:
+                    own.connection.disconnect()
+                    if attempt == 2 or not isinstance(error, redis.ConnectionError):
+                        raise
 
         return self._call(mget)
 

@@ -148,3 +148,19 @@ def test_a_process_copy_of_an_entry_follows_a_change_on_another_node_and_expires
     assert pagecache.split_entry(*here.lookup("short", names)) == b"<p>short</p>"
     time.sleep(1.1)
     assert pagecache.split_entry(*here.lookup("short", names)) is None
+
+
+def test_a_hit_on_a_copy_survives_redis_dropping_the_connection(cached_app):
+    """Redis restarted (or dropped the connection): the next hit answers from a new connection, and Redis is not
+    taken for away (which would send every page through Flask for REDIS_RETRY_SECONDS)."""
+    if not cached_app.config.get("REDIS_URL"):
+        pytest.skip("only the Redis store has connections")
+    from app.common import redis_conn
+
+    store, names = pagecache.RedisStore(cached_app, cached_app.config["PAGE_CACHE_PREFIX"]), ("all",)
+    store.store("page", b"|".join(store.lookup("page", names)[0]) + b"\n<p>page</p>", 60)
+    assert pagecache.split_entry(*store.lookup("page", names)) == b"<p>page</p>"  # the copy, on its own connection
+    store.own.connection.send_command("CLIENT", "ID")
+    redis_conn.client(cached_app).client_kill_filter(_id=store.own.connection.read_response())
+    assert pagecache.split_entry(*store.lookup("page", names)) == b"<p>page</p>"
+    assert redis_conn.usable(cached_app)
