@@ -6,6 +6,7 @@ view is ANALYTICS_FLUSH_SECONDS old, and from `flask analytics flush` (or a work
 """
 
 import atexit
+import functools
 import hashlib
 import hmac
 import json
@@ -16,7 +17,7 @@ from datetime import date, datetime
 
 from flask import current_app, g, request
 from flask_login import current_user
-from sqlalchemy import select, tuple_
+from sqlalchemy import insert, select, tuple_
 
 from app.analytics import sources
 from app.analytics.models import DailyVisits, PageView, VisitorDay
@@ -50,8 +51,12 @@ SKIP_PREFIXES = (
 def visitor_hash(secret: str, day: date, ip: str, user_agent: str) -> str:
     """Daily-rotating salted hash: the salt is derived from the secret key and the day and never stored, so
     yesterday's hashes cannot be linked to today's, and no IP address is kept."""
-    salt = hmac.new(secret.encode(), f"visitors:{day.isoformat()}".encode(), hashlib.sha256).digest()
-    return hashlib.sha256(salt + f"{ip}\n{user_agent}".encode()).hexdigest()[:32]
+    return hashlib.sha256(_day_salt(secret, day) + f"{ip}\n{user_agent}".encode()).hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=4)
+def _day_salt(secret: str, day: date) -> bytes:
+    return hmac.new(secret.encode(), f"visitors:{day.isoformat()}".encode(), hashlib.sha256).digest()
 
 
 class MemoryBuffer:
@@ -198,6 +203,7 @@ def _countable(req, response) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=32)
 def _hosts(config_value: str) -> tuple[str, ...]:
     return tuple(h.strip().lower() for h in (config_value or "").split(",") if h.strip())
 
@@ -219,13 +225,18 @@ def record_view(app, req, user_id=None, channel=None) -> bool:
     return _flush_due(app, buf, buf.push(view_item(app, req, user_id, channel)))
 
 
+# Visitors come with a few distinct referrers, query strings and browsers: their classification is remembered.
+_classify = functools.lru_cache(maxsize=1024)(sources.classify)
+_is_bot = functools.lru_cache(maxsize=1024)(sources.is_bot)
+
+
 def view_item(app, req, user_id=None, channel=None) -> dict:
     """What is kept of one view: no address, a daily-rotating visitor hash, the source."""
     config = app.config
     agent = req.headers.get("User-Agent", "")[:400]
     now = utcnow()
     community = _hosts(config.get("PUBLIC_URL_HOST", "")) + (req.host.split(":")[0].lower(),)
-    source = sources.classify(
+    source = _classify(
         req.referrer,
         req.query_string.decode("utf-8", "replace"),
         community_hosts=community,
@@ -239,7 +250,7 @@ def view_item(app, req, user_id=None, channel=None) -> dict:
         "v": visitor_hash(app.secret_key or "", now.date(), req.remote_addr or "", agent),
         "s": source.kind,
         "n": source.name[:100],
-        "bot": sources.is_bot(agent),
+        "bot": _is_bot(agent),
         "u": user_id,
     }
 
@@ -292,31 +303,32 @@ def flush(limit: int = 5000) -> int:
 
 
 def _write(items: list[dict]) -> None:
-    views = [
-        PageView(
-            created_at=datetime.fromisoformat(i["at"]),
-            day=datetime.fromisoformat(i["at"]).date(),
-            path=i["path"],
-            visitor=i["v"],
-            source=i["s"],
-            source_name=i["n"],
-            is_bot=bool(i["bot"]),
-            user_id=int(i["u"]) if i.get("u") else None,
-        )
+    rows = [
+        {
+            "created_at": (at := datetime.fromisoformat(i["at"])),
+            "day": at.date(),
+            "path": i["path"],
+            "visitor": i["v"],
+            "source": i["s"],
+            "source_name": i["n"],
+            "is_bot": bool(i["bot"]),
+            "user_id": int(i["u"]) if i.get("u") else None,
+        }
         for i in items
     ]
-    db.session.add_all(views)
+    db.session.execute(insert(PageView), rows)  # one multi-row INSERT: no ORM object per view
     rollups: dict[tuple, list[int]] = {}
     first_of_day: dict[tuple[date, str], str] = {}
-    for view in views:
-        counts = rollups.setdefault((view.day, view.source, view.source_name), [0, 0, 0])
-        if view.is_bot:
+    for view in rows:
+        day, source, name = view["day"], view["source"], view["source_name"]
+        counts = rollups.setdefault((day, source, name), [0, 0, 0])
+        if view["is_bot"]:
             counts[2] += 1
             continue
         counts[0] += 1
         # A visitor whose first view of the day comes from one of our own pages (past midnight) is direct.
-        first = view.source if view.source != sources.INTERNAL else sources.DIRECT
-        first_of_day.setdefault((view.day, view.visitor), (first, view.source_name if first == view.source else ""))
+        first = source if source != sources.INTERNAL else sources.DIRECT
+        first_of_day.setdefault((day, view["visitor"]), (first, name if first == source else ""))
     if first_of_day:
         known = set(
             db.session.execute(

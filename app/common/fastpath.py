@@ -13,12 +13,18 @@ like Flask-WTF signs it; a visitor without a session gets a new one in the same 
 security headers, `Vary: Cookie`, `X-Page-Cache: hit`, `X-Request-ID` and request log line as the Flask path;
 features count the view through `on_hit` (app/analytics/visits.py).
 
-Freshness: the same lookup as the Flask path (Redis: one MGET of the generations and the entry; per process:
-the stamp file's modification time), so a change committed on any node shows on the next request.
+Freshness: the same lookup as the Flask path (Redis: one MGET of the generations and the entry, or of the
+generations only for an entry this process holds a copy of; per process: the stamp file's modification time), so
+a change committed on any node shows on the next request.
+
+Cost: this runs for most anonymous requests, so it avoids what a hit does not need: cookies are parsed only when
+there is a Cookie header, the locale of an Accept-Language value is remembered, and the session cookie and the
+CSRF token are signed by app/common/quicksign.py (the strings itsdangerous writes, without its per-call set-up).
 """
 
 import functools
 import hashlib
+import json
 import logging
 import os
 import secrets
@@ -27,16 +33,22 @@ import time
 from babel import Locale
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import dump_cookie
+from werkzeug.http import dump_cookie, parse_accept_header
 from werkzeug.wrappers import Request
 from werkzeug.wsgi import ClosingIterator
 
 from app.common import guards, headers, logs, pagecache
 from app.common.i18n import LANG_COOKIE
+from app.common.quicksign import QuickDumps
 
 log = logging.getLogger(__name__)
 _HOOKS = "otklik.fast_hit"
+# The JSON the session serializer (Flask's tagged JSON of a dict of strings) and Flask-WTF's serializer
+# (itsdangerous' compact JSON) write, with the encoders made once.
+_FLASK_JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def on_hit(app, hook) -> None:
@@ -50,10 +62,24 @@ def _locale_name(code: str) -> str:
     return str(Locale.parse(code))  # what Flask-Babel's get_locale() gives for the same code
 
 
+@functools.lru_cache(maxsize=256)
+def _best_locale(accept_language: str, languages: tuple, default: str) -> str:
+    """The locale for an Accept-Language header (browsers send a few distinct ones): as request.accept_languages."""
+    return _locale_name(parse_accept_header(accept_language, LanguageAccept).best_match(languages) or default)
+
+
+@functools.lru_cache(maxsize=8)
+def _cookie_around(name: str, **settings) -> tuple[str, str]:
+    """What dump_cookie writes before and after a cookie's value (which the value does not change when it needs
+    no quoting, as itsdangerous' URL-safe output never does)."""
+    before, _, after = dump_cookie(name, "pcvalue", **settings).partition("=pcvalue")
+    return before + "=", after
+
+
 class FastPath:
     def __init__(self, app, wsgi_app):
         self.app, self.wsgi_app = app, wsgi_app
-        self._signers: tuple | None = None  # (secret key, session serializer, CSRF serializer, URL adapter)
+        self._signers: tuple | None = None  # (secret key, session serializer, URL adapter, session, CSRF dumps)
 
     def __call__(self, environ, start_response):
         config = self.app.config
@@ -83,19 +109,16 @@ class FastPath:
             adapter = None
             if not app.url_map.host_matching and not app.subdomain_matching and not app.config.get("SERVER_NAME"):
                 adapter = app.url_map.bind("localhost")  # matching a path needs no host then
-            self._signers = (
-                app.secret_key,
-                app.session_interface.get_signing_serializer(app),
-                URLSafeTimedSerializer(csrf_secret, salt="wtf-csrf-token"),
-                adapter,
-            )
+            session = app.session_interface.get_signing_serializer(app)
+            csrf = URLSafeTimedSerializer(csrf_secret, salt="wtf-csrf-token")
+            self._signers = (app.secret_key, session, adapter, QuickDumps(session), QuickDumps(csrf))
         return self._signers
 
     def _session(self) -> URLSafeTimedSerializer:
         return self._prepared()[1]
 
     def _match(self, req) -> tuple:
-        adapter = self._prepared()[3]
+        adapter = self._prepared()[2]
         if adapter is None:
             return self.app.create_url_adapter(req).match()
         return adapter.match(req.path, method=req.method)
@@ -103,8 +126,12 @@ class FastPath:
     def _visitor(self, req) -> tuple[bool, str | None]:
         """(True, this visitor's raw CSRF token or None for a visitor without a session), or (False, None) when
         the request may belong to a signed-in user or carries anything else in its session."""
-        config = self.app.config
-        if req.cookies.get(config.get("REMEMBER_COOKIE_NAME") or "remember_token") or "Authorization" in req.headers:
+        config, environ = self.app.config, req.environ
+        if "HTTP_AUTHORIZATION" in environ:
+            return False, None
+        if not environ.get("HTTP_COOKIE"):  # no cookie at all (a first visit): nothing to parse
+            return True, None
+        if req.cookies.get(config.get("REMEMBER_COOKIE_NAME") or "remember_token"):
             return False, None
         value = req.cookies.get(self.app.session_interface.get_cookie_name(self.app))
         if not value:
@@ -119,12 +146,16 @@ class FastPath:
         return True, data[field]
 
     def _locale(self, req) -> str:
-        config = self.app.config
+        config, environ = self.app.config, req.environ
         languages = config["LANGUAGES"]
-        for code in (req.args.get("lang"), req.cookies.get(LANG_COOKIE)):  # as app/common/i18n.py, no user
+        for code in (  # as app/common/i18n.py, no user
+            req.args.get("lang") if environ.get("QUERY_STRING") else None,
+            req.cookies.get(LANG_COOKIE) if environ.get("HTTP_COOKIE") else None,
+        ):
             if code in languages:
                 return _locale_name(code)
-        return _locale_name(req.accept_languages.best_match(languages) or config["BABEL_DEFAULT_LOCALE"])
+        default = config["BABEL_DEFAULT_LOCALE"]
+        return _best_locale(environ.get("HTTP_ACCEPT_LANGUAGE", ""), tuple(languages), default)
 
     def _hit(self, req):
         """(page, visitor's CSRF token) for a cached page this visitor may get, else None."""
@@ -144,22 +175,23 @@ class FastPath:
         return None if page is None else (page, token)
 
     def _csrf(self, token: str) -> str:
-        return self._prepared()[2].dumps(token)  # as Flask-WTF's generate_csrf()
+        return self._prepared()[4].dumps(token, _COMPACT_JSON.encode(token).encode())  # as Flask-WTF's generate_csrf()
 
     def _new_session_cookie(self, token: str) -> str:
         """The cookie Flask would set for a new session holding only this CSRF token."""
         app, interface = self.app, self.app.session_interface
-        return dump_cookie(
+        data = {app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token": token}
+        value = self._prepared()[3].dumps(data, _FLASK_JSON.encode(data).encode())
+        before, after = _cookie_around(
             interface.get_cookie_name(app),
-            self._session().dumps({app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token": token}),
             httponly=interface.get_cookie_httponly(app),
             domain=interface.get_cookie_domain(app),
             path=interface.get_cookie_path(app),
             secure=interface.get_cookie_secure(app),
             partitioned=interface.get_cookie_partitioned(app),
             samesite=interface.get_cookie_samesite(app),
-            max_size=app.config.get("MAX_COOKIE_SIZE", 4093),
         )
+        return before + value + after  # dump_cookie(name, value, ...): a URL-safe value is not quoted
 
     def _respond(self, req, started, page: bytes, token, start_response):
         app = self.app

@@ -48,13 +48,23 @@ def _multidict_has_control_characters(values) -> bool:
     )
 
 
+def _header_values(environ) -> str:
+    """The values of the request's headers (those Werkzeug's EnvironHeaders gives), joined by tabs (allowed)."""
+    return "\t".join(
+        value
+        for key, value in environ.items()
+        if (key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"))
+        or (key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value)
+    )
+
+
 def request_has_control_characters(req) -> bool:
     """Whether `req` (a Werkzeug request) carries a control character the guard below refuses."""
     if has_control_characters(req.path):
         return True
-    if any(HEADER_CONTROL_CHARACTERS.search(value) for _, value in req.headers.items()):
+    if HEADER_CONTROL_CHARACTERS.search(_header_values(req.environ)):
         return True
-    if _multidict_has_control_characters(req.args):
+    if req.environ.get("QUERY_STRING") and _multidict_has_control_characters(req.args):
         return True
     if req.method in ("GET", "HEAD", "OPTIONS"):
         return False

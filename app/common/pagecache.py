@@ -15,7 +15,9 @@ changes touch one topic only (`scoped_table`); a change to any other table incre
 read before the page is rendered, so a page rendered across a change is stored under the old generation and
 never served. Entries also expire after PAGE_CACHE_TTL seconds.
 
-Where: Redis when REDIS_URL is set (one MGET per hit: generations and entry; shared by every worker and node);
+Where: Redis when REDIS_URL is set (shared by every worker and node; one MGET per hit: the generations and the
+entry, or only the generations for an entry this process already holds a copy of: each process keeps copies of
+the last PAGE_CACHE_COPIES entries it stored or read, until their Redis expiry);
 otherwise a small dictionary per process, whose single generation is the modification time of a stamp file in
 the instance folder, so every process on the machine sees a change at once.
 """
@@ -65,23 +67,86 @@ class RedisStore:
     every lookup is a miss and nothing is stored; a change that could not be announced then is announced as a
     change of everything (`all`) as soon as Redis answers again, so no node serves a page older than the change."""
 
-    def __init__(self, app, prefix: str):
+    def __init__(self, app, prefix: str, copies: int = 256):
         self.app, self.prefix = app, prefix
         self.missed = False
+        self.copies: OrderedDict[str, tuple[float, bytes]] = OrderedDict()  # key -> (expiry, stored value)
+        self.copies_max = copies
+        self.lock = threading.Lock()
+        self.own = threading.local()  # this thread's connection for the generations (see _generations)
+        self.packed: dict[tuple, list] = {}  # generation keys -> their MGET as sent
 
     def _call(self, func, default=None):
         return redis_conn.call("page cache", func, default, app=self.app)
 
+    def _generations(self, keys: tuple[str, ...]):
+        """MGET on this thread's own connection (made like the pool's: the pool's bookkeeping cost more than the
+        command). A connection that failed is closed, so no late answer is read as the next one's."""
+
+        import redis
+
+        def mget(client):
+            own = self.own
+            if getattr(own, "pid", None) != os.getpid():  # first use in this thread, or a forked process
+                pool = client.connection_pool
+                own.connection, own.pid = pool.connection_class(**pool.connection_kwargs), os.getpid()
+            packed = self.packed.get(keys)  # the same few key lists come back on every hit
+            if packed is None:
+                self.packed = {} if len(self.packed) >= 1024 else self.packed
+                packed = self.packed[keys] = own.connection.pack_command("MGET", *keys)
+            for attempt in (1, 2):  # once more on a new connection when the old one was dropped (a Redis restart)
+                try:
+                    own.connection.send_packed_command(packed)
+                    return own.connection.read_response()
+                except BaseException as error:
+                    own.connection.disconnect()
+                    if attempt == 2 or not isinstance(error, redis.ConnectionError):
+                        raise
+
+        return self._call(mget)
+
     def lookup(self, key: str, names: tuple[str, ...]) -> tuple[tuple, bytes | None] | None:
+        """(generations now, stored value or None); None while Redis is away. An entry this process already holds
+        costs only the generations (a few bytes): it is the stored value while they are what it was rendered
+        under, exactly when Redis's own entry would be served."""
         if self.missed and not self.bump(("all",)):
             return None
-        values = self._call(lambda r: r.mget([f"{self.prefix}gen:{n}" for n in names] + [f"{self.prefix}page:{key}"]))
-        if values is None:
+        generation_keys = [f"{self.prefix}gen:{n}" for n in names]
+        copy = self.copies.get(key)
+        if copy is not None and copy[0] > time.monotonic():
+            values = self._generations(tuple(generation_keys))
+            if values is None:
+                return None
+            generations = tuple(v or b"0" for v in values)
+            if copy[1].startswith(b"|".join(generations) + b"\n"):
+                return generations, copy[1]
+        entry_key = f"{self.prefix}page:{key}"
+
+        def read(client):
+            pipe = client.pipeline(transaction=False)
+            pipe.mget([*generation_keys, entry_key])
+            pipe.pttl(entry_key)
+            return pipe.execute()
+
+        found = self._call(read)
+        if found is None:
             return None
-        return tuple(v or b"0" for v in values[:-1]), values[-1]
+        (*values, value), expires_ms = found
+        generations = tuple(v or b"0" for v in values)
+        if value is not None and expires_ms > 0 and value.startswith(b"|".join(generations) + b"\n"):
+            self._keep(key, value, expires_ms / 1000)
+        return generations, value
+
+    def _keep(self, key: str, value: bytes, ttl: float) -> None:
+        with self.lock:
+            self.copies[key] = (time.monotonic() + ttl, value)
+            self.copies.move_to_end(key)
+            while len(self.copies) > self.copies_max:
+                self.copies.popitem(last=False)
 
     def store(self, key: str, value: bytes, ttl: int) -> None:
-        self._call(lambda r: r.set(f"{self.prefix}page:{key}", value, ex=ttl))
+        if self._call(lambda r: r.set(f"{self.prefix}page:{key}", value, ex=ttl)):
+            self._keep(key, value, ttl)
 
     def bump(self, names) -> bool:
         def incr(client):
@@ -142,7 +207,8 @@ def store_for(app):
         url = app.config.get("REDIS_URL")
         stamp = app.config.get("PAGE_CACHE_STAMP") or os.path.join(app.instance_path, "page-cache.stamp")
         prefix = app.config.get("PAGE_CACHE_PREFIX", "otklik:")
-        store = app.extensions[_EXT] = RedisStore(app, prefix) if url else LocalStore(stamp)
+        copies = int(app.config.get("PAGE_CACHE_COPIES", 256))
+        store = app.extensions[_EXT] = RedisStore(app, prefix, copies) if url else LocalStore(stamp)
     return store
 
 

@@ -2,7 +2,11 @@
 personal values, and see every change at once. Runs on the per-process store, and on Redis when REDIS_URL is set."""
 
 import re
+import time
 
+import pytest
+
+from app.common import pagecache
 from app.extensions import db
 from tests.helpers import count_statements, page_text
 
@@ -120,3 +124,43 @@ def test_list_counts_are_cached_per_audience_and_follow_every_change(cached_app,
     assert queries.type_counts(author) == {"question": 1, "idea": 1}
     page = queries.topic_list(None, 1, per_page=1)
     assert page.total == 2 and page.pages == 2 and len(page.items) == 1
+
+
+def test_a_process_copy_of_an_entry_follows_a_change_on_another_node_and_expires_with_it(cached_app):
+    """With Redis each process keeps a copy of the entries it stored or read and then fetches only the
+    generations: a change announced by any other node (another store on the same keys) is a miss at once."""
+    if not cached_app.config.get("REDIS_URL"):
+        pytest.skip("the per-process store keeps no other copies")
+    prefix, names = cached_app.config["PAGE_CACHE_PREFIX"], ("all", "topic:1")
+    here, there = pagecache.RedisStore(cached_app, prefix), pagecache.RedisStore(cached_app, prefix)
+
+    def stamp(store):
+        return b"|".join(store.lookup("page", names)[0]) + b"\n"
+
+    here.store("page", stamp(here) + b"<p>old</p>", 60)
+    assert pagecache.split_entry(*here.lookup("page", names)) == b"<p>old</p>"
+    there.bump(("topic:1",))  # a comment committed on the other node
+    assert pagecache.split_entry(*here.lookup("page", names)) is None
+    there.store("page", stamp(there) + b"<p>new</p>", 60)  # the other node renders the page again
+    assert pagecache.split_entry(*here.lookup("page", names)) == b"<p>new</p>"
+    assert pagecache.split_entry(*there.lookup("page", names)) == b"<p>new</p>"
+    here.store("short", stamp(here) + b"<p>short</p>", 1)
+    assert pagecache.split_entry(*here.lookup("short", names)) == b"<p>short</p>"
+    time.sleep(1.1)
+    assert pagecache.split_entry(*here.lookup("short", names)) is None
+
+
+def test_a_hit_on_a_copy_survives_redis_dropping_the_connection(cached_app):
+    """Redis restarted (or dropped the connection): the next hit answers from a new connection, and Redis is not
+    taken for away (which would send every page through Flask for REDIS_RETRY_SECONDS)."""
+    if not cached_app.config.get("REDIS_URL"):
+        pytest.skip("only the Redis store has connections")
+    from app.common import redis_conn
+
+    store, names = pagecache.RedisStore(cached_app, cached_app.config["PAGE_CACHE_PREFIX"]), ("all",)
+    store.store("page", b"|".join(store.lookup("page", names)[0]) + b"\n<p>page</p>", 60)
+    assert pagecache.split_entry(*store.lookup("page", names)) == b"<p>page</p>"  # the copy, on its own connection
+    store.own.connection.send_command("CLIENT", "ID")
+    redis_conn.client(cached_app).client_kill_filter(_id=store.own.connection.read_response())
+    assert pagecache.split_entry(*store.lookup("page", names)) == b"<p>page</p>"
+    assert redis_conn.usable(cached_app)
