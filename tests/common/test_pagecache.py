@@ -164,3 +164,24 @@ def test_a_hit_on_a_copy_survives_redis_dropping_the_connection(cached_app):
     redis_conn.client(cached_app).client_kill_filter(_id=store.own.connection.read_response())
     assert pagecache.split_entry(*store.lookup("page", names)) == b"<p>page</p>"
     assert redis_conn.usable(cached_app)
+
+
+def test_a_copy_is_not_served_after_redis_lost_its_keys(cached_app):
+    """A flushed or restarted Redis counts the generations from 0 again: a process copy whose generations come
+    back to the same values is another epoch's page and must not be served."""
+    if not cached_app.config.get("REDIS_URL"):
+        pytest.skip("only the Redis store keeps process copies")
+    from app.common import redis_conn
+
+    store, names = pagecache.RedisStore(cached_app, cached_app.config["PAGE_CACHE_PREFIX"]), ("all",)
+    store.store("page", b"|".join(store.lookup("page", names)[0]) + b"\n<p>old</p>", 60)
+    assert pagecache.split_entry(*store.lookup("page", names)) == b"<p>old</p>"
+    generations = store.lookup("page", names)[0]
+    client = redis_conn.client(cached_app)
+    for stored in list(client.scan_iter(f"{store.prefix}*")):  # Redis restarted: nothing kept
+        client.delete(stored)
+    for name, value in zip(names, generations, strict=True):  # and the same number of changes since
+        client.set(f"{store.prefix}gen:{name}", value)
+    assert pagecache.split_entry(*store.lookup("page", names)) is None
+    store.store("page", b"|".join(store.lookup("page", names)[0]) + b"\n<p>new</p>", 60)
+    assert pagecache.split_entry(*store.lookup("page", names)) == b"<p>new</p>"
