@@ -132,8 +132,18 @@ def grow(base: int, target: int, current: int) -> None:
     db.session.execute(text("UPDATE search_terms SET doc_count = round(doc_count * :f)"), {"f": factor})
     db.session.execute(text("SELECT setval(pg_get_serial_sequence('topics', 'id'), (SELECT max(id) FROM topics))"))
     db.session.commit()
+    _recount_search_stats()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE")
+
+
+def _recount_search_stats() -> None:
+    """The SQL copies bypass the backend that keeps search_stats (code without it: nothing to do)."""
+    from app.search.backends import get_backend
+
+    recount = getattr(get_backend(), "recount_stats", None)
+    if recount is not None:
+        recount()
 
 
 def shrink(size: int) -> None:
@@ -152,6 +162,7 @@ def shrink(size: int) -> None:
     ):
         db.session.execute(text(statement), {"size": size})
     db.session.commit()
+    _recount_search_stats()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE")
 
@@ -214,8 +225,8 @@ def measure(app, sample: list[int], requests: int, size: int) -> dict:
 
 
 def _live_app(url: str, stack):
-    """An app on a kept database (no drop, no reload); the list counts rebuilt once from its topics (the bulk SQL
-    copies bypass the services that keep them), when this version of the code keeps them."""
+    """An app on a kept database (no drop, no reload); the list counts and the search statistics rebuilt once from
+    its topics (the bulk SQL copies bypass the services that keep them), when this version of the code keeps them."""
     import os
 
     from sqlalchemy import text
@@ -240,6 +251,8 @@ def _live_app(url: str, stack):
     if counts is not None:
         counts.recount(db.session)
         db.session.commit()
+    if backend == "postgres":
+        _recount_search_stats()
     size = db.session.scalar(text("SELECT count(*) FROM topics"))
     return app, size
 

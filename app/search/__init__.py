@@ -9,7 +9,13 @@ def init_app(app) -> None:
     from app.common import pagecache
 
     pagecache.private_tables(
-        "search_documents", "search_terms", "search_meta", "search_outbox", "search_vectors", "search_vector_model"
+        "search_documents",
+        "search_terms",
+        "search_meta",
+        "search_stats",
+        "search_outbox",
+        "search_vectors",
+        "search_vector_model",
     )  # never shown on a cached public page
     from app.search.cli import search_cli
     from app.search.routes import bp

@@ -1,4 +1,4 @@
-"""flask search sync | reindex | verify"""
+"""flask search sync | reindex | recount | verify"""
 
 import click
 from flask.cli import AppGroup
@@ -105,6 +105,19 @@ def _reindex() -> None:
             embedded = semantic_build.rebuild(session, bar.update)
     suggest_cache.bump()
     click.echo(f"Vectors for {embedded} documents.")
+
+
+@search_cli.command("recount")
+def recount_command():
+    """Rebuild the PostgreSQL backend's collection statistics (search_stats) from the indexed documents, after
+    documents were loaded or removed in bulk SQL (`reindex` rebuilds them too)."""
+    recount = getattr(get_backend(), "recount_stats", None)
+    if recount is None:
+        click.echo("This backend keeps no separate statistics: nothing to do.")
+        return
+    documents, _, _ = recount()
+    suggest_cache.bump()  # every process reads them again
+    click.echo(f"Statistics rebuilt from {documents} documents.")
 
 
 @search_cli.command("verify")

@@ -10,13 +10,17 @@ the same terms for documents and queries.
 `search_terms` is the vocabulary (term -> number of documents containing it): inverse document frequencies
 for ranking and, through a pg_trgm index, typo correction and "did you mean".
 
+`search_stats` is one row: the number of documents and the sums of their title and other field lengths (BM25F's
+collection statistics), kept by every write in the same transaction as the documents (`n = n + delta`), so a
+query reads them by primary key instead of counting the table.
+
 On SQLite (the default database; `db.create_all()` runs on it in tests) `tsv` is plain TEXT and the
 PostgreSQL-only indexes and the pg_trgm extension are skipped: the backend is only used on PostgreSQL.
 """
 
 from datetime import datetime
 
-from sqlalchemy import DDL, Boolean, DateTime, Float, Index, Integer, String, Text, event
+from sqlalchemy import DDL, BigInteger, Boolean, DateTime, Float, Index, Integer, String, Text, event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -99,6 +103,22 @@ class SearchMeta(db.Model):
 
     def __repr__(self) -> str:
         return f"<SearchMeta {self.key}={self.value}>"
+
+
+class SearchStats(db.Model):
+    """The collection statistics of search_documents (one row, id 1): documents, the sum of title_term_count and
+    the sum of term_count - title_term_count. Maintained by the backend's writes; rebuilt by its clear() and
+    recount_stats()."""
+
+    __tablename__ = "search_stats"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    documents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    title_terms: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    rest_terms: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+    def __repr__(self) -> str:
+        return f"<SearchStats {self.documents} documents>"
 
 
 # The trigram index needs pg_trgm (a migration does the same with op.execute before creating the index).

@@ -118,6 +118,92 @@ def test_concurrent_writers_keep_counts_exact(backend, app):
         thread.join()
     assert errors == []
     assert vocabulary() == recount()
+    assert ranking_stats(backend) == fresh_stats()
+
+
+# ---------------------------------------------------------------- collection statistics (search_stats)
+
+
+def kept_stats() -> tuple | None:
+    with db.engine.connect() as conn:
+        return conn.execute(
+            text("SELECT documents, title_terms, rest_terms FROM search_stats WHERE id = 1")
+        ).one_or_none()
+
+
+def fresh_stats() -> tuple:
+    """The statistics counted from the documents, as the backend computed them before search_stats."""
+    with db.engine.connect() as conn:
+        n, avg_title, avg_rest = conn.execute(
+            text(
+                "SELECT count(*), coalesce(avg(title_term_count), 0), coalesce(avg(term_count - title_term_count), 0) "
+                "FROM search_documents"
+            )
+        ).one()
+    return int(n), max(float(avg_title), 1.0), max(float(avg_rest), 1.0)
+
+
+def ranking_stats(backend) -> tuple:
+    backend.index_changed()  # as after another server's drain: read the statistics again
+    with db.engine.connect() as conn:
+        return backend._collection_stats(conn)
+
+
+class CountingBackend(PostgresBackend):
+    """The backend as it was: statistics counted from search_documents on every read."""
+
+    def _collection_stats(self, conn):
+        return fresh_stats()
+
+
+QUERIES = ["карта", "card payment", "ипотека ставка", "ліфт", "код смс", "вклад", "приложение"]
+
+
+def results(backend) -> list:
+    return [
+        [(h.kind, h.id, h.score) for h in backend.search(q, Scope(), mode=mode, limit=10).hits]
+        for q in QUERIES
+        for mode in ("suggest", "search")
+    ]
+
+
+def test_kept_statistics_equal_a_fresh_count_after_every_write(backend):
+    assert ranking_stats(backend) == fresh_stats() == (0, 1.0, 1.0)
+    backend.upsert(CORPUS)
+    assert ranking_stats(backend) == fresh_stats() and fresh_stats()[0] == len(CORPUS)
+    before = results(backend)
+    assert any(before) and results(CountingBackend()) == before  # the same hits, scores and order
+
+    backend.upsert(  # replacements (longer and shorter), a new document and a repeated key within one batch
+        [
+            doc(id=1, title="Карта", body="карта заблокирована " * 30, answers="Разблокировать в приложении"),
+            doc(id=2, title="Очень длинный заголовок про вклады и ставки по вкладам в банке", body=""),
+            doc(id=40, title="Новая тема про ипотеку", body="ставка"),
+            doc(id=40, title="Новая тема про ипотеку и ставку", body="ставка по ипотеке"),
+        ]
+    )
+    assert ranking_stats(backend) == fresh_stats()
+    assert results(backend) == results(CountingBackend())
+    backend.delete([("topic", 1), ("topic", 1), ("topic", 404)])
+    assert ranking_stats(backend) == fresh_stats()
+    assert results(backend) == results(CountingBackend())
+    backend.delete([("topic", 404)])  # nothing indexed: nothing changes
+    assert ranking_stats(backend) == fresh_stats()
+
+    backend.clear()
+    assert kept_stats() is None and ranking_stats(backend) == fresh_stats() == (0, 1.0, 1.0)
+    backend.upsert(CORPUS)
+    assert ranking_stats(backend) == fresh_stats()
+    assert results(backend) == before
+
+
+def test_recount_rebuilds_the_statistics(backend):
+    backend.upsert(CORPUS)
+    kept = tuple(kept_stats())
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE search_stats SET documents = 1, title_terms = 0, rest_terms = 7"))
+    assert backend.recount_stats() == kept
+    assert ranking_stats(backend) == fresh_stats()
 
 
 def test_tsvector_has_weights_and_positions(backend):
@@ -237,7 +323,7 @@ def test_model_creates_on_sqlite(tmp_path):
     """The app's default database: the tsvector column is plain TEXT there and PostgreSQL-only DDL is skipped."""
     engine = create_engine(f"sqlite:///{tmp_path / 'schema.db'}")
     try:
-        tables = [pg_models.SearchDocument.__table__, pg_models.SearchTerm.__table__]
+        tables = [pg_models.SearchDocument.__table__, pg_models.SearchTerm.__table__, pg_models.SearchStats.__table__]
         db.metadata.create_all(engine, tables=tables)
         inspector = inspect(engine)
         columns = {c["name"]: str(c["type"]) for c in inspector.get_columns("search_documents")}
