@@ -29,6 +29,7 @@ import logging
 import os
 import secrets
 import time
+from typing import NamedTuple
 
 from babel import Locale
 from flask.sessions import SecureCookieSessionInterface
@@ -76,10 +77,18 @@ def _cookie_around(name: str, **settings) -> tuple[str, str]:
     return before + "=", after
 
 
+class _Prepared(NamedTuple):
+    secret_key: object
+    session: URLSafeTimedSerializer  # Flask's session serializer (reads the visitor's cookie)
+    adapter: object  # a URL adapter bound once, or None when matching needs the request's host
+    session_dumps: QuickDumps  # signs a new session cookie
+    csrf_dumps: QuickDumps  # signs a CSRF token as Flask-WTF does
+
+
 class FastPath:
     def __init__(self, app, wsgi_app):
         self.app, self.wsgi_app = app, wsgi_app
-        self._signers: tuple | None = None  # (secret key, session serializer, URL adapter, session, CSRF dumps)
+        self._signers: _Prepared | None = None
 
     def __call__(self, environ, start_response):
         config = self.app.config
@@ -101,24 +110,24 @@ class FastPath:
             return self.wsgi_app(environ, start_response)
         return self._respond(req, started, *hit, start_response)
 
-    def _prepared(self) -> tuple:
+    def _prepared(self) -> "_Prepared":
         """What does not change between requests, made once (again if the secret key changes)."""
         app = self.app
-        if self._signers is None or self._signers[0] != app.secret_key:
+        if self._signers is None or self._signers.secret_key != app.secret_key:
             csrf_secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
             adapter = None
             if not app.url_map.host_matching and not app.subdomain_matching and not app.config.get("SERVER_NAME"):
                 adapter = app.url_map.bind("localhost")  # matching a path needs no host then
             session = app.session_interface.get_signing_serializer(app)
             csrf = URLSafeTimedSerializer(csrf_secret, salt="wtf-csrf-token")
-            self._signers = (app.secret_key, session, adapter, QuickDumps(session), QuickDumps(csrf))
+            self._signers = _Prepared(app.secret_key, session, adapter, QuickDumps(session), QuickDumps(csrf))
         return self._signers
 
     def _session(self) -> URLSafeTimedSerializer:
-        return self._prepared()[1]
+        return self._prepared().session
 
     def _match(self, req) -> tuple:
-        adapter = self._prepared()[2]
+        adapter = self._prepared().adapter
         if adapter is None:
             return self.app.create_url_adapter(req).match()
         return adapter.match(req.path, method=req.method)
@@ -175,13 +184,15 @@ class FastPath:
         return None if page is None else (page, token)
 
     def _csrf(self, token: str) -> str:
-        return self._prepared()[4].dumps(token, _COMPACT_JSON.encode(token).encode())  # as Flask-WTF's generate_csrf()
+        return self._prepared().csrf_dumps.dumps(
+            token, _COMPACT_JSON.encode(token).encode()
+        )  # as Flask-WTF's generate_csrf()
 
     def _new_session_cookie(self, token: str) -> str:
         """The cookie Flask would set for a new session holding only this CSRF token."""
         app, interface = self.app, self.app.session_interface
         data = {app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token": token}
-        value = self._prepared()[3].dumps(data, _FLASK_JSON.encode(data).encode())
+        value = self._prepared().session_dumps.dumps(data, _FLASK_JSON.encode(data).encode())
         before, after = _cookie_around(
             interface.get_cookie_name(app),
             httponly=interface.get_cookie_httponly(app),
