@@ -36,8 +36,11 @@ run: demo
 	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" WIDGET_ORIGINS="$${WIDGET_ORIGINS:-http://localhost:$(PORT)}" \
 		$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# Two pytest-xdist workers (one per core here), whole files to a worker; each worker has its own PostgreSQL
+# database and Redis database (tests/conftest.py). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Lint and format check (ruff, configured in pyproject.toml); CI runs it before the tests.
 lint: $(VENV)/.stamp
