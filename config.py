@@ -124,6 +124,9 @@ class Config:
     # Operations (app/common/timeouts.py, app/health, app/common/logs.py)
     DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))  # seconds (PostgreSQL)
     DB_STATEMENT_TIMEOUT = int(os.environ.get("DB_STATEMENT_TIMEOUT", "10"))  # seconds (PostgreSQL); 0: none
+    # Every commit waits for the disk (SQLite synchronous=FULL, PostgreSQL synchronous_commit=on). Off, a commit
+    # still survives a crash of the process, but the last ones can be lost if the machine loses power: tests only.
+    DB_DURABLE_COMMITS = _env_bool("DB_DURABLE_COMMITS", True)
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # text or json (one object per line)
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     SLOW_REQUEST_MS = int(os.environ.get("SLOW_REQUEST_MS", "1000"))  # a warning above this
@@ -170,6 +173,7 @@ class TestConfig(Config):
     RATELIMIT_POST = RATELIMIT_POST_NEW = RATELIMIT_UPLOAD = "1000/minute"
     RATELIMIT_REGISTER = RATELIMIT_SUGGEST = RATELIMIT_EVENTS = RATELIMIT_VIEW = "1000/minute"
     X_API_BASE_URL = "http://127.0.0.1:9"
+    DB_DURABLE_COMMITS = False  # nothing in a test outlives the machine; thousands of commits wait for no fsync
 
 
 def config_from_env():

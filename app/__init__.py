@@ -116,4 +116,6 @@ def _init_extensions(app: Flask) -> None:
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.execute("PRAGMA journal_mode=WAL")
+                if not app.config.get("DB_DURABLE_COMMITS", True):
+                    cursor.execute("PRAGMA synchronous=OFF")
                 cursor.close()

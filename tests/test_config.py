@@ -75,3 +75,26 @@ def test_create_app_refuses_a_production_config_without_a_secret_key(tmp_path, s
 
 def test_production_does_not_allow_the_demo():
     assert ProductionConfig.DEMO_ALLOWED is False
+
+
+@pytest.mark.parametrize("durable", [True, False])
+def test_commits_wait_for_the_disk_unless_durable_commits_are_off(tmp_path, durable):
+    """DB_DURABLE_COMMITS (on by default; off only in tests) reaches the live connection on both databases."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+    from tests.conftest import _config_for
+
+    class Config(_config_for(tmp_path)):
+        DB_DURABLE_COMMITS = durable
+
+    app = create_app(Config)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            level = db.session.execute(text("PRAGMA synchronous")).scalar()
+            assert level == (2 if durable else 0)  # FULL / OFF
+        else:
+            setting = db.session.execute(text("SHOW synchronous_commit")).scalar()
+            assert setting == ("on" if durable else "off")
+        db.session.remove()
+        db.engine.dispose()
