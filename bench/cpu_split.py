@@ -1,5 +1,5 @@
 """Where the CPU of a load run goes: CPU seconds (user + system, from /proc) of the load client, the gunicorn
-processes, the `flask worker`, this database's PostgreSQL backends, PostgreSQL's shared background processes,
+processes, the `flask worker`, this database's PostgreSQL backends, the other PostgreSQL processes,
 Redis and the whole machine, between two snapshots (Linux only; elsewhere the figures are empty).
 
 A process's figure includes its children that have exited (cutime/cstime: a gunicorn worker recycled by
@@ -54,10 +54,11 @@ def machine_busy() -> float:
     return (sum(fields[:8]) - idle) / _TICK
 
 
-def snapshot(groups: dict[str, list[int]], database: str = "", alone: tuple[str, ...] = ()) -> dict[str, float]:
+def snapshot(groups: dict[str, list[int]], database: str = "", alone: tuple[str, ...] = ()) -> dict:
     """CPU seconds so far of each named group of processes (each pid with its live descendants and exited
     children; a group named in `alone` counts its pids' own CPU only, e.g. the load client, whose children are
-    the servers), plus `postgres_backends` (this database's), `postgres_shared`, `redis` and `machine`."""
+    the servers), plus `postgres_backends` (this database's), `postgres_others` (other databases' backends and
+    PostgreSQL's own processes), `redis` and `machine` (all cores)."""
     if not os.path.isdir("/proc"):
         return {}
     procs = _all()
@@ -78,24 +79,33 @@ def snapshot(groups: dict[str, list[int]], database: str = "", alone: tuple[str,
             total += procs[pid][2] + procs[pid][3]
             todo.extend(children.get(pid, []))
         result[name] = total
-    result["postgres_backends"] = result["postgres_shared"] = result["redis"] = 0.0
+    # processes that come and go (other databases' backends): per pid, so that only those alive at both
+    # snapshots are counted
+    for key in ("postgres_backends", "postgres_others", "redis"):
+        result[key] = {}
     for pid, _ppid, own, _dead in procs.values():
         line = _cmdline(pid)
         if line.startswith("postgres:"):
             words = line.split()
-            result["postgres_backends" if database and database in words else "postgres_shared"] += own
+            result["postgres_backends" if database and database in words else "postgres_others"][pid] = own
         elif line.startswith("redis-server"):
-            result["redis"] += own
+            result["redis"][pid] = own
     result["machine"] = machine_busy()
     return result
 
 
-def split(before: dict[str, float], after: dict[str, float], seconds: float) -> dict:
+def _delta(before, after) -> float:
+    if isinstance(after, dict):
+        return sum(after[pid] - before[pid] for pid in after.keys() & before.keys())
+    return after - before
+
+
+def split(before: dict, after: dict, seconds: float) -> dict:
     """Cores used by each group between two snapshots (CPU seconds / wall seconds), and each group's share of
     what the machine used."""
     if not before or not after or seconds <= 0:
         return {}
-    cores = {k: round((after[k] - before[k]) / seconds, 3) for k in after if k in before}
+    cores = {k: round(_delta(before[k], after[k]) / seconds, 3) for k in after if k in before}
     busy = cores.get("machine") or 0.0
     named = sum(v for k, v in cores.items() if k != "machine")
     cores["other"] = round(max(0.0, busy - named), 3)

@@ -260,11 +260,13 @@ def _q(**params) -> str:
 
 def verify(backend: str, workdir: str, run: Run, sink=None) -> dict:
     """Every accepted topic and comment is in the database; after draining the outbox, every topic is indexed;
-    with an SMTP sink, after sending what is queued, every e-mail of the run was delivered exactly once."""
+    with an SMTP sink, after composing what the worker had not (notify_events) and sending what is queued, every
+    e-mail of the run's comments was delivered exactly once."""
     from sqlalchemy import func, select
 
     from app.community.models import Comment, Topic
     from app.extensions import db
+    from app.notify import outbox as notify_outbox
     from app.notify import sender
     from app.notify.models import MailMessage
     from app.search import outbox
@@ -281,6 +283,11 @@ def verify(backend: str, workdir: str, run: Run, sink=None) -> dict:
         mail = {}
         if sink is not None:
             queued_at_end = db.session.scalar(select(func.count()).where(MailMessage.status == "queued"))
+            # what the worker had not composed yet (notify_events rows): composed now, as the queue would
+            events_at_end = notify_outbox.pending()
+            notify_outbox.compose_due()
+            db.session.remove()
+            events_left = notify_outbox.pending()
             for _ in range(100):
                 if not sender.send_queued(retry_now=True).sent:
                     break
@@ -298,6 +305,8 @@ def verify(backend: str, workdir: str, run: Run, sink=None) -> dict:
                 )
             )
             mail = {
+                "notify_events_pending_at_end": events_at_end,
+                "notify_events_not_composed": events_left,
                 "mail_queued_at_end": queued_at_end,
                 "mail_rows_of_run_comments": statuses,
                 "mail_delivered_of_run_comments": sum(1 for i in ids if i in run_ids),
@@ -369,7 +378,7 @@ def drainer(backend: str, workdir: str, every: float):
     process = context.Process(target=_drain_loop, args=(backend, workdir, every, stop), daemon=True)
     process.start()
     try:
-        yield
+        yield process
     finally:
         stop.set()
         process.join(120)
