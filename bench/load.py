@@ -29,6 +29,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench import cpu_split
 from bench._support import fresh_app, load_topics, ms_summary, pg_url
 from bench.community_gen import generate, typed_prefixes
 from bench.httpclient import Browser
@@ -76,6 +77,7 @@ def server(args, data: dict, workdir: str, extra_env: dict):
     (default: this one), so that one invocation can compare two versions of the code on the same data."""
     extra_env = dict(extra_env)
     root = Path(extra_env.pop("CHECKOUT", ROOT)).resolve()
+    config = extra_env.pop("GUNICORN_CONFIG", args.gunicorn_config)
     env = dict(os.environ)
     database = data["database"].replace("postgresql+psycopg://", "postgresql://")
     env.update(
@@ -98,6 +100,8 @@ def server(args, data: dict, workdir: str, extra_env: dict):
         env.update({"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(args.smtp_port)})
     env.update(extra_env)
     cmd = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{args.port}", "wsgi:app"]
+    if config:  # e.g. docs/gunicorn.conf.py (gthread, 4 threads); -w and -b above take precedence over the file
+        cmd[3:3] = ["-c", str((root / config).resolve())]
     procs = []
     with open(os.path.join(workdir, "gunicorn.log"), "ab") as log:
         proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=log)
@@ -115,7 +119,7 @@ def server(args, data: dict, workdir: str, extra_env: dict):
                 if time.time() > deadline or proc.poll() is not None:
                     raise RuntimeError(f"gunicorn did not start: see {workdir}/gunicorn.log") from None
                 time.sleep(0.3)
-        yield proc
+        yield procs
     finally:
         for p in procs:
             p.terminate()
@@ -236,11 +240,16 @@ class Run:
             if any(t.done() for t in tasks):  # a sign-in failed: report it
                 await asyncio.gather(*tasks)
             await asyncio.sleep(0.1)
+        self.cpu_before = cpu_split.snapshot(self.cpu_groups, self.database_name, alone=("client",))
         began = time.perf_counter()
         self.deadline = began + self.args.duration
         start.set()
         await asyncio.gather(*tasks)
-        return time.perf_counter() - began
+        seconds = time.perf_counter() - began
+        self.cpu = cpu_split.split(
+            self.cpu_before, cpu_split.snapshot(self.cpu_groups, self.database_name, alone=("client",)), seconds
+        )
+        return seconds
 
 
 def _q(**params) -> str:
@@ -251,11 +260,13 @@ def _q(**params) -> str:
 
 def verify(backend: str, workdir: str, run: Run, sink=None) -> dict:
     """Every accepted topic and comment is in the database; after draining the outbox, every topic is indexed;
-    with an SMTP sink, after sending what is queued, every e-mail of the run was delivered exactly once."""
+    with an SMTP sink, after composing what the worker had not (notify_events) and sending what is queued, every
+    e-mail of the run's comments was delivered exactly once."""
     from sqlalchemy import func, select
 
     from app.community.models import Comment, Topic
     from app.extensions import db
+    from app.notify import outbox as notify_outbox
     from app.notify import sender
     from app.notify.models import MailMessage
     from app.search import outbox
@@ -272,6 +283,11 @@ def verify(backend: str, workdir: str, run: Run, sink=None) -> dict:
         mail = {}
         if sink is not None:
             queued_at_end = db.session.scalar(select(func.count()).where(MailMessage.status == "queued"))
+            # what the worker had not composed yet (notify_events rows): composed now, as the queue would
+            events_at_end = notify_outbox.pending()
+            notify_outbox.compose_due()
+            db.session.remove()
+            events_left = notify_outbox.pending()
             for _ in range(100):
                 if not sender.send_queued(retry_now=True).sent:
                     break
@@ -289,6 +305,8 @@ def verify(backend: str, workdir: str, run: Run, sink=None) -> dict:
                 )
             )
             mail = {
+                "notify_events_pending_at_end": events_at_end,
+                "notify_events_not_composed": events_left,
                 "mail_queued_at_end": queued_at_end,
                 "mail_rows_of_run_comments": statuses,
                 "mail_delivered_of_run_comments": sum(1 for i in ids if i in run_ids),
@@ -360,7 +378,7 @@ def drainer(backend: str, workdir: str, every: float):
     process = context.Process(target=_drain_loop, args=(backend, workdir, every, stop), daemon=True)
     process.start()
     try:
-        yield
+        yield process
     finally:
         stop.set()
         process.join(120)
@@ -369,8 +387,14 @@ def drainer(backend: str, workdir: str, every: float):
 def one_run(args, data, workdir, extra_env: dict) -> dict:
     deferred = "deferred" in (extra_env.get("SEARCH_SYNC"), extra_env.get("MAIL_SEND"))
     worker = drainer(args.backend, workdir, args.drain_every) if deferred else contextlib.nullcontext()
-    with server(args, data, workdir, extra_env), worker:
+    with server(args, data, workdir, extra_env) as procs, worker as drain_process:
         run = Run(args, data)
+        run.cpu_groups = {"client": [os.getpid()], "gunicorn": [procs[0].pid]}
+        if len(procs) > 1:
+            run.cpu_groups["flask_worker"] = [procs[1].pid]
+        if drain_process is not None:
+            run.cpu_groups["drainer"] = [drain_process.pid]
+        run.database_name = data["database"].rsplit("/", 1)[-1] if args.backend == "postgres" else ""
         run.started = time.time()
         seconds = asyncio.run(run.run())
     result = {
@@ -381,6 +405,8 @@ def one_run(args, data, workdir, extra_env: dict) -> dict:
         "comments_per_s": round(len(run.posted_comments) / seconds, 1),
         "kinds": {k: {"n": len(v), **ms_summary(v)} for k, v in sorted(run.times.items())},
         "errors": run.errors,
+        "cpu": run.cpu,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     result["lost"] = verify(args.backend, workdir, run, args.sink)
     return result
@@ -397,6 +423,12 @@ def main() -> None:
     parser.add_argument("--topics", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8761)
+    parser.add_argument(
+        "--gunicorn-config",
+        default="",
+        help="gunicorn -c FILE, relative to the checkout (e.g. docs/gunicorn.conf.py: gthread, 4 threads); "
+        "a variant may set GUNICORN_CONFIG=FILE (or GUNICORN_CONFIG= for none)",
+    )
     parser.add_argument("--redis", default="", help="REDIS_URL for the server (sessions, limits, caches)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a request counts as failed")
     parser.add_argument("--drain-every", type=float, default=0.5, help="seconds between the stand-in worker's drains")

@@ -3,11 +3,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from app.analytics import call_centre
 from app.analytics.forms import CallCentreMonthForm, CallCentreUploadForm
 from app.common.errors import DomainError
+from app.common.forms import FlaskForm
 from app.common.permissions import ADMIN
 from app.extensions import db
 

@@ -1,7 +1,6 @@
 """Satisfaction forms (Flask-WTF: CSRF on every answer)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DecimalField,
@@ -20,6 +19,8 @@ from wtforms.validators import (
     Optional,
     Regexp,
 )
+
+from app.common.forms import FlaskForm
 
 CSAT_SCORES = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 NPS_SCORES = [SelectChoice(str(n), str(n)) for n in range(11)]

@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.fields import ColorField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.branding.brand import LANGUAGES
+from app.common.forms import FlaskForm
 
 LANGUAGE_NAMES = {"ru": "Русский", "uk": "Українська", "en": "English"}
 TEXT_FIELDS = (

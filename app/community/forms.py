@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -12,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
+from app.common.forms import FlaskForm
 from app.community import kinds
 from app.community.services import BODY_MAX, COMMENT_MAX, TITLE_MAX
 

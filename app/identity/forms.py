@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
+
+from app.common.forms import FlaskForm
 
 
 class LinkForm(FlaskForm):

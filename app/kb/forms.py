@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.common.forms import FlaskForm
 from app.kb.services import BODY_MAX, COMMENT_MAX, FEEDBACK_MAX, TITLE_MAX, TITLE_MIN
 
 

@@ -1,10 +1,10 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.common.forms import FlaskForm
 from app.community import kinds
 
 # "123", "#123", "/t/123-some-slug", "https://support.example/t/123-some-slug?x=1"

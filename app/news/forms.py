@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.common.forms import FlaskForm
 from app.news.services import BODY_MAX, TITLE_MAX
 
 

@@ -37,11 +37,7 @@ def highlight(text: str, query: str, max_chars: int = 240, *, scan_chars: int = 
     body = text[:scan_chars]
     ws = words(body)
     qterms = _query_terms((query or "")[:MAX_QUERY_CHARS])
-    matched: list[tuple[int, frozenset]] = []  # (word index, matched terms)
-    for i, (_, _, w) in enumerate(ws):
-        hit = (word_terms(w) & qterms) - NOT_HIGHLIGHTED if qterms else set()
-        if hit:
-            matched.append((i, frozenset(hit)))
+    matched = _matches(ws, qterms)
 
     if not matched or max_chars <= 0:
         first, last = 0, _last_word_within(ws, 0, max_chars)
@@ -72,22 +68,47 @@ def highlight(text: str, query: str, max_chars: int = 240, *, scan_chars: int = 
         return _esc(snippet) + ("…" if len(text) > max_chars else "")
     start = 0 if first == 0 else ws[first][0]
     end = ws[last][1]
-    mset = {m[0] for m in matched}
-    out = ["…" if start > 0 else ""]
-    pos = start
-    for idx in range(first, last + 1):
-        s, e, w = ws[idx]
-        out.append(_esc(text[pos:s]))
-        if len(w) > max_chars:  # one enormous "word": show its beginning
-            w = w[: max(max_chars, 1)] + "…"
-        out.append(f"<mark>{html.escape(w)}</mark>" if idx in mset else html.escape(w))
-        pos = e
+    out = [
+        "…" if start > 0 else "",
+        _marked(text, ws[first : last + 1], start, {m[0] - first for m in matched}, max_chars),
+    ]
     tail = text[end:]
     if last == len(ws) - 1 and not cut_tail and len(tail) <= 3:
         out.append(_esc(tail))
     elif tail.strip():
         out.append("…")
     return "".join(out).strip()
+
+
+def _matches(ws: list[tuple[int, int, str]], qterms: frozenset[str]) -> list[tuple[int, frozenset]]:
+    """(word index, the query terms it matches) of the words that match."""
+    matched = []
+    if qterms:
+        for i, (_, _, w) in enumerate(ws):
+            terms = word_terms(w)
+            if not qterms.isdisjoint(terms):
+                hit = (terms & qterms) - NOT_HIGHLIGHTED
+                if hit:
+                    matched.append((i, frozenset(hit)))
+    return matched
+
+
+def _marked(text: str, ws: list[tuple[int, int, str]], start: int, marked: set[int], max_chars: int) -> str:
+    """Escaped `text` from `start` to the end of the last of the words `ws`, the words at `marked` in <mark>."""
+    out, pos = [], start
+    for idx, (s, e, w) in enumerate(ws):
+        enormous = len(w) > max_chars
+        if idx not in marked and not enormous:
+            # escaped with the text around it, in one piece: a word holds no whitespace, so collapsing the
+            # whitespace of the piece is collapsing it gap by gap
+            continue
+        out.append(_esc(text[pos:s]))
+        if enormous:  # one enormous "word": show its beginning
+            w = w[: max(max_chars, 1)] + "…"
+        out.append(f"<mark>{html.escape(w)}</mark>" if idx in marked else html.escape(w))
+        pos = e
+    out.append(_esc(text[pos : ws[-1][1]]))
+    return "".join(out)
 
 
 def _last_word_within(ws: list[tuple[int, int, str]], first: int, max_chars: int) -> int:

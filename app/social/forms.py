@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from app.common.forms import FlaskForm
 from app.community import kinds
 from app.social.services import IMPORT_TYPES, TEXT_MAX
 

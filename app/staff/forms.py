@@ -5,7 +5,6 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.common.forms import FlaskForm
 from app.staff.services import HAND_OFF_NOTE_MAX, MAX_TARGET_HOURS, NOTE_MAX
 
 DAY_LABELS = {
