@@ -183,7 +183,23 @@ class Encoder:
     def encode_one(self, text: str, max_tokens: int = MAX_TOKENS) -> np.ndarray:
         """One text, on one BLAS thread: a request's small matrices gain nothing from a second thread, and a web
         worker's second thread only waits for a core the other workers hold (2x slower under load)."""
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas_controller().limit(limits=1, user_api="blas"):
             return self.encode([text], max_tokens=max_tokens)[0]
+
+
+_controller = None
+
+
+def _blas_controller():
+    """The process's threadpoolctl controller, made once: `threadpool_limits()` looks the loaded libraries up again
+    on every call (0.6-0.9 ms of every English suggestion, tens of ms at times on a loaded machine, bench/README.md);
+    the controller's limit() only sets and restores the thread counts. numpy's BLAS is loaded (numpy is imported
+    above) before the first call."""
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        with _lock:
+            if _controller is None:
+                _controller = ThreadpoolController()
+    return _controller
