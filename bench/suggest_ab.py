@@ -88,6 +88,8 @@ def main(argv=None) -> int:
         from app.search import service
         from app.search.documents import Scope
 
+        with app.test_request_context("/"):  # imports what the first suggestion imports (the backend's module)
+            service.suggest(warm[0], "", Scope(), limit=5)
         arms = {"other": [], "this": []}
         for name in args.modules.split(","):
             this = importlib.import_module(name)
