@@ -82,10 +82,16 @@ def all_ids(session: Session):
 
 
 def present(scope: Scope, ids: list[int]) -> dict[int, dict]:
-    """Display data for the hits the scope may see (the database has the last word on visibility)."""
+    """Display data for the hits the scope may see (the database has the last word on visibility).
+
+    The topics are looked up by their keys alone and the database says which of them the scope may see in a
+    column: with the visibility in the WHERE clause, SQLite without ANALYZE statistics walked ix_topics_listing
+    (is_deleted, is_hidden) over every topic instead (10-25 ms of every suggestion at 100,000 topics,
+    bench/README.md)."""
     if not ids:
         return {}
-    stmt = select(Topic).where(Topic.id.in_(ids), topic_clause(Topic, scope.is_staff, scope.user_id))
+    visible = topic_clause(Topic, scope.is_staff, scope.user_id).label("visible")
+    rows = db.session.execute(select(Topic, visible).where(Topic.id.in_(ids))).all()
     return {
         topic.id: {
             "title": topic.title,
@@ -96,7 +102,8 @@ def present(scope: Scope, ids: list[int]) -> dict[int, dict]:
             "text": topic.body_text if topic.body_text is not None else plain_text(topic.body_html),
             "category_id": topic.category_id,
         }
-        for topic in db.session.scalars(stmt)
+        for topic, may_see in rows
+        if may_see
     }
 
 

@@ -59,6 +59,34 @@ def test_the_numpy_encoder_gives_sentence_transformers_embeddings():
     np.testing.assert_allclose(encoder.encode_one(texts[2]), vecs[2], atol=1e-5)
 
 
+def test_requests_and_documents_are_embedded_on_one_blas_thread_and_the_process_keeps_its_own(monkeypatch):
+    from threadpoolctl import ThreadpoolController, threadpool_limits
+
+    encoder = minilm.encoder()
+    blas = ThreadpoolController().select(user_api="blas")
+    if not blas.lib_controllers:
+        pytest.skip("numpy's BLAS does not report its threads")
+    seen = []
+    encode = minilm.Encoder._encode
+
+    def watching(self, texts, *args, **kwargs):
+        seen.append({info["num_threads"] for info in ThreadpoolController().select(user_api="blas").info()})
+        return encode(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(minilm.Encoder, "_encode", watching)
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = [info["num_threads"] for info in ThreadpoolController().select(user_api="blas").info()]
+        first = encoder.encode_one("How do I reset my card PIN?")
+        second = encoder.encode_one("How do I reset my card PIN?")
+        documents = encoder.encode(["How do I reset my card PIN?", "Lost wallet, what should I do?"])
+        after = [info["num_threads"] for info in ThreadpoolController().select(user_api="blas").info()]
+    assert seen == [{1}, {1}, {1}]
+    assert after == before
+    np.testing.assert_allclose(first, second)
+    np.testing.assert_allclose(documents[0], first, atol=1e-6)
+    assert first[100] == pytest.approx(REFERENCE["How do I reset my card PIN?"][1], abs=2e-5)
+
+
 # An English thread that says what the request says in other words, and other English threads of which some
 # share the request's words.
 TARGET = ("Lost wallet, what should I do?", "Cannot find it anywhere since yesterday.")

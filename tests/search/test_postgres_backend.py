@@ -277,6 +277,33 @@ def test_a_suggestion_for_a_very_common_word_ranks_the_same_most_popular_candida
     assert keys_of(suggested) == keys_of(backend.search("card", Scope(), limit=20))  # same candidates, same order
 
 
+def test_capped_suggestions_are_scored_as_uncapped_ones(backend, monkeypatch):
+    """The most popular candidates of a common word carry their own title, answers, body and flags into the
+    ranking: each one scores exactly what it scores when every document with the word is ranked."""
+    backend.upsert(
+        [
+            doc(
+                id=i,
+                title="Card blocked" + " again" * (i % 4),
+                body="card " * (1 + i % 3) + "blocked after payment" * (i % 2),
+                answers="Unblock the card in the app" if i % 5 == 0 else "",
+                has_answer=i % 5 == 0,
+                also_asked="card blocked abroad" if i % 7 == 0 else "",
+                popularity=float(i),
+            )
+            for i in range(1, 25)
+        ]
+    )
+    uncapped = {(h.kind, h.id): h.score for h in backend.search("card blocked", Scope(), mode="suggest", limit=30).hits}
+    monkeypatch.setattr(pg_ranking, "CANDIDATE_BUDGET", 10)
+    monkeypatch.setattr(pg_ranking, "MAX_CANDIDATES", 10)
+    capped = backend.search("card blocked", Scope(), mode="suggest", limit=30).hits
+    assert {h.id for h in capped} == set(range(15, 25))  # the 10 most popular
+    assert [(h.id, h.score) for h in capped] == sorted(
+        ((ref_id, uncapped[("topic", ref_id)]) for ref_id in range(15, 25)), key=lambda pair: (-pair[1], pair[0])
+    )
+
+
 # ---------------------------------------------------------------- connections and transactions
 
 

@@ -156,6 +156,10 @@ def _kind_boost(params: dict) -> str:
     return f"(CASE c.kind {' '.join(boosts)} ELSE 1 END)" if boosts else "1"
 
 
+# What the ranking reads of a candidate (the innermost subquery of `ranked`).
+_CANDIDATE_COLUMNS = "d.kind, d.ref_id, d.popularity, d.has_answer, d.tsv, d.title_term_count, d.term_count"
+
+
 def ranked(conn, plan: QueryPlan, stats, restrict: Restrictions, mode: str, limit: int, offset: int):
     """[(kind, ref_id, score, total)] of one page; stats: (documents, average title, average rest)."""
     _, avg_title, avg_rest = stats
@@ -193,12 +197,14 @@ def ranked(conn, plan: QueryPlan, stats, restrict: Restrictions, mode: str, limi
         # MAX_CANDIDATES of them are ranked (of equally popular ones, the newest). Suggest needs no total, so
         # the database may walk the popularity index (ix_search_documents_popularity) backwards and stop after
         # them, instead of reading all the documents with the word (their number grows with the community:
-        # 110,000 of 1,000,000 in bench/cost_growth.py for "банкомат").
+        # 110,000 of 1,000,000 in bench/cost_growth.py for "банкомат"). The walk reads each row it tests anyway, so
+        # it takes the columns the ranking needs with it: joined back by primary key, every candidate's row was
+        # looked up and its tsvector read a second time (a quarter of the query's time at 1,000,000 documents).
         source = f"""(
-                SELECT d.kind, d.ref_id FROM search_documents d
+                SELECT {_CANDIDATE_COLUMNS} FROM search_documents d
                 WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}
                 ORDER BY d.popularity DESC, d.kind DESC, d.ref_id DESC LIMIT :max_candidates
-            ) AS p JOIN search_documents d ON d.kind = p.kind AND d.ref_id = p.ref_id"""
+            ) AS d"""
     else:
         # The same candidates for a search page, whose pager needs the exact count: every document with the
         # word is read anyway, so the popularity index is kept out (`+ 0`: its walk would read them in a

@@ -165,9 +165,7 @@ class Encoder:
         similar length are batched together. On one BLAS thread: the web workers and the job worker share the
         cores, and a second BLAS thread only spins waiting for a core another process holds (a document of 128
         pieces: 111 ms on one thread, 308 ms on two, measured beside other work on this 2-core machine)."""
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas_controller().limit(limits=1, user_api="blas"):
             return self._encode(texts, batch, max_tokens)
 
     def _encode(self, texts: list[str], batch: int, max_tokens: int) -> np.ndarray:
@@ -191,3 +189,21 @@ class Encoder:
     def encode_one(self, text: str, max_tokens: int = MAX_TOKENS) -> np.ndarray:
         """One text (a request's), on one BLAS thread as every encoding."""
         return self.encode([text], max_tokens=max_tokens)[0]
+
+
+_controller = None
+
+
+def _blas_controller():
+    """The process's threadpoolctl controller, made once: `threadpool_limits()` looks the loaded libraries up again
+    on every call (0.6-0.9 ms of every English suggestion, tens of ms at times on a loaded machine, bench/README.md);
+    the controller's limit() only sets and restores the thread counts. numpy's BLAS is loaded (numpy is imported
+    above) before the first call."""
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        with _lock:
+            if _controller is None:
+                _controller = ThreadpoolController()
+    return _controller
