@@ -26,6 +26,9 @@ def _config_for(tmp_path):
         SQLALCHEMY_DATABASE_URI = PG_URL or f"sqlite:///{tmp_path / 'test.db'}"
         SEARCH_INDEX_DIR = str(tmp_path / "search_index")
         UPLOAD_DIR = str(tmp_path / "uploads")
+        # The per-process page store's generation is this file's time: the default, instance/page-cache.stamp, is
+        # shared by every app of every process (a commit of another test or xdist worker would change it).
+        PAGE_CACHE_STAMP = str(tmp_path / "page-cache.stamp")
         # Rate limits: every test app counts afresh (memory: a new store; Redis: keys of its own).
         RATELIMIT_STORAGE_OPTIONS = {"key_prefix": f"otklik-test-{uuid.uuid4().hex}"}
         ANALYTICS_REDIS_KEY = f"otklik-test-{uuid.uuid4().hex}:analytics:views"  # page views buffered per app
