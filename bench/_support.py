@@ -4,6 +4,7 @@ through the real path (community services -> outbox -> drain -> backend)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import statistics
@@ -182,3 +183,12 @@ def ms_summary(seconds: list[float]) -> dict:
         "p95_ms": round(percentile(ms, 95), 2),
         "mean_ms": round(statistics.fmean(ms), 2) if ms else 0.0,
     }
+
+
+def print_result(line: dict, as_json: bool, width: int = 20) -> None:
+    """A bench's result: one JSON line, or one `key: value` line per figure (keys right-aligned to `width`)."""
+    if as_json:
+        print(json.dumps(line, ensure_ascii=False))
+        return
+    for key, value in line.items():
+        print(f"{key:>{width}}: {value}")

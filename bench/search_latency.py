@@ -16,7 +16,6 @@ Prints one JSON line.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import threading
@@ -24,7 +23,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from bench._support import fresh_app, load_topics, ms_summary
+from bench._support import fresh_app, load_topics, ms_summary, print_result
 from bench.community_gen import generate, typed_prefixes
 
 
@@ -218,11 +217,7 @@ def main(argv=None) -> int:
             "vectors_s": vectors_s,
             "load_docs_per_s": round(stats.docs / max(stats.seconds, 1e-9), 1) if stats else None,
         }
-    if args.json:
-        print(json.dumps(line, ensure_ascii=False))
-    else:
-        for key, value in line.items():
-            print(f"{key:>20}: {value}")
+    print_result(line, args.json)
     return 0
 
 

@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 
-from bench._support import fresh_app, load_topics, ms_summary
+from bench._support import fresh_app, load_topics, ms_summary, print_result
 
 K = 10
 
@@ -412,11 +412,7 @@ def main(argv=None) -> int:
     line = {"docs": len(corpus), **result, "backend": args.backend, "half": args.half}
     if args.backend != "plain-whoosh":
         line["analyser"] = _analyser_facts()
-    if args.json:
-        print(json.dumps(line, ensure_ascii=False))
-    else:
-        for key, value in line.items():
-            print(f"{key:>10}: {value}")
+    print_result(line, args.json, width=10)
     return 0
 
 

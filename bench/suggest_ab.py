@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import random
 import sys
 import time
 
-from bench._support import fresh_app, ms_summary
+from bench._support import fresh_app, ms_summary, print_result
 from bench.community_gen import generate, typed_prefixes
 
 
@@ -136,11 +135,7 @@ def main(argv=None) -> int:
             "same_suggestions": f"{same}/{len(measured)}",
             "load_average": [round(min(load), 1), round(max(load), 1)],
         }
-    if args.json:
-        print(json.dumps(line, ensure_ascii=False))
-    else:
-        for key, value in line.items():
-            print(f"{key:>20}: {value}")
+    print_result(line, args.json)
     return 0
 
 

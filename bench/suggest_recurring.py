@@ -18,14 +18,13 @@ the cache, as before issue 16 part 2), reported as `cache_every_write_invalidate
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import threading
 import time
 import uuid
 
-from bench._support import fresh_app, load_topics, ms_summary
+from bench._support import fresh_app, load_topics, ms_summary, print_result
 from bench.community_gen import generate, typed_prefixes
 
 
@@ -198,11 +197,7 @@ def main(argv=None) -> int:
         ),
         "load_s": round(stats.seconds, 1),
     }
-    if args.json:
-        print(json.dumps(line, ensure_ascii=False))
-    else:
-        for key, value in line.items():
-            print(f"{key:>14}: {value}")
+    print_result(line, args.json, width=14)
     return 0
 
 
