@@ -184,9 +184,8 @@ class FastPath:
         return None if page is None else (page, token)
 
     def _csrf(self, token: str) -> str:
-        return self._prepared().csrf_dumps.dumps(
-            token, _COMPACT_JSON.encode(token).encode()
-        )  # as Flask-WTF's generate_csrf()
+        # as Flask-WTF's generate_csrf()
+        return self._prepared().csrf_dumps.dumps(token, _COMPACT_JSON.encode(token).encode())
 
     def _new_session_cookie(self, token: str) -> str:
         """The cookie Flask would set for a new session holding only this CSRF token."""

@@ -17,6 +17,7 @@ The model is English only: the caller decides (analysis.is_english) which texts 
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 import threading
@@ -191,19 +192,12 @@ class Encoder:
         return self.encode([text], max_tokens=max_tokens)[0]
 
 
-_controller = None
-
-
+@functools.cache
 def _blas_controller():
     """The process's threadpoolctl controller, made once: `threadpool_limits()` looks the loaded libraries up again
     on every call (0.6-0.9 ms of every English suggestion, tens of ms at times on a loaded machine, bench/README.md);
     the controller's limit() only sets and restores the thread counts. numpy's BLAS is loaded (numpy is imported
     above) before the first call."""
-    global _controller
-    if _controller is None:
-        from threadpoolctl import ThreadpoolController
+    from threadpoolctl import ThreadpoolController
 
-        with _lock:
-            if _controller is None:
-                _controller = ThreadpoolController()
-    return _controller
+    return ThreadpoolController()
