@@ -8,6 +8,9 @@ DEFAULTS = {
     "ANALYTICS_RAW_DAYS": 400,  # raw page views kept this long after being rolled up
     "ANALYTICS_COMPANY_HOSTS": "",  # the company's own site(s), comma-separated: www.bank.example
     "ANALYTICS_ROLLUP": "inline",  # rebuild the roll-ups of changed days after commit; "deferred": a worker does
+    # Today's roll-ups wait until its oldest change is this old (seconds; 0: at once): nothing reads them before
+    # midnight, and rebuilding a busy day after every write kept a worker busy (app/analytics/rollup_outbox.py).
+    "ANALYTICS_TODAY_SECONDS": 60,
     "MOOD_ALERT_POINTS": 15.0,  # mood alert: rise of the upset share, in percentage points ...
     "MOOD_ALERT_MIN_TOPICS": 5,  # ... with at least this many upset topics in the last 7 days
 }

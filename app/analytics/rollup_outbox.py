@@ -10,10 +10,10 @@ would silently skew the dashboard, and the outbox stays the one source of truth 
 """
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, event, func, insert, inspect, select, union
+from sqlalchemy import delete, event, func, insert, inspect, or_, select, union
 from sqlalchemy.orm import Session
 
 from app.analytics import rollups
@@ -154,16 +154,34 @@ JOB_MAX_DAYS = 100  # days rebuilt by one run of the job: the sweep picks up the
 
 
 def run_rollup_job() -> int:
-    return drain(max_days=JOB_MAX_DAYS)
+    return drain(max_days=JOB_MAX_DAYS, hold_today=float(current_app.config.get("ANALYTICS_TODAY_SECONDS", 0)))
 
 
-def drain(max_days: int | None = None) -> int:
+def _next_day(session: Session, hold_today: float):
+    """The day of the oldest waiting row; today's only once its oldest row has waited `hold_today` seconds.
+
+    Why today may wait: nothing reads today's stored rows while it lasts (the dashboard computes today live,
+    app/analytics/rollup_reads.py), and rebuilding a day costs what the day holds. Rebuilt after every write, a
+    busy day kept a worker rebuilding it back to back (half a core under the busy load of bench/load.py). Held, it
+    is rebuilt at most about once per `hold_today` seconds (plus the worker's sweep), whatever the rate of writes;
+    other days (a late comment on an old topic, an import) are rebuilt at once, and a held today is rebuilt by the
+    first drain after midnight."""
+    oldest_first = select(RollupOutbox.day).order_by(RollupOutbox.id).limit(1)
+    if hold_today > 0:
+        now = utcnow()
+        due = now - timedelta(seconds=hold_today)
+        oldest_first = oldest_first.where(or_(RollupOutbox.day != now.date(), RollupOutbox.created_at <= due))
+    return session.scalar(oldest_first)
+
+
+def drain(max_days: int | None = None, hold_today: float = 0) -> int:
     """Rebuild the days waiting in the outbox, each in its own transaction; returns how many days were rebuilt.
-    A day that fails stays queued for the next drain."""
+    A day that fails stays queued for the next drain. `hold_today`: see _next_day (the job's setting,
+    ANALYTICS_TODAY_SECONDS; `flask analytics rollup` and the nightly sweep rebuild every waiting day)."""
     done = 0
     with Session(db.engine) as session:
         while max_days is None or done < max_days:
-            day = session.scalar(select(RollupOutbox.day).order_by(RollupOutbox.id).limit(1))
+            day = _next_day(session, hold_today)
             if day is None:
                 break
             last = session.scalar(select(func.max(RollupOutbox.id)).where(RollupOutbox.day == day))
