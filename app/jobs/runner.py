@@ -24,7 +24,8 @@ class UnknownJob(LookupError):
     pass
 
 
-def _record(name: str, *, started=None, result=None, error: str | None = None) -> None:
+def _record(name: str, *, started=None, result=None, error: str | None = None, finished: bool = False) -> None:
+    """Write a run into job_runs: its start (`started` alone), its end (`finished`), or both in one commit."""
     try:
         with Session(db.engine) as session:
             row = session.get(JobRun, name) or JobRun(name=name, runs=0, failures=0)
@@ -32,10 +33,10 @@ def _record(name: str, *, started=None, result=None, error: str | None = None) -
             if started is not None:
                 row.last_started_at = started
                 row.runs = (row.runs or 0) + 1
-            elif error is None:
+            if finished and error is None:
                 row.last_success_at = utcnow()
                 row.last_result = str(result)[:300] if result is not None else None
-            else:
+            elif finished:
                 row.last_failure_at = utcnow()
                 row.last_error = error[:ERROR_MAX]
                 row.failures = (row.failures or 0) + 1
@@ -52,14 +53,20 @@ def run_job(name: str):
     from app.jobs import queue
 
     queue.mark_started(name)
-    _record(name, started=utcnow())
+    started = utcnow()
+    # A job with a period of its own (hourly, daily) records its start at once: a restart keeps its rhythm from
+    # it (worker.seed_last_runs). A drain, run after nearly every write, records start and end in one commit.
+    own_period = bool(job.every)
+    if own_period:
+        _record(name, started=started)
     begun = time.monotonic()
+    started = None if own_period else started
     try:
         result = job.func()
     except Exception as error:
-        _record(name, error=f"{type(error).__name__}: {error}")
+        _record(name, started=started, error=f"{type(error).__name__}: {error}", finished=True)
         raise
-    _record(name, result=result)
+    _record(name, started=started, result=result, finished=True)
     log.debug("job %s done in %.0f ms: %s", name, (time.monotonic() - begun) * 1000, result)
     return result
 
