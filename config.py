@@ -174,9 +174,6 @@ class TestConfig(Config):
     RATELIMIT_REGISTER = RATELIMIT_SUGGEST = RATELIMIT_EVENTS = RATELIMIT_VIEW = "1000/minute"
     X_API_BASE_URL = "http://127.0.0.1:9"
     DB_DURABLE_COMMITS = False  # nothing in a test outlives the machine; thousands of commits wait for no fsync
-    # Today's roll-ups are rebuilt after each write, so tests compare them with the raw rows at once; the hold
-    # of production (60 s) has its own test (tests/analytics/test_rollup_hold.py).
-    ANALYTICS_TODAY_SECONDS = 0
 
 
 def config_from_env():

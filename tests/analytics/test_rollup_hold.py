@@ -1,6 +1,6 @@
 """ANALYTICS_TODAY_SECONDS (production: 60): today's stored roll-ups wait until the oldest change of today has waited
-that long, while other days are rebuilt at once and the dashboard shows today live all along. TestConfig sets 0 so
-the other analytics tests compare today's stored rows with the raw rows right after each write."""
+that long, while other days are rebuilt at once and the dashboard shows today live all along. tests/analytics/conftest.py
+sets 0 so the other analytics tests compare today's stored rows with the raw rows right after each write."""
 
 from datetime import datetime, time, timedelta
 
