@@ -124,11 +124,12 @@ def main(argv=None) -> int:
     os.environ.setdefault("OTKLIK_LOG_LEVEL", "WARNING")
     warm, measured = _titles(args.titles, args.queries)
     with fresh_app(args.backend, workdir=args.workdir, settings={"SEARCH_SUGGEST_CACHE": False}) as (app, _):
-        from app.search import analysis, service
+        from app import search  # search.service, looked up per call: `--modules app.search.service` swaps it
+        from app.search import analysis
         from app.search.documents import Scope
 
         with app.test_request_context("/"):  # imports what the first suggestion imports (the backend's module)
-            service.suggest(warm[0], "", Scope(), limit=5)
+            search.service.suggest(warm[0], "", Scope(), limit=5)
         arms = _arms(args.modules.split(","), args.checkout)
         times: dict[str, list[float]] = {"other": [], "this": []}
         latin = [analysis.is_latin_text(q) for q in measured]
@@ -140,14 +141,14 @@ def main(argv=None) -> int:
                 for user, attr, module in arm:
                     _put(user, attr, module)
                 for q in warm:
-                    service.suggest(q, "", scope, limit=5)
+                    search.service.suggest(q, "", scope, limit=5)
             for n, q in enumerate(measured):
                 got = {}
                 for name in ("other", "this") if n % 2 == 0 else ("this", "other"):
                     for user, attr, module in arms[name]:
                         _put(user, attr, module)
                     started = time.perf_counter()
-                    got[name] = service.suggest(q, "", scope, limit=5)
+                    got[name] = search.service.suggest(q, "", scope, limit=5)
                     times[name].append(time.perf_counter() - started)
                 same += [i["id"] for i in got["this"]] == [i["id"] for i in got["other"]]
                 same_scores += [(i["id"], i["score"]) for i in got["this"]] == [
