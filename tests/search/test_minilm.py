@@ -176,9 +176,10 @@ def test_candidates_take_their_vectors_from_the_neighbour_matrix_and_newer_ones_
 ):
     monkeypatch.setattr(store, "TEXT_CHECK_SECONDS", 3600.0)  # the matrix, once read, is not read again here
     keys = [("topic", topic.id) for topic in threads.values()]
-    held = store.held_text(keys, minilm.NAME)
+    held = store.held_text(keys[::-1], minilm.NAME)
     read = store.get_text(keys, minilm.NAME)
     assert set(held) == set(read) == set(keys)
+    assert list(held) == sorted(keys, key=lambda key: key[1])  # as the SELECT reads them: ties keep that order
     for key in keys:
         np.testing.assert_array_equal(held[key], read[key])
     late = make_topic(

@@ -260,7 +260,9 @@ def held_text(keys: Sequence[tuple[str, int]], model: str) -> dict[tuple[str, in
     missing = [key for key in keys if key not in found]
     if missing:
         found.update(get_text(missing, model))
-    return found
+    # in the order the SELECT reads them (its ref_id index): documents of equal cosine (the same text) keep their
+    # order in the fusion's stable sort
+    return {key: found[key] for key in sorted(found, key=lambda key: (key[1], key[0]))}
 
 
 def _text_matrix(model: str) -> tuple[list[tuple[str, int]], np.ndarray, dict[tuple[str, int], int]]:
