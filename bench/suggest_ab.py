@@ -11,8 +11,8 @@ as a module (`from app.search.backends import pg_ranking`) is pointed at one cop
 each other (the other `rank`'s `minilm` is the other `minilm`). The data: a database or
 folder kept by bench.cost_growth (`--titles growth`: its typed titles) or bench.search_latency (`--titles latency`).
 The suggest cache is off (every query is ranked). Prints p50 / p95 of both and their ratios, for all queries and for
-the Latin-letter ones (`latin_*`: what the English sentence encoder embeds), and how many of the queries got the same
-suggestions (and the same scores).
+the Latin-letter ones (`latin_*`: what the English sentence encoder embeds), wall and this thread's CPU time
+(`cpu_*`), and how many of the queries got the same suggestions (and the same scores).
 """
 
 from __future__ import annotations
@@ -96,11 +96,11 @@ def _arms(names: list[str], checkout: str) -> dict[str, list[tuple[object, str, 
     return arms
 
 
-def _summary(times: dict[str, list[float]], latin: list[bool]) -> dict:
+def _summary(times: dict[str, list[float]], latin: list[bool], kind: str = "") -> dict:
     """p50 / p95 of both arms and their ratios: all queries, then the Latin-letter ones (`latin_*`: those the
     English sentence encoder embeds)."""
-    line = {"latin_queries": sum(latin)}
-    subsets = {"": range(len(latin)), "latin_": [n for n, is_latin in enumerate(latin) if is_latin]}
+    line = {} if kind else {"latin_queries": sum(latin)}
+    subsets = {kind: range(len(latin)), f"{kind}latin_": [n for n, is_latin in enumerate(latin) if is_latin]}
     for prefix, picked in subsets.items():
         other = ms_summary([times["other"][n] for n in picked])
         this = ms_summary([times["this"][n] for n in picked])
@@ -132,6 +132,7 @@ def main(argv=None) -> int:
             search.service.suggest(warm[0], "", Scope(), limit=5)
         arms = _arms(args.modules.split(","), args.checkout)
         times: dict[str, list[float]] = {"other": [], "this": []}
+        cpu_times: dict[str, list[float]] = {"other": [], "this": []}  # this thread's CPU (less hit by the load)
         latin = [analysis.is_latin_text(q) for q in measured]
         same = same_scores = 0
         load = [os.getloadavg()[0]]
@@ -147,9 +148,10 @@ def main(argv=None) -> int:
                 for name in ("other", "this") if n % 2 == 0 else ("this", "other"):
                     for user, attr, module in arms[name]:
                         _put(user, attr, module)
-                    started = time.perf_counter()
+                    started, cpu = time.perf_counter(), time.thread_time()
                     got[name] = search.service.suggest(q, "", scope, limit=5)
                     times[name].append(time.perf_counter() - started)
+                    cpu_times[name].append(time.thread_time() - cpu)
                 same += [i["id"] for i in got["this"]] == [i["id"] for i in got["other"]]
                 same_scores += [(i["id"], i["score"]) for i in got["this"]] == [
                     (i["id"], i["score"]) for i in got["other"]
@@ -158,7 +160,12 @@ def main(argv=None) -> int:
                     load.append(os.getloadavg()[0])
             for user, attr, module in arms["this"]:
                 _put(user, attr, module)
-        line = {"backend": args.backend, "queries": len(measured), **_summary(times, latin)}
+        line = {
+            "backend": args.backend,
+            "queries": len(measured),
+            **_summary(times, latin),
+            **_summary(cpu_times, latin, "cpu_"),
+        }
         line["same_suggestions"] = f"{same}/{len(measured)}"
         line["same_scores"] = f"{same_scores}/{len(measured)}"
         line["load_average"] = [round(min(load), 1), round(max(load), 1)]
