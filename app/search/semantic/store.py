@@ -4,8 +4,9 @@ indexed document). With the PostgreSQL backend they are in the app's database (m
 e5a1c0de5e11); with the embedded Whoosh backend in `vectors.sqlite3` beside the index files, so they are
 cleared and rebuilt with the index.
 
-Only candidates' vectors are read per suggest (one indexed SELECT); the model is loaded once per process and
-again when its version changes (checked at most every MODEL_CHECK_SECONDS).
+Only candidates' vectors are read per suggest (one indexed SELECT; the English embeddings' are rows of the
+per-process neighbour matrix, `held_text`); the model is loaded once per process and again when its version
+changes (checked at most every MODEL_CHECK_SECONDS).
 """
 
 from __future__ import annotations
