@@ -7,10 +7,12 @@ one kept database or index: the machine's load hits both alike).
 
 Each listed module is loaded a second time from the other checkout's file; every `app.*` module that imported it
 as a module (`from app.search.backends import pg_ranking`) is pointed at one copy or the other before each query
-(names imported from it directly are not swapped: list only modules used as modules). The data: a database or
+(names imported from it directly are not swapped: list only modules used as modules); the other copies refer to
+each other (the other `rank`'s `minilm` is the other `minilm`). The data: a database or
 folder kept by bench.cost_growth (`--titles growth`: its typed titles) or bench.search_latency (`--titles latency`).
-The suggest cache is off (every query is ranked). Prints p50 / p95 of both and their ratios, and how many of the
-queries got the same suggestions.
+The suggest cache is off (every query is ranked). Prints p50 / p95 of both and their ratios, for all queries and for
+the Latin-letter ones (`latin_*`: what the English sentence encoder embeds), wall and this thread's CPU time
+(`cpu_*`), and how many of the queries got the same suggestions (and the same scores).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import random
 import sys
 import time
+import types
 
 from bench._support import fresh_app, ms_summary, print_result
 from bench.community_gen import generate, typed_prefixes
@@ -71,6 +74,43 @@ def _put(holder, attr, value) -> None:
     object.__setattr__(holder, attr, value)  # the search kinds are frozen dataclasses
 
 
+def _arms(names: list[str], checkout: str) -> dict[str, list[tuple[object, str, object]]]:
+    """{"other" | "this": [(holder, attribute, value)]}: what to set before a query of that arm."""
+    arms = {"other": [], "this": []}
+    copies = {}  # this module -> the other checkout's copy
+    for name in names:
+        this = importlib.import_module(name)
+        other = copies[this] = _other(name, checkout)
+        for user, attr in _users(this):
+            value = getattr(user, attr)
+            if value is this:
+                arms["this"].append((user, attr, this))
+                arms["other"].append((user, attr, other))
+            else:  # a function of the module, held by a registered search kind
+                arms["this"].append((user, attr, value))
+                arms["other"].append((user, attr, getattr(other, value.__name__)))
+    for other in copies.values():  # the other copies use each other (e.g. its rank's `minilm` is its minilm)
+        for attr, value in list(vars(other).items()):
+            if isinstance(value, types.ModuleType) and value in copies:
+                setattr(other, attr, copies[value])
+    return arms
+
+
+def _summary(times: dict[str, list[float]], latin: list[bool], kind: str = "") -> dict:
+    """p50 / p95 of both arms and their ratios: all queries, then the Latin-letter ones (`latin_*`: those the
+    English sentence encoder embeds)."""
+    line = {} if kind else {"latin_queries": sum(latin)}
+    subsets = {kind: range(len(latin)), f"{kind}latin_": [n for n, is_latin in enumerate(latin) if is_latin]}
+    for prefix, picked in subsets.items():
+        other = ms_summary([times["other"][n] for n in picked])
+        this = ms_summary([times["this"][n] for n in picked])
+        line[f"{prefix}other_p50_p95_ms"] = [other["p50_ms"], other["p95_ms"]]
+        line[f"{prefix}this_p50_p95_ms"] = [this["p50_ms"], this["p95_ms"]]
+        line[f"{prefix}p50_ratio"] = round(this["p50_ms"] / max(other["p50_ms"], 1e-9), 3)
+        line[f"{prefix}p95_ratio"] = round(this["p95_ms"] / max(other["p95_ms"], 1e-9), 3)
+    return line
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.suggest_ab", description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", default="postgres", choices=("whoosh", "postgres"))
@@ -84,25 +124,17 @@ def main(argv=None) -> int:
     os.environ.setdefault("OTKLIK_LOG_LEVEL", "WARNING")
     warm, measured = _titles(args.titles, args.queries)
     with fresh_app(args.backend, workdir=args.workdir, settings={"SEARCH_SUGGEST_CACHE": False}) as (app, _):
-        from app.search import service
+        from app import search  # search.service, looked up per call: `--modules app.search.service` swaps it
+        from app.search import analysis
         from app.search.documents import Scope
 
         with app.test_request_context("/"):  # imports what the first suggestion imports (the backend's module)
-            service.suggest(warm[0], "", Scope(), limit=5)
-        arms = {"other": [], "this": []}
-        for name in args.modules.split(","):
-            this = importlib.import_module(name)
-            other = _other(name, args.checkout)
-            for user, attr in _users(this):
-                value = getattr(user, attr)
-                if value is this:
-                    arms["this"].append((user, attr, this))
-                    arms["other"].append((user, attr, other))
-                else:  # a function of the module, held by a registered search kind
-                    arms["this"].append((user, attr, value))
-                    arms["other"].append((user, attr, getattr(other, value.__name__)))
+            search.service.suggest(warm[0], "", Scope(), limit=5)
+        arms = _arms(args.modules.split(","), args.checkout)
         times: dict[str, list[float]] = {"other": [], "this": []}
-        same = 0
+        cpu_times: dict[str, list[float]] = {"other": [], "this": []}  # this thread's CPU (less hit by the load)
+        latin = [analysis.is_latin_text(q) for q in measured]
+        same = same_scores = 0
         load = [os.getloadavg()[0]]
         scope = Scope()
         with app.test_request_context("/"):
@@ -110,31 +142,33 @@ def main(argv=None) -> int:
                 for user, attr, module in arm:
                     _put(user, attr, module)
                 for q in warm:
-                    service.suggest(q, "", scope, limit=5)
+                    search.service.suggest(q, "", scope, limit=5)
             for n, q in enumerate(measured):
                 got = {}
                 for name in ("other", "this") if n % 2 == 0 else ("this", "other"):
                     for user, attr, module in arms[name]:
                         _put(user, attr, module)
-                    started = time.perf_counter()
-                    got[name] = service.suggest(q, "", scope, limit=5)
+                    started, cpu = time.perf_counter(), time.thread_time()
+                    got[name] = search.service.suggest(q, "", scope, limit=5)
                     times[name].append(time.perf_counter() - started)
+                    cpu_times[name].append(time.thread_time() - cpu)
                 same += [i["id"] for i in got["this"]] == [i["id"] for i in got["other"]]
+                same_scores += [(i["id"], i["score"]) for i in got["this"]] == [
+                    (i["id"], i["score"]) for i in got["other"]
+                ]
                 if n % 50 == 0:
                     load.append(os.getloadavg()[0])
             for user, attr, module in arms["this"]:
                 _put(user, attr, module)
-        other, this = ms_summary(times["other"]), ms_summary(times["this"])
         line = {
             "backend": args.backend,
             "queries": len(measured),
-            "other_p50_p95_ms": [other["p50_ms"], other["p95_ms"]],
-            "this_p50_p95_ms": [this["p50_ms"], this["p95_ms"]],
-            "p50_ratio": round(this["p50_ms"] / max(other["p50_ms"], 1e-9), 3),
-            "p95_ratio": round(this["p95_ms"] / max(other["p95_ms"], 1e-9), 3),
-            "same_suggestions": f"{same}/{len(measured)}",
-            "load_average": [round(min(load), 1), round(max(load), 1)],
+            **_summary(times, latin),
+            **_summary(cpu_times, latin, "cpu_"),
         }
+        line["same_suggestions"] = f"{same}/{len(measured)}"
+        line["same_scores"] = f"{same_scores}/{len(measured)}"
+        line["load_average"] = [round(min(load), 1), round(max(load), 1)]
     print_result(line, args.json)
     return 0
 

@@ -67,8 +67,9 @@ def test_requests_and_documents_are_embedded_on_one_blas_thread_and_the_process_
     blas = ThreadpoolController().select(user_api="blas")
     if not blas.lib_controllers:
         pytest.skip("numpy's BLAS does not report its threads")
+    monkeypatch.setattr(minilm, "QUERY_CACHE", 0)  # every request below is embedded, none taken from the cache
     seen = []
-    encode = minilm.Encoder._encode
+    forward = minilm.Encoder._forward
 
     def numpys_blas_threads():
         """Threads of the BLAS numpy's matrix products use (its wheel's own library; scipy, if loaded, has another)."""
@@ -76,11 +77,11 @@ def test_requests_and_documents_are_embedded_on_one_blas_thread_and_the_process_
         own = [info for info in infos if "numpy" in Path(info["filepath"]).parent.name] or infos
         return {info["num_threads"] for info in own}
 
-    def watching(self, texts, *args, **kwargs):
+    def watching(self, ids, mask):
         seen.append(numpys_blas_threads())
-        return encode(self, texts, *args, **kwargs)
+        return forward(self, ids, mask)
 
-    monkeypatch.setattr(minilm.Encoder, "_encode", watching)
+    monkeypatch.setattr(minilm.Encoder, "_forward", watching)
     with threadpool_limits(limits=2, user_api="blas"):
         before = [info["num_threads"] for info in ThreadpoolController().select(user_api="blas").info()]
         first = encoder.encode_one("How do I reset my card PIN?")
@@ -92,6 +93,33 @@ def test_requests_and_documents_are_embedded_on_one_blas_thread_and_the_process_
     np.testing.assert_allclose(first, second)
     np.testing.assert_allclose(documents[0], first, atol=1e-6)
     assert first[100] == pytest.approx(REFERENCE["How do I reset my card PIN?"][1], abs=2e-5)
+
+
+def test_a_request_embedded_again_comes_from_a_bounded_cache_with_the_same_vector(monkeypatch):
+    encoder = minilm.encoder()
+    monkeypatch.setattr(minilm, "QUERY_CACHE", 2)
+    monkeypatch.setattr(encoder, "_cache", type(encoder._cache)())
+    runs = []
+    forward = minilm.Encoder._forward
+
+    def counting(self, ids, mask):
+        runs.append(ids.shape)
+        return forward(self, ids, mask)
+
+    monkeypatch.setattr(minilm.Encoder, "_forward", counting)
+    first = encoder.encode_one("How do I reset my card PIN?")
+    again = encoder.encode_one("how do I reset my card PIN ?")  # the same word pieces (the model is uncased)
+    assert len(runs) == 1
+    np.testing.assert_array_equal(again, first)
+    np.testing.assert_array_equal(first, encoder.encode(["How do I reset my card PIN?"])[0])  # a run of its own
+    assert first[100] == pytest.approx(REFERENCE["How do I reset my card PIN?"][1], abs=2e-5)
+    assert not first.flags.writeable  # a caller cannot change what the next request gets
+    encoder.encode_one("Lost wallet, what should I do?")
+    encoder.encode_one("The mobile app crashes on start")
+    assert len(encoder._cache) == 2
+    runs.clear()
+    np.testing.assert_array_equal(encoder.encode_one("How do I reset my card PIN?"), first)  # forgotten: run again
+    assert len(runs) == 1
 
 
 # An English thread that says what the request says in other words, and other English threads of which some
@@ -141,6 +169,28 @@ def test_new_english_topics_get_an_embedding_in_the_drain_and_others_do_not(app,
     keys = [("topic", topic.id) for topic in threads.values()]
     assert set(store.get_text(keys, minilm.NAME)) == set(keys)
     assert store.get_text([("topic", russian.id)], minilm.NAME) == {}
+
+
+def test_candidates_take_their_vectors_from_the_neighbour_matrix_and_newer_ones_from_the_table(
+    app, threads, make_topic, community, monkeypatch
+):
+    monkeypatch.setattr(store, "TEXT_CHECK_SECONDS", 3600.0)  # the matrix, once read, is not read again here
+    keys = [("topic", topic.id) for topic in threads.values()]
+    held = store.held_text(keys[::-1], minilm.NAME)
+    read = store.get_text(keys, minilm.NAME)
+    assert set(held) == set(read) == set(keys)
+    assert list(held) == sorted(keys, key=lambda key: key[1])  # as the SELECT reads them: ties keep that order
+    for key in keys:
+        np.testing.assert_array_equal(held[key], read[key])
+    late = make_topic(
+        title="Card blocked after three wrong PINs", body="Can I unblock it?", category=community["cards"]
+    )
+    russian = make_topic(title="Потерял кошелёк в городе", body="Что делать?", category=community["cards"])
+    got = store.held_text([("topic", late.id), ("topic", russian.id), keys[0]], minilm.NAME)
+    assert set(got) == {("topic", late.id), keys[0]}
+    np.testing.assert_array_equal(
+        got[("topic", late.id)], store.get_text([("topic", late.id)], minilm.NAME)[("topic", late.id)]
+    )
 
 
 def test_reindex_keeps_embeddings_of_unchanged_text(app, runner, threads):

@@ -119,3 +119,19 @@ def test_without_javascript_the_first_submit_shows_similar_topics(client, auth, 
     assert response.status_code == 200 and "разблокировать" in page and 'name="confirmed" value="1"' in page
     response = client.post("/new", {**data, "confirmed": "1"})
     assert response.status_code == 302
+
+
+def test_hidden_threads_leave_their_places_to_the_next_visible_ones(client, make_topic, community):
+    from sqlalchemy import update
+
+    from app.community.models import Topic
+    from app.extensions import db
+
+    cards = community["cards"]
+    hidden = [make_topic(title=f"Overdraft fee overdraft fee {n}", category=cards) for n in range(2)]
+    shown = [make_topic(title=f"Overdraft fee question {n}", category=cards, body="About a fee.") for n in range(5)]
+    db.session.execute(update(Topic).where(Topic.id.in_([t.id for t in hidden])).values(is_hidden=True))
+    db.session.commit()
+    items = api(client, title="overdraft fee", limit="5")
+    assert {item["id"] for item in items} == {t.id for t in shown}
+    assert len(api(client, title="overdraft fee", limit="3")) == 3

@@ -120,10 +120,10 @@ def minilm_hits(backend, hits: list[Hit], request_text: str, rerank: bool, neigh
         planning.reach_depends_on_more()  # a new document may enter without any of the request's terms
     if not fuse_near:
         if rerank and len(hits) > 1:
-            vecs = store.get_text([(h.kind, h.id) for h in hits], minilm.NAME)
+            vecs = store.held_text([(h.kind, h.id) for h in hits], minilm.NAME)
             hits = rrf(hits, [], {key: float(vec @ query_vec) for key, vec in vecs.items()})
         return hits + [Hit(kind=kind, id=ref_id, score=0.0) for kind, ref_id in near]
-    vecs = store.get_text([(h.kind, h.id) for h in hits] + near, minilm.NAME)
+    vecs = store.held_text([(h.kind, h.id) for h in hits] + near, minilm.NAME)
     sims = {key: float(vec @ query_vec) for key, vec in vecs.items()}
     if not rerank:
         sims = {key: sim for key, sim in sims.items() if key in set(near)}
