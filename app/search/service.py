@@ -18,7 +18,9 @@ def scope_for(user) -> Scope:
     return Scope(is_staff=is_staff(user), user_id=user.id if user is not None else None)
 
 
-def _present(hits, scope: Scope, query: str) -> list[dict]:
+def _present(hits, scope: Scope, query: str, limit: int | None = None) -> list[dict]:
+    """The first `limit` hits the scope may see, highlighted (only those: a suggestion ranks a few more hits
+    than it shows, in case some of them are no longer visible)."""
     by_kind: dict[str, list[int]] = {}
     for hit in hits:
         by_kind.setdefault(hit.kind, []).append(hit.id)
@@ -30,6 +32,8 @@ def _present(hits, scope: Scope, query: str) -> list[dict]:
                 shown[(kind, ref_id)] = data
     items = []
     for hit in hits:
+        if limit is not None and len(items) >= limit:
+            break
         data = shown.get((hit.kind, hit.id))
         if data is None:
             continue
@@ -66,7 +70,7 @@ def suggest(title: str, body: str, scope: Scope, limit: int = 5) -> list[dict]:
         limit,
         lambda: semantic_rank.suggest_hits(get_backend(), query, f"{title}\n{body}", scope, limit + 5),
     )
-    return _present(hits, scope, f"{title} {body}")[:limit]
+    return _present(hits, scope, f"{title} {body}", limit)
 
 
 @dataclass
