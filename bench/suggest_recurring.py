@@ -18,12 +18,16 @@ the cache, as before issue 16 part 2), reported as `cache_every_write_invalidate
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import threading
 import time
 import uuid
 
+from sqlalchemy import event
+
+from bench import cpu_split
 from bench._support import fresh_app, load_topics, ms_summary, print_result
 from bench.community_gen import generate, typed_prefixes
 
@@ -116,6 +120,14 @@ def scenario(app, pool, args, cache: bool, carry: bool = True) -> dict:
         return rank.suggest_hits(*a, **kw)
 
     service.semantic_rank = type("CountingRank", (), {"suggest_hits": staticmethod(counted)})
+    opened: list[int] = []  # database connections opened during the run (a pool too small for the threads churns)
+
+    def count_connect(*_):
+        opened.append(1)
+
+    event.listen(db.engine, "connect", count_connect)
+    database = db.engine.url.database if db.engine.dialect.name == "postgresql" else ""
+    cpu_before, wall_before = cpu_split.snapshot({"bench": [os.getpid()]}, database, alone=("bench",)), time.monotonic()
     stop_at = time.monotonic() + args.seconds
     threads = [
         threading.Thread(
@@ -141,6 +153,12 @@ def scenario(app, pool, args, cache: bool, carry: bool = True) -> dict:
             time.sleep(1.0 / args.customers)  # customers arrive spread over the first second
     for thread in threads:
         thread.join()
+    cpu = cpu_split.split(
+        cpu_before,
+        cpu_split.snapshot({"bench": [os.getpid()]}, database, alone=("bench",)),
+        time.monotonic() - wall_before,
+    )
+    event.remove(db.engine, "connect", count_connect)
     service.semantic_rank = rank
     suggest_cache.CARRY_SECONDS = carry_seconds
     return {
@@ -149,6 +167,11 @@ def scenario(app, pool, args, cache: bool, carry: bool = True) -> dict:
         "ranked": len(computed),
         "errors": len(errors),
         "topics_written": len(written),
+        "connections_opened": len(opened),
+        # cores used: this process (customers and the suggest code they call, one GIL), this database's
+        # PostgreSQL backends, Redis, everything else, and the whole machine (load: os.getloadavg)
+        "cores": cpu.get("cores", {}),
+        "loadavg_1m": round(os.getloadavg()[0], 2),
     }
 
 
