@@ -321,36 +321,6 @@ def test_writes_commit_on_their_own(backend):
     assert backend.keys() == set()
 
 
-def test_searches_read_on_the_sessions_connection_and_answer_after_its_failure(backend):
-    """A query uses db.session's connection (no check-out of its own) and sees what the backend committed; a
-    session whose transaction failed does not make the search fail: it then takes a connection of its own."""
-    from sqlalchemy import event
-    from sqlalchemy.exc import DBAPIError
-
-    backend.upsert([doc(id=1, title="Кешбэк не начислен")])
-    checkouts = []
-
-    def count(*_):
-        checkouts.append(1)
-
-    event.listen(db.engine, "checkout", count)
-    try:
-        db.session.execute(text("SELECT 1"))  # the request has its connection
-        checkouts.clear()
-        assert keys_of(backend.search("кешбэк", Scope(), mode="suggest")) == [("topic", 1)]
-        assert checkouts == []
-        backend.upsert([doc(id=2, title="Кешбэк за покупку")])  # committed by the backend meanwhile
-        assert {h.id for h in backend.search("кешбэк", Scope(), mode="suggest").hits} == {1, 2}
-        with pytest.raises(DBAPIError):
-            db.session.execute(text("SELECT 1 / 0"))
-        checkouts.clear()
-        assert {h.id for h in backend.search("кешбэк", Scope(), mode="suggest").hits} == {1, 2}
-        assert checkouts == [1]
-    finally:
-        event.remove(db.engine, "checkout", count)
-        db.session.rollback()
-
-
 def test_search_sees_new_documents_at_once(backend):
     backend.upsert([doc(id=i, title=f"Document about deposits {i}") for i in range(1, 4)])
     assert backend.search("deposits", Scope()).total == 3  # document count cached, then invalidated

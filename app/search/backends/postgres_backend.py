@@ -34,7 +34,6 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from typing import NamedTuple
 
-from psycopg.pq import TransactionStatus
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -326,17 +325,6 @@ class PostgresBackend(SearchBackend):
 
     @contextmanager
     def _reading(self):
-        """A query reads on the request's own connection (`db.session`'s, which shows the hits right after;
-        only committed rows of the search tables are read, as on a connection of its own): a connection of
-        its own cost two more round trips per ranked suggestion, the pool's check-out ping and the rollback
-        when it went back (bench/README.md, "Recurring questions"). A session whose transaction failed is
-        left alone: the query then takes a connection of its own."""
-        if db.session.is_active:
-            conn = db.session.connection()
-            info = getattr(conn.connection.dbapi_connection, "info", None)  # psycopg's, asked without a round trip
-            if getattr(info, "transaction_status", None) != TransactionStatus.INERROR:
-                yield _Terms(self, conn)
-                return
         with self._engine().connect() as conn:
             yield _Terms(self, conn)
 
