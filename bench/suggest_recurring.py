@@ -12,7 +12,10 @@ a new topic every --write-every seconds (each write changes the index version). 
 app.search.service.suggest(). The same scenario runs twice in one process, first without the suggest cache
 (SEARCH_SUGGEST_CACHE=0) and then with it, and prints p50/p95 of both and their ratio. --compare-carry adds a
 run between them with the cache's increment check off (suggest_cache.CARRY_SECONDS = 0: every write empties
-the cache, as before issue 16 part 2), reported as `cache_every_write_invalidates`.
+the cache, as before issue 16 part 2), reported as `cache_every_write_invalidates`. Each run also reports the
+cores used (this process: the customers and the suggest code they call; PostgreSQL; Redis; the rest of the
+machine), the load average and the database connections opened; the pool keeps one connection per customer thread,
+as each server worker keeps its own.
 """
 
 from __future__ import annotations
