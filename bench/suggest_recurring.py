@@ -12,18 +12,25 @@ a new topic every --write-every seconds (each write changes the index version). 
 app.search.service.suggest(). The same scenario runs twice in one process, first without the suggest cache
 (SEARCH_SUGGEST_CACHE=0) and then with it, and prints p50/p95 of both and their ratio. --compare-carry adds a
 run between them with the cache's increment check off (suggest_cache.CARRY_SECONDS = 0: every write empties
-the cache, as before issue 16 part 2), reported as `cache_every_write_invalidates`.
+the cache, as before issue 16 part 2), reported as `cache_every_write_invalidates`. Each run also reports the
+cores used (this process: the customers and the suggest code they call; PostgreSQL; Redis; the rest of the
+machine), the load average and the database connections opened; the pool keeps one connection per customer thread,
+as each server worker keeps its own.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import threading
 import time
 import uuid
 
+from sqlalchemy import event
+
+from bench import cpu_split
 from bench._support import fresh_app, load_topics, ms_summary, print_result
 from bench.community_gen import generate, typed_prefixes
 
@@ -116,6 +123,14 @@ def scenario(app, pool, args, cache: bool, carry: bool = True) -> dict:
         return rank.suggest_hits(*a, **kw)
 
     service.semantic_rank = type("CountingRank", (), {"suggest_hits": staticmethod(counted)})
+    opened: list[int] = []  # database connections opened during the run (a pool too small for the threads churns)
+
+    def count_connect(*_):
+        opened.append(1)
+
+    event.listen(db.engine, "connect", count_connect)
+    database = db.engine.url.database if db.engine.dialect.name == "postgresql" else ""
+    cpu_before, wall_before = cpu_split.snapshot({"bench": [os.getpid()]}, database, alone=("bench",)), time.monotonic()
     stop_at = time.monotonic() + args.seconds
     threads = [
         threading.Thread(
@@ -141,6 +156,12 @@ def scenario(app, pool, args, cache: bool, carry: bool = True) -> dict:
             time.sleep(1.0 / args.customers)  # customers arrive spread over the first second
     for thread in threads:
         thread.join()
+    cpu = cpu_split.split(
+        cpu_before,
+        cpu_split.snapshot({"bench": [os.getpid()]}, database, alone=("bench",)),
+        time.monotonic() - wall_before,
+    )
+    event.remove(db.engine, "connect", count_connect)
     service.semantic_rank = rank
     suggest_cache.CARRY_SECONDS = carry_seconds
     return {
@@ -149,6 +170,11 @@ def scenario(app, pool, args, cache: bool, carry: bool = True) -> dict:
         "ranked": len(computed),
         "errors": len(errors),
         "topics_written": len(written),
+        "connections_opened": len(opened),
+        # cores used: this process (customers and the suggest code they call, one GIL), this database's
+        # PostgreSQL backends, Redis, everything else, and the whole machine (load: os.getloadavg)
+        "cores": cpu.get("cores", {}),
+        "loadavg_1m": round(os.getloadavg()[0], 2),
     }
 
 
@@ -168,7 +194,10 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    with fresh_app(args.backend) as (app, _):
+    # One pooled connection per thread, as each gunicorn worker (thread) keeps its own: with SQLAlchemy's default
+    # pool (5 + 10 overflow) the 50 customers' threads opened and closed 30-60 PostgreSQL connections per run.
+    engine_options = {"pool_pre_ping": True, "pool_size": args.customers + 2, "max_overflow": 10}
+    with fresh_app(args.backend, settings={"SQLALCHEMY_ENGINE_OPTIONS": engine_options}) as (app, _):
         app.config["REDIS_URL"] = args.redis
         app.config["SEARCH_CACHE_PREFIX"] = f"bench-{uuid.uuid4().hex}"  # entries of this run only
         pool = [(t, b) for _, t, b in generate(args.recurring, seed=args.seed + 7)]

@@ -361,3 +361,47 @@ def test_model_creates_on_sqlite(tmp_path):
         db.metadata.drop_all(engine, tables=tables)
     finally:
         engine.dispose()
+
+
+def test_scores_are_bm25f_of_each_field(backend):
+    """The SQL's per-lexeme columns add up to BM25F: each query lexeme counts once in the title and its body
+    frequency in the body (as read back from ts_rank: 1.645 x ts_rank = 1 + 1/2² + ... + 1/tf², inverted), each over its field's length norm, weighted,
+    saturated and times the lexeme's weight; lexemes a document lacks count nothing; the two words next to each
+    other add the phrase bonus."""
+    from app.search import planning
+
+    backend.upsert(
+        [doc(id=1, title="Вклад", body="вклад ставка")]
+        + [doc(id=2, title="Ставка", body="вклад вклад вклад ставка")]
+        + [doc(id=3, title="Про ипотеку", body="ставка ставка")]
+    )
+    stats = ranking_stats(backend)
+    _n, avg_title, avg_rest = stats
+    plan = backend.plan("вклад ставка", planning.SUGGEST)
+    weights = plan.weights
+    k1, b, bt = pg_ranking.K1, pg_ranking.B, pg_ranking.TITLE_B
+    fields = pg_ranking.FIELD_WEIGHTS
+
+    phrase = pg_ranking.PHRASE_WEIGHT * min(weights.values())
+    zeta = sum(1 / j**2 for j in range(1, 200_000))
+    assert len(plan.phrases) == 1
+
+    def expected(title_terms: set, title_len: int, body_tf: dict, rest_len: int, adjacent: bool) -> float:
+        fa = fields["title"] / (1 - bt + bt * title_len / avg_title)
+        fc = fields["body"] / (1 - b + b * rest_len / avg_rest)
+        score = phrase if adjacent else 0.0
+        for term, weight in weights.items():
+            if term not in title_terms and not body_tf.get(term):
+                continue
+            tf = body_tf.get(term, 0)
+            read = max(1 / (zeta - sum(1 / j**2 for j in range(1, tf + 1))) - 0.5, 1) if tf else 0
+            x = (fa if term in title_terms else 0) + fc * read
+            score += weight * x * (k1 + 1) / (x + k1)
+        return score
+
+    vklad, stavka = sorted(weights, key=lambda t: t != "вклад")
+    got = {h.id: h.score for h in backend.search("вклад ставка", Scope(), mode="suggest", limit=10).hits}
+    assert set(got) == {1, 2, 3}
+    assert got[1] == pytest.approx(expected({vklad}, 1, {vklad: 1, stavka: 1}, 2, True), rel=1e-4)
+    assert got[2] == pytest.approx(expected({stavka}, 1, {vklad: 3, stavka: 1}, 4, True), rel=1e-4)
+    assert got[3] == pytest.approx(expected(set(), 2, {stavka: 2}, 2, False), rel=1e-4)

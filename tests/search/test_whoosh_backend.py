@@ -226,3 +226,69 @@ def test_spelling_of_inflected_typos(backend):
     assert backend.spelling_suggestion("Не прихдит кредитнаяя карта") == "Не приходит кредитная карта"
     assert backend.spelling_suggestion("Paymnets declined") == "Payments declined"
     assert keys_of(backend.search("кредитнаяя", ANONYMOUS, mode="suggest")) == [("topic", 1)]
+
+
+def _reference_top(ranker, searcher, groups, k, exclude):
+    """The champion-list ranking as a plain loop (a dict per segment, heapq.nlargest): the bulk sums of
+    ChampionRanker.top must pick and score exactly these documents."""
+    import heapq
+    from operator import itemgetter
+
+    reader, leaves = ranker._leaves(searcher)
+    best = []
+    for leaf, offset in leaves:
+        seg = ranker._segment(leaf, reader)
+        acc = {}
+        for group in groups:
+            for term, weight in group:
+                docs, contributions = seg.impacts(leaf, term)
+                for docnum, c in zip(docs, contributions):
+                    acc[docnum] = acc.get(docnum, 0.0) + weight * c
+        drop = ranker._unwanted(seg, leaf, exclude)
+        acc = {d: s for d, s in acc.items() if d not in drop}
+        best += [(s, offset + d) for d, s in heapq.nlargest(k, acc.items(), key=itemgetter(1))]
+    best.sort(key=lambda x: (-x[0], x[1]))
+    return [(d, s) for s, d in best[:k]]
+
+
+def test_suggest_ranking_of_many_equal_near_duplicates(tmp_path, monkeypatch):
+    """Near-duplicates of one question (equal scores: ties everywhere) over several segments, with deletions
+    and private ones: the bulk ranking returns the very documents, scores and order of the plain one, and the
+    planner's document frequencies are Whoosh's own."""
+    from app.search import planning
+    from app.search.backends import whoosh_backend
+
+    monkeypatch.setattr(whoosh_backend, "CHAMPIONS", 30)  # champion lists that cut through the ties
+    backend = WhooshBackend(str(tmp_path / "dups"))
+    try:
+        for batch in range(6):
+            backend.upsert(
+                [
+                    doc(
+                        id=batch * 20 + i,
+                        title=["Не приходит СМС с кодом", "Не приходит код СМС", "СМС с кодом не приходит"][i % 3],
+                        body="Код подтверждения не приходит. Телефон новый." if i % 2 else "Телефон новый.",
+                        visibility=PRIVATE if i % 7 == 0 else "public",
+                        author_id=i % 3,
+                    )
+                    for i in range(1, 21)
+                ]
+            )
+        backend.delete([("topic", i) for i in range(5, 120, 11)])
+        for scope in (ANONYMOUS, Scope(user_id=1), STAFF):
+            for query in ("не приходит смс", "код смс телефон", "смс с кодам"):
+                restrict = planning.restrictions(scope, None)
+                exclude, _ = backend._segment_restrictions(restrict)
+                with backend._reading() as view:
+                    plan = planning.plan_query(query, planning.SUGGEST, view, backend.rules)
+                    groups = [t.weighted_variants() for t in plan.terms]
+                    for k in (1, 7, 25, 200):
+                        assert backend._ranker.top(view.searcher, groups, k, exclude=exclude) == _reference_top(
+                            backend._ranker, view.searcher, groups, k, exclude
+                        )
+                    for term in ("смс", "код", "телефон", "приходить", "нет-такого"):
+                        assert view._df(term) == max(
+                            view.reader.doc_frequency(f, term) for f in whoosh_backend.RANKED_FIELDS
+                        )
+    finally:
+        backend.close()

@@ -107,8 +107,8 @@ class _Terms:
     def document_count(self) -> int:
         return max(self.reader.doc_count(), 1)
 
-    def _df(self, term: str) -> int:
-        return max(self.reader.doc_frequency(f, term) for f in RANKED_FIELDS)
+    def _df(self, term: str) -> int:  # max over RANKED_FIELDS of the reader's doc_frequency
+        return self.backend._ranker.doc_frequency(self.searcher, term)
 
     def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
         dfs = {term: self._df(term) for term in terms}

@@ -19,6 +19,7 @@ from array import array
 from collections import OrderedDict
 from operator import itemgetter
 
+import numpy as np
 from whoosh.util.numeric import byte_to_length
 
 try:  # Whoosh 2.7 stores field lengths in a per-segment column; read it in bulk when we can
@@ -54,6 +55,7 @@ class _Segment:
         self._lengths: dict[str, object] = {}
         self._impacts: OrderedDict = OrderedDict()
         self._sets: OrderedDict = OrderedDict()
+        self._dfs: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
     def _field_lengths(self, leaf, fieldname: str):
@@ -105,6 +107,19 @@ class _Segment:
             self._impacts[term] = found
             if len(self._impacts) > self.MAX_TERMS:
                 self._impacts.popitem(last=False)
+        return found
+
+    def doc_frequencies(self, leaf, term: str) -> tuple[int, ...]:
+        """The term's document frequency in each ranked field of this segment (postings of deleted documents
+        included, as Whoosh counts them), cached: recurring questions plan the same terms again and again."""
+        found = self._dfs.get(term)
+        if found is not None:
+            return found
+        found = tuple(leaf.doc_frequency(fieldname, term) for fieldname in self.params.fields)
+        with self._lock:
+            self._dfs[term] = found
+            if len(self._dfs) > self.MAX_TERMS:
+                self._dfs.popitem(last=False)
         return found
 
     def term_docs(self, leaf, term: str) -> frozenset:
@@ -173,6 +188,26 @@ def _postings(matcher):
         matcher._next_block()
 
 
+def _summed(seg, leaf, groups) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ChampionRanker._accumulate in bulk: (documents, their summed contributions, the position where each was
+    first met). Near-duplicates of a recurring question fill every champion list of its terms, so a suggestion
+    adds up tens of thousands of contributions; bincount sums each document's in the same order as the loop
+    did (0.0 + the first, then each next one), so the scores are the same floats."""
+    docs, parts = [], []
+    for group in groups:
+        for term, weight in group:
+            found, contributions = seg.impacts(leaf, term)
+            if len(found):
+                docs.append(np.frombuffer(found, dtype=np.intc))
+                parts.append(np.frombuffer(contributions, dtype=np.float64) * weight)
+    if not docs:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros(0), empty
+    every = np.concatenate(docs)
+    unique, first, inverse = np.unique(every, return_index=True, return_inverse=True)
+    return unique, np.bincount(inverse.ravel(), weights=np.concatenate(parts), minlength=len(unique)), first
+
+
 class ChampionRanker:
     """Keeps per-segment data for the live segments of one index and ranks queries against them."""
 
@@ -199,6 +234,21 @@ class ChampionRanker:
     def clear(self) -> None:
         with self._lock:
             self._segments.clear()
+
+    def doc_frequency(self, searcher, term: str) -> int:
+        """The term's highest document frequency over the ranked fields, as max(reader.doc_frequency(f, term))
+        gives it, from the per-segment counts (a multi-segment reader would ask every segment for every field)."""
+        reader = searcher.reader()
+        leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+        per_field = [0] * len(self.params.fields)
+        for leaf, _offset in leaves:
+            if leaf.segment() is None:  # an empty index's reader
+                dfs = tuple(leaf.doc_frequency(fieldname, term) for fieldname in self.params.fields)
+            else:
+                dfs = self._segment(leaf, reader).doc_frequencies(leaf, term)
+            for i, df in enumerate(dfs):
+                per_field[i] += df
+        return max(per_field)
 
     @staticmethod
     def _leaves(searcher):
@@ -238,22 +288,24 @@ class ChampionRanker:
         best: list[tuple[float, int]] = []
         for leaf, offset in leaves:
             seg = self._segment(leaf, reader)
-            acc = self._accumulate(seg, leaf, groups)
-            if not acc:
+            docs, scores, first = _summed(seg, leaf, groups)
+            if not len(docs):
                 continue
+            keep = None
             drop = self._unwanted(seg, leaf, exclude)
             if drop:
-                if len(drop) < len(acc):
-                    for docnum in drop:
-                        acc.pop(docnum, None)
-                else:
-                    acc = {d: s for d, s in acc.items() if d not in drop}
+                keep = ~np.isin(docs, np.fromiter(drop, dtype=np.int64, count=len(drop)))
             if require is not None:
                 allowed = require(seg, leaf)
                 if allowed is not None:
-                    acc = {d: s for d, s in acc.items() if d in allowed}
-            for docnum, score in heapq.nlargest(k, acc.items(), key=itemgetter(1)):
-                best.append((score, offset + docnum))
+                    inside = np.isin(docs, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+                    keep = inside if keep is None else keep & inside
+            if keep is not None:
+                docs, scores, first = docs[keep], scores[keep], first[keep]
+            # the k best, equal scores in the order the documents were first met (as heapq.nlargest over the
+            # accumulated dict kept them)
+            for i in np.lexsort((first, -scores))[:k]:
+                best.append((float(scores[i]), offset + int(docs[i])))
         best.sort(key=lambda x: (-x[0], x[1]))
         return [(docnum, score) for score, docnum in best[:k]]
 
