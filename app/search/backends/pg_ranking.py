@@ -43,7 +43,7 @@ MAX_CANDIDATES = 1000  # never rank more (the most popular of them), whatever th
 # a tier beats the popularity walk, bench/README.md "Popularity tiers"), the first whose expected matches reach
 # TIER_MARGIN x MAX_CANDIDATES, at most TIER_TRIES of them before the walk.
 TIER_FRACTIONS = tuple(0.005 * 2 ** (k / 2) for k in range(15))  # 0.5 % to 64 %, sqrt(2) apart
-TIER_BAND = (0.005, 0.03)
+TIER_BAND = (0.005, 0.09)
 TIER_MARGIN = 1.3
 TIER_TRIES = 2
 
@@ -251,7 +251,7 @@ def ranked(
         # it takes the columns the ranking needs with it: joined back by primary key, every candidate's row was
         # looked up and its tsvector read a second time (a quarter of the query's time at 1,000,000 documents).
         # A tier first (tiers_to_ask): the word's GIN bitmap ANDed with a btree range of the most popular documents
-        # reads fewer rows than the walk when the word is in 0.5-3 % of them.
+        # reads fewer rows than the walk when the word is in 0.5-9 % of them.
         source = f"""(
                 SELECT {_CANDIDATE_COLUMNS} FROM search_documents d
                 WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}{_TIER_MARK}
