@@ -292,11 +292,19 @@ def ranked(
     if capped and mode == planning.SUGGEST:
         # the tier's candidates counted (total): one that holds fewer than MAX_CANDIDATES is not the answer
         tiered = sql.replace(_TIER_MARK, _TIER_SQL).replace("max(total) OVER ()" + _COUNT_MARK, "count(*) OVER ()")
-        for tier in tiers_to_ask(tiers, bound, stats[0]):
+        asked, answer = tiers_to_ask(tiers, bound, stats[0]), None
+        if asked:  # bitmaps only: a walk of the popularity index would filter the whole table when a tier is short
+            conn.execute(text("SET LOCAL enable_indexscan = off"))
+        for tier in asked:
             tier_params = {**params, "tier_p": tier.popularity, "tier_k": tier.kind, "tier_r": tier.ref_id}
             rows = conn.execute(text(tiered), tier_params).all()
             if rows and rows[0][3] >= MAX_CANDIDATES:
-                return rows
+                answer = rows
+                break
+        if asked:
+            conn.execute(text("SET LOCAL enable_indexscan = DEFAULT"))
+        if answer is not None:
+            return answer
     return conn.execute(text(sql.replace(_TIER_MARK, "").replace(_COUNT_MARK, "")), params).all()
 
 
