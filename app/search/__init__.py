@@ -25,15 +25,27 @@ def init_app(app) -> None:
     _register_background(app)
 
 
+TIERS_EVERY = 900.0  # seconds between two takes of the PostgreSQL backend's popularity tiers
+
+
+def _refresh_tiers() -> int:
+    """The `search.tiers` job: the popularity tiers capped suggestions ask first (PostgreSQL backend only)."""
+    from app.search.backends import get_backend
+
+    refresh = getattr(get_backend(), "refresh_tiers", None)
+    return len(refresh()) if refresh is not None else 0
+
+
 def _register_background(app) -> None:
     """The `search.drain` job (after each commit that touched searchable rows, and at every sweep) and the
     outbox's counts and dead letters for /readyz, `flask stats` and /admin."""
     from flask_babel import lazy_gettext as _l
 
-    from app.jobs.registry import SWEEP, DeadLetter, OutboxSource, register_job, register_outbox
+    from app.jobs.registry import SWEEP, DeadLetter, OutboxSource, register_job, register_outbox, register_periodic
     from app.search import outbox
 
     register_job(app, outbox.JOB, outbox.run_drain_job, every=SWEEP)
+    register_periodic(app, "search.tiers", _refresh_tiers, every=TIERS_EVERY)
 
     def dead(limit):
         return [

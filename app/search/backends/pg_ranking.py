@@ -10,6 +10,9 @@ their document counts fit in CANDIDATE_BUDGET), and each candidate's tsvector is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import NamedTuple
+
 from sqlalchemy import text
 
 from app.search import documents, planning
@@ -35,6 +38,14 @@ SHORT_QUERY, LONG_QUERY = 8, 24  # distinct analysed query terms
 # ---------------------------------------------------------------- cost bounds
 CANDIDATE_BUDGET = 1000  # documents the candidate query aims at (see candidate_query)
 MAX_CANDIDATES = 1000  # never rank more (the most popular of them), whatever the query
+# Popularity tiers (see tiers_to_ask): the candidate order's key at these fractions of the documents, kept in
+# search_meta by the backend; asked when the candidate words are in TIER_BAND of the documents (measured: there
+# a tier beats the popularity walk, bench/README.md "Popularity tiers"), the first whose expected matches reach
+# TIER_MARGIN x MAX_CANDIDATES, at most TIER_TRIES of them before the walk.
+TIER_FRACTIONS = tuple(0.005 * 2 ** (k / 2) for k in range(15))  # 0.5 % to 64 %, sqrt(2) apart
+TIER_BAND = (0.005, 0.09)
+TIER_MARGIN = 1.3
+TIER_TRIES = 2
 
 _ZETA2 = 1.64493406685  # sum of 1/j^2: ts_rank's normalising constant
 
@@ -107,6 +118,35 @@ def candidate_query(plan: QueryPlan) -> tuple[str, int]:
     return " | ".join(chosen), bound
 
 
+class Tier(NamedTuple):
+    """The documents whose candidate-order key (popularity, kind, ref_id) is at least this one's: the top
+    `fraction` of the documents when the tiers were taken."""
+
+    fraction: float
+    popularity: float
+    kind: str
+    ref_id: int
+
+
+def tiers_to_ask(tiers: Sequence[Tier], bound: int, n_docs: int) -> list[Tier]:
+    """The tiers a capped suggestion asks before the walk, narrowest first. Whatever they hold, the answer is the
+    walk's: a tier is an upper set of the candidate order, so when it holds MAX_CANDIDATES matches they are the
+    walk's first MAX_CANDIDATES (the key is unique: no ties); with fewer, the next one is asked, then the walk.
+    Stale tiers cost time, never a different suggestion."""
+    if not tiers or not TIER_BAND[0] <= bound / max(n_docs, 1) <= TIER_BAND[1]:
+        return []
+    return [t for t in tiers if bound * t.fraction >= TIER_MARGIN * MAX_CANDIDATES][:TIER_TRIES]
+
+
+# An upper set of the candidate order, spelt so that the planner ANDs the word's GIN bitmap with btree ranges
+# (as a row comparison it walks the popularity index again).
+_TIER_SQL = (
+    " AND (d.popularity > :tier_p OR (d.popularity = :tier_p AND (d.kind > :tier_k"
+    " OR (d.kind = :tier_k AND d.ref_id >= :tier_r))))"
+)
+_TIER_MARK, _COUNT_MARK = "/* tier */", "/* candidates */"  # where ranked() puts a tier and the candidate count
+
+
 def term_levels_sql(i: int) -> tuple[str, str, str]:
     """BM25F contribution of query lexeme i for candidate c (fa, fb, fc: field weights over field-length
     norms), as columns of three nested subqueries, so that each candidate computes each of them once (as
@@ -177,8 +217,18 @@ def _with_levels(candidates: str, levels: list[tuple[str, str, str]]) -> str:
     return source
 
 
-def ranked(conn, plan: QueryPlan, stats, restrict: Restrictions, mode: str, limit: int, offset: int):
-    """[(kind, ref_id, score, total)] of one page; stats: (documents, average title, average rest)."""
+def ranked(
+    conn,
+    plan: QueryPlan,
+    stats,
+    restrict: Restrictions,
+    mode: str,
+    limit: int,
+    offset: int,
+    tiers: Sequence[Tier] = (),
+):
+    """[(kind, ref_id, score, total)] of one page; stats: (documents, average title, average rest); tiers: the
+    backend's popularity tiers (capped suggestions)."""
     _, avg_title, avg_rest = stats
     params: dict = {
         "k1": K1,
@@ -217,9 +267,11 @@ def ranked(conn, plan: QueryPlan, stats, restrict: Restrictions, mode: str, limi
         # 110,000 of 1,000,000 in bench/cost_growth.py for "банкомат"). The walk reads each row it tests anyway, so
         # it takes the columns the ranking needs with it: joined back by primary key, every candidate's row was
         # looked up and its tsvector read a second time (a quarter of the query's time at 1,000,000 documents).
+        # A tier first (tiers_to_ask): the word's GIN bitmap ANDed with a btree range of the most popular documents
+        # reads fewer rows than the walk when the word is in 0.5-9 % of them.
         source = f"""(
                 SELECT {_CANDIDATE_COLUMNS} FROM search_documents d
-                WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}
+                WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}{_TIER_MARK}
                 ORDER BY d.popularity DESC, d.kind DESC, d.ref_id DESC LIMIT :max_candidates
             ) AS d"""
     else:
@@ -244,7 +296,7 @@ def ranked(conn, plan: QueryPlan, stats, restrict: Restrictions, mode: str, limi
                 FROM {source}
                 OFFSET 0"""
     sql = f"""
-        SELECT kind, ref_id, score, {"max(total) OVER ()" if capped else "count(*) OVER ()"} AS total FROM (
+        SELECT kind, ref_id, score, {"max(total) OVER ()" + _COUNT_MARK if capped else "count(*) OVER ()"} AS total FROM (
             SELECT c.kind, c.ref_id, c.total, {all_match} AS all_match,
                    ({" + ".join(parts)}) * (1 + :pop * ln(1 + c.popularity))
                    * (CASE WHEN c.has_answer THEN 1 + :answered ELSE 1 END) * {kind_boost} AS score
@@ -254,7 +306,23 @@ def ranked(conn, plan: QueryPlan, stats, restrict: Restrictions, mode: str, limi
         ORDER BY all_match DESC, score DESC, kind, ref_id
         LIMIT :limit OFFSET :offset
     """
-    return conn.execute(text(sql), params).all()
+    if capped and mode == planning.SUGGEST:
+        # the tier's candidates counted (total): one that holds fewer than MAX_CANDIDATES is not the answer
+        tiered = sql.replace(_TIER_MARK, _TIER_SQL).replace("max(total) OVER ()" + _COUNT_MARK, "count(*) OVER ()")
+        asked, answer = tiers_to_ask(tiers, bound, stats[0]), None
+        if asked:  # bitmaps only: a walk of the popularity index would filter the whole table when a tier is short
+            conn.execute(text("SET LOCAL enable_indexscan = off"))
+        for tier in asked:
+            tier_params = {**params, "tier_p": tier.popularity, "tier_k": tier.kind, "tier_r": tier.ref_id}
+            rows = conn.execute(text(tiered), tier_params).all()
+            if rows and rows[0][3] >= MAX_CANDIDATES:
+                answer = rows
+                break
+        if asked:
+            conn.execute(text("SET LOCAL enable_indexscan = DEFAULT"))
+        if answer is not None:
+            return answer
+    return conn.execute(text(sql.replace(_TIER_MARK, "").replace(_COUNT_MARK, "")), params).all()
 
 
 def count(conn, plan: QueryPlan, restrict: Restrictions) -> int:
