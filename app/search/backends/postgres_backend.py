@@ -26,9 +26,7 @@ outbox drain calls them after the application's commit, and they commit on their
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 import threading
 import time
 from collections import Counter
@@ -41,7 +39,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.search import analysis, planning
-from app.search.backends import pg_ranking, pg_spelling
+from app.search.backends import pg_ranking, pg_spelling, pg_tiers
 from app.search.backends.base import SearchBackend
 from app.search.backends.pg_lexemes import int_array, text_array, tsvector_literal, usable
 from app.search.documents import PUBLIC, Hit, SearchDoc, SearchResult
@@ -50,7 +48,6 @@ from app.search.pg_models import SearchDocument, SearchMeta, SearchStats, Search
 log = logging.getLogger(__name__)
 
 STATS_TTL = 30.0  # seconds the document count and average lengths are cached per process
-TIERS_TTL = 300.0  # seconds the popularity tiers (pg_ranking.Tier) are cached per process
 
 
 class _Terms:
@@ -81,7 +78,7 @@ class PostgresBackend(SearchBackend):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stats: tuple[float, tuple[int, float, float]] | None = None  # (taken at, stats)
-        self._tiers: tuple[float, list[pg_ranking.Tier]] | None = None  # (read at, tiers)
+        self._tiers = pg_tiers.TierStore()
         self._trgm: bool | None = None
         self._fingerprint_kept = False  # search_meta holds an analyser fingerprint (see upsert)
 
@@ -262,40 +259,12 @@ class PostgresBackend(SearchBackend):
         self.refresh_tiers()
         return int(row[0]), int(row[1]), int(row[2])
 
-    # ------------------------------------------------------------ popularity tiers (pg_ranking.tiers_to_ask)
+    # ------------------------------------------------------------ popularity tiers (pg_tiers.py)
 
     def refresh_tiers(self) -> list[pg_ranking.Tier]:
-        """Take the candidate order's key at pg_ranking.TIER_FRACTIONS of the documents (one index-only walk of
-        the popularity index, as far as the widest tier: ~0.1 s at 1,000,000 documents) and keep them in
-        search_meta, where every process reads them (the `search.tiers` job, `flask search recount`). Stale tiers
-        only cost time: a capped suggestion is the same whatever they hold."""
+        """Take and store the popularity tiers (the `search.tiers` job, `flask search recount`)."""
         with self._engine().begin() as conn:
-            n_docs = int(conn.execute(text("SELECT documents FROM search_stats WHERE id = 1")).scalar() or 0)
-            # the rank that holds a fraction of the documents (at least the first); a tiny epsilon keeps 0.64 x 200
-            # from rounding up to 129
-            ranks = sorted({max(1, math.ceil(f * n_docs - 1e-9)) for f in pg_ranking.TIER_FRACTIONS}) if n_docs else []
-            rows = conn.execute(_TIER_KEYS_SQL, {"last": ranks[-1], "ranks": ranks}).all() if ranks else []
-            tiers = [pg_ranking.Tier(rank / n_docs, float(p), kind, int(ref_id)) for rank, p, kind, ref_id in rows]
-            value = json.dumps({"documents": n_docs, "taken_at": time.time(), "tiers": [list(t) for t in tiers]})
-            conn.execute(_SET_TIERS_SQL, {"value": value})
-        with self._lock:
-            self._tiers = (time.monotonic(), tiers)
-        return tiers
-
-    def _read_tiers(self, conn) -> list[pg_ranking.Tier]:
-        with self._lock:
-            cached = self._tiers
-        if cached is not None and time.monotonic() - cached[0] < TIERS_TTL:
-            return cached[1]
-        value = conn.execute(text("SELECT value FROM search_meta WHERE key = 'popularity_tiers'")).scalar()
-        tiers = (
-            [pg_ranking.Tier(float(f), float(p), k, int(r)) for f, p, k, r in json.loads(value)["tiers"]]
-            if value
-            else []
-        )
-        with self._lock:
-            self._tiers = (time.monotonic(), tiers)
-        return tiers
+            return self._tiers.refresh(conn)
 
     @staticmethod
     def _apply_vocabulary_delta(conn, delta: Counter) -> None:
@@ -323,12 +292,11 @@ class PostgresBackend(SearchBackend):
     def clear(self) -> None:
         with self._engine().begin() as conn:
             conn.execute(text("TRUNCATE search_documents, search_terms, search_stats"))
-            conn.execute(text("DELETE FROM search_meta WHERE key = 'popularity_tiers'"))
+            conn.execute(pg_tiers.DELETE_SQL)
             conn.execute(_SET_FINGERPRINT_SQL, {"fp": analysis.fingerprint()})
         self._fingerprint_kept = True
         self._invalidate_stats()
-        with self._lock:
-            self._tiers = None
+        self._tiers.forget()
 
     def record_fingerprint(self) -> None:
         with self._engine().begin() as conn:
@@ -372,7 +340,7 @@ class PostgresBackend(SearchBackend):
             yield _Terms(self, conn)
 
     def _execute(self, view, plan, restrict, mode, limit, offset) -> SearchResult:
-        tiers = self._read_tiers(view.conn) if mode == planning.SUGGEST else ()
+        tiers = self._tiers.read(view.conn) if mode == planning.SUGGEST else ()
         rows = pg_ranking.ranked(view.conn, plan, view.stats, restrict, mode, limit, offset, tiers)
         if rows:
             total = rows[0][3]
@@ -412,17 +380,6 @@ _RECOUNT_STATS_SQL = text(
     "INSERT INTO search_stats (id, documents, title_terms, rest_terms) "
     "SELECT 1, count(*), coalesce(sum(title_term_count), 0), coalesce(sum(term_count - title_term_count), 0) "
     "FROM search_documents"
-)
-
-# search_meta 'popularity_tiers': {"documents", "taken_at", "tiers": [[fraction, popularity, kind, ref_id], ...]}.
-_TIER_KEYS_SQL = text(
-    "SELECT rn, popularity, kind, ref_id FROM (SELECT popularity, kind, ref_id, row_number() OVER "
-    "(ORDER BY popularity DESC, kind DESC, ref_id DESC) AS rn FROM search_documents "
-    "ORDER BY popularity DESC, kind DESC, ref_id DESC LIMIT :last) AS k WHERE rn = ANY(:ranks) ORDER BY rn"
-).bindparams(int_array("ranks"))
-_SET_TIERS_SQL = text(
-    "INSERT INTO search_meta (key, value) VALUES ('popularity_tiers', :value) "
-    "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
 )
 
 # search_meta 'analyser': analysis.fingerprint() of the analyser the index was built with.
