@@ -192,3 +192,51 @@ def print_result(line: dict, as_json: bool, width: int = 20) -> None:
         return
     for key, value in line.items():
         print(f"{key:>{width}}: {value}")
+
+
+CAPPED_ORDER = "ORDER BY d.popularity DESC, d.kind DESC, d.ref_id DESC LIMIT :max_candidates"
+
+
+def capped_candidates(conn, sql: str, params: dict, end: str = CAPPED_ORDER) -> list[tuple[str, int]]:
+    """The capped candidate subquery of a recorded ranking statement (app/search/backends/pg_ranking.ranked), run
+    alone: its (kind, ref_id) in order. `end`: the text that closes the subquery (its ORDER BY ... LIMIT)."""
+    from sqlalchemy import text
+
+    from app.search.backends import pg_ranking
+
+    start = sql.index(f"SELECT {pg_ranking._CANDIDATE_COLUMNS} FROM search_documents d")
+    stop = sql.index(end) + len(end)
+    return [tuple(r) for r in conn.execute(text(f"SELECT kind, ref_id FROM ({sql[start:stop]}) AS x"), params)]
+
+
+def alternate_arms(app, titles: list[str], warm: list[str], arms: tuple[str, str], state: dict, after_title) -> tuple:
+    """Two variants ("arms") of suggest() on the same data, per title, alternating which goes first. The caller has
+    patched the code under test to read `state["arm"]`, to add its ranking SQL's seconds to `state["ranked_s"]` and
+    to record its statements in `state["seen"]`. After each title: after_title(n, title, got, seen, sql_times), with
+    each arm's suggested ids and statements. Returns (suggest seconds, ranking SQL seconds) per arm and the load
+    averages met on the way."""
+    from app.search import service
+    from app.search.documents import Scope
+
+    times: dict[str, list[float]] = {arm: [] for arm in arms}
+    sql_times: dict[str, list[float]] = {arm: [] for arm in arms}
+    load = [os.getloadavg()[0]]
+    scope = Scope()
+    with app.test_request_context("/"):
+        for arm in arms:
+            state["arm"] = arm
+            for q in warm:
+                service.suggest(q, "", scope, limit=10)
+        for n, q in enumerate(titles):
+            got, seen = {}, {}
+            for arm in arms if n % 2 == 0 else arms[::-1]:
+                state.update(arm=arm, seen=[], ranked_s=0.0)
+                started = time.perf_counter()
+                got[arm] = [i["id"] for i in service.suggest(q, "", scope, limit=10)]
+                times[arm].append(time.perf_counter() - started)
+                sql_times[arm].append(state["ranked_s"])
+                seen[arm] = state["seen"]
+            after_title(n, q, got, seen, sql_times)
+            if n % 50 == 0:
+                load.append(os.getloadavg()[0])
+    return times, sql_times, load

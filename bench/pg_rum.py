@@ -33,7 +33,7 @@ import time
 
 from sqlalchemy import text
 
-from bench._support import fresh_app, ms_summary
+from bench._support import alternate_arms, capped_candidates, fresh_app, ms_summary
 
 # rank_key = popularity quantised to 2^-15 (20 bits), the kind (1 bit: "topic" > "article", as kind DESC orders
 # them) and ref_id (32 bits): below 2^53, so RUM's float8 distance (rank_top - rank_key) is exact.
@@ -109,23 +109,12 @@ class _Conn:
         return getattr(self.conn, name)
 
 
-def _candidates(conn, sql: str, params: dict) -> list[tuple[str, int]]:
-    """The capped candidate subquery of a recorded ranking statement, alone, in its order."""
-    from app.search.backends import pg_ranking
-
-    start = sql.index(f"SELECT {pg_ranking._CANDIDATE_COLUMNS} FROM search_documents d")
-    end = sql.index("LIMIT :max_candidates") + len("LIMIT :max_candidates")
-    return [tuple(r) for r in conn.execute(text(f"SELECT kind, ref_id FROM ({sql[start:end]}) AS x"), params)]
-
-
 def suggest_ab(app, titles: list[str], warm: list[str], rule: str) -> dict:
     from app.extensions import db
-    from app.search import service
     from app.search.backends import pg_ranking
-    from app.search.documents import Scope
 
     original, original_candidates = pg_ranking.ranked, pg_ranking.candidate_query
-    state = {"rum": False, "seen": [], "ranked_s": 0.0, "bound": 0}
+    state = {"arm": "btree", "seen": [], "ranked_s": 0.0, "bound": 0}
 
     def candidate_query(plan):
         state["bound"] = original_candidates(plan)[1]
@@ -135,52 +124,39 @@ def suggest_ab(app, titles: list[str], warm: list[str], rule: str) -> dict:
         started = time.perf_counter()
         try:
             pg_ranking.candidate_query(plan)  # its bound decides the arm's source
-            rum = state["rum"] and use_rum(state["bound"], stats[0], rule)
+            rum = state["arm"] == "rum" and use_rum(state["bound"], stats[0], rule)
             return original(_Conn(conn, rum, state["seen"]), plan, stats, *args)
         finally:
             state["ranked_s"] += time.perf_counter() - started
 
     pg_ranking.ranked, pg_ranking.candidate_query = ranked, candidate_query
-    times = {"btree": [], "rum": []}
-    sql_times = {"btree": [], "rum": []}
-    capped = through_rum = same_candidates = same_top10 = 0
+    counts = {"capped": 0, "through_rum": 0, "same_candidates": 0, "same_top10": 0}
     differing: list[str] = []
     slowest: list[tuple] = []  # (rum ranking SQL ms, btree ms, the candidate tsquery)
-    load = [os.getloadavg()[0]]
-    scope = Scope()
+
+    def after_title(_n, q, got, seen, sql_times):
+        counts["same_top10"] += got["btree"] == got["rum"]
+        if not (seen["btree"] or seen["rum"]):
+            return
+        counts["capped"] += 1
+        with db.engine.connect() as conn:
+            lists = [
+                [capped_candidates(conn, s, p, "LIMIT :max_candidates") for s, p in seen[a]] for a in ("btree", "rum")
+            ]
+        counts["through_rum"] += any(NEW_ORDER in sql for sql, _ in seen["rum"])
+        cand_q = seen["btree"][0][1]["cand_q"]
+        slowest.append((round(sql_times["rum"][-1] * 1000, 1), round(sql_times["btree"][-1] * 1000, 1), cand_q))
+        if lists[0] == lists[1]:
+            counts["same_candidates"] += 1
+        else:
+            differing.append(q)
+
     try:
-        with app.test_request_context("/"):
-            for arm in (False, True):
-                state["rum"] = arm
-                for q in warm:
-                    service.suggest(q, "", scope, limit=10)
-            for n, q in enumerate(titles):
-                got, seen = {}, {}
-                for arm in ("btree", "rum") if n % 2 == 0 else ("rum", "btree"):
-                    state.update(rum=arm == "rum", seen=[], ranked_s=0.0)
-                    started = time.perf_counter()
-                    got[arm] = [i["id"] for i in service.suggest(q, "", scope, limit=10)]
-                    times[arm].append(time.perf_counter() - started)
-                    sql_times[arm].append(state["ranked_s"])
-                    seen[arm] = state["seen"]
-                same_top10 += got["btree"] == got["rum"]
-                if seen["btree"] or seen["rum"]:
-                    capped += 1
-                    with db.engine.connect() as conn:
-                        lists = [[_candidates(conn, s, p) for s, p in seen[a]] for a in ("btree", "rum")]
-                    through_rum += any(NEW_ORDER in sql for sql, _ in seen["rum"])
-                    cand_q = seen["btree"][0][1]["cand_q"]
-                    slowest.append(
-                        (round(sql_times["rum"][-1] * 1000, 1), round(sql_times["btree"][-1] * 1000, 1), cand_q)
-                    )
-                    if lists[0] == lists[1]:
-                        same_candidates += 1
-                    else:
-                        differing.append(q)
-                if n % 50 == 0:
-                    load.append(os.getloadavg()[0])
+        times, sql_times, load = alternate_arms(app, titles, warm, ("btree", "rum"), state, after_title)
     finally:
         pg_ranking.ranked, pg_ranking.candidate_query = original, original_candidates
+    capped, through_rum = counts["capped"], counts["through_rum"]
+    same_candidates, same_top10 = counts["same_candidates"], counts["same_top10"]
     old, new = ms_summary(times["btree"]), ms_summary(times["rum"])
     old_sql, new_sql = ms_summary(sql_times["btree"]), ms_summary(sql_times["rum"])
     return {

@@ -24,11 +24,8 @@ import os
 import sys
 import time
 
-from sqlalchemy import text
-
-from bench._support import fresh_app, ms_summary, print_result
-
-ORDER = "ORDER BY d.popularity DESC, d.kind DESC, d.ref_id DESC LIMIT :max_candidates"
+from bench._support import CAPPED_ORDER as ORDER
+from bench._support import alternate_arms, capped_candidates, fresh_app, ms_summary, print_result
 
 
 class _Conn:
@@ -46,76 +43,51 @@ class _Conn:
         return getattr(self.conn, name)
 
 
-def _candidates(conn, sql: str, params: dict) -> list[tuple[str, int]]:
-    """The capped candidate subquery of a recorded ranking statement, alone, in its order."""
-    from app.search.backends import pg_ranking
-
-    start = sql.index(f"SELECT {pg_ranking._CANDIDATE_COLUMNS} FROM search_documents d")
-    end = sql.index(ORDER) + len(ORDER)
-    return [tuple(r) for r in conn.execute(text(f"SELECT kind, ref_id FROM ({sql[start:end]}) AS x"), params)]
-
-
 def suggest_ab(app, titles: list[str], warm: list[str]) -> dict:
     from app.extensions import db
-    from app.search import service
     from app.search.backends import get_backend, pg_ranking
-    from app.search.documents import Scope
 
     started = time.perf_counter()
     tiers = get_backend().refresh_tiers()
     refresh_s = time.perf_counter() - started
     original, original_candidates = pg_ranking.ranked, pg_ranking.candidate_query
-    state = {"tiers": False, "seen": [], "ranked_s": 0.0, "bound": 0}
+    state = {"arm": "walk", "seen": [], "ranked_s": 0.0, "bound": 0}
 
     def ranked(conn, plan, stats, restrict, mode, limit, offset, tiers=()):
         started = time.perf_counter()
         try:
             state["bound"] = original_candidates(plan)[1]
-            return original(
-                _Conn(conn, state["seen"]), plan, stats, restrict, mode, limit, offset, tiers if state["tiers"] else ()
-            )
+            asked = tiers if state["arm"] == "tiers" else ()
+            return original(_Conn(conn, state["seen"]), plan, stats, restrict, mode, limit, offset, asked)
         finally:
             state["ranked_s"] += time.perf_counter() - started
 
     pg_ranking.ranked = ranked
-    times = {"walk": [], "tiers": []}
-    sql_times = {"walk": [], "tiers": []}
-    capped = same_candidates = same_top10 = through_tiers = widened = 0
+    counts = {"capped": 0, "same_candidates": 0, "same_top10": 0, "through_tiers": 0, "widened": 0}
     differing: list[str] = []
     by_bound: dict[int, list[tuple[float, float]]] = {}
-    load = [os.getloadavg()[0]]
-    scope = Scope()
+
+    def after_title(_n, q, got, seen, sql_times):
+        counts["same_top10"] += got["walk"] == got["tiers"]
+        if not seen["walk"]:
+            return
+        counts["capped"] += 1
+        asked = [sql for sql, _ in seen["tiers"] if ":tier_p" in sql]
+        counts["through_tiers"] += bool(asked) and ":tier_p" in seen["tiers"][-1][0]
+        counts["widened"] += len(asked) > 1 or (bool(asked) and ":tier_p" not in seen["tiers"][-1][0])
+        with db.engine.connect() as conn:  # the statements that answered, their candidates alone
+            lists = [capped_candidates(conn, *seen[a][-1]) for a in ("walk", "tiers")]
+        counts["same_candidates"] += lists[0] == lists[1]
+        if lists[0] != lists[1]:
+            differing.append(q)
+        by_bound.setdefault(state["bound"], []).append((sql_times["walk"][-1], sql_times["tiers"][-1]))
+
     try:
-        with app.test_request_context("/"):
-            for arm in (False, True):
-                state["tiers"] = arm
-                for q in warm:
-                    service.suggest(q, "", scope, limit=10)
-            for n, q in enumerate(titles):
-                got, seen = {}, {}
-                for arm in ("walk", "tiers") if n % 2 == 0 else ("tiers", "walk"):
-                    state.update(tiers=arm == "tiers", seen=[], ranked_s=0.0)
-                    started = time.perf_counter()
-                    got[arm] = [i["id"] for i in service.suggest(q, "", scope, limit=10)]
-                    times[arm].append(time.perf_counter() - started)
-                    sql_times[arm].append(state["ranked_s"])
-                    seen[arm] = state["seen"]
-                same_top10 += got["walk"] == got["tiers"]
-                if seen["walk"]:
-                    capped += 1
-                    asked = [sql for sql, _ in seen["tiers"] if ":tier_p" in sql]
-                    through_tiers += bool(asked) and ":tier_p" in seen["tiers"][-1][0]
-                    widened += len(asked) > 1 or (bool(asked) and ":tier_p" not in seen["tiers"][-1][0])
-                    with db.engine.connect() as conn:  # the statements that answered, their candidates alone
-                        lists = [_candidates(conn, *seen[a][-1]) for a in ("walk", "tiers")]
-                    same_candidates += lists[0] == lists[1]
-                    if lists[0] != lists[1]:
-                        differing.append(q)
-                    by_bound.setdefault(state["bound"], []).append((sql_times["walk"][-1], sql_times["tiers"][-1]))
-                if n % 50 == 0:
-                    load.append(os.getloadavg()[0])
+        times, sql_times, load = alternate_arms(app, titles, warm, ("walk", "tiers"), state, after_title)
     finally:
         pg_ranking.ranked = original
+    capped, same_candidates, same_top10 = counts["capped"], counts["same_candidates"], counts["same_top10"]
+    through_tiers, widened = counts["through_tiers"], counts["widened"]
     old, new = ms_summary(times["walk"]), ms_summary(times["tiers"])
     old_sql, new_sql = ms_summary(sql_times["walk"]), ms_summary(sql_times["tiers"])
     return {
