@@ -240,3 +240,28 @@ def alternate_arms(app, titles: list[str], warm: list[str], arms: tuple[str, str
             if n % 50 == 0:
                 load.append(os.getloadavg()[0])
     return times, sql_times, load
+
+
+def add_settings_argument(parser) -> None:
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an app setting for the whole run, before loading (e.g. SEARCH_E5_LATIN=1, SEARCH_E5_THREADS=2); "
+        "VALUE is read as JSON when it parses, else kept as text",
+    )
+
+
+def parse_settings(parser, items: list[str]) -> dict:
+    """--set KEY=VALUE items as app settings."""
+    settings = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            parser.error(f"--set {item}: KEY=VALUE expected")
+        try:
+            settings[key] = json.loads(value)
+        except ValueError:
+            settings[key] = value
+    return settings

@@ -23,7 +23,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from bench._support import fresh_app, load_topics, ms_summary, print_result
+from bench._support import add_settings_argument, fresh_app, load_topics, ms_summary, parse_settings, print_result
 from bench.community_gen import generate, typed_prefixes
 
 
@@ -85,19 +85,22 @@ def _hello_app():
     return hello
 
 
-def _compare_minilm(app, service, scope, measured: list[str]) -> dict:
-    """suggest() without and with SEARCH_MINILM, alternating which goes first per query (load hits both)."""
+def _compare_encoder(app, service, scope, measured: list[str], prefix: str) -> dict:
+    """suggest() without and with a sentence encoder (prefix SEARCH_MINILM: English, SEARCH_E5: Russian and
+    Ukrainian), alternating which arm goes first per query (load hits all): all queries, and the ones it reads
+    (Latin letters for MiniLM, the others for e5)."""
     from app.search import analysis
 
+    label = "minilm" if prefix == "SEARCH_MINILM" else "e5"
     arms = {
-        "off": {"SEARCH_MINILM": False},
-        "rerank": {"SEARCH_MINILM": True, "SEARCH_MINILM_NEIGHBOURS": 0},
-        "fill": {"SEARCH_MINILM": True, "SEARCH_MINILM_NEIGHBOURS": 10, "SEARCH_MINILM_NEIGHBOURS_MODE": "fill"},
-        "fuse": {"SEARCH_MINILM": True, "SEARCH_MINILM_NEIGHBOURS": 10, "SEARCH_MINILM_NEIGHBOURS_MODE": "fuse"},
+        "off": {prefix: False},
+        "rerank": {prefix: True, f"{prefix}_NEIGHBOURS": 0},
+        "fill": {prefix: True, f"{prefix}_NEIGHBOURS": 10, f"{prefix}_NEIGHBOURS_MODE": "fill"},
+        "fuse": {prefix: True, f"{prefix}_NEIGHBOURS": 10, f"{prefix}_NEIGHBOURS_MODE": "fuse"},
     }
     names = list(arms)
     times = {name: [] for name in names}
-    latin = {name: [] for name in names}
+    read = {name: [] for name in names}
     for n, q in enumerate(measured):
         for name in names[n % len(names) :] + names[: n % len(names)]:  # each arm first in turn
             app.config.update(arms[name])
@@ -105,20 +108,20 @@ def _compare_minilm(app, service, scope, measured: list[str]) -> dict:
             service.suggest(q, "", scope, limit=5)
             spent = time.perf_counter() - started
             times[name].append(spent)
-            if analysis.is_latin_text(q):
-                latin[name].append(spent)
-    for key in ("SEARCH_MINILM_NEIGHBOURS", "SEARCH_MINILM_NEIGHBOURS_MODE"):
+            if analysis.is_latin_text(q) == (label == "minilm"):
+                read[name].append(spent)
+    for key in (f"{prefix}_NEIGHBOURS", f"{prefix}_NEIGHBOURS_MODE"):
         app.config.pop(key, None)
-    app.config["SEARCH_MINILM"] = True
-    out = {"minilm_latin_queries": len(latin["off"])}
-    for label, data in (("all", times), ("latin", latin)):
+    app.config[prefix] = True
+    out = {f"{label}_read_queries": len(read["off"])}
+    for part, data in (("all", times), ("read", read)):
         off = ms_summary(data["off"])
-        out[f"minilm_{label}_off_p50_p95_ms"] = [off["p50_ms"], off["p95_ms"]]
+        out[f"{label}_{part}_off_p50_p95_ms"] = [off["p50_ms"], off["p95_ms"]]
         for name in names[1:]:
             on = ms_summary(data[name])
-            out[f"minilm_{label}_{name}_p50_p95_ms"] = [on["p50_ms"], on["p95_ms"]]
-            out[f"minilm_{label}_{name}_p95_ratio"] = round(on["p95_ms"] / max(off["p95_ms"], 1e-9), 3)
-            out[f"minilm_{label}_{name}_p50_ratio"] = round(on["p50_ms"] / max(off["p50_ms"], 1e-9), 3)
+            out[f"{label}_{part}_{name}_p50_p95_ms"] = [on["p50_ms"], on["p95_ms"]]
+            out[f"{label}_{part}_{name}_p95_ratio"] = round(on["p95_ms"] / max(off["p95_ms"], 1e-9), 3)
+            out[f"{label}_{part}_{name}_p50_ratio"] = round(on["p50_ms"] / max(off["p50_ms"], 1e-9), 3)
     return out
 
 
@@ -141,6 +144,12 @@ def main(argv=None) -> int:
         help="also suggest() without the English sentence encoder and with it (re-rank only, neighbours "
         "filling, neighbours fused), interleaved per query: all queries and the Latin-letter ones (minilm_*)",
     )
+    parser.add_argument(
+        "--compare-e5",
+        action="store_true",
+        help="the same for the Russian/Ukrainian encoder (e5_*: all queries and those not in Latin letters)",
+    )
+    add_settings_argument(parser)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -148,7 +157,7 @@ def main(argv=None) -> int:
     from app.search.documents import Scope
 
     warm, measured = _queries(args.queries, seed=args.seed + 1)
-    with fresh_app(args.backend, workdir=args.workdir) as (app, _):
+    with fresh_app(args.backend, workdir=args.workdir, settings=parse_settings(parser, args.set)) as (app, _):
         from app.community.models import Topic
         from app.extensions import db
 
@@ -183,7 +192,9 @@ def main(argv=None) -> int:
             app.config["SEARCH_SEMANTIC"] = True
             hits = sum(1 for q in measured[:50] if service.suggest(q, "", scope, limit=5))
             if args.compare_minilm:
-                results.update(_compare_minilm(app, service, scope, measured))
+                results.update(_compare_encoder(app, service, scope, measured, "SEARCH_MINILM"))
+            if args.compare_e5:
+                results.update(_compare_encoder(app, service, scope, measured, "SEARCH_E5"))
         client = app.test_client()
 
         def via_client(q):

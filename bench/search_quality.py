@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 
-from bench._support import fresh_app, load_topics, ms_summary, print_result
+from bench._support import add_settings_argument, fresh_app, load_topics, ms_summary, parse_settings, print_result
 
 K = 10
 
@@ -115,6 +115,27 @@ VARIANTS = {
         "SEARCH_MINILM_NEIGHBOURS": 10,
         "SEARCH_MINILM_NEIGHBOURS_MODE": "fill",
     },
+    # Russian and Ukrainian sentence embeddings (app/search/semantic/e5.py), for requests in Cyrillic letters:
+    "noe5": {"SEARCH_E5": False},  # the settings before them
+    "e5": {"SEARCH_E5": True, "SEARCH_E5_RERANK": True, "SEARCH_E5_NEIGHBOURS": 0},
+    "e5-nb": {
+        "SEARCH_E5": True,
+        "SEARCH_E5_RERANK": False,
+        "SEARCH_E5_NEIGHBOURS": 10,
+        "SEARCH_E5_NEIGHBOURS_MODE": "fuse",
+    },
+    "e5+nb": {
+        "SEARCH_E5": True,
+        "SEARCH_E5_RERANK": True,
+        "SEARCH_E5_NEIGHBOURS": 10,
+        "SEARCH_E5_NEIGHBOURS_MODE": "fuse",
+    },
+    "e5+fill": {
+        "SEARCH_E5": True,
+        "SEARCH_E5_RERANK": True,
+        "SEARCH_E5_NEIGHBOURS": 10,
+        "SEARCH_E5_NEIGHBOURS_MODE": "fill",
+    },
 }
 
 
@@ -126,12 +147,16 @@ SHORT = {
     "m": "SEARCH_SEMANTIC_MIN_COSINE",
     "n": "SEARCH_MINILM_NEIGHBOURS",
     "q": "SEARCH_MINILM_QUERY_TOKENS",
+    "e": "SEARCH_E5_NEIGHBOURS",
+    "t": "SEARCH_E5_QUERY_TOKENS",
+    "f": "SEARCH_E5_MIN_COSINE",
 }
 
 
 def variant_config(name: str) -> dict:
     """A variant by name, with optional overrides: "rerank@w=0.5@c=15" (w weight, c candidates, x expansion
-    terms, k RRF constant, m expansion floor, n English neighbours, q English request word pieces)."""
+    terms, k RRF constant, m expansion floor, n English neighbours, q English request word pieces, e e5 neighbours,
+    t e5 request word pieces, f e5 neighbours' least cosine)."""
     base, *overrides = name.split("@")
     config = dict(VARIANTS[base])
     for item in overrides:
@@ -148,13 +173,14 @@ def run_app(
     min_customers: int = 1,
     merge_missed: bool = False,
     variants: list[str] | None = None,
+    settings: dict | None = None,
 ) -> dict:
     from app.extensions import db
     from app.search import service
     from app.search.documents import Scope
     from app.search.semantic import build
 
-    with fresh_app(backend) as (app, _):
+    with fresh_app(backend, settings=settings) as (app, _):  # --set: before loading (documents embed as they load)
         app.config["PHRASINGS_MIN_CUSTOMERS"] = min_customers
         id_map, stats = load_topics((row["id"], row.get("title", ""), row.get("body", "")) for row in corpus)
         started = time.perf_counter()
@@ -392,8 +418,10 @@ def main(argv=None) -> int:
         default="all",
         help="dev queries split in two by a hash of their id: 'tune' to choose settings on, 'held' to report",
     )
+    add_settings_argument(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON line (default: readable text)")
     args = parser.parse_args(argv)
+    settings = parse_settings(parser, args.set)
 
     corpus = read_jsonl(args.corpus)
     queries = [q for q in read_jsonl(args.queries, args.limit) if in_half(q, args.half)]
@@ -408,8 +436,10 @@ def main(argv=None) -> int:
         result = run_plain_whoosh(corpus, queries)
     else:
         variants = [v for v in args.variants.split(",") if v]
-        result = run_app(corpus, queries, args.backend, learn, args.min_customers, args.merge_missed, variants)
-    line = {"docs": len(corpus), **result, "backend": args.backend, "half": args.half}
+        result = run_app(
+            corpus, queries, args.backend, learn, args.min_customers, args.merge_missed, variants, settings
+        )
+    line = {"docs": len(corpus), **result, "backend": args.backend, "half": args.half, "settings": settings}
     if args.backend != "plain-whoosh":
         line["analyser"] = _analyser_facts()
     print_result(line, args.json, width=10)

@@ -205,11 +205,14 @@ def _phrases(spans: list[Span], by_term: dict[str, str], kept: set[str], limit: 
 class Reach:
     """What the plans made while recording could match (the suggest cache's increment check): a document
     with none of `terms`, and no term within a typo's edits of a word in `fuzzy` (words the vocabulary did
-    not know, which a new document could give a correction), cannot enter their results. `complete` is False
-    when a plan depended on something else (an empty index)."""
+    not know, which a new document could give a correction), cannot enter their results. `near`: (model,
+    request vector, least cosine) of a search by meaning, which a document sharing no term may enter when its
+    embedding by that model is at least that close. `complete` is False when a plan depended on something else
+    (an empty index)."""
 
     terms: set[str] = field(default_factory=set)
     fuzzy: set[str] = field(default_factory=set)
+    near: list[tuple[str, Any, float]] = field(default_factory=list)
     complete: bool = True
 
 
@@ -227,12 +230,12 @@ def recording_reach() -> Iterator[Reach]:
         _reach.reset(token)
 
 
-def reach_depends_on_more() -> None:
-    """What is being recorded could also be reached by documents sharing none of its terms (neighbours by
-    meaning): the suggest cache must not carry it across a write."""
+def reach_near(model: str, vector, floor: float) -> None:
+    """What is being recorded also holds the documents nearest to `vector` by `model` (cosine >= `floor`): a new
+    document enters it when its embedding is that close, whatever its terms."""
     reach = _reach.get()
     if reach is not None:
-        reach.complete = False
+        reach.near.append((model, vector, floor))
 
 
 def _note_reach(counts: Counter, raw_of: dict[str, str], variants: dict) -> None:

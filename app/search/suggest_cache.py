@@ -30,6 +30,7 @@ from every node but the writer until the next write (issue 16: tests/ops/test_tw
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -39,6 +40,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from functools import lru_cache
 
+import numpy as np
 from flask import current_app, has_app_context
 
 from app.common import redis_conn
@@ -164,6 +166,19 @@ def _unaffected(entry: dict, changes: list) -> bool:
             return False
         if fuzzy and any(_near(word, unknown) for unknown in fuzzy for word in change["t"]):
             return False
+    return not reach.get("n") or _far(reach["n"], changes)
+
+
+def _far(near: list, changes: list) -> bool:
+    """No changed document is as close in meaning to a searched request vector as its neighbours may be (their
+    embeddings are written in the drain, before the write's bump)."""
+    from app.search.semantic import store
+
+    keys = sorted({(kind, ref_id) for change in changes for kind, ref_id in change["k"]})
+    for model, encoded, floor in near:
+        vec = np.frombuffer(base64.b64decode(encoded), dtype=np.float16).astype(np.float32)
+        if any(float(doc @ vec) >= floor - 0.01 for doc in store.get_text(keys, model).values()):
+            return False  # float16 on both sides: a hundredth of leeway
     return True
 
 
@@ -210,7 +225,13 @@ def _ranked(compute: Callable[[], list[Hit]]) -> Callable[[], tuple[list[Hit], d
     def run():
         with planning.recording_reach() as reach:
             hits = compute()
-        return hits, ({"t": sorted(reach.terms), "f": sorted(reach.fuzzy)} if reach.complete else None)
+        if not reach.complete:
+            return hits, None
+        near = [
+            [model, base64.b64encode(np.asarray(vec, dtype=np.float16).tobytes()).decode(), floor]
+            for model, vec, floor in reach.near
+        ]
+        return hits, {"t": sorted(reach.terms), "f": sorted(reach.fuzzy), **({"n": near} if near else {})}
 
     return run
 
@@ -219,6 +240,8 @@ def _key(title: str, body: str, scope: Scope, limit: int) -> str:
     meaning = "m" if current_app.config.get("SEARCH_SEMANTIC", True) else "w"
     if meaning == "m" and current_app.config.get("SEARCH_MINILM", True):
         meaning += "e"
+    if meaning.startswith("m") and current_app.config.get("SEARCH_E5", True):
+        meaning += "r" + ("l" if current_app.config.get("SEARCH_E5_LATIN", False) else "")
     who = "staff" if scope.is_staff else (f"u{scope.user_id}" if scope.user_id is not None else "anon")
     terms = " ".join(analysis.analyse_query(title)) + "\n" + " ".join(analysis.analyse_query(body))
     digest = hashlib.sha1(terms.encode()).hexdigest()
@@ -290,6 +313,7 @@ def _observe(version: bytes) -> None:
 
     get_backend().index_changed()
     store.recheck_model()
+    store.recheck_text()  # the embeddings its write stored are read before ranking under the new version
     local["seen"] = version
 
 

