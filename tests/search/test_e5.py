@@ -80,6 +80,9 @@ def test_what_is_read_is_bounded_in_word_pieces_on_whole_words():
     assert encoder._model.token_count(cut, True) <= 32
     assert encoder._model.token_count(" ".join(long.split()[: len(cut.split()) + 1]), True) > 32
     assert encoder.cut("  смс   не приходит ", 32, True) == "смс не приходит"  # short: only spaces tidied
+    glued = "ы" * 5000 + " смс"  # one enormous "word" (a paste, an attack string): its beginning
+    cut = encoder.cut(glued, 32, True)
+    assert cut and glued.startswith(cut) and encoder._model.token_count(cut, True) <= 32
 
 
 def test_a_request_embedded_again_comes_from_a_bounded_cache_with_the_same_vector(monkeypatch):

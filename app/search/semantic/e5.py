@@ -95,20 +95,32 @@ class Encoder:
         self._cache_lock = threading.Lock()
 
     def cut(self, text: str, max_tokens: int, query: bool) -> str:
-        """The beginning of `text` that is at most `max_tokens` word pieces with its prefix and markers (whole
-        words; the engine's own tokenizer counts)."""
-        text = " ".join((text or "").split())
-        if not text or self._model.token_count(text, query) <= max_tokens:
+        """The beginning of `text` that is at most `max_tokens` word pieces with its prefix and markers: whole
+        words, or the beginning of the first word when it alone is longer (the engine's own tokenizer counts)."""
+        text = " ".join((text or "").split())[: max_tokens * 16]  # no piece is shorter than a character
+        if not text or self._fits(text, max_tokens, query):
             return text
         words = text.split(" ")
-        low, high = 0, len(words)  # the longest prefix of words that fits: a binary search on the count
+        count = self._longest(len(words), lambda n: self._fits(" ".join(words[:n]), max_tokens, query))
+        if count:
+            return " ".join(words[:count])
+        first = words[0]
+        return first[: self._longest(len(first), lambda n: self._fits(first[:n], max_tokens, query))]
+
+    def _fits(self, text: str, max_tokens: int, query: bool) -> bool:
+        return self._model.token_count(text, query) <= max_tokens
+
+    @staticmethod
+    def _longest(size: int, fits) -> int:
+        """The largest n in 0..size with fits(n) (fits holds for every smaller n): a binary search."""
+        low, high = 0, size
         while low < high:
             mid = (low + high + 1) // 2
-            if self._model.token_count(" ".join(words[:mid]), query) <= max_tokens:
+            if fits(mid):
                 low = mid
             else:
                 high = mid - 1
-        return " ".join(words[: max(low, 1)])[: max_tokens * 8]
+        return low
 
     def encode(self, texts: list[str], max_tokens: int = DOC_TOKENS) -> np.ndarray:
         """Unit vectors (len(texts) x 384, float32) of documents ("passage: "), each cut at `max_tokens`."""
