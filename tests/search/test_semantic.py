@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.search import analysis
 from app.search.semantic.tables import vectors
+from tests.helpers import suggest_api
 
 # Threads that tie "снять наличку" to "выдача денежных средств" by using both, and one (TARGET) that says
 # it only in the second way; the rest are other questions.
@@ -26,12 +27,6 @@ OTHERS = [
     ("Приложение не открывает выписку", "Выписка в приложении не открывается после обновления."),
 ]
 QUERY = "снять наличку"
-
-
-def api(client, **params):
-    response = client.get("/api/v1/suggest", query_string=params)
-    assert response.status_code == 200
-    return response.get_json()
 
 
 @pytest.fixture
@@ -63,13 +58,13 @@ def test_a_thread_sharing_no_word_is_suggested_by_meaning(app, client, runner, t
     """The vectors learnt from the community's text at reindex (LSA), alone: e5 (test_e5.py) finds it at once."""
     app.config["SEARCH_E5"] = False
     target = threads[TARGET[0]]
-    assert target.id not in {item["id"] for item in api(client, title=QUERY)}  # words alone miss it
+    assert target.id not in {item["id"] for item in suggest_api(client, title=QUERY)}  # words alone miss it
     assert runner.invoke(args=["search", "reindex"]).exit_code == 0
-    found = [item["id"] for item in api(client, title=QUERY)]
+    found = [item["id"] for item in suggest_api(client, title=QUERY)]
     assert target.id in found
     assert found.index(target.id) >= len(LINKS)  # the threads that share the words still come first
     app.config["SEARCH_SEMANTIC"] = False
-    assert target.id not in {item["id"] for item in api(client, title=QUERY)}
+    assert target.id not in {item["id"] for item in suggest_api(client, title=QUERY)}
 
 
 def test_topics_written_after_training_get_vectors(app, client, runner, threads, make_topic, community):
@@ -89,7 +84,7 @@ def test_cached_suggestions_show_a_new_topic_at_once(app, client, make_topic, co
         pytest.skip("REDIS_URL is not set: the shared (Redis) cache is tested in CI's Redis run")
     app.config["REDIS_URL"] = redis_url
     make_topic(title="Не приходит смс с кодом", body="Код по смс не приходит.", category=community["cards"])
-    first = api(client, title="смс код")
-    assert api(client, title="СМС, код!") == first  # the same terms: served from the cache
+    first = suggest_api(client, title="смс код")
+    assert suggest_api(client, title="СМС, код!") == first  # the same terms: served from the cache
     newer = make_topic(title="Смс код не приходит на новый номер", body="Сменил номер.", category=community["cards"])
-    assert newer.id in {item["id"] for item in api(client, title="смс код")}
+    assert newer.id in {item["id"] for item in suggest_api(client, title="смс код")}

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.corpora import HOW_TO_GET, SQLI_PAYLOADS, XSS_PAYLOADS
+from tests.helpers import suggest_api
 
 
 @pytest.fixture
@@ -25,14 +26,8 @@ def topics(make_topic, community, customer):
     }
 
 
-def api(client, **params):
-    response = client.get("/api/v1/suggest", query_string=params)
-    assert response.status_code == 200
-    return response.get_json()
-
-
 def test_suggest_api_returns_the_documented_fields(client, topics):
-    items = api(client, title="карты заблокирована", body="неверный пин")
+    items = suggest_api(client, title="карты заблокирована", body="неверный пин")
     assert items[0]["id"] == topics["card"].id
     assert set(items[0]) == {"kind", "id", "title", "url", "snippet", "type", "status", "answered"}
     assert items[0]["kind"] == "topic" and items[0]["type"] == "question" and items[0]["status"] == "open"
@@ -50,7 +45,7 @@ def test_suggest_api_returns_the_documented_fields(client, topics):
     ],
 )
 def test_inflected_forms_find_each_other(client, topics, query, key):
-    assert api(client, title=query)[0]["id"] == topics[key].id
+    assert suggest_api(client, title=query)[0]["id"] == topics[key].id
 
 
 def test_search_page_highlights_and_filters(client, topics):
@@ -132,6 +127,6 @@ def test_hidden_threads_leave_their_places_to_the_next_visible_ones(client, make
     shown = [make_topic(title=f"Overdraft fee question {n}", category=cards, body="About a fee.") for n in range(5)]
     db.session.execute(update(Topic).where(Topic.id.in_([t.id for t in hidden])).values(is_hidden=True))
     db.session.commit()
-    items = api(client, title="overdraft fee", limit="5")
+    items = suggest_api(client, title="overdraft fee", limit="5")
     assert {item["id"] for item in items} == {t.id for t in shown}
-    assert len(api(client, title="overdraft fee", limit="3")) == 3
+    assert len(suggest_api(client, title="overdraft fee", limit="3")) == 3
