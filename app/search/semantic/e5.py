@@ -54,10 +54,10 @@ def available() -> bool:
 
 
 def enabled() -> bool:
-    """SEARCH_E5 (on by default) and the package installed."""
+    """SEARCH_E5 (off by default: rank.DEFAULTS says why) and the package installed."""
     from flask import current_app
 
-    return bool(current_app.config.get("SEARCH_E5", True)) and available()
+    return bool(current_app.config.get("SEARCH_E5", False)) and available()
 
 
 def encoder() -> Encoder | None:

@@ -45,7 +45,9 @@ DEFAULTS = {
     "SEARCH_MINILM_QUERY_TOKENS": minilm.QUERY_TOKENS,
     # Requests and documents in Cyrillic letters (Russian, Ukrainian) with multilingual-e5-small (e5.py), the
     # same parts and rules; SEARCH_E5_LATIN: e5 reads Latin-letter texts too, in place of MiniLM (encoders.py).
-    "SEARCH_E5": True,
+    # Off by default: it lifts rutube-support (+0.03-0.05 hit@5) but not kyiv-1551, and it doubles a suggestion's
+    # time (Whoosh, 100,000 topics: p95 8.8 -> 43.6 ms; the goal is 20): bench/README.md.
+    "SEARCH_E5": False,
     "SEARCH_E5_LATIN": False,
     "SEARCH_E5_RERANK": True,
     "SEARCH_E5_NEIGHBOURS": 10,
