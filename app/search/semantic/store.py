@@ -4,9 +4,9 @@ indexed document). With the PostgreSQL backend they are in the app's database (m
 e5a1c0de5e11); with the embedded Whoosh backend in `vectors.sqlite3` beside the index files, so they are
 cleared and rebuilt with the index.
 
-Only candidates' vectors are read per suggest (one indexed SELECT; the English embeddings' are rows of the
-per-process neighbour matrix, `held_text`); the model is loaded once per process and again when its version
-changes (checked at most every MODEL_CHECK_SECONDS).
+Only candidates' vectors are read per suggest (one indexed SELECT; the sentence embeddings' are rows of the
+per-process neighbour matrix when the process holds it, `held_text`); the model is loaded once per process and
+again when its version changes (checked at most every MODEL_CHECK_SECONDS).
 """
 
 from __future__ import annotations
@@ -248,26 +248,14 @@ def get_text(keys: Sequence[tuple[str, int]], model: str) -> dict[tuple[str, int
     return _fetch(text_vectors, keys, text_vectors.c.model == model)
 
 
-def all_text(model: str) -> tuple[list[tuple[str, int]], np.ndarray]:
-    """Every document's embedding by `model`: (keys, matrix of float16 rows), for nearest neighbours."""
-    with engine().connect() as conn:
-        rows = conn.execute(
-            select(text_vectors.c.kind, text_vectors.c.ref_id, text_vectors.c.vec).where(text_vectors.c.model == model)
-        ).all()
-    keys = [(k, i) for k, i, _ in rows]
-    if not rows:
-        return keys, np.zeros((0, 0), dtype=np.float16)
-    return keys, np.stack([np.frombuffer(v, dtype=np.float16) for _, _, v in rows])
-
-
 TEXT_CHECK_SECONDS = 2.0
 
 
 def nearest_text(query_vec: np.ndarray, count: int, model: str) -> list[tuple[tuple[str, int], float]]:
     """The `count` documents whose embedding by `model` is nearest to `query_vec`, nearest first, with
     their cosine.
-    The matrix of every embedding is kept per process and read again when their version (a row of
-    search_vector_model, changed by every write) moved (checked at most every TEXT_CHECK_SECONDS)."""
+    The matrix of every embedding is kept per process; the rows written since are added when the write number
+    (a row of search_vector_model) moved (looked at at most every TEXT_CHECK_SECONDS, at once after a write)."""
     if count <= 0:
         return []
     keys, matrix, _rows = _text_matrix(model)
