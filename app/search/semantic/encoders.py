@@ -39,9 +39,9 @@ E5 = Choice(e5, "SEARCH_E5", e5.DOC_TOKENS, parallel=True, floor_setting="SEARCH
 
 
 def for_text(text: str) -> Choice | None:
-    """The encoder that reads `text` (enabled and installed), or None."""
-    if not current_app.config.get("SEARCH_SEMANTIC", True):
-        return None
+    """The encoder that reads `text` (enabled and installed), or None. Documents are embedded whatever
+    SEARCH_SEMANTIC says (turning it off and on again must not leave them without vectors): the caller that ranks
+    checks it."""
     if analysis.is_latin_text(text):
         if current_app.config.get("SEARCH_E5_LATIN", False) and e5.enabled():
             return E5

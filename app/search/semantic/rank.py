@@ -148,7 +148,7 @@ def sentence_hits(
 def suggest_hits(backend, query: str, request_text: str, scope: Scope, limit: int) -> list[Hit]:
     """The suggest hits for `query` (the service's weighted request text), with meaning when enabled."""
     model = store.load_model() if setting("SEARCH_SEMANTIC") else None
-    choice = encoders.for_text(request_text)
+    choice = encoders.for_text(request_text) if setting("SEARCH_SEMANTIC") else None
     by_sentence = choice is not None
     if model is None and not by_sentence:
         return backend.search(query, scope, mode="suggest", limit=limit).hits
