@@ -216,3 +216,11 @@ def test_a_thread_written_after_a_suggest_is_found_as_a_neighbour(app, client, m
     target = make_topic(title=TARGET[0], body=TARGET[1], category=community["cards"])
     assert target.id not in before
     assert target.id in {item["id"] for item in suggest_api(client, title=QUERY)}
+
+
+def test_documents_are_embedded_while_meaning_is_off_for_ranking(app, make_topic, community):
+    """SEARCH_SEMANTIC=0 changes how suggestions are ranked, not what the index keeps: turned on again, the
+    threads written meanwhile have their vectors."""
+    app.config["SEARCH_SEMANTIC"] = False
+    topic = make_topic(title=TARGET[0], body=TARGET[1], category=community["cards"])
+    assert set(store.get_text([("topic", topic.id)], minilm.NAME)) == {("topic", topic.id)}
