@@ -326,20 +326,19 @@ def has_matrix(model: str) -> bool:
     return held is not None and held.seq is not None
 
 
-_counts: dict[tuple[str, str], tuple[int, float]] = {}
-
-
 def text_count(model: str) -> int:
     """How many documents have an embedding by `model`: the matrix's rows when the process holds it, else a
-    COUNT kept for TEXT_RELOAD_SECONDS (what decides whether neighbours may be searched by scanning them all)."""
+    COUNT kept per app for TEXT_RELOAD_SECONDS (what decides whether neighbours may be searched by scanning them
+    all)."""
     if has_matrix(model):
         return len(_state()["text"][(str(engine().url), model)].keys)
+    counts = _state().setdefault("text_counts", {})
     key = (str(engine().url), model)
-    count, at = _counts.get(key, (0, -TEXT_RELOAD_SECONDS))
+    count, at = counts.get(key, (0, -TEXT_RELOAD_SECONDS))
     if time.monotonic() - at >= TEXT_RELOAD_SECONDS:
         with engine().connect() as conn:
             count = conn.scalar(select(func.count()).select_from(text_vectors).where(text_vectors.c.model == model))
-        _counts[key] = (count, time.monotonic())
+        counts[key] = (count, time.monotonic())
     return count
 
 
