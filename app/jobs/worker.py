@@ -7,8 +7,13 @@ the test runner (TestConfig uses "eager"); `flask worker` runs the same loop in 
 With the Whoosh backend only one process per index runs a worker (Whoosh has one writer): the worker holds
 `<SEARCH_INDEX_DIR>/worker.lock` for its lifetime; in other processes (`gunicorn -w 2`) no thread starts and
 their outbox rows are drained by the holder's sweep within JOBS_SWEEP_SECONDS.
+
+The thread is a daemon (it never keeps a process alive on its own), so a process that exits (gunicorn's worker
+after SIGTERM, `flask run` after Ctrl-C) first lets it finish the job it is running (`stop_at_exit`, at most
+EXIT_WAIT_SECONDS): killed in the middle of sending, a claimed e-mail would wait MAIL_CLAIM_TIMEOUT to be sent.
 """
 
+import atexit
 import logging
 import os
 import threading
@@ -21,6 +26,9 @@ from app.jobs.registry import periodic_jobs
 
 log = logging.getLogger(__name__)
 RETRY_LOCK_SECONDS = 30
+# How long an exiting process waits for the job its worker thread is running: below gunicorn's graceful_timeout
+# (30 s, docs/gunicorn.conf.py), after which the master kills the process anyway.
+EXIT_WAIT_SECONDS = 25.0
 
 
 def worker_lock(app) -> FileLock | None:
@@ -76,11 +84,20 @@ class InProcessWorker:
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
+        atexit.unregister(self.stop_at_exit)
         with self.cond:
             self.stopping = True
             self.cond.notify()
         if self.thread is not None:
             self.thread.join(timeout)
+
+    def stop_at_exit(self) -> None:
+        """At interpreter exit (atexit): let the running job finish, and take no new one. Nothing in a forked
+        child, which inherits the handler but not the thread."""
+        if self.alive():
+            self.stop(EXIT_WAIT_SECONDS)
+            if self.thread.is_alive():
+                log.warning("jobs: the worker thread did not finish its job within %.0f s of exit", EXIT_WAIT_SECONDS)
 
     def alive(self) -> bool:
         return self.pid == os.getpid() and self.thread is not None and self.thread.is_alive()
@@ -170,6 +187,7 @@ def ensure_started(app):
         worker = InProcessWorker(app)
         worker.lock = lock
         app.extensions["otklik.worker"] = worker.start()
+        atexit.register(worker.stop_at_exit)
         log.info("jobs: in-process worker started (pid %s)", os.getpid())
         return worker
 

@@ -5,8 +5,12 @@ worker thread of the embedded default."""
 import asyncio
 import re
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -20,7 +24,7 @@ from app.notify.models import MailMessage
 from app.notify.outbox import compose_due
 from app.search.backends import get_backend
 from app.search.outbox import pending_count
-from tests.jobs.conftest import flask_popen
+from tests.jobs.conftest import ROOT, flask_env, flask_popen
 from tests.notify.smtp import SmtpServer, _Handler
 from tests.search.test_sync import suggested_ids
 
@@ -115,6 +119,65 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     assert len({m["Message-ID"] for m in holding_mail.messages}) == FOLLOWERS
     db.session.expire_all()
     assert set(db.session.scalars(select(MailMessage.status).distinct())) == {"sent"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_gunicorn_stopped_while_its_worker_thread_sends_finishes_the_batch_first(
+    app, holding_mail, make_topic, make_user, customer, community
+):
+    """The embedded default under gunicorn (JOBS_MODE thread): SIGTERM, as a restart or a deploy sends it, while the
+    worker thread is in the middle of a batch of e-mails. The process exits only once the thread has finished the
+    batch it claimed: no e-mail is left claimed (it would wait MAIL_CLAIM_TIMEOUT), none is sent twice."""
+    topic = _topic_with_followers(make_topic, make_user, customer, community)
+    app.config["JOBS_MODE"] = "off"
+    holding_mail.deliveries.clear()
+    answer = community_services.post_comment(community["rep_private"], topic, "Fixed for everyone, sorry.")
+    db.session.commit()
+    assert compose_due() == (1, FOLLOWERS)
+    holding_mail.hold_after = 4
+
+    port = _free_port()
+    command = [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", "2"]
+    command += ["-b", f"127.0.0.1:{port}", "--graceful-timeout", "30", "wsgi:app"]
+    env = flask_env(app, JOBS_MODE="thread", JOBS_THREAD="1", JOBS_SWEEP_SECONDS="0.2")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # the first request a process serves starts its worker thread
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5).read()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, server.stderr.read()
+                time.sleep(0.2)
+        assert holding_mail.held.wait(60), "the worker thread sent no mail"
+        server.send_signal(signal.SIGTERM)
+        time.sleep(1.0)
+        assert server.poll() is None  # still waiting for the thread's batch
+        holding_mail.released.set()
+        assert server.wait(30) == 0
+    finally:
+        holding_mail.released.set()
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        server.stderr.close()
+    holding_mail.hold_after = None
+    db.session.expire_all()
+    states = dict(
+        db.session.execute(
+            select(MailMessage.status, func.count()).where(MailMessage.comment_id == answer.id).group_by(MailMessage.status)
+        ).all()
+    )
+    assert states.get("sending", 0) == 0
+    assert states.get("sent", 0) > 4  # the held message and the rest of its batch
+    message_ids = [m["Message-ID"] for m in holding_mail.messages]
+    assert len(message_ids) == len(set(message_ids)) == states["sent"]  # every one sent is delivered, once
 
 
 def test_two_search_syncs_at_once_both_succeed_and_index_everything(app, client, make_topic, customer, community):
