@@ -171,7 +171,9 @@ def test_gunicorn_stopped_while_its_worker_thread_sends_finishes_the_batch_first
     db.session.expire_all()
     states = dict(
         db.session.execute(
-            select(MailMessage.status, func.count()).where(MailMessage.comment_id == answer.id).group_by(MailMessage.status)
+            select(MailMessage.status, func.count())
+            .where(MailMessage.comment_id == answer.id)
+            .group_by(MailMessage.status)
         ).all()
     )
     assert states.get("sending", 0) == 0
