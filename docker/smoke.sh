@@ -23,8 +23,12 @@ for _ in $(seq 1 60); do
   curl -fs "$url/healthz" >/dev/null 2>&1 && break
   sleep 1
 done
-curl -fs "$url/readyz" | tee /dev/stderr | grep -q '"failed":\[\]'
-echo "readyz: every part ok"
+ready=$(curl -s "$url/readyz" || true)
+echo "$ready"
+case "$ready" in
+  *'"failed":[]'*) echo "readyz: every part ok" ;;
+  *) echo "readyz names a failing part" >&2; exit 1 ;;
+esac
 compose run --rm -e OTKLIK_ENV=development migrate demo >/dev/null
 # The demo's "Как поменять ПИН-код карты без похода в отделение?", once the worker has indexed it.
 found_topic() {
