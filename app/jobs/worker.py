@@ -85,6 +85,9 @@ class InProcessWorker:
 
     def stop(self, timeout: float = 5.0) -> None:
         atexit.unregister(self.stop_at_exit)
+        self._stop(timeout)
+
+    def _stop(self, timeout: float) -> None:
         with self.cond:
             self.stopping = True
             self.cond.notify()
@@ -95,7 +98,7 @@ class InProcessWorker:
         """At interpreter exit (atexit): let the running job finish, and take no new one. Nothing in a forked
         child, which inherits the handler but not the thread."""
         if self.alive():
-            self.stop(EXIT_WAIT_SECONDS)
+            self._stop(EXIT_WAIT_SECONDS)
             if self.thread.is_alive():
                 log.warning("jobs: the worker thread did not finish its job within %.0f s of exit", EXIT_WAIT_SECONDS)
 
