@@ -165,6 +165,13 @@ def variant_config(name: str) -> dict:
     return config
 
 
+def load_settings(variants: list[str]) -> dict:
+    """What loading needs for the variants asked: a variant that reads e5's embeddings needs them made as the
+    documents load (SEARCH_E5 is off by default, so they would not be, and the variant would measure nothing of
+    e5). `--set` still wins."""
+    return {"SEARCH_E5": True} if any(variant_config(v).get("SEARCH_E5") for v in variants) else {}
+
+
 def run_app(
     corpus: list[dict],
     queries: list[dict],
@@ -436,6 +443,7 @@ def main(argv=None) -> int:
         result = run_plain_whoosh(corpus, queries)
     else:
         variants = [v for v in args.variants.split(",") if v]
+        settings = {**load_settings(variants), **settings}
         result = run_app(
             corpus, queries, args.backend, learn, args.min_customers, args.merge_missed, variants, settings
         )
