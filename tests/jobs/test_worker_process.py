@@ -5,7 +5,6 @@ worker thread of the embedded default."""
 import asyncio
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ from app.notify.outbox import compose_due
 from app.search.backends import get_backend
 from app.search.outbox import pending_count
 from tests.jobs.conftest import ROOT, flask_env, flask_popen
-from tests.notify.smtp import SmtpServer, _Handler
+from tests.notify.smtp import SmtpServer, _Handler, free_port
 from tests.search.test_sync import suggested_ids
 
 FOLLOWERS = 12
@@ -121,12 +120,6 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     assert set(db.session.scalars(select(MailMessage.status).distinct())) == {"sent"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_gunicorn_stopped_while_its_worker_thread_sends_finishes_the_batch_first(
     app, holding_mail, make_topic, make_user, customer, community
 ):
@@ -141,7 +134,7 @@ def test_gunicorn_stopped_while_its_worker_thread_sends_finishes_the_batch_first
     assert compose_due() == (1, FOLLOWERS)
     holding_mail.hold_after = 4
 
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", "2"]
     command += ["-b", f"127.0.0.1:{port}", "--graceful-timeout", "30", "wsgi:app"]
     env = flask_env(app, JOBS_MODE="thread", JOBS_THREAD="1", JOBS_SWEEP_SECONDS="0.2")
