@@ -58,6 +58,8 @@ class Config:
     PAGE_CACHE_TTL = int(os.environ.get("PAGE_CACHE_TTL", "300"))  # seconds an unchanged page is kept at most
     PAGE_CACHE_FAST = _env_bool("PAGE_CACHE_FAST", True)  # hits for visitors answered before Flask (fastpath.py)
     PAGE_CACHE_COPIES = int(os.environ.get("PAGE_CACHE_COPIES", "256"))  # entries a process copies from Redis
+    # each process hears the generations' changes on a Redis channel: a hit on a copy needs no round trip
+    PAGE_CACHE_WATCH = _env_bool("PAGE_CACHE_WATCH", True)
     COMMUNITY_NAME = os.environ.get("COMMUNITY_NAME", "Otklik")
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ru")
     LANGUAGES = ("en", "ru", "uk")

@@ -9,6 +9,7 @@ import time
 from collections import OrderedDict
 
 from app.common import redis_conn
+from app.common.page_watch import GenerationWatch
 
 
 class RedisStore:
@@ -25,6 +26,12 @@ class RedisStore:
         self.lock = threading.Lock()
         self.own = threading.local()  # this thread's connection for the generations (see _generations)
         self.packed: dict[tuple, list] = {}  # generation keys -> their MGET as sent
+        self.channel = f"{prefix}changes"  # every bump is announced here (page_watch.py)
+        self.watch = (
+            GenerationWatch(app.config["REDIS_URL"], redis_conn.timeouts(app), self.channel)
+            if app.config.get("PAGE_CACHE_WATCH", True)
+            else None
+        )
 
     def _call(self, func, default=None):
         return redis_conn.call("page cache", func, default, app=self.app)
@@ -55,6 +62,19 @@ class RedisStore:
 
         return self._call(mget)
 
+    def _current(self, keys: tuple[str, ...]):
+        """The values of `keys`: as this process remembers them while its subscription says nothing changed
+        (no round trip), else read from Redis."""
+        mark, values = (
+            self.watch.known(keys) if self.watch is not None and redis_conn.usable(self.app) else (None, None)
+        )
+        if values is not None:
+            return values
+        values = self._generations(keys)
+        if values is not None and mark is not None:
+            self.watch.remember(keys, values, mark)
+        return values
+
     def lookup(self, key: str, names: tuple[str, ...]) -> tuple[tuple, bytes | None] | None:
         """(generations now, stored value or None); None while Redis is away. An entry this process already holds
         costs only the generations (a few bytes): it is the stored value while they are what it was rendered
@@ -64,7 +84,7 @@ class RedisStore:
         generation_keys = [f"{self.prefix}gen:{n}" for n in names]
         copy = self.copies.get(key)
         if copy is not None and copy[0] > time.monotonic():
-            values = self._generations((*generation_keys, self.epoch_key))
+            values = self._current((*generation_keys, self.epoch_key))
             if values is None:
                 return None
             *values, epoch = values
@@ -114,10 +134,13 @@ class RedisStore:
             pipe = client.pipeline(transaction=False)
             for name in names:
                 pipe.incr(f"{self.prefix}gen:{name}")
+            pipe.publish(self.channel, ",".join(names))  # after the INCRs: a process that hears it reads them
             pipe.execute()
             return True
 
         done = bool(self._call(incr, False))
+        if self.watch is not None:  # this process sees its own change at once, whenever its announcement lands
+            self.watch.forget()
         if not done:
             self.missed = True
         elif "all" in names:
@@ -134,6 +157,19 @@ class LocalStore:
         self.lock = threading.Lock()
         if not os.path.exists(stamp):
             self.bump(("all",))
+
+    def _current(self, keys: tuple[str, ...]):
+        """The values of `keys`: as this process remembers them while its subscription says nothing changed
+        (no round trip), else read from Redis."""
+        mark, values = (
+            self.watch.known(keys) if self.watch is not None and redis_conn.usable(self.app) else (None, None)
+        )
+        if values is not None:
+            return values
+        values = self._generations(keys)
+        if values is not None and mark is not None:
+            self.watch.remember(keys, values, mark)
+        return values
 
     def lookup(self, key: str, names: tuple[str, ...]) -> tuple[tuple, bytes | None]:
         try:

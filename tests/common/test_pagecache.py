@@ -140,7 +140,7 @@ def test_a_process_copy_of_an_entry_follows_a_change_on_another_node_and_expires
     here.store("page", stamp(here) + b"<p>old</p>", 60)
     assert pagecache.split_entry(*here.lookup("page", names)) == b"<p>old</p>"
     there.bump(("topic:1",))  # a comment committed on the other node
-    assert pagecache.split_entry(*here.lookup("page", names)) is None
+    assert _once_heard(here, "page", names) is None
     there.store("page", stamp(there) + b"<p>new</p>", 60)  # the other node renders the page again
     assert pagecache.split_entry(*here.lookup("page", names)) == b"<p>new</p>"
     assert pagecache.split_entry(*there.lookup("page", names)) == b"<p>new</p>"
@@ -166,6 +166,85 @@ def test_a_hit_on_a_copy_survives_redis_dropping_the_connection(cached_app):
     assert redis_conn.usable(cached_app)
 
 
+def _once_heard(store, key, names, seconds=0.2):
+    """What `store` serves once another store's announcement has reached it. Redis sends it to the subscribers as
+    it answers the writer, so it can land a moment after the writer's reply: well within `seconds`, which is less
+    than page_watch.TRUST (so it is the announcement, not the age of what was remembered, that is seen)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = pagecache.split_entry(*store.lookup(key, names))
+        if found is None or time.monotonic() > deadline:
+            return found
+        time.sleep(0.002)
+
+
+def _kill_subscription(store):
+    """Close the process's subscription to the change announcements from Redis's side."""
+    from app.common import redis_conn
+
+    assert store.watch is not None and store.watch.pubsub is not None, "the store has not subscribed"
+    host, port = store.watch.pubsub.connection._sock.getsockname()[:2]
+    assert redis_conn.client(store.app).client_kill_filter(addr=f"{host}:{port}") == 1
+
+
+def _redis_store(cached_app, reason):
+    if not cached_app.config.get("REDIS_URL"):
+        pytest.skip(reason)
+    return pagecache.RedisStore(cached_app, cached_app.config["PAGE_CACHE_PREFIX"])
+
+
+def test_a_hit_on_a_copy_reads_nothing_from_redis_until_a_change_is_announced(cached_app, monkeypatch):
+    """Each process hears every change on a Redis channel, so a hit on an entry it holds asks Redis nothing;
+    a change announced by another node makes the next lookup read the generations again, and miss."""
+    here = _redis_store(cached_app, "only the Redis store has generations to read")
+    there = pagecache.RedisStore(cached_app, cached_app.config["PAGE_CACHE_PREFIX"])
+    names, reads = ("all", "topic:7"), []
+    read = here._generations
+    monkeypatch.setattr(here, "_generations", lambda keys: reads.append(keys) or read(keys))
+    here.store("page", b"|".join(here.lookup("page", names)[0]) + b"\n<p>old</p>", 60)
+    assert pagecache.split_entry(*here.lookup("page", names)) == b"<p>old</p>"
+    reads.clear()
+    for _ in range(5):
+        assert pagecache.split_entry(*here.lookup("page", names)) == b"<p>old</p>"
+    assert reads == []
+    there.bump(("topic:7",))
+    assert _once_heard(here, "page", names) is None
+    assert len(reads) == 1  # the generations were read once, after the announcement
+    here.store("page", b"|".join(here.lookup("page", names)[0]) + b"\n<p>new</p>", 60)
+    here.bump(("topic:7",))  # a change made by this process: no wait for its own announcement
+    assert pagecache.split_entry(*here.lookup("page", names)) is None
+
+
+def test_a_change_made_while_the_subscription_was_down_is_not_missed(cached_app):
+    """The subscription dropped (a network blip) and a change landed that this process never heard of: it
+    stops trusting what it remembers and reads Redis, so the old copy is not served."""
+    here = _redis_store(cached_app, "only the Redis store subscribes")
+    from app.common import redis_conn
+
+    names = ("all",)
+    here.store("page", b"|".join(here.lookup("page", names)[0]) + b"\n<p>old</p>", 60)
+    assert pagecache.split_entry(*here.lookup("page", names)) == b"<p>old</p>"
+    _kill_subscription(here)
+    redis_conn.client(cached_app).incr(f"{here.prefix}gen:all")  # its announcement went to nobody
+    assert pagecache.split_entry(*here.lookup("page", names)) is None
+    assert redis_conn.usable(cached_app)
+
+
+def test_an_unannounced_change_is_seen_once_the_remembered_generations_are_too_old(cached_app, monkeypatch):
+    """The safety net for a subscription that stopped delivering without failing: what a process remembers is
+    used for at most page_watch.TRUST seconds."""
+    here = _redis_store(cached_app, "only the Redis store subscribes")
+    from app.common import page_watch, redis_conn
+
+    monkeypatch.setattr(page_watch, "TRUST", 0.3)
+    names = ("all",)
+    here.store("page", b"|".join(here.lookup("page", names)[0]) + b"\n<p>old</p>", 60)
+    assert pagecache.split_entry(*here.lookup("page", names)) == b"<p>old</p>"
+    redis_conn.client(cached_app).incr(f"{here.prefix}gen:all")  # changed with no announcement
+    time.sleep(0.35)
+    assert pagecache.split_entry(*here.lookup("page", names)) is None
+
+
 def test_a_copy_is_not_served_after_redis_lost_its_keys(cached_app):
     """A flushed or restarted Redis counts the generations from 0 again: a process copy whose generations come
     back to the same values is another epoch's page and must not be served."""
@@ -182,6 +261,28 @@ def test_a_copy_is_not_served_after_redis_lost_its_keys(cached_app):
         client.delete(stored)
     for name, value in zip(names, generations, strict=True):  # and the same number of changes since
         client.set(f"{store.prefix}gen:{name}", value)
+    _kill_subscription(store)  # a restart closes every connection, the process's subscription too
     assert pagecache.split_entry(*store.lookup("page", names)) is None
     store.store("page", b"|".join(store.lookup("page", names)[0]) + b"\n<p>new</p>", 60)
     assert pagecache.split_entry(*store.lookup("page", names)) == b"<p>new</p>"
+
+
+def test_a_copy_is_not_served_after_a_flush_and_as_many_changes(cached_app):
+    """Redis flushed without a restart (the subscription lives on), then as many changes as before: each one is
+    announced, so the process reads the generations and the new epoch again, and its old copy is not served."""
+    here = _redis_store(cached_app, "only the Redis store keeps process copies")
+    there = pagecache.RedisStore(cached_app, cached_app.config["PAGE_CACHE_PREFIX"])
+    from app.common import redis_conn
+
+    names = ("all",)
+    there.bump(names)
+    here.store("page", b"|".join(here.lookup("page", names)[0]) + b"\n<p>old</p>", 60)
+    assert pagecache.split_entry(*here.lookup("page", names)) == b"<p>old</p>"
+    (generation,) = here.lookup("page", names)[0]
+    client = redis_conn.client(cached_app)
+    for stored in list(client.scan_iter(f"{here.prefix}*")):
+        client.delete(stored)
+    for _ in range(int(generation)):
+        there.bump(names)
+    assert _once_heard(here, "page", names) is None
+    assert here.lookup("page", names)[0] == (generation,)
