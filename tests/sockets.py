@@ -1,4 +1,4 @@
-"""Network stand-ins for the operations tests: a port nobody listens on, and a server that accepts
+"""Network stand-ins for the tests: a port nobody listens on, and a server that accepts
 connections and never answers (a hung PostgreSQL)."""
 
 import socket
@@ -32,7 +32,8 @@ class SilentServer:
             conn.close()
 
 
-def closed_port() -> int:
+def free_port() -> int:
+    """A port on 127.0.0.1 that nobody listens on now: for a server to start on, or a connection to be refused."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -8,7 +8,7 @@ import pytest
 from app import create_app
 from app.extensions import db
 from config import TestConfig
-from tests.sockets import SilentServer, closed_port
+from tests.sockets import SilentServer, free_port
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_readyz_is_200_when_everything_answers(app, client):
 
 def test_readyz_names_a_redis_that_does_not_answer(tmp_path):
     app = _app(
-        tmp_path, REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0", JOBS_MODE="eager", RATELIMIT_STORAGE_URI="memory://"
+        tmp_path, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", JOBS_MODE="eager", RATELIMIT_STORAGE_URI="memory://"
     )
     with app.app_context():
         db.create_all()

@@ -4,12 +4,13 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests.sockets import free_port
 
 OIDC_DIR = Path(__file__).resolve().parents[1] / "oidc"
 REQUIRE = os.environ.get("OTKLIK_REQUIRE_SERVICES") == "1"
@@ -31,16 +32,10 @@ def require() -> None:
         pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_provider():
     """Yields the issuer URL of a provider that runs until the block ends."""
-    env = {**os.environ, "PORT": str(_free_port()), "NODE_ENV": "test"}
+    env = {**os.environ, "PORT": str(free_port()), "NODE_ENV": "test"}
     errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed when the provider stops)  # a file, not a pipe: a full pipe would block the provider
     process = subprocess.Popen(
         ["node", "server.mjs"], cwd=OIDC_DIR, env=env, stdout=subprocess.PIPE, stderr=errors, text=True

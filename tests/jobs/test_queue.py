@@ -134,9 +134,9 @@ def test_an_index_change_failing_three_times_is_a_dead_letter_retried_from_admin
 
 
 def test_a_request_succeeds_when_redis_is_down_and_the_rows_wait(app, client_as, customer, community):
-    from tests.sockets import closed_port
+    from tests.sockets import free_port
 
-    app.config.update(REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0", JOBS_MODE="rq")
+    app.config.update(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", JOBS_MODE="rq")
     client = client_as(customer)
     topic_id = _post_topic(client, community, "Posted while Redis was away")
     _post_topic(client, community, "Posted again while Redis was away")  # no second wait for Redis

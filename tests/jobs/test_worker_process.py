@@ -24,8 +24,9 @@ from app.notify.outbox import compose_due
 from app.search.backends import get_backend
 from app.search.outbox import pending_count
 from tests.jobs.conftest import ROOT, flask_env, flask_popen
-from tests.notify.smtp import SmtpServer, _Handler, free_port
+from tests.notify.smtp import SmtpServer, _Handler
 from tests.search.test_sync import suggested_ids
+from tests.sockets import free_port
 
 FOLLOWERS = 12
 

@@ -10,11 +10,12 @@
 
 import email
 import email.policy
-import socket
 import threading
 from dataclasses import dataclass
 
 from aiosmtpd.controller import Controller
+
+from tests.sockets import free_port
 
 
 @dataclass
@@ -40,12 +41,6 @@ class _Handler:
                 )
             )
         return "250 2.0.0 OK"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class SmtpServer:

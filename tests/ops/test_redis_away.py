@@ -14,7 +14,7 @@ from app.community.models import Comment, Topic
 from app.extensions import db
 from tests.conftest import _config_for, built_app
 from tests.search.test_sync import suggested_ids
-from tests.sockets import SilentServer, closed_port
+from tests.sockets import SilentServer, free_port
 
 QUICK = 5.0  # seconds: the most any request may take with Redis away (REDIS_SOCKET_TIMEOUT is 0.5 s)
 
@@ -23,7 +23,7 @@ QUICK = 5.0  # seconds: the most any request may take with Redis away (REDIS_SOC
 def app(request, tmp_path):
     """Replaces the usual `app` fixture (so every factory uses it): REDIS_URL points at a Redis that is away."""
     server = SilentServer() if request.param == "silent server" else None
-    port = server.port if server is not None else closed_port()
+    port = server.port if server is not None else free_port()
 
     class Config(_config_for(tmp_path)):
         REDIS_URL = f"redis://127.0.0.1:{port}/0"

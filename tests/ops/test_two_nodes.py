@@ -8,7 +8,6 @@ Needs TEST_DATABASE_URL (PostgreSQL) and REDIS_URL; skips without them unless OT
 import io
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import pytest
 import requests
 
 from tests.conftest import PG_URL
+from tests.sockets import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRE = os.environ.get("OTKLIK_REQUIRE_SERVICES") == "1"
@@ -68,12 +68,6 @@ def _start(command: list[str], tmp: Path, env: dict) -> subprocess.Popen:
 def _errors(proc: subprocess.Popen) -> str:
     proc.log.seek(0)
     return proc.log.read()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -140,7 +134,7 @@ def cluster(tmp_path_factory):
     procs, urls = [], []
     try:
         for _ in range(2):
-            port = _free_port()
+            port = free_port()
             gunicorn = [sys.executable, "-m", "gunicorn", "-w", "1", "--threads", "4", "-b", f"127.0.0.1:{port}"]
             procs.append(_start([*gunicorn, "wsgi:app"], tmp, env))
             urls.append(f"http://127.0.0.1:{port}")
