@@ -31,6 +31,7 @@ bumped before each request, as a post or a status change does): what a reader se
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import random
 import re
@@ -144,6 +145,12 @@ def _recount_search_stats() -> None:
     recount = getattr(get_backend(), "recount_stats", None)
     if recount is not None:
         recount()
+    refresh = getattr(get_backend(), "refresh_tiers", None)
+    if refresh is not None and "hot_index" in inspect.signature(refresh).parameters:
+        from app.extensions import db
+
+        db.session.commit()  # the index build waits for every open transaction
+        refresh(hot_index=True)  # as the search.tiers job keeps it (pg_hot.py: from 262,144 documents)
 
 
 def shrink(size: int) -> None:

@@ -53,12 +53,12 @@ def suggest_ab(app, titles: list[str], warm: list[str]) -> dict:
     original, original_candidates = pg_ranking.ranked, pg_ranking.candidate_query
     state = {"arm": "walk", "seen": [], "ranked_s": 0.0, "bound": 0}
 
-    def ranked(conn, plan, stats, restrict, mode, limit, offset, tiers=()):
+    def ranked(conn, plan, stats, restrict, mode, limit, offset, tiers=(), hot=None):
         started = time.perf_counter()
         try:
             state["bound"] = original_candidates(plan)[1]
-            asked = tiers if state["arm"] == "tiers" else ()
-            return original(_Conn(conn, state["seen"]), plan, stats, restrict, mode, limit, offset, asked)
+            asked, hot = (tiers, hot) if state["arm"] == "tiers" else ((), None)
+            return original(_Conn(conn, state["seen"]), plan, stats, restrict, mode, limit, offset, asked, hot)
         finally:
             state["ranked_s"] += time.perf_counter() - started
 

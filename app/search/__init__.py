@@ -29,11 +29,12 @@ TIERS_EVERY = 900.0  # seconds between two takes of the PostgreSQL backend's pop
 
 
 def _refresh_tiers() -> int:
-    """The `search.tiers` job: the popularity tiers capped suggestions ask first (PostgreSQL backend only)."""
+    """The `search.tiers` job: the popularity tiers capped suggestions ask first, and the hot index (PostgreSQL
+    backend only)."""
     from app.search.backends import get_backend
 
     refresh = getattr(get_backend(), "refresh_tiers", None)
-    return len(refresh()) if refresh is not None else 0
+    return len(refresh(hot_index=True)) if refresh is not None else 0
 
 
 def _register_background(app) -> None:

@@ -277,6 +277,20 @@ def test_a_suggestion_for_a_very_common_word_ranks_the_same_most_popular_candida
     assert keys_of(suggested) == keys_of(backend.search("card", Scope(), limit=20))  # same candidates, same order
 
 
+def test_a_capped_suggestion_ranks_fewer_candidates_than_a_search_page(backend, monkeypatch):
+    """Past MAX_CANDIDATES matches, a search page ranks the MAX_CANDIDATES most popular and suggest (as the customer
+    types, its work bounded whatever the community's size) only the SUGGEST_CANDIDATES most popular of them."""
+    backend.upsert([doc(id=i, title=f"Card topic {i}", body="card", popularity=float(i)) for i in range(1, 41)])
+    monkeypatch.setattr(pg_ranking, "CANDIDATE_BUDGET", 20)
+    monkeypatch.setattr(pg_ranking, "MAX_CANDIDATES", 20)
+    monkeypatch.setattr(pg_ranking, "SUGGEST_CANDIDATES", 5)
+    suggested = backend.search("card", Scope(), mode="suggest", limit=20)
+    assert {ref_id for _, ref_id in keys_of(suggested)} == set(range(36, 41))
+    assert {ref_id for _, ref_id in keys_of(backend.search("card", Scope(), limit=20))} == set(range(21, 41))
+    monkeypatch.setattr(pg_ranking, "MAX_CANDIDATES", 50)  # 40 matches: not capped, suggest ranks them all
+    assert len(keys_of(backend.search("card", Scope(), mode="suggest", limit=50))) == 40
+
+
 def test_capped_suggestions_are_scored_as_uncapped_ones(backend, monkeypatch):
     """The most popular candidates of a common word carry their own title, answers, body and flags into the
     ranking: each one scores exactly what it scores when every document with the word is ranked."""

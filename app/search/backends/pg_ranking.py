@@ -16,6 +16,7 @@ from typing import NamedTuple
 from sqlalchemy import text
 
 from app.search import documents, planning
+from app.search.backends import pg_hot
 from app.search.backends.pg_lexemes import lexeme, tsquery_all, tsquery_or, usable
 from app.search.documents import PRIVATE, PUBLIC
 from app.search.planning import PlanRules, QueryPlan, QueryShape, Restrictions
@@ -38,6 +39,13 @@ SHORT_QUERY, LONG_QUERY = 8, 24  # distinct analysed query terms
 # ---------------------------------------------------------------- cost bounds
 CANDIDATE_BUDGET = 1000  # documents the candidate query aims at (see candidate_query)
 MAX_CANDIDATES = 1000  # never rank more (the most popular of them), whatever the query
+# A suggestion whose rarest words are still in more than MAX_CANDIDATES documents (common words in a large
+# community) ranks only the SUGGEST_CANDIDATES most popular of them: its work at 1,000,000 topics then stays near
+# a suggestion's at 10,000, which ranks its fewer matches (bench/README.md "Suggest at 1,000,000 topics"). Below
+# MAX_CANDIDATES matches nothing changes (the benchmark sets' hit@5, up to 8,430 documents, is the same to the last
+# digit). Measured and rejected: this cap for every suggestion (banking77 hit@5 0.957 -> 0.625: the newest 250 of
+# up to 1,000 matches), and with CANDIDATE_BUDGET lowered to it as well (qatarliving-semeval 0.757 -> 0.735).
+SUGGEST_CANDIDATES = 250
 # Popularity tiers (see tiers_to_ask): the candidate order's key at these fractions of the documents, kept in
 # search_meta by the backend; asked when the candidate words are in TIER_BAND of the documents (measured: there
 # a tier beats the popularity walk, bench/README.md "Popularity tiers"), the first whose expected matches reach
@@ -128,14 +136,15 @@ class Tier(NamedTuple):
     ref_id: int
 
 
-def tiers_to_ask(tiers: Sequence[Tier], bound: int, n_docs: int) -> list[Tier]:
+def tiers_to_ask(tiers: Sequence[Tier], bound: int, n_docs: int, cap: int | None = None) -> list[Tier]:
     """The tiers a capped suggestion asks before the walk, narrowest first. Whatever they hold, the answer is the
-    walk's: a tier is an upper set of the candidate order, so when it holds MAX_CANDIDATES matches they are the
-    walk's first MAX_CANDIDATES (the key is unique: no ties); with fewer, the next one is asked, then the walk.
+    walk's: a tier is an upper set of the candidate order, so when it holds `cap` matches (the candidates ranked)
+    they are the walk's first `cap` (the key is unique: no ties); with fewer, the next one is asked, then the walk.
     Stale tiers cost time, never a different suggestion."""
     if not tiers or not TIER_BAND[0] <= bound / max(n_docs, 1) <= TIER_BAND[1]:
         return []
-    return [t for t in tiers if bound * t.fraction >= TIER_MARGIN * MAX_CANDIDATES][:TIER_TRIES]
+    cap = MAX_CANDIDATES if cap is None else cap
+    return [t for t in tiers if bound * t.fraction >= TIER_MARGIN * cap][:TIER_TRIES]
 
 
 # An upper set of the candidate order, spelt so that the planner ANDs the word's GIN bitmap with btree ranges
@@ -226,10 +235,13 @@ def ranked(
     limit: int,
     offset: int,
     tiers: Sequence[Tier] = (),
+    hot: pg_hot.Hot | None = None,
 ):
     """[(kind, ref_id, score, total)] of one page; stats: (documents, average title, average rest); tiers: the
-    backend's popularity tiers (capped suggestions)."""
+    backend's popularity tiers (capped suggestions), and its hot index (pg_hot.py) for the tiers inside it."""
     _, avg_title, avg_rest = stats
+    suggest = mode == planning.SUGGEST
+    cap = min(SUGGEST_CANDIDATES, MAX_CANDIDATES) if suggest else MAX_CANDIDATES
     params: dict = {
         "k1": K1,
         "b": B,
@@ -242,7 +254,7 @@ def ranked(
         "wd": FIELD_WEIGHTS["also_asked"],
         "pop": POPULARITY_BOOST,
         "answered": ANSWERED_BOOST,
-        "max_candidates": MAX_CANDIDATES,
+        "max_candidates": cap,
         "limit": limit,
         "offset": offset,
     }
@@ -261,14 +273,15 @@ def ranked(
         source = f"search_documents d WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}"
     elif mode == planning.SUGGEST:
         # Even the rarest query term is in too many documents (a title of common words): the most popular
-        # MAX_CANDIDATES of them are ranked (of equally popular ones, the newest). Suggest needs no total, so
+        # SUGGEST_CANDIDATES of them are ranked (of equally popular ones, the newest). Suggest needs no total, so
         # the database may walk the popularity index (ix_search_documents_popularity) backwards and stop after
         # them, instead of reading all the documents with the word (their number grows with the community:
         # 110,000 of 1,000,000 in bench/cost_growth.py for "банкомат"). The walk reads each row it tests anyway, so
         # it takes the columns the ranking needs with it: joined back by primary key, every candidate's row was
         # looked up and its tsvector read a second time (a quarter of the query's time at 1,000,000 documents).
         # A tier first (tiers_to_ask): the word's GIN bitmap ANDed with a btree range of the most popular documents
-        # reads fewer rows than the walk when the word is in 0.5-9 % of them.
+        # reads fewer rows than the walk when the word is in 0.5-9 % of them; from the hot index (pg_hot.py) when
+        # the tier lies inside it.
         source = f"""(
                 SELECT {_CANDIDATE_COLUMNS} FROM search_documents d
                 WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}{_TIER_MARK}
@@ -307,15 +320,18 @@ def ranked(
         LIMIT :limit OFFSET :offset
     """
     if capped and mode == planning.SUGGEST:
-        # the tier's candidates counted (total): one that holds fewer than MAX_CANDIDATES is not the answer
-        tiered = sql.replace(_TIER_MARK, _TIER_SQL).replace("max(total) OVER ()" + _COUNT_MARK, "count(*) OVER ()")
-        asked, answer = tiers_to_ask(tiers, bound, stats[0]), None
+        # the tier's candidates counted (total): one that holds fewer than `cap` is not the answer
+        tiered = sql.replace("max(total) OVER ()" + _COUNT_MARK, "count(*) OVER ()")
+        asked, answer = tiers_to_ask(tiers, bound, stats[0], cap), None
         if asked:  # bitmaps only: a walk of the popularity index would filter the whole table when a tier is short
             conn.execute(text("SET LOCAL enable_indexscan = off"))
         for tier in asked:
             tier_params = {**params, "tier_p": tier.popularity, "tier_k": tier.kind, "tier_r": tier.ref_id}
-            rows = conn.execute(text(tiered), tier_params).all()
-            if rows and rows[0][3] >= MAX_CANDIDATES:
+            # a tier inside the hot set also names the hot index's condition: the same rows, through its postings
+            inside = pg_hot.covers(hot, tier.popularity, tier.kind, tier.ref_id)
+            condition = _TIER_SQL + (f" AND {pg_hot.predicate(hot, 'd.')}" if inside else "")
+            rows = conn.execute(text(tiered.replace(_TIER_MARK, condition)), tier_params).all()
+            if rows and rows[0][3] >= cap:
                 answer = rows
                 break
         if asked:

@@ -39,7 +39,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.search import analysis, planning
-from app.search.backends import pg_ranking, pg_spelling, pg_tiers
+from app.search.backends import pg_hot, pg_ranking, pg_spelling, pg_tiers
 from app.search.backends.base import SearchBackend
 from app.search.backends.pg_lexemes import int_array, text_array, tsvector_literal, usable
 from app.search.documents import PUBLIC, Hit, SearchDoc, SearchResult
@@ -261,10 +261,21 @@ class PostgresBackend(SearchBackend):
 
     # ------------------------------------------------------------ popularity tiers (pg_tiers.py)
 
-    def refresh_tiers(self) -> list[pg_ranking.Tier]:
-        """Take and store the popularity tiers (the `search.tiers` job, `flask search recount`)."""
-        with self._engine().begin() as conn:
-            return self._tiers.refresh(conn)
+    def refresh_tiers(self, hot_index: bool = False) -> list[pg_ranking.Tier]:
+        """Take and store the popularity tiers (the `search.tiers` job, `flask search recount`); with `hot_index`
+        (the job: a process with no transaction of its own open, which the index build would wait for) also keep
+        the hot index fit (pg_hot.py)."""
+        engine = self._engine()
+        if not hot_index:
+            with engine.begin() as conn:
+                return self._tiers.refresh(conn)
+        with engine.connect() as conn:
+            current = self._tiers.stored_hot(conn)
+        decided, hot, old = pg_hot.refresh(engine, current)
+        with engine.begin() as conn:
+            tiers = self._tiers.refresh(conn, hot if decided else pg_tiers.KEEP)
+        pg_hot.drop(engine, old)
+        return tiers
 
     @staticmethod
     def _apply_vocabulary_delta(conn, delta: Counter) -> None:
@@ -340,8 +351,8 @@ class PostgresBackend(SearchBackend):
             yield _Terms(self, conn)
 
     def _execute(self, view, plan, restrict, mode, limit, offset) -> SearchResult:
-        tiers = self._tiers.read(view.conn) if mode == planning.SUGGEST else ()
-        rows = pg_ranking.ranked(view.conn, plan, view.stats, restrict, mode, limit, offset, tiers)
+        tiers, hot = self._tiers.read(view.conn) if mode == planning.SUGGEST else ((), None)
+        rows = pg_ranking.ranked(view.conn, plan, view.stats, restrict, mode, limit, offset, tiers, hot)
         if rows:
             total = rows[0][3]
         elif offset:  # past the last page: the pager still needs the count
