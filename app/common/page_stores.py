@@ -158,19 +158,6 @@ class LocalStore:
         if not os.path.exists(stamp):
             self.bump(("all",))
 
-    def _current(self, keys: tuple[str, ...]):
-        """The values of `keys`: as this process remembers them while its subscription says nothing changed
-        (no round trip), else read from Redis."""
-        mark, values = (
-            self.watch.known(keys) if self.watch is not None and redis_conn.usable(self.app) else (None, None)
-        )
-        if values is not None:
-            return values
-        values = self._generations(keys)
-        if values is not None and mark is not None:
-            self.watch.remember(keys, values, mark)
-        return values
-
     def lookup(self, key: str, names: tuple[str, ...]) -> tuple[tuple, bytes | None]:
         try:
             generation = str(os.stat(self.stamp).st_mtime_ns).encode()
