@@ -172,3 +172,22 @@ def test_the_predicate_takes_only_a_plain_kind():
     assert not pg_hot.covers(pg_hot.Hot("x", 1.0, "topic", 5), 1.0, "topic", 4)
     assert pg_hot.covers(pg_hot.Hot("x", 1.0, "topic", 5), 2.0, "article", 1)
     assert not pg_hot.covers(None, 9.0, "topic", 9)
+
+
+def test_a_transaction_left_open_fails_the_build_quickly_and_it_is_tried_again(backend, small_hot, monkeypatch):
+    """The build waits for every open transaction: one left open (here another connection's) fails it after
+    pg_hot.WAIT_SECONDS instead of holding the job; nothing half-built stays, and the next run builds it."""
+    import time
+
+    monkeypatch.setattr(pg_hot, "WAIT_SECONDS", 1)
+    backend.upsert(_topics(range(1, 121), popularity=lambda i: 0.0))
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as idle:
+        idle.execute(text("SELECT 1"))  # a transaction holding its snapshot, left open
+        started = time.monotonic()
+        backend.refresh_tiers(hot_index=True)
+        assert time.monotonic() - started < 10
+        assert _stored_hot() is None
+    assert _hot_indexes() == {}  # the invalid index of the failed build was dropped
+    _refresh(backend)
+    assert _stored_hot() is not None and list(_hot_indexes()) == [_stored_hot().name]

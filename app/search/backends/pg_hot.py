@@ -18,6 +18,7 @@ another answer.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import secrets
@@ -31,6 +32,9 @@ HOT_SIZE = 65536  # documents in a new hot index
 GROWTH = 2.0  # rebuilt when it holds more than GROWTH x HOT_SIZE documents (or fewer than HOT_SIZE / GROWTH)
 MIN_DOCUMENTS = 4 * HOT_SIZE  # fewer documents: no hot index (the whole posting lists are short)
 BUILD_SECONDS = 600  # the build's statement timeout (the connection's own, DB_STATEMENT_TIMEOUT, is for requests)
+# The build first waits for every transaction open on the database to end: one left open (an idle session, even in
+# this process) fails it after WAIT_SECONDS instead of holding the job; it is tried again at the next run.
+WAIT_SECONDS = 30
 PREFIX = "ix_search_documents_hot_"
 _LOCK = "SELECT pg_try_advisory_lock(hashtext('otklik-search-hot'))"
 _UNLOCK = "SELECT pg_advisory_unlock(hashtext('otklik-search-hot'))"
@@ -107,6 +111,7 @@ def refresh(engine, current: Hot | None) -> tuple[bool, Hot | None, list[str]]:
             try:
                 # it waits for every transaction open on the database to end, then reads the table twice
                 conn.execute(text(f"SET statement_timeout = '{int(BUILD_SECONDS)}s'"))
+                conn.execute(text(f"SET lock_timeout = '{int(WAIT_SECONDS * 1000)}ms'"))
                 conn.execute(
                     text(
                         f"CREATE INDEX CONCURRENTLY {hot.name} ON search_documents USING gin (tsv) "
@@ -115,12 +120,14 @@ def refresh(engine, current: Hot | None) -> tuple[bool, Hot | None, list[str]]:
                 )
             except Exception as error:  # an interrupted build leaves an invalid index: drop it
                 log.warning("search: the hot index could not be built (%s); keeping the previous one", error)
-                conn.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {hot.name}"))
+                with contextlib.suppress(Exception):  # else the next run drops it (not the stored one)
+                    conn.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {hot.name}"))
                 return False, current, []
             log.info("search: hot index %s built over %d documents", hot.name, HOT_SIZE)
             return True, hot, existing
         finally:
             conn.execute(text("RESET statement_timeout"))
+            conn.execute(text("RESET lock_timeout"))
             conn.execute(text(_UNLOCK))
 
 
