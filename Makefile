@@ -67,6 +67,7 @@ docker: $(VENV)/.stamp
 # `make docker BASE=otklik-base:bookworm`.
 docker-base:
 	rm -rf build/rootfs
+	mkdir -p build
 	debootstrap --variant=minbase bookworm build/rootfs http://deb.debian.org/debian
 	tar -C build/rootfs -c . | docker import - otklik-base:bookworm
 	rm -rf build/rootfs
