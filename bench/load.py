@@ -211,7 +211,7 @@ class Run:
         browser = Browser(self.args.port, timeout=self.args.timeout)
         visitor = i < round(self.args.customers * self.args.visitors)
         token = None if visitor else await self.sign_in(browser, i)
-        actions = VISITOR_ACTIONS if visitor else ACTIONS
+        actions = VISITOR_ACTIONS if visitor else self.args.actions
         async with self.signing_in:  # warm-up, not timed: what each server process loads on first use
             browser.timeout = 300.0
             await browser.get(self.rng.choice(self.topics)[1])
@@ -412,6 +412,14 @@ def one_run(args, data, workdir, extra_env: dict) -> dict:
     return result
 
 
+def _weights(value: str) -> dict[str, int]:
+    weights = {kind: int(weight) for kind, weight in (pair.split("=", 1) for pair in value.split(","))}
+    unknown = set(weights) - set(ACTIONS)
+    if unknown or not any(weights.values()):
+        raise argparse.ArgumentTypeError(f"kinds are {', '.join(ACTIONS)}, with at least one weight above 0")
+    return weights
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=("postgres", "sqlite"), default="sqlite")
@@ -419,6 +427,14 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=50)
     parser.add_argument("--visitors", type=float, default=0.5, help="fraction that only reads and searches")
     parser.add_argument("--pause", type=float, default=1.0)
+    parser.add_argument(
+        "--actions",
+        type=_weights,
+        default=ACTIONS,
+        help="what a signed-in customer does next, as KIND=WEIGHT[,KIND=WEIGHT] (default: "
+        + ",".join(f"{k}={w}" for k, w in ACTIONS.items())
+        + "); e.g. post=10,comment=15 with --visitors 0 for writers only",
+    )
     parser.add_argument("--duration", type=float, default=120.0)
     parser.add_argument("--topics", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
@@ -453,6 +469,8 @@ def main() -> None:
             "backend": args.backend,
             "mode": args.mode,
             "customers": args.customers,
+            "visitors": args.visitors,
+            "actions": args.actions,
             **one_run(args, data, workdir, extra_env),
         }
         print(json.dumps(result, ensure_ascii=False), flush=True)
