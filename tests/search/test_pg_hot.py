@@ -172,6 +172,8 @@ def test_the_predicate_takes_only_a_plain_kind():
     assert not pg_hot.covers(pg_hot.Hot("x", 1.0, "topic", 5), 1.0, "topic", 4)
     assert pg_hot.covers(pg_hot.Hot("x", 1.0, "topic", 5), 2.0, "article", 1)
     assert not pg_hot.covers(None, 9.0, "topic", 9)
+    assert pg_hot.covers(pg_hot.Hot("x", 1.0, "topic", 5), 1.5, "news_item", 1)  # more popular: kinds do not matter
+    assert not pg_hot.covers(pg_hot.Hot("x", 1.0, "topic", 5), 1.0, "topics_old", 9)  # a collation might differ
 
 
 def test_a_transaction_left_open_fails_the_build_quickly_and_it_is_tried_again(backend, small_hot, monkeypatch):

@@ -38,7 +38,8 @@ WAIT_SECONDS = 30
 PREFIX = "ix_search_documents_hot_"
 _LOCK = "SELECT pg_try_advisory_lock(hashtext('otklik-search-hot'))"
 _UNLOCK = "SELECT pg_advisory_unlock(hashtext('otklik-search-hot'))"
-_KIND = re.compile(r"^[a-z_]{1,40}$")
+# Kind names of lower-case letters only ("topic", "article"): Python orders them as PostgreSQL does in any collation.
+_KIND = re.compile(r"^[a-z]{1,40}$")
 _NAME = re.compile(rf"^{PREFIX}[0-9a-f]{{8}}$")
 
 
@@ -62,8 +63,13 @@ def predicate(hot: Hot, alias: str = "") -> str:
 
 
 def covers(hot: Hot | None, popularity: float, kind: str, ref_id: int) -> bool:
-    """The upper set from this key (a tier) lies inside the hot set."""
-    return hot is not None and (popularity, kind, ref_id) >= (hot.popularity, hot.kind, hot.ref_id)
+    """The upper set from this key (a tier) lies inside the hot set (False when unsure: kinds compared only when
+    both are plain names, whose order is the same in Python and in PostgreSQL)."""
+    if hot is None or not _KIND.match(hot.kind):
+        return False
+    if popularity != hot.popularity:
+        return popularity > hot.popularity
+    return bool(_KIND.match(kind)) and (kind, ref_id) >= (hot.kind, hot.ref_id)
 
 
 def from_json(value) -> Hot | None:
