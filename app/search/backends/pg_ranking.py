@@ -136,14 +136,13 @@ class Tier(NamedTuple):
     ref_id: int
 
 
-def tiers_to_ask(tiers: Sequence[Tier], bound: int, n_docs: int, cap: int | None = None) -> list[Tier]:
+def tiers_to_ask(tiers: Sequence[Tier], bound: int, n_docs: int, cap: int) -> list[Tier]:
     """The tiers a capped suggestion asks before the walk, narrowest first. Whatever they hold, the answer is the
     walk's: a tier is an upper set of the candidate order, so when it holds `cap` matches (the candidates ranked)
     they are the walk's first `cap` (the key is unique: no ties); with fewer, the next one is asked, then the walk.
     Stale tiers cost time, never a different suggestion."""
     if not tiers or not TIER_BAND[0] <= bound / max(n_docs, 1) <= TIER_BAND[1]:
         return []
-    cap = MAX_CANDIDATES if cap is None else cap
     return [t for t in tiers if bound * t.fraction >= TIER_MARGIN * cap][:TIER_TRIES]
 
 
@@ -271,7 +270,7 @@ def ranked(
     capped = bound > MAX_CANDIDATES
     if not capped:
         source = f"search_documents d WHERE d.tsv @@ CAST(:cand_q AS tsquery){where_sql}"
-    elif mode == planning.SUGGEST:
+    elif suggest:
         # Even the rarest query term is in too many documents (a title of common words): the most popular
         # SUGGEST_CANDIDATES of them are ranked (of equally popular ones, the newest). Suggest needs no total, so
         # the database may walk the popularity index (ix_search_documents_popularity) backwards and stop after
@@ -301,7 +300,7 @@ def ranked(
     # it, so only small rows reach the count and the sort.
     candidates = f"""
                 SELECT d.kind, d.ref_id, d.popularity, d.has_answer,
-                       {"p.total" if capped and mode != planning.SUGGEST else "0"} AS total,
+                       {"p.total" if capped and not suggest else "0"} AS total,
                        setweight(d.tsv, 'A', '{{}}') AS tsv,
                        :wa / (1 - :bt + :bt * d.title_term_count / :avg_title) AS fa,
                        :wb / (1 - :b + :b * (d.term_count - d.title_term_count) / :avg_rest) AS fb,
@@ -319,7 +318,7 @@ def ranked(
         ORDER BY all_match DESC, score DESC, kind, ref_id
         LIMIT :limit OFFSET :offset
     """
-    if capped and mode == planning.SUGGEST:
+    if capped and suggest:
         # the tier's candidates counted (total): one that holds fewer than `cap` is not the answer
         tiered = sql.replace("max(total) OVER ()" + _COUNT_MARK, "count(*) OVER ()")
         asked, answer = tiers_to_ask(tiers, bound, stats[0], cap), None
