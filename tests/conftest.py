@@ -33,6 +33,8 @@ def _config_for(tmp_path):
         RATELIMIT_STORAGE_OPTIONS = {"key_prefix": f"otklik-test-{uuid.uuid4().hex}"}
         ANALYTICS_REDIS_KEY = f"otklik-test-{uuid.uuid4().hex}:analytics:views"  # page views buffered per app
         SEARCH_CACHE_PREFIX = f"otklik-test-{uuid.uuid4().hex}"  # suggest cache entries of this app only
+        # Page cache generations and their announcements: another xdist worker's commits must not reach this app.
+        PAGE_CACHE_PREFIX = f"otklik-test-{uuid.uuid4().hex}:"
 
     return Config
 

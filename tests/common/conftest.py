@@ -1,7 +1,6 @@
 """Fixtures of the shared layer's tests."""
 
 import os
-import uuid
 
 import pytest
 
@@ -12,7 +11,6 @@ def cached_app(app, request, tmp_path):
         if not os.environ.get("REDIS_URL"):
             pytest.skip("REDIS_URL is not set: the Redis page cache is checked in the Redis run")
         app.config["REDIS_URL"] = os.environ["REDIS_URL"]
-        app.config["PAGE_CACHE_PREFIX"] = f"otklik-test-{uuid.uuid4().hex}:"
     app.config["PAGE_CACHE"] = True
     app.config["PAGE_CACHE_STAMP"] = str(tmp_path / "page-cache.stamp")
     return app

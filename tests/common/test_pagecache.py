@@ -178,6 +178,16 @@ def _once_heard(store, key, names, seconds=0.2):
         time.sleep(0.002)
 
 
+def _subscribed(store, seconds=5.0):
+    """Wait for Redis to acknowledge the store's subscription. Until then every lookup reads the generations, and
+    the acknowledgement, like any announcement, makes the next lookup read them again."""
+    deadline = time.monotonic() + seconds
+    while not store.watch.confirmed:
+        assert time.monotonic() < deadline, "Redis did not acknowledge the subscription"
+        store.watch.known(("all",))
+        time.sleep(0.002)
+
+
 def _kill_subscription(store):
     """Close the process's subscription to the change announcements from Redis's side."""
     from app.common import redis_conn
@@ -202,6 +212,7 @@ def test_a_hit_on_a_copy_reads_nothing_from_redis_until_a_change_is_announced(ca
     read = here._generations
     monkeypatch.setattr(here, "_generations", lambda keys: reads.append(keys) or read(keys))
     here.store("page", b"|".join(here.lookup("page", names)[0]) + b"\n<p>old</p>", 60)
+    _subscribed(here)
     assert pagecache.split_entry(*here.lookup("page", names)) == b"<p>old</p>"
     reads.clear()
     for _ in range(5):
