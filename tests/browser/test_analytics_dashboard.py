@@ -59,9 +59,9 @@ def test_dashboard_charts_period_and_csv(demo, browser_page, tmp_path):
     assert sum(int(line.split(",")[1]) for line in lines[1:]) > 0
 
     page.set_viewport_size({"width": 360, "height": 800})
-    page.wait_for_timeout(400)  # the charts resize after a short pause
-    width = page.evaluate("document.querySelector('[data-chart=chart-visits] canvas').getBoundingClientRect().width")
-    assert 0 < width <= 360
+    canvas = "document.querySelector('[data-chart=chart-visits] canvas').getBoundingClientRect().width"
+    page.wait_for_function(f"() => {canvas} <= 360", timeout=10_000)  # the charts resize after a short pause
+    assert page.evaluate(canvas) > 0
     wide = page.evaluate("""() => Array.from(document.querySelectorAll('body *')).filter(
         e => e.getBoundingClientRect().right > 361).slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id
         + ' ' + Math.round(e.getBoundingClientRect().right))""")

@@ -24,13 +24,15 @@ def test_a_periodic_job_runs_on_its_schedule_commits_and_is_recorded(app, runner
 
     register_periodic(app, "test.periodic", make_a_user, every=0.3)
     worker = InProcessWorker(app, sweep_seconds=30).start()
-    try:
-        time.sleep(1.4)
+    try:  # the first pass runs every periodic job of the app first: on a loaded machine it can take a while
+        deadline = time.monotonic() + 20
+        while len(calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
         worker.stop()
 
-    assert 3 <= len(calls) <= 6, calls
-    assert all(later - earlier >= 0.25 for earlier, later in zip(calls, calls[1:]))
+    assert len(calls) >= 3, calls
+    assert all(later - earlier >= 0.25 for earlier, later in zip(calls, calls[1:]))  # never more often than every
     db.session.expire_all()
     count = db.session.scalar(select(func.count()).select_from(User).where(User.email.like("periodic%")))
     assert count == len(calls)  # each run's session was committed

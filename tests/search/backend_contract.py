@@ -450,17 +450,21 @@ def test_payload_corpora_never_raise(corpus, name):
         pytest.skip(f"{path} is absent ({HOW_TO_GET})")
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     keys = corpus.keys()
-    slowest = 0.0
-    for line in dict.fromkeys(lines):
+
+    def timed(line: str) -> float:
         started = time.perf_counter()
         for mode in ("search", "suggest"):
             result = corpus.search(line, ANONYMOUS, mode=mode)
             assert set(keys_of(result)) <= keys
             assert not {(k, i) for k, i in keys_of(result)} & {("topic", 5), ("topic", 6)}
         corpus.spelling_suggestion(line)
-        slowest = max(slowest, time.perf_counter() - started)
+        return time.perf_counter() - started
+
+    seconds, slowest = max((timed(line), line) for line in dict.fromkeys(lines))
+    if seconds >= 2.0:  # once more: a time-based injection is slow again, a pause of a loaded machine is not
+        seconds = timed(slowest)
     assert corpus.keys() == keys
-    assert slowest < 2.0, f"a payload took {slowest:.2f}s (time-based injection?)"
+    assert seconds < 2.0, f"a payload took {seconds:.2f}s (time-based injection?): {slowest!r}"
 
 
 __all__ = [name for name in dir() if name.startswith("test_")] + ["corpus", "CORPUS", "doc", "keys_of"]
