@@ -36,9 +36,9 @@ class Config:
     SEARCH_E5 = os.environ.get("SEARCH_E5", "0") == "1"
     SEARCH_E5_LATIN = os.environ.get("SEARCH_E5_LATIN", "0") == "1"
     # Suggest results cached by meaning, scope and index version (app/search/suggest_cache.py): on by default;
-    # "0" turns it off. SEARCH_CACHE_PREFIX names its keys in Redis (several installs sharing one Redis).
+    # "0" turns it off. SEARCH_CACHE_PREFIX names its keys in Redis (default: REDIS_PREFIX).
     SEARCH_SUGGEST_CACHE = os.environ.get("SEARCH_SUGGEST_CACHE", "1") != "0"
-    SEARCH_CACHE_PREFIX = os.environ.get("SEARCH_CACHE_PREFIX", "otklik")
+    SEARCH_CACHE_PREFIX = os.environ.get("SEARCH_CACHE_PREFIX", "")  # empty: REDIS_PREFIX
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "local")  # the storage backend (app/media/storage.py)
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
@@ -48,6 +48,8 @@ class Config:
     SITEMAP_MAX_URLS = int(os.environ.get("SITEMAP_MAX_URLS", "50000"))  # per sitemap file (the protocol's limit)
     FEED_ITEMS = int(os.environ.get("FEED_ITEMS", "50"))
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Every key and channel of this install in Redis starts with it: installs sharing one Redis need their own.
+    REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "otklik")
     # app/common/redis_conn.py: a Redis that does not answer costs a request at most these (seconds); after a
     # failure no request of the process asks Redis again for REDIS_RETRY_SECONDS (docs/deployment.md).
     REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5"))
@@ -60,6 +62,7 @@ class Config:
     PAGE_CACHE_COPIES = int(os.environ.get("PAGE_CACHE_COPIES", "256"))  # entries a process copies from Redis
     # each process hears the generations' changes on a Redis channel: a hit on a copy needs no round trip
     PAGE_CACHE_WATCH = _env_bool("PAGE_CACHE_WATCH", True)
+    PAGE_CACHE_PREFIX = os.environ.get("PAGE_CACHE_PREFIX", "")  # its keys and channel in Redis; empty: REDIS_PREFIX:
     COMMUNITY_NAME = os.environ.get("COMMUNITY_NAME", "Otklik")
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "ru")
     LANGUAGES = ("en", "ru", "uk")
@@ -78,7 +81,7 @@ class Config:
     CSP_IMG_SRC = os.environ.get("CSP_IMG_SRC", "'self' data:")  # add "https:" to show images from other sites
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
-    # Prefix of the limit counters in Redis (Flask-Limiter): installs sharing one Redis keep their counts apart.
+    # Prefix of the limit counters in Redis (Flask-Limiter); empty: REDIS_PREFIX.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     RATELIMIT_STAFF_FACTOR = int(
         os.environ.get("RATELIMIT_STAFF_FACTOR", "10")
@@ -122,7 +125,7 @@ class Config:
     # web process: the embedded default), eager (run at once in the caller: tests only), off (sweep/CLI only);
     # empty: rq when REDIS_URL is set, else thread.
     JOBS_MODE = os.environ.get("JOBS_MODE", "")
-    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "otklik")
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "")  # the RQ queue's name; empty: REDIS_PREFIX
     JOBS_THREAD = _env_bool("JOBS_THREAD", True)  # thread mode: start the worker thread on the first request
     JOBS_SWEEP_SECONDS = float(os.environ.get("JOBS_SWEEP_SECONDS", "10"))  # periodic drain of every outbox
     JOBS_TIME_LIMIT = float(os.environ.get("JOBS_TIME_LIMIT", "20"))  # seconds one drain run may take

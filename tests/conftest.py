@@ -33,8 +33,9 @@ def _config_for(tmp_path):
         RATELIMIT_STORAGE_OPTIONS = {"key_prefix": f"otklik-test-{uuid.uuid4().hex}"}
         ANALYTICS_REDIS_KEY = f"otklik-test-{uuid.uuid4().hex}:analytics:views"  # page views buffered per app
         SEARCH_CACHE_PREFIX = f"otklik-test-{uuid.uuid4().hex}"  # suggest cache entries of this app only
-        # Page cache generations and their announcements: another xdist worker's commits must not reach this app.
+        # Page cache generations and their announcements (pub/sub channels are shared by every Redis database).
         PAGE_CACHE_PREFIX = f"otklik-test-{uuid.uuid4().hex}:"
+        REDIS_PREFIX = f"otklik-test-{uuid.uuid4().hex}"  # every other key: settings versions, job markers
 
     return Config
 

@@ -26,7 +26,7 @@ from app.common.db import utcnow
 from app.extensions import db
 
 BATCH_SECONDS = 1.0  # views of the page cache's fast path wait at most this long in their process (RedisBuffer)
-REDIS_KEY = "otklik:analytics:views"  # ANALYTICS_REDIS_KEY overrides it (tests: one key per app)
+REDIS_KEY = "{prefix}:analytics:views"  # ANALYTICS_REDIS_KEY overrides it (tests: one key per app)
 SKIP_PREFIXES = (
     "/static/",
     "/api/",
@@ -118,7 +118,7 @@ class RedisBuffer:
     """A Redis list shared by every node. While Redis is away, views are kept in this process's memory (at most
     ANALYTICS_LOCAL_MAX, the oldest dropped beyond that) and written by the next flush of this process."""
 
-    def __init__(self, app, key: str = REDIS_KEY):
+    def __init__(self, app, key: str):
         self.app = app
         self.key = key
         self.local = MemoryBuffer()
@@ -189,7 +189,7 @@ def buffer(app=None):
     app = app or current_app._get_current_object()
     if "otklik.visits" not in app.extensions:
         url = app.config.get("REDIS_URL")
-        key = app.config.get("ANALYTICS_REDIS_KEY") or REDIS_KEY
+        key = app.config.get("ANALYTICS_REDIS_KEY") or REDIS_KEY.format(prefix=redis_conn.prefix(app))
         app.extensions["otklik.visits"] = RedisBuffer(app, key) if url else MemoryBuffer()
     return app.extensions["otklik.visits"]
 

@@ -33,8 +33,8 @@ _MISSED = "otklik.settings_missed"  # keys whose change Redis has not heard of y
 _lock = threading.Lock()
 
 
-def redis_key(key: str) -> str:
-    return f"otklik:settings:{key}:changes"
+def redis_key(key: str, app=None) -> str:
+    return f"{redis_conn.prefix(app)}:settings:{key}:changes"
 
 
 def read(key: str) -> tuple[int, dict]:
@@ -69,7 +69,7 @@ def _stamp(key: str) -> tuple:
     if app.extensions.get(_MISSED) and redis_conn.usable(app):
         _announce(app, app.extensions[_MISSED])
     if not app.extensions.get(_MISSED):
-        changes = redis_conn.call("settings versions", lambda r: r.get(redis_key(key)), app=app)
+        changes = redis_conn.call("settings versions", lambda r: r.get(redis_key(key, app)), app=app)
         if changes is not None:
             return ("redis", changes)
         # No counter: never saved while Redis was on (or Redis was emptied), or Redis is away. Ask the database
@@ -77,7 +77,7 @@ def _stamp(key: str) -> tuple:
         # its commit. It starts from the clock, not 0, so a counter started again after Redis was emptied never
         # repeats a value some process still holds a snapshot for.
         start = time.time_ns() // 1000
-        redis_conn.call("settings versions", lambda r: r.set(redis_key(key), start, nx=True), app=app)
+        redis_conn.call("settings versions", lambda r: r.set(redis_key(key, app), start, nx=True), app=app)
     return ("db", db_version(key))
 
 
@@ -86,7 +86,7 @@ def _announce(app, keys) -> None:
     (until then every reader of this process asks the database)."""
     missed = set(app.extensions.get(_MISSED) or ())
     for key in sorted(set(keys)):
-        done = redis_conn.call("settings versions", lambda r, key=key: r.incr(redis_key(key)), app=app)
+        done = redis_conn.call("settings versions", lambda r, key=key: r.incr(redis_key(key, app)), app=app)
         if done is None:
             missed.add(key)
         else:

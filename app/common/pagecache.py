@@ -34,6 +34,7 @@ from collections.abc import Callable
 from flask import current_app, g, request, session
 from sqlalchemy import event
 
+from app.common import redis_conn
 from app.common.page_stores import LocalStore, RedisStore
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def store_for(app):
     if store is None:
         url = app.config.get("REDIS_URL")
         stamp = app.config.get("PAGE_CACHE_STAMP") or os.path.join(app.instance_path, "page-cache.stamp")
-        prefix = app.config.get("PAGE_CACHE_PREFIX", "otklik:")
+        prefix = app.config.get("PAGE_CACHE_PREFIX") or f"{redis_conn.prefix(app)}:"
         copies = int(app.config.get("PAGE_CACHE_COPIES", 256))
         store = app.extensions[_EXT] = RedisStore(app, prefix, copies) if url else LocalStore(stamp)
     return store
@@ -252,7 +253,8 @@ def init_app(app) -> None:
     global _listening
     app.config.setdefault("PAGE_CACHE", True)
     app.config.setdefault("PAGE_CACHE_TTL", 300)
-    app.config.setdefault("PAGE_CACHE_PREFIX", "otklik:")  # Redis keys: <prefix>page:<hash>, <prefix>gen:<name>
+    # Redis keys: <prefix>page:<hash>, <prefix>gen:<name>; empty: REDIS_PREFIX followed by ":"
+    app.config.setdefault("PAGE_CACHE_PREFIX", "")
     app.before_request(serve_cached)
     app.after_request(store_page)
     from app.common import fastpath

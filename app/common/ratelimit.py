@@ -116,13 +116,15 @@ def init_app(app) -> None:
     # in this process's memory, and tries Redis again after 1, 2, 4 ... 32 s. The socket timeouts are the
     # application's (REDIS_SOCKET_TIMEOUT, REDIS_CONNECT_TIMEOUT), so a silent Redis costs one request that long.
     config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
-    if str(config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://", "unix://")):
-        from app.common import redis_conn
+    from app.common import redis_conn
 
+    config["RATELIMIT_KEY_PREFIX"] = config.get("RATELIMIT_KEY_PREFIX") or redis_conn.prefix(app)
+    if str(config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://", "unix://")):
         options = dict(config.get("RATELIMIT_STORAGE_OPTIONS") or {})
         for name, value in redis_conn.timeouts(app).items():
             options.setdefault(name, value)
         config["RATELIMIT_STORAGE_OPTIONS"] = options
     limiter.enabled = config["RATELIMIT_ENABLED"]
+    limiter._key_prefix = ""  # else the first app's prefix would stay: init_app takes the one set above
     limiter.init_app(app)
     limiter._storage_dead = False  # the limiter is shared by every app of the process: a new app's storage is new

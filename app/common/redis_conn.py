@@ -9,6 +9,9 @@ between nodes, but a page never waits long for it and never fails because of it.
   So with Redis away, one request per period pays the timeout and the others do not wait at all.
 - `failed(what, error, app)`: open the breaker; one warning per outage (not per request) names the use.
 - `recovered_since(mark)`: for code that skipped a write while Redis was away and must redo it (an invalidation).
+- `prefix(app)`: REDIS_PREFIX, this install's namespace: every key and channel the application names in Redis
+  starts with it (page cache, suggest cache, settings versions, page views, job coalescing, rate limits; RQ's own
+  keys are named by the queue, JOBS_QUEUE, which defaults to it), so several installs can share one Redis.
 
 Every user degrades in its own way (docs/deployment.md, "When Redis is away"): caches miss, page views are
 counted in process memory, settings are read from the database, jobs wait in their outbox tables for the sweep,
@@ -29,6 +32,11 @@ _lock = threading.Lock()
 
 def _app(app=None):
     return app if app is not None else current_app._get_current_object()
+
+
+def prefix(app=None) -> str:
+    """This install's namespace in Redis (REDIS_PREFIX, default "otklik"): installs sharing a Redis differ in it."""
+    return _app(app).config.get("REDIS_PREFIX") or "otklik"
 
 
 def timeouts(app=None) -> dict:

@@ -15,6 +15,8 @@ import logging
 
 from flask import current_app, has_app_context
 
+from app.common import redis_conn
+
 log = logging.getLogger(__name__)
 MODES = ("rq", "thread", "eager", "off")
 COALESCE_SECONDS = 60
@@ -38,8 +40,6 @@ def check_config(config) -> None:
 
 def redis_connection(app=None):
     """The application's shared Redis client (app/common/redis_conn.py: short timeouts)."""
-    from app.common import redis_conn
-
     return redis_conn.client(app or current_app._get_current_object())
 
 
@@ -47,8 +47,6 @@ def worker_connection(app=None):
     """A client of its own for an RQ worker: RQ raises its socket timeout above its blocking dequeue's, which must
     not reach the short timeouts of the client the web side shares."""
     import redis
-
-    from app.common import redis_conn
 
     app = app or current_app._get_current_object()
     return redis.Redis.from_url(app.config["REDIS_URL"], **redis_conn.timeouts(app))
@@ -58,12 +56,19 @@ def rq_queue(app=None, connection=None):
     from rq import Queue
 
     app = app or current_app
-    return Queue(app.config.get("JOBS_QUEUE", "otklik"), connection=connection or redis_connection(app))
+    return Queue(queue_name(app), connection=connection or redis_connection(app))
 
 
-def _coalesce_key(name: str, app=None) -> str:
+def queue_name(app=None) -> str:
+    """The RQ queue of this install: JOBS_QUEUE, else REDIS_PREFIX."""
     app = app or current_app
-    return f"otklik:{app.config.get('JOBS_QUEUE', 'otklik')}:waiting:{name}"
+    return app.config.get("JOBS_QUEUE") or redis_conn.prefix(app)
+
+
+def _job_key(kind: str, name: str, app=None) -> str:
+    """This install's Redis key of job `name`'s `kind` marker (waiting: enqueued, not started; scheduled)."""
+    app = app or current_app
+    return f"{redis_conn.prefix(app)}:{queue_name(app)}:{kind}:{name}"
 
 
 def enqueue(name: str) -> None:
@@ -93,7 +98,6 @@ def _rq_enqueue(name: str) -> None:
     """Coalesced enqueue. While Redis is unreachable, requests do not wait for it again and again: the shared
     breaker (app/common/redis_conn.py) skips enqueues for REDIS_RETRY_SECONDS after a failure (the rows wait in
     their outbox for the sweep)."""
-    from app.common import redis_conn
     from app.jobs.runner import rq_entry
 
     app = current_app._get_current_object()
@@ -111,7 +115,7 @@ def _rq_enqueue(name: str) -> None:
 
 def _push(name: str, rq_entry) -> None:
     conn = redis_connection()
-    if not conn.set(_coalesce_key(name), "1", nx=True, ex=COALESCE_SECONDS):
+    if not conn.set(_job_key("waiting", name), "1", nx=True, ex=COALESCE_SECONDS):
         return  # the same job is already waiting: it will see these rows too
     try:
         rq_queue().enqueue(
@@ -123,7 +127,7 @@ def _push(name: str, rq_entry) -> None:
             description=f"otklik job {name}",
         )
     except Exception:
-        conn.delete(_coalesce_key(name))  # not waiting after all: the next enqueue must try again
+        conn.delete(_job_key("waiting", name))  # not waiting after all: the next enqueue must try again
         raise
 
 
@@ -131,12 +135,10 @@ def enqueue_periodic(name: str, every: float) -> None:
     """The schedule's turn of a periodic job. With RQ and several `flask worker` processes each one's scheduler
     asks; a key that lives `every` seconds in Redis lets only the first of them enqueue it per period."""
     if has_app_context() and mode() == "rq" and every and every > 0:
-        from app.common import redis_conn
-
         if not redis_conn.usable():
             return  # the sweep and the next turn will
         try:
-            key = f"otklik:{current_app.config.get('JOBS_QUEUE', 'otklik')}:scheduled:{name}"
+            key = _job_key("scheduled", name)
             if not redis_connection().set(key, "1", nx=True, ex=max(1, int(every))):
                 return
         except Exception:
@@ -150,7 +152,7 @@ def mark_started(name: str) -> None:
     for sure)."""
     if has_app_context() and mode() == "rq":
         try:
-            redis_connection().delete(_coalesce_key(name))
+            redis_connection().delete(_job_key("waiting", name))
         except Exception:
             log.warning("jobs: could not clear the waiting mark of %s", name, exc_info=True)
 

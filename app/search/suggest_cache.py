@@ -99,7 +99,7 @@ def enabled() -> bool:
 
 
 def _prefix() -> str:
-    return current_app.config.get("SEARCH_CACHE_PREFIX", "otklik")
+    return current_app.config.get("SEARCH_CACHE_PREFIX") or redis_conn.prefix()
 
 
 def _version_key() -> str:

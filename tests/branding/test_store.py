@@ -2,7 +2,6 @@
 request, through the database version or its Redis mirror; unchanged, it costs one tiny query (or a Redis GET)."""
 
 import os
-import uuid
 
 import lxml.html
 import pytest
@@ -75,16 +74,9 @@ def redis_url():
     return REDIS_URL
 
 
-@pytest.fixture
-def own_redis_key(monkeypatch):
-    """A key of its own, so parallel test runs sharing the Redis database do not meet."""
-    suffix = uuid.uuid4().hex
-    monkeypatch.setattr(store, "redis_key", lambda key: f"otklik:test:{suffix}:{key}")
-
-
-def test_another_instance_sees_a_save_at_once_through_redis(app, tmp_path, admin, redis_url, own_redis_key):
-    app.config["REDIS_URL"] = redis_url
-    run_two_instances(app, tmp_path, admin, REDIS_URL=redis_url)
+def test_another_instance_sees_a_save_at_once_through_redis(app, tmp_path, admin, redis_url):
+    app.config["REDIS_URL"] = redis_url  # the test app's REDIS_PREFIX is its own: the other node shares it
+    run_two_instances(app, tmp_path, admin, REDIS_URL=redis_url, REDIS_PREFIX=app.config["REDIS_PREFIX"])
 
 
 def test_an_unchanged_brand_costs_one_small_query_per_request(app, client, save_brand):
@@ -97,7 +89,7 @@ def test_an_unchanged_brand_costs_one_small_query_per_request(app, client, save_
     assert len(brand_queries) == 1 and brand_queries[0].lstrip().upper().startswith("SELECT SETTINGS.VERSION")
 
 
-def test_with_redis_an_unchanged_brand_costs_no_query(app, client, save_brand, redis_url, own_redis_key):
+def test_with_redis_an_unchanged_brand_costs_no_query(app, client, save_brand, redis_url):
     app.config["REDIS_URL"] = redis_url
     save_brand()
     client.get("/")

@@ -56,7 +56,9 @@ def test_a_lost_job_loses_nothing_the_sweep_drains_the_outbox(rq_app, mail, runn
     client = client_as(customer)
     topic_id = _post_topic(client, community, "Currency exchange rate on weekends")
     rq_queue(rq_app).empty()  # Redis lost the jobs (flushed, restarted without persistence)
-    redis_connection(rq_app).delete(*redis_connection(rq_app).keys(f"otklik:{rq_app.config['JOBS_QUEUE']}:*"))
+    redis_connection(rq_app).delete(
+        *redis_connection(rq_app).keys(f"{rq_app.config['REDIS_PREFIX']}:{rq_app.config['JOBS_QUEUE']}:*")
+    )
 
     result = runner.invoke(args=["worker", "--burst"])  # the sweep enqueues every drain, the worker runs them
 
