@@ -120,8 +120,7 @@ def cluster(tmp_path_factory):
         "SEARCH_BACKEND": "postgres",
         "SECRET_KEY": uuid.uuid4().hex,
         "JOBS_MODE": "rq",
-        "JOBS_QUEUE": f"nodes-{uuid.uuid4().hex[:8]}",
-        "RATELIMIT_KEY_PREFIX": f"nodes-{uuid.uuid4().hex[:8]}",  # counts of this run only
+        "REDIS_PREFIX": f"nodes-{uuid.uuid4().hex[:8]}",  # this run's keys only: its queue, counts, caches
         "RATELIMIT_SUGGEST": "100000/minute",  # the test polls suggest while it waits for the worker
         "RATELIMIT_POST_NEW": "30/minute",  # Carol (a new account) posts more than 3 times a minute here
         "JOBS_SWEEP_SECONDS": "5",
