@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import _config_for, built_app
+from tests.conftest import CsrfClient, _config_for, built_app
 from tests.helpers import page_text
 from tests.jobs.conftest import need_redis
 
@@ -57,12 +57,10 @@ def _home(app):
 
 def _fail_a_sign_in(app, times: int = 1):
     """A stranger from one address tries a wrong password `times` times; the last response."""
-    client = app.test_client()
+    client = CsrfClient(app.test_client())
     client.environ_base["REMOTE_ADDR"] = "203.0.113.9"
     for _ in range(times):
-        token = client.get("/login").get_data(as_text=True).split('name="csrf-token" content="', 1)[1]
-        data = {"email": "nobody@test.example", "password": "wrong", "csrf_token": token.split('"', 1)[0]}
-        response = client.post("/login", data=data)
+        response = client.post("/login", {"email": "nobody@test.example", "password": "wrong"})
     return response
 
 
