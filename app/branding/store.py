@@ -69,15 +69,19 @@ def _stamp(key: str) -> tuple:
     if app.extensions.get(_MISSED) and redis_conn.usable(app):
         _announce(app, app.extensions[_MISSED])
     if not app.extensions.get(_MISSED):
-        changes = redis_conn.call("settings versions", lambda r: r.get(redis_key(key, app)), app=app)
+        name = redis_key(key, app)
+        changes = redis_conn.call("settings versions", lambda r: r.get(name), app=app)
+        if changes is None:
+            # No counter: never saved while Redis was on (or Redis was emptied), or Redis is away. Start it and
+            # read it back (the value is loaded after this read, so a save committed later still moves it); a save
+            # INCRements it after its commit. It starts from the clock, not 0, so a counter started again after
+            # Redis was emptied never repeats a value some process still holds a snapshot for.
+            start = time.time_ns() // 1000
+            changes = redis_conn.call(
+                "settings versions", lambda r: r.pipeline().set(name, start, nx=True).get(name).execute()[1], app=app
+            )
         if changes is not None:
             return ("redis", changes)
-        # No counter: never saved while Redis was on (or Redis was emptied), or Redis is away. Ask the database
-        # this time and start the counter, so that later requests check Redis alone; a save INCRements it after
-        # its commit. It starts from the clock, not 0, so a counter started again after Redis was emptied never
-        # repeats a value some process still holds a snapshot for.
-        start = time.time_ns() // 1000
-        redis_conn.call("settings versions", lambda r: r.set(redis_key(key, app), start, nx=True), app=app)
     return ("db", db_version(key))
 
 

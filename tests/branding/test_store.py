@@ -98,6 +98,22 @@ def test_with_redis_an_unchanged_brand_costs_no_query(app, client, save_brand, r
     assert [s for s in statements if "settings" in s] == []
 
 
+def test_with_redis_a_lost_counter_costs_one_request_a_query(app, client, save_brand, redis_url):
+    """Redis emptied (or never told): the first request reads the database and starts the counter; the next one
+    asks Redis alone, as before."""
+    app.config["REDIS_URL"] = redis_url
+    save_brand()
+    client.get("/")
+    from app.common import redis_conn
+
+    redis_conn.client(app).delete(store.redis_key("brand", app))
+    with count_statements() as first:
+        client.get("/")
+    with count_statements() as second:
+        client.get("/")
+    assert [s for s in first if "settings" in s] != [] and [s for s in second if "settings" in s] == []
+
+
 def test_the_store_keeps_any_json_with_a_version(app, admin):
     assert store.read("feature.x") == (0, {})
     assert store.write("feature.x", {"a": [1, 2]}, admin) == 1
