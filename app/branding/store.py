@@ -8,7 +8,8 @@ again only when that changed. No timer: a save is seen by the next request on ev
 
 Writing: `write(key, value, actor)` adds one to the row's version in the caller's transaction; after that
 transaction commits, the Redis counter of the key is incremented (INCR), so a reader never sees a new counter
-before the new row is visible. If Redis cannot be reached, or holds no counter yet, a reader asks the database (and starts the counter).
+before the new row is visible. If Redis holds no counter yet, a reader starts one (from the clock) and reads it back;
+if Redis cannot be reached, readers ask the database.
 Every process that saves settings (web workers, `flask` commands) must use the same REDIS_URL as the readers.
 """
 
